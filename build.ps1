@@ -1,0 +1,32 @@
+#!/usr/bin/env pwsh
+# Bootstrap of the build program (build/Build): starts its compiled form directly, and rebuilds it
+# first only when a source file of it changed. All arguments go to the program; its exit code is ours.
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$out = Join-Path $root '.build/bin'
+$stamp = Join-Path $root '.build/sources.sha256'
+$program = Join-Path $out 'Build.dll'
+
+# The fingerprint of every file the build program is compiled from (paths and contents).
+function Get-Fingerprint {
+  Push-Location $root; try {
+    $files = @('build', 'global.json', 'Directory.Build.props', 'Directory.Packages.props') | Get-ChildItem -Recurse -File |
+      Where-Object { $_.Extension -in '.cs', '.csproj', '.props', '.json' -and $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } |
+      Sort-Object { [System.IO.Path]::GetRelativePath($root, $_.FullName) } -Culture 'invariant'
+    $lines = $files | ForEach-Object { "$((Get-FileHash $_ -Algorithm SHA256).Hash.ToLower())  $([System.IO.Path]::GetRelativePath($root, $_.FullName))" }
+    return (Get-FileHash -InputStream ([IO.MemoryStream]::new([Text.Encoding]::UTF8.GetBytes(($lines -join "`n") + "`n"))) -Algorithm SHA256).Hash.ToLower()
+  } finally { Pop-Location }
+}
+
+$current = Get-Fingerprint
+if (-not (Test-Path $program) -or -not (Test-Path $stamp) -or ((Get-Content $stamp -Raw).Trim() -ne $current)) {
+  Write-Host 'build.ps1: compiling the build program'
+  Remove-Item $stamp -ErrorAction Ignore
+  dotnet build (Join-Path $root 'build/Build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet
+  if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+  Set-Content $stamp $current
+}
+
+Set-Location $root
+dotnet $program @args
+exit $LASTEXITCODE

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Bootstrap of the build program (build/Build): starts its compiled form directly, and rebuilds it
+# first only when a source file of it changed. All arguments go to the program; its exit code is ours.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$root/.build/bin"
+stamp="$root/.build/sources.sha256"
+program="$out/Build.dll"
+
+# The fingerprint of every file the build program is compiled from (paths and contents).
+fingerprint() {
+  (cd "$root" && find build global.json Directory.Build.props Directory.Packages.props -type f \
+      \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) \
+      -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum)
+}
+
+current="$(fingerprint)"
+if [[ ! -f "$program" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
+  echo "build.sh: compiling the build program" >&2
+  rm -f "$stamp"
+  dotnet build "$root/build/Build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet >&2
+  echo "$current" > "$stamp"
+fi
+
+cd "$root"
+exec dotnet "$program" "$@"

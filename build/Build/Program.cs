@@ -1,0 +1,7 @@
+using Build;
+using Build.Host;
+
+return CakeHost.Create()
+    .UseContext<BuildContext>()
+    .UseLifetime<BuildLifetime>()
+    .Run(args);

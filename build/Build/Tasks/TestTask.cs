@@ -1,0 +1,48 @@
+using Build.Host;
+using Build.Reports;
+using Cake.Common.IO;
+using Cake.Common.Tools.DotNet;
+using Cake.Common.Tools.DotNet.Test;
+using Cake.Core.Diagnostics;
+
+namespace Build.Tasks;
+
+[TaskName("Test")]
+[IsDependentOn(typeof(CompileTask))]
+[TaskDescription("Runs the tests; with ARTIFACTS set (as Prow sets it) writes junit_*.xml there.")]
+public sealed class TestTask : FrostingTask<BuildContext>
+{
+    public override void Run(BuildContext context)
+    {
+        var results = context.RepositoryRoot.Combine(".build/test-results");
+        context.CleanDirectory(results);
+        var settings = new DotNetTestSettings
+        {
+            Configuration = context.BuildConfiguration,
+            NoBuild = true,
+            NoRestore = true,
+            ResultsDirectory = results,
+            Loggers = ["trx", "console;verbosity=normal"],
+        };
+        try
+        {
+            context.DotNetTest(context.Solution.FullPath, settings);
+        }
+        finally
+        {
+            if (context.Artifacts is { } artifacts)
+            {
+                foreach (var trx in context.GetFiles(results.FullPath + "/**/*.trx"))
+                {
+                    var suite = trx.GetFilenameWithoutExtension().FullPath;
+                    var target = artifacts.CombineWithFilePath($"junit_{SafeName(suite)}.xml");
+                    var count = TrxToJUnit.Convert(trx.FullPath, target.FullPath, suite);
+                    context.Log.Information("JUnit: {0} ({1} cases)", target.FullPath, count);
+                }
+            }
+        }
+    }
+
+    private static string SafeName(string name) =>
+        new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray());
+}
