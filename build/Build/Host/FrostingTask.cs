@@ -24,6 +24,9 @@ public interface IFrostingTask
 /// <summary>A synchronous task over the context type <typeparamref name="T"/>.</summary>
 public abstract class FrostingTask<T> : IFrostingTask where T : ICakeContext
 {
+    /// <summary>Logged when <see cref="ShouldRun"/> returns false.</summary>
+    public virtual string SkippedMessage => string.Empty;
+
     /// <summary>The task's work.</summary>
     public virtual void Run(T context) { }
 
@@ -48,6 +51,9 @@ public abstract class FrostingTask : FrostingTask<ICakeContext>;
 /// <summary>An asynchronous task over the context type <typeparamref name="T"/>.</summary>
 public abstract class AsyncFrostingTask<T> : IFrostingTask where T : ICakeContext
 {
+    /// <summary>Logged when <see cref="ShouldRun"/> returns false.</summary>
+    public virtual string SkippedMessage => string.Empty;
+
     /// <summary>The task's work.</summary>
     public virtual Task RunAsync(T context) => Task.CompletedTask;
 

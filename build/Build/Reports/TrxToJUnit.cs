@@ -43,4 +43,20 @@ public static class TrxToJUnit
         JUnitXml.Write(junitPath, suiteName, cases);
         return cases.Count;
     }
+
+    /// <summary>The passed and failed counts of a TRX file (<c>ResultSummary/Counters</c>).</summary>
+    /// <exception cref="InvalidDataException">The file has no counters.</exception>
+    public static (int Passed, int Failed) Count(string trxPath)
+    {
+        var counters = XDocument.Load(trxPath).Descendants(Ns + "Counters").FirstOrDefault()
+            ?? throw new InvalidDataException($"{trxPath}: no ResultSummary/Counters element.");
+        return ((int?)counters.Attribute("passed") ?? 0, (int?)counters.Attribute("failed") ?? 0);
+    }
+
+    /// <summary>The test assembly's name (from <c>UnitTest/@storage</c>), or null when the file lists no test.</summary>
+    public static string? AssemblyName(string trxPath)
+    {
+        var storage = (string?)XDocument.Load(trxPath).Descendants(Ns + "UnitTest").FirstOrDefault()?.Attribute("storage");
+        return storage is null ? null : Path.GetFileNameWithoutExtension(storage);
+    }
 }

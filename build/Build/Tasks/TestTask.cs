@@ -22,7 +22,7 @@ public sealed class TestTask : FrostingTask<BuildContext>
             NoBuild = true,
             NoRestore = true,
             ResultsDirectory = results,
-            Loggers = ["trx", "console;verbosity=normal"],
+            Loggers = ["trx"],
         };
         try
         {
@@ -30,16 +30,20 @@ public sealed class TestTask : FrostingTask<BuildContext>
         }
         finally
         {
-            if (context.Artifacts is { } artifacts)
+            var passed = 0;
+            var failed = 0;
+            foreach (var trx in context.GetFiles(results.FullPath + "/**/*.trx"))
             {
-                foreach (var trx in context.GetFiles(results.FullPath + "/**/*.trx"))
-                {
-                    var suite = trx.GetFilenameWithoutExtension().FullPath;
-                    var target = artifacts.CombineWithFilePath($"junit_{SafeName(suite)}.xml");
-                    var count = TrxToJUnit.Convert(trx.FullPath, target.FullPath, suite);
-                    context.Log.Information("JUnit: {0} ({1} cases)", target.FullPath, count);
-                }
+                var counts = TrxToJUnit.Count(trx.FullPath);
+                passed += counts.Passed;
+                failed += counts.Failed;
+                if (context.Artifacts is not { } artifacts || TrxToJUnit.AssemblyName(trx.FullPath) is not { } suite) continue;
+                var target = artifacts.CombineWithFilePath($"junit_{SafeName(suite)}.xml");
+                var count = TrxToJUnit.Convert(trx.FullPath, target.FullPath, suite);
+                context.Log.Information("JUnit: {0} ({1} cases)", target.FullPath, count);
             }
+            // Plain text on purpose (no log colouring): CI systems read this closing line.
+            Console.Out.WriteLine($"Tests: {passed} passed, {failed} failed");
         }
     }
 
