@@ -37,6 +37,16 @@ public class BuildContext : FrostingContext
     /// <summary>The MSBuild configuration (<c>--configuration</c>, default Release).</summary>
     public string BuildConfiguration { get; }
 
+    /// <summary>Run Restore and Compile even when their inputs did not change (<c>--rebuild</c>).</summary>
+    public bool Rebuild => Flag("rebuild");
+
+    /// <summary>The folders and files the solution is built from (for up-to-date checks).</summary>
+    public static readonly string[] SolutionSources =
+        ["build", "tests", "Promoter.slnx", "global.json", "Directory.Build.props", "Directory.Packages.props"];
+
+    /// <summary>The stamp file of an incremental step, under <c>.build/</c>.</summary>
+    public string StampFile(string step) => RepositoryRoot.Combine(".build").CombineWithFilePath($"{step}.sha256").FullPath;
+
     /// <summary>Where Prow collects artifacts (the <c>ARTIFACTS</c> variable); null when unset.</summary>
     public DirectoryPath? Artifacts { get; }
 
