@@ -37,8 +37,9 @@ public static class ManifestReader
         var d = new YamlDecoder(file);
         var map = d.Mapping(root, "", "registries", "images");
         var registriesNode = map?.Get("registries");
-        var registries = DecodeRegistries(d, registriesNode, "registries");
-        CheckRegistries(d, registries, map?.KeyNode("registries") ?? root, requireSingleSource: true);
+        var sourceLocations = new List<SourceLocation>();
+        var registries = DecodeRegistries(d, registriesNode, "registries", sourceLocations);
+        CheckRegistries(d, registries, sourceLocations, map?.KeyNode("registries") ?? root, requireSingleSource: true);
         var images = DecodeImages(d, map?.Get("images"), "images", checkFormats: true);
         d.ThrowIfAny();
         return new PromoterManifest(file, registries, images);
@@ -150,8 +151,9 @@ public static class ManifestReader
         var map = d.Mapping(root, "", "registries", "imagesPath");
         if (map?.Get("imagesPath") is { } imagesPathNode)
             d.String(imagesPathNode, "imagesPath");
-        var registries = DecodeRegistries(d, map?.Get("registries"), "registries");
-        CheckRegistries(d, registries, map?.KeyNode("registries") ?? root, requireSingleSource: false);
+        var sourceLocations = new List<SourceLocation>();
+        var registries = DecodeRegistries(d, map?.Get("registries"), "registries", sourceLocations);
+        CheckRegistries(d, registries, sourceLocations, map?.KeyNode("registries") ?? root, requireSingleSource: false);
 
         List<ImageEntry>? images = null;
         List<ManifestError>? imageErrors = null;
@@ -170,7 +172,7 @@ public static class ManifestReader
     }
 
     /// <summary>Decodes a list of <c>{name, service-account, src}</c> (also used by the e2e test file).</summary>
-    internal static List<RegistryEntry> DecodeRegistries(YamlDecoder d, YNode? node, string field)
+    internal static List<RegistryEntry> DecodeRegistries(YamlDecoder d, YNode? node, string field, List<SourceLocation>? sourceLocations = null)
     {
         var result = new List<RegistryEntry>();
         var items = d.Sequence(node, field);
@@ -189,13 +191,17 @@ public static class ManifestReader
             if (name.Length == 0)
                 d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected a registry name such as gcr.io/project/prefix)");
             var serviceAccount = d.String(map.Get("service-account"), YamlDecoder.Child(path, "service-account"));
-            var src = d.Bool(map.Get("src"), YamlDecoder.Child(path, "src"), missing: false);
+            var srcPath = YamlDecoder.Child(path, "src");
+            var srcNode = map.Get("src");
+            var src = d.Bool(srcNode, srcPath, missing: false);
             result.Add(new RegistryEntry(name, serviceAccount, src) { Location = d.At(map, path) });
+            if (src)
+                sourceLocations?.Add(d.At(srcNode, srcPath));
         }
         return result;
     }
 
-    private static void CheckRegistries(YamlDecoder d, List<RegistryEntry> registries, YNode? anchor, bool requireSingleSource)
+    private static void CheckRegistries(YamlDecoder d, List<RegistryEntry> registries, List<SourceLocation> sourceLocations, YNode? anchor, bool requireSingleSource)
     {
         if (registries.Count == 0)
         {
@@ -206,7 +212,7 @@ public static class ManifestReader
         if (sources.Count == 0)
             d.Error(anchor, "registries", "no registry has src: true (expected " + (requireSingleSource ? "exactly one" : "at least one") + " source)");
         else if (requireSingleSource && sources.Count > 1)
-            d.Error(sources[1].Location!.Value with { Field = YamlDecoder.Child(sources[1].Location!.Value.Field, "src") },
+            d.Error(sourceLocations[1],
                 $"{sources.Count} registries have src: true ({string.Join(", ", sources.Select(s => s.Name))}); expected exactly one source");
     }
 

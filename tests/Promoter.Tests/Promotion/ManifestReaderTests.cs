@@ -130,7 +130,7 @@ public class ManifestReaderTests
         ErrorsOf("registries:\n- name: r.io/a\n- name: r.io/b\n", "m.yaml").Should().Equal(
             "m.yaml:1: registries: no registry has src: true (expected exactly one source)");
         ErrorsOf("registries:\n- name: r.io/a\n  src: true\n- name: r.io/b\n  src: true\n", "m.yaml").Should().Equal(
-            "m.yaml:4: registries[1].src: 2 registries have src: true (r.io/a, r.io/b); expected exactly one source");
+            "m.yaml:5: registries[1].src: 2 registries have src: true (r.io/a, r.io/b); expected exactly one source");
     }
 
     [Fact]
