@@ -1,0 +1,125 @@
+namespace Promoter.Promotion;
+
+/// <summary>One <c>snapshots</c> entry of an e2e test: a registry path and its expected contents before and after promotion.</summary>
+/// <param name="Name">The registry name given to <c>--snapshot</c>, e.g. <c>us.gcr.io/prod-root/golden-foo</c>.</param>
+/// <param name="Before">The expected snapshot after seeding, before promotion.</param>
+/// <param name="After">The expected snapshot after promotion.</param>
+public sealed record E2ESnapshot(string Name, Snapshot Before, Snapshot After);
+
+/// <summary>One test of an e2e test file (<c>specs/cip-formats.md</c> §4).</summary>
+/// <param name="Name">The test name.</param>
+/// <param name="Registries">The registries to wipe before the test; also where service accounts are looked up.</param>
+/// <param name="Invocation">Extra <c>cip run</c> arguments; the text <c>$PWD</c> stands for the repository root.</param>
+/// <param name="Snapshots">The registries to snapshot before and after promotion.</param>
+public sealed record E2ETest(
+    string Name,
+    IReadOnlyList<RegistryEntry> Registries,
+    IReadOnlyList<string> Invocation,
+    IReadOnlyList<E2ESnapshot> Snapshots)
+{
+    /// <summary>The placeholder replaced by the repository root in <see cref="Invocation"/>.</summary>
+    public const string RepoRootPlaceholder = "$PWD";
+
+    /// <summary>Where the test was read from.</summary>
+    public SourceLocation? Location { get; init; }
+
+    /// <summary>
+    /// <see cref="Invocation"/> with every occurrence of <c>$PWD</c> replaced by <paramref name="repoRoot"/>
+    /// (used as given: pass it without a trailing '/', since invocations write <c>$PWD/...</c>).
+    /// </summary>
+    public IReadOnlyList<string> InvocationFor(string repoRoot) =>
+        Invocation.Select(arg => arg.Replace(RepoRootPlaceholder, repoRoot, StringComparison.Ordinal)).ToList();
+
+    /// <summary>
+    /// The service account for snapshotting <paramref name="registryName"/>: that of the test registry with
+    /// exactly that name, or null when there is none or it has no service account.
+    /// </summary>
+    public string? ServiceAccountFor(string registryName) =>
+        Registries.FirstOrDefault(r => string.Equals(r.Name, registryName, StringComparison.Ordinal))?.ServiceAccount;
+}
+
+/// <summary>
+/// Reads e2e test files (<c>test-e2e/cip/tests.yaml</c>, <c>specs/cip-formats.md</c> §4): a YAML list of
+/// <c>{name, registries, invocation, snapshots}</c>. Anchors and aliases are resolved; keys are checked strictly;
+/// <c>before</c>/<c>after</c> are snapshots (lists of <c>{name, dmap}</c>) with digests and tags checked.
+/// </summary>
+public static class E2ETestFile
+{
+    /// <summary>Reads the test file at <paramref name="path"/>; errors name the path as given.</summary>
+    /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IReadOnlyList<E2ETest> Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Parses an e2e test file.</summary>
+    /// <param name="yaml">The file text.</param>
+    /// <param name="file">The name to put in errors.</param>
+    /// <exception cref="ManifestException">Invalid YAML, an unknown alias, unknown or duplicate keys, a test or
+    /// snapshot without a name, or an invalid snapshot entry; every error names file, line and field.</exception>
+    public static IReadOnlyList<E2ETest> Parse(string yaml, string file)
+    {
+        var root = YamlTree.Parse(yaml, file);
+        var d = new YamlDecoder(file);
+        var tests = new List<E2ETest>();
+        var items = d.Sequence(root, "");
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = YamlDecoder.Index("", i);
+            var map = d.Mapping(items[i], path, "name", "registries", "invocation", "snapshots");
+            if (map is null)
+            {
+                if (items[i] is YScalar { IsNull: true })
+                    d.Error(items[i], path, "expected a test mapping with keys name, registries, invocation, snapshots, found null");
+                continue;
+            }
+            var namePath = YamlDecoder.Child(path, "name");
+            var name = d.String(map.Get("name"), namePath) ?? "";
+            if (name.Length == 0)
+                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected the test name)");
+            var registries = ManifestReader.DecodeRegistries(d, map.Get("registries"), YamlDecoder.Child(path, "registries"));
+            var invocation = new List<string>();
+            var invocationPath = YamlDecoder.Child(path, "invocation");
+            var args = d.Sequence(map.Get("invocation"), invocationPath);
+            for (var a = 0; a < args.Count; a++)
+            {
+                var argPath = YamlDecoder.Index(invocationPath, a);
+                var arg = d.String(args[a], argPath);
+                if (arg is null)
+                {
+                    if (args[a] is YScalar)
+                        d.Error(args[a], argPath, "expected a command-line argument, found null");
+                    continue;
+                }
+                invocation.Add(arg);
+            }
+            var snapshots = DecodeSnapshots(d, map.Get("snapshots"), YamlDecoder.Child(path, "snapshots"));
+            tests.Add(new E2ETest(name, registries, invocation, snapshots) { Location = d.At(map, path) });
+        }
+        d.ThrowIfAny();
+        return tests;
+    }
+
+    private static List<E2ESnapshot> DecodeSnapshots(YamlDecoder d, YNode? node, string field)
+    {
+        var result = new List<E2ESnapshot>();
+        var items = d.Sequence(node, field);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = YamlDecoder.Index(field, i);
+            var map = d.Mapping(items[i], path, "name", "before", "after");
+            if (map is null)
+            {
+                if (items[i] is YScalar { IsNull: true })
+                    d.Error(items[i], path, "expected a snapshot mapping with keys name, before, after, found null");
+                continue;
+            }
+            var namePath = YamlDecoder.Child(path, "name");
+            var name = d.String(map.Get("name"), namePath) ?? "";
+            if (name.Length == 0)
+                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected the registry path to snapshot)");
+            var before = ManifestReader.DecodeImages(d, map.Get("before"), YamlDecoder.Child(path, "before"), checkFormats: true);
+            var after = ManifestReader.DecodeImages(d, map.Get("after"), YamlDecoder.Child(path, "after"), checkFormats: true);
+            result.Add(new E2ESnapshot(name, new Snapshot(before), new Snapshot(after)));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,56 @@
+namespace Promoter.Promotion;
+
+/// <summary>
+/// Where a value sits in a YAML file: the file as it was named to the reader, the 1-based line of the
+/// node, and the field path inside the document (e.g. <c>images[0].dmap</c>; empty for the document itself).
+/// </summary>
+/// <param name="File">The file name as given to the reader (e.g. <c>manifests/foo.yaml</c>).</param>
+/// <param name="Line">The 1-based line number of the node.</param>
+/// <param name="Field">The field path, e.g. <c>registries[1].name</c>, or empty for the whole document.</param>
+public readonly record struct SourceLocation(string File, int Line, string Field)
+{
+    /// <summary><c>file:line</c>.</summary>
+    public override string ToString() => $"{File}:{Line}";
+}
+
+/// <summary>One problem found in a CIP file (promoter manifest, images.yaml, snapshot or e2e test file).</summary>
+/// <param name="At">The file, line and field the problem is about.</param>
+/// <param name="Message">What is wrong and what was expected.</param>
+public sealed record ManifestError(SourceLocation At, string Message)
+{
+    /// <summary><c>file:line: field: message</c> (the field part is left out for whole-document problems).</summary>
+    public override string ToString() =>
+        At.Field.Length == 0 ? $"{At.File}:{At.Line}: {Message}" : $"{At.File}:{At.Line}: {At.Field}: {Message}";
+}
+
+/// <summary>
+/// Thrown when a CIP file cannot be read or fails validation (formats of <c>specs/cip-formats.md</c>).
+/// Carries every problem found, not just the first; <see cref="Exception.Message"/> lists them one per line.
+/// </summary>
+public sealed class ManifestException : Exception
+{
+    /// <summary>Creates the exception from one or more problems.</summary>
+    /// <exception cref="ArgumentException"><paramref name="errors"/> is empty.</exception>
+    public ManifestException(IEnumerable<ManifestError> errors)
+        : base(Describe(errors, out var list))
+    {
+        Errors = list;
+    }
+
+    /// <summary>Creates the exception from a single problem.</summary>
+    public ManifestException(ManifestError error)
+        : this(new[] { error })
+    {
+    }
+
+    /// <summary>The problems, in the order they were found.</summary>
+    public IReadOnlyList<ManifestError> Errors { get; }
+
+    private static string Describe(IEnumerable<ManifestError> errors, out List<ManifestError> list)
+    {
+        list = errors.ToList();
+        if (list.Count == 0)
+            throw new ArgumentException("A ManifestException needs at least one error.", nameof(errors));
+        return string.Join(Environment.NewLine, list);
+    }
+}

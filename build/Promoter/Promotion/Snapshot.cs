@@ -1,0 +1,153 @@
+using System.Text;
+
+namespace Promoter.Promotion;
+
+/// <summary>
+/// The contents of a registry as <c>cip run --snapshot</c> prints it (<c>specs/cip-formats.md</c> §3): a list
+/// of images, each with digest → tags. Image names are relative to the snapshotted registry name.
+/// </summary>
+/// <param name="Images">The images, in list order.</param>
+public sealed record Snapshot(IReadOnlyList<ImageEntry> Images)
+{
+    /// <summary>An empty snapshot (an empty registry).</summary>
+    public static Snapshot Empty { get; } = new([]);
+
+    /// <summary>
+    /// The same contents sorted by byte (ordinal) order: images by name, digests by digest string, tags by plain
+    /// string order (<c>1.10</c> before <c>1.9</c>). Locations are kept.
+    /// </summary>
+    public Snapshot Sorted() =>
+        new(Images
+            .OrderBy(i => i.Name, StringComparer.Ordinal)
+            .Select(i => i with
+            {
+                Dmap = i.Dmap
+                    .OrderBy(d => d.Digest, StringComparer.Ordinal)
+                    .Select(d => d with { Tags = d.Tags.Order(StringComparer.Ordinal).ToList() })
+                    .ToList(),
+            })
+            .ToList());
+
+    /// <summary>
+    /// Writes the hand-written snapshot text of §3, sorted as <see cref="Sorted"/> does:
+    /// <code>
+    /// - name: foo
+    ///   dmap:
+    ///     "sha256:…": ["1.0", "latest"]
+    ///     "sha256:…": []
+    /// </code>
+    /// Every line, the last included, ends with <c>\n</c>; an empty snapshot is the empty string. This is the
+    /// 06672f51 output. HEAD prints one more <c>\n</c> after it: pass <paramref name="extraFinalNewline"/> to get that.
+    /// Digests and tags are written as double-quoted strings (with <c>\</c> and <c>"</c> escaped); names are written plain.
+    /// </summary>
+    /// <param name="extraFinalNewline">Append one more <c>\n</c>, as HEAD does (also for an empty snapshot).</param>
+    /// <returns>The text, using <c>\n</c> line endings.</returns>
+    public string ToText(bool extraFinalNewline = false)
+    {
+        var b = new StringBuilder();
+        foreach (var image in Sorted().Images)
+        {
+            b.Append("- name: ").Append(image.Name).Append('\n');
+            b.Append("  dmap:\n");
+            foreach (var entry in image.Dmap)
+            {
+                b.Append("    ").Append(Quote(entry.Digest)).Append(": [");
+                b.Append(string.Join(", ", entry.Tags.Select(Quote)));
+                b.Append("]\n");
+            }
+        }
+        if (extraFinalNewline)
+            b.Append('\n');
+        return b.ToString();
+    }
+
+    /// <summary>
+    /// Reads snapshot text (any valid <c>images.yaml</c>: a YAML list of <c>{name, dmap}</c>), strictly, with the
+    /// digest and tag patterns checked. List and tag order are kept as written.
+    /// </summary>
+    /// <param name="text">The text; empty or whitespace-only text is an empty snapshot.</param>
+    /// <param name="file">The name to put in errors.</param>
+    /// <exception cref="ManifestException">Invalid YAML, unknown or duplicate keys, or an invalid digest or tag (with file, line, field).</exception>
+    public static Snapshot Parse(string text, string file) => new(ManifestReader.ParseImages(text, file, checkFormats: true));
+
+    /// <summary>Reads a snapshot file; see <see cref="Parse"/>.</summary>
+    /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static Snapshot Load(string path) => Parse(File.ReadAllText(path), path);
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}
+
+/// <summary>
+/// The differences between an expected and an actual snapshot, compared the way the e2e driver does
+/// (<c>specs/cip-formats.md</c> §4): image list order and tag order matter, digest order does not.
+/// </summary>
+/// <param name="Lines">One readable line per difference; empty when the snapshots match.</param>
+public sealed record SnapshotDiff(IReadOnlyList<string> Lines)
+{
+    /// <summary>True when the snapshots match.</summary>
+    public bool IsEmpty => Lines.Count == 0;
+
+    /// <summary>
+    /// Compares <paramref name="expected"/> with <paramref name="actual"/>. Reports, per image name: images
+    /// missing or extra, digests missing or extra, and digests whose tag lists differ (contents or order); and
+    /// the image order when the same names appear in another order. An image name listed twice is reported too.
+    /// </summary>
+    public static SnapshotDiff Compare(Snapshot expected, Snapshot actual)
+    {
+        var lines = new List<string>();
+        var want = Index(expected, "expected", lines);
+        var got = Index(actual, "actual", lines);
+        foreach (var (name, wantDmap) in want)
+        {
+            if (!got.TryGetValue(name, out var gotDmap))
+            {
+                lines.Add($"missing image {name} ({wantDmap.Count} digest(s) expected)");
+                continue;
+            }
+            foreach (var (digest, wantTags) in wantDmap)
+            {
+                if (!gotDmap.TryGetValue(digest, out var gotTags))
+                    lines.Add($"{name}: missing digest {digest} {Tags(wantTags)}");
+                else if (!wantTags.SequenceEqual(gotTags, StringComparer.Ordinal))
+                    lines.Add($"{name}: {digest}: tags differ: expected {Tags(wantTags)}, actual {Tags(gotTags)}");
+            }
+            foreach (var (digest, gotTags) in gotDmap)
+            {
+                if (!wantDmap.ContainsKey(digest))
+                    lines.Add($"{name}: extra digest {digest} {Tags(gotTags)}");
+            }
+        }
+        foreach (var (name, gotDmap) in got)
+        {
+            if (!want.ContainsKey(name))
+                lines.Add($"extra image {name} ({gotDmap.Count} digest(s))");
+        }
+        var wantOrder = expected.Images.Select(i => i.Name).Where(got.ContainsKey).ToList();
+        var gotOrder = actual.Images.Select(i => i.Name).Where(want.ContainsKey).ToList();
+        if (!wantOrder.SequenceEqual(gotOrder, StringComparer.Ordinal))
+            lines.Add($"image order differs: expected [{string.Join(", ", wantOrder)}], actual [{string.Join(", ", gotOrder)}]");
+        return new SnapshotDiff(lines);
+    }
+
+    /// <summary>The lines joined with <c>\n</c>, or "snapshots match".</summary>
+    public override string ToString() => IsEmpty ? "snapshots match" : string.Join("\n", Lines);
+
+    private static Dictionary<string, Dictionary<string, IReadOnlyList<string>>> Index(Snapshot snapshot, string side, List<string> lines)
+    {
+        var result = new Dictionary<string, Dictionary<string, IReadOnlyList<string>>>(StringComparer.Ordinal);
+        foreach (var image in snapshot.Images)
+        {
+            if (!result.TryAdd(image.Name, new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)))
+            {
+                lines.Add($"{side} snapshot lists image {image.Name} more than once");
+                continue;
+            }
+            foreach (var entry in image.Dmap)
+                result[image.Name][entry.Digest] = entry.Tags;
+        }
+        return result;
+    }
+
+    private static string Tags(IReadOnlyList<string> tags) => "[" + string.Join(", ", tags.Select(t => $"\"{t}\"")) + "]";
+}

@@ -1,0 +1,101 @@
+using YamlDotNet.Core;
+
+namespace Promoter.Promotion;
+
+/// <summary>
+/// Strict typed reading of a <see cref="YNode"/> tree: collects every problem with file, line and field
+/// path instead of stopping at the first one.
+/// </summary>
+internal sealed class YamlDecoder(string file)
+{
+    private readonly List<ManifestError> _errors = [];
+
+    public string File { get; } = file;
+
+    public IReadOnlyList<ManifestError> Errors => _errors;
+
+    public SourceLocation At(YNode? node, string field) => new(File, node?.Line ?? 1, field);
+
+    public void Error(YNode? node, string field, string message) => _errors.Add(new ManifestError(At(node, field), message));
+
+    public void Error(SourceLocation at, string message) => _errors.Add(new ManifestError(at, message));
+
+    /// <exception cref="ManifestException">Any problem was recorded.</exception>
+    public void ThrowIfAny()
+    {
+        if (_errors.Count > 0)
+            throw new ManifestException(_errors);
+    }
+
+    public static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
+
+    public static string Index(string parent, int index) => $"{parent}[{index}]";
+
+    /// <summary>A mapping whose keys are all in <paramref name="allowed"/>; null (no error) for a missing or null node.</summary>
+    public YMapping? Mapping(YNode? node, string field, params string[] allowed)
+    {
+        if (node is null || node is YScalar { IsNull: true })
+            return null;
+        if (node is not YMapping mapping)
+        {
+            Error(node, FieldOrDocument(field), $"expected a mapping with keys {string.Join(", ", allowed)}, found {node.Kind}");
+            return null;
+        }
+        foreach (var (key, _) in mapping.Entries)
+        {
+            if (Array.IndexOf(allowed, key.Value) < 0)
+                Error(key, Child(field, key.Value), $"unknown key (expected one of: {string.Join(", ", allowed)})");
+        }
+        return mapping;
+    }
+
+    /// <summary>The items of a list; an empty list for a missing or null node.</summary>
+    public List<YNode> Sequence(YNode? node, string field)
+    {
+        if (node is null || node is YScalar { IsNull: true })
+            return [];
+        if (node is YSequence seq)
+            return seq.Items;
+        Error(node, FieldOrDocument(field), $"expected a list, found {node.Kind}");
+        return [];
+    }
+
+    /// <summary>The text of a scalar exactly as written; null for a missing or null node.</summary>
+    public string? String(YNode? node, string field)
+    {
+        switch (node)
+        {
+            case null:
+            case YScalar { IsNull: true }:
+                return null;
+            case YScalar scalar:
+                return scalar.Value;
+            default:
+                Error(node, field, $"expected a string, found {node.Kind}");
+                return null;
+        }
+    }
+
+    /// <summary>A plain YAML boolean (true/false, and YAML 1.1's yes/no/on/off); <paramref name="missing"/> when absent.</summary>
+    public bool Bool(YNode? node, string field, bool missing)
+    {
+        if (node is null || node is YScalar { IsNull: true })
+            return missing;
+        if (node is YScalar { Style: ScalarStyle.Plain } scalar)
+        {
+            switch (scalar.Value)
+            {
+                case "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" or "y" or "Y":
+                    return true;
+                case "false" or "False" or "FALSE" or "no" or "No" or "NO" or "off" or "Off" or "OFF" or "n" or "N":
+                    return false;
+            }
+        }
+        Error(node, field, $"expected true or false, found {Describe(node)}");
+        return missing;
+    }
+
+    public static string Describe(YNode node) => node is YScalar s && !s.IsNull ? $"'{s.Value}'" : node.Kind;
+
+    private static string FieldOrDocument(string field) => field.Length == 0 ? "(document)" : field;
+}

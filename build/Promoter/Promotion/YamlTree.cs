@@ -1,0 +1,138 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Promoter.Promotion;
+
+/// <summary>A YAML node with the 1-based line it starts on. Scalars keep their text exactly as written.</summary>
+internal abstract class YNode
+{
+    protected YNode(int line) => Line = line;
+
+    public int Line { get; }
+
+    public abstract string Kind { get; }
+}
+
+internal sealed class YScalar(int line, string value, ScalarStyle style) : YNode(line)
+{
+    public string Value { get; } = value;
+
+    public ScalarStyle Style { get; } = style;
+
+    /// <summary>A plain <c>null</c>, <c>~</c> or nothing at all (YAML 1.1/1.2 core null).</summary>
+    public bool IsNull => Style == ScalarStyle.Plain && Value is "" or "~" or "null" or "Null" or "NULL";
+
+    public override string Kind => IsNull ? "null" : "a scalar";
+}
+
+internal sealed class YSequence(int line, List<YNode> items) : YNode(line)
+{
+    public List<YNode> Items { get; } = items;
+
+    public override string Kind => "a list";
+}
+
+internal sealed class YMapping(int line, List<KeyValuePair<YScalar, YNode>> entries) : YNode(line)
+{
+    public List<KeyValuePair<YScalar, YNode>> Entries { get; } = entries;
+
+    public override string Kind => "a mapping";
+
+    public YNode? Get(string key) => Entries.FirstOrDefault(e => e.Key.Value == key).Value;
+
+    public YScalar? KeyNode(string key) => Entries.FirstOrDefault(e => e.Key.Value == key).Key;
+}
+
+/// <summary>
+/// Reads one YAML document into a <see cref="YNode"/> tree from YamlDotNet parser events, so that every node
+/// keeps its line. Aliases resolve to the anchored node. Duplicate mapping keys and non-scalar keys are errors,
+/// as in a strict decode.
+/// </summary>
+internal static class YamlTree
+{
+    /// <summary>Parses <paramref name="text"/>; returns null for an empty stream (no document).</summary>
+    /// <exception cref="ManifestException">A syntax error, an unknown alias, a duplicate or non-scalar key, or more than one document.</exception>
+    public static YNode? Parse(string text, string file)
+    {
+        var parser = new Parser(new StringReader(text));
+        var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
+        try
+        {
+            parser.Consume<StreamStart>();
+            if (parser.TryConsume<StreamEnd>(out _))
+                return null;
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, anchors, file);
+            parser.Consume<DocumentEnd>();
+            if (parser.Accept<DocumentStart>(out var next))
+                throw new ManifestException(new ManifestError(new SourceLocation(file, LineOf(next.Start), ""),
+                    "expected a single YAML document, found a second one"));
+            return root;
+        }
+        catch (YamlException e)
+        {
+            throw new ManifestException(new ManifestError(new SourceLocation(file, LineOf(e.Start), ""),
+                $"invalid YAML: {e.Message}"));
+        }
+    }
+
+    private static YNode ReadNode(IParser parser, Dictionary<string, YNode> anchors, string file)
+    {
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            return anchors.TryGetValue(alias.Value.Value, out var target)
+                ? target
+                : throw new ManifestException(new ManifestError(new SourceLocation(file, LineOf(alias.Start), ""),
+                    $"alias *{alias.Value.Value} refers to no anchor defined before it"));
+        }
+
+        YNode node;
+        NodeEvent start;
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            start = scalar;
+            node = new YScalar(LineOf(scalar.Start), scalar.Value, scalar.Style);
+        }
+        else if (parser.TryConsume<SequenceStart>(out var seqStart))
+        {
+            start = seqStart;
+            var items = new List<YNode>();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+                items.Add(ReadNode(parser, anchors, file));
+            node = new YSequence(LineOf(seqStart.Start), items);
+        }
+        else if (parser.TryConsume<MappingStart>(out var mapStart))
+        {
+            start = mapStart;
+            var entries = new List<KeyValuePair<YScalar, YNode>>();
+            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyNode = ReadNode(parser, anchors, file);
+                if (keyNode is not YScalar key)
+                    throw new ManifestException(new ManifestError(new SourceLocation(file, keyNode.Line, ""),
+                        $"mapping keys must be scalars, found {keyNode.Kind}"));
+                if (seen.TryGetValue(key.Value, out var firstLine))
+                    throw new ManifestException(new ManifestError(new SourceLocation(file, key.Line, ""),
+                        $"mapping key \"{key.Value}\" already defined at line {firstLine.ToString(CultureInfo.InvariantCulture)}"));
+                seen.Add(key.Value, key.Line);
+                entries.Add(new(key, ReadNode(parser, anchors, file)));
+            }
+            node = new YMapping(LineOf(mapStart.Start), entries);
+        }
+        else
+        {
+            var current = parser.Current;
+            throw new ManifestException(new ManifestError(
+                new SourceLocation(file, current is null ? 1 : LineOf(current.Start), ""),
+                $"unexpected YAML event {current?.GetType().Name ?? "(end of input)"}"));
+        }
+
+        if (!start.Anchor.IsEmpty)
+            anchors[start.Anchor.Value] = node;
+        return node;
+    }
+
+    private static int LineOf(Mark mark) => (int)Math.Max(1, mark.Line);
+}
