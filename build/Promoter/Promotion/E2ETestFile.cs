@@ -24,6 +24,12 @@ public sealed record E2ETest(
     public SourceLocation? Location { get; init; }
 
     /// <summary>
+    /// The project's extension key <c>expect-error</c>: when set, the promotion must fail with a message containing
+    /// this text; null for upstream tests, whose promotion must succeed.
+    /// </summary>
+    public string? ExpectError { get; init; }
+
+    /// <summary>
     /// <see cref="Invocation"/> with every occurrence of <c>$PWD</c> replaced by <paramref name="repoRoot"/>
     /// (used as given: pass it without a trailing '/', since invocations write <c>$PWD/...</c>).
     /// </summary>
@@ -45,6 +51,12 @@ public sealed record E2ETest(
 /// </summary>
 public static class E2ETestFile
 {
+    /// <summary>
+    /// This project's one extension of the upstream format: <c>expect-error: "text"</c> on a test says the promotion must
+    /// fail with a message containing the text (a refused tag move, say); the <c>after</c> snapshots are still checked.
+    /// </summary>
+    public const string ExpectErrorKey = "expect-error";
+
     /// <summary>Reads the test file at <paramref name="path"/>; errors name the path as given.</summary>
     /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -64,7 +76,7 @@ public static class E2ETestFile
         for (var i = 0; i < items.Count; i++)
         {
             var path = YamlDecoder.Index("", i);
-            var map = d.Mapping(items[i], path, "name", "registries", "invocation", "snapshots");
+            var map = d.Mapping(items[i], path, "name", "registries", "invocation", "snapshots", ExpectErrorKey);
             if (map is null)
             {
                 if (items[i] is YScalar { IsNull: true })
@@ -92,7 +104,8 @@ public static class E2ETestFile
                 invocation.Add(arg);
             }
             var snapshots = DecodeSnapshots(d, map.Get("snapshots"), YamlDecoder.Child(path, "snapshots"));
-            tests.Add(new E2ETest(name, registries, invocation, snapshots) { Location = d.At(map, path) });
+            var expectError = map.Get(ExpectErrorKey) is { } expected ? d.String(expected, YamlDecoder.Child(path, ExpectErrorKey)) : null;
+            tests.Add(new E2ETest(name, registries, invocation, snapshots) { Location = d.At(map, path), ExpectError = expectError });
         }
         d.ThrowIfAny();
         return tests;

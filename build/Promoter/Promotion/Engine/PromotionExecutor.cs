@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Promoter.Oci;
+using Promoter.Registry;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>Counts of what a promotion wrote.</summary>
+/// <param name="ManifestsPut">Manifests (images, indexes and their children) written by digest.</param>
+/// <param name="BlobsUploaded">Blobs streamed from the source and uploaded.</param>
+/// <param name="BlobsMounted">Blobs mounted from another repository of the same registry.</param>
+/// <param name="BlobsPresent">Blobs the destination already had.</param>
+/// <param name="TagsWritten">Tags added or moved.</param>
+public sealed record PromotionResult(int ManifestsPut, int BlobsUploaded, int BlobsMounted, int BlobsPresent, int TagsWritten)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{ManifestsPut} manifest(s) put, {BlobsUploaded} blob(s) uploaded, {BlobsMounted} mounted, {BlobsPresent} already present, {TagsWritten} tag(s) written";
+}
+
+/// <summary>
+/// Carries out a <see cref="PromotionPlan"/>: copies manifests by digest (an index after all its children, an image
+/// manifest after all its blobs are confirmed present), then writes the tags. Manifest bytes are never rewritten, so
+/// digests are preserved; blobs are mounted within one registry and streamed with sha256 verification across
+/// registries. Nothing is ever deleted.
+/// </summary>
+public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions options, Action<string>? log = null)
+{
+    private int _manifests, _uploaded, _mounted, _present, _tags;
+    private readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> _copies = new();
+
+    /// <summary>Executes the plan's copies, then its tags.</summary>
+    /// <exception cref="InvalidOperationException">The plan holds refused tag moves (nothing is written).</exception>
+    /// <exception cref="RegistryException">A registry operation failed; tags of failed copies are not written.</exception>
+    public async Task<PromotionResult> ExecuteAsync(PromotionPlan plan, CancellationToken cancellationToken = default)
+    {
+        if (plan.Refusals.Count > 0)
+            throw new InvalidOperationException(
+                $"{plan.Refusals.Count} tag move(s) refused; nothing was promoted:\n  " + string.Join("\n  ", plan.Refusals));
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
+        {
+            await CopyManifestAsync(job.Source, job.Destination, ct);
+            log?.Invoke($"copied {job.Source} -> {job.Destination}");
+        });
+        await Parallel.ForEachAsync(plan.Tags, parallel, async (job, ct) =>
+        {
+            var client = registries.For(job.Destination.Registry);
+            var manifest = await client.GetManifestAsync(job.Destination.Repository, job.Digest.Value, ct);
+            await client.PutManifestAsync(job.Destination.Repository, job.Destination.Tag!, manifest.Bytes, manifest.MediaType, ct);
+            Interlocked.Increment(ref _tags);
+            log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
+        });
+        return new PromotionResult(_manifests, _uploaded, _mounted, _present, _tags);
+    }
+
+    /// <summary>
+    /// Copies the manifest <paramref name="source"/> (by digest) into <paramref name="destination"/>'s repository, children
+    /// and blobs first. Each (registry, repository, digest) is copied once per run even when several edges need it.
+    /// </summary>
+    private Task CopyManifestAsync(ImageReference source, ImageReference destination, CancellationToken cancellationToken)
+    {
+        var key = (destination.Registry, destination.Repository, source.Digest!.Value);
+        return _copies.GetOrAdd(key, _ => new Lazy<Task>(() => CopyOnceAsync(source, destination, cancellationToken))).Value;
+    }
+
+    private async Task CopyOnceAsync(ImageReference source, ImageReference destination, CancellationToken cancellationToken)
+    {
+        var digest = source.Digest!.Value;
+        var from = registries.For(source.Registry);
+        var to = registries.For(destination.Registry);
+        if (await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
+
+        var manifest = await from.GetManifestAsync(source.Repository, digest.Value, cancellationToken);
+        var document = manifest.Parse(source.ToString());
+        if (document.IsIndex)
+        {
+            foreach (var child in document.Manifests)
+                await CopyManifestAsync(source.WithDigest(child.ParsedDigest), destination.WithDigest(child.ParsedDigest), cancellationToken);
+        }
+        else
+        {
+            foreach (var blob in document.Blobs)
+            {
+                var outcome = await RegistryClient.CopyBlobAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, cancellationToken);
+                switch (outcome)
+                {
+                    case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref _uploaded); break;
+                    case BlobCopyOutcome.Mounted: Interlocked.Increment(ref _mounted); break;
+                    default: Interlocked.Increment(ref _present); break;
+                }
+            }
+        }
+
+        var put = await to.PutManifestAsync(destination.Repository, digest.Value, manifest.Bytes, manifest.MediaType, cancellationToken);
+        if (put != digest)
+            throw new RegistryException($"{destination}: the registry stored the manifest as {put}, not {digest}.", destination.ToString());
+        Interlocked.Increment(ref _manifests);
+    }
+}

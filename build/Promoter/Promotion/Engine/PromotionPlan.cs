@@ -1,0 +1,97 @@
+using Promoter.Oci;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>What the planner decided for one edge (upstream CIP's rules, specs/cip-formats.md section 6).</summary>
+public enum EdgeDecision
+{
+    /// <summary>The destination already holds the digest under the tag (or, tagless, holds the digest): nothing to do.</summary>
+    AlreadyPromoted,
+    /// <summary>The digest is missing in the destination: copy the image (and children), then tag it.</summary>
+    Copy,
+    /// <summary>The digest is in the destination without this tag: add the tag.</summary>
+    AddTag,
+    /// <summary>The tag points at another digest and tag moves are allowed: copy if needed, then move the tag.</summary>
+    MoveTag,
+    /// <summary>The tag points at another digest: refused; nothing is written for this edge.</summary>
+    RefusedTagMove,
+    /// <summary>The digest is not in the source repository ("LOST"): reported and skipped.</summary>
+    Lost,
+}
+
+/// <summary>One edge and what will be done for it.</summary>
+/// <param name="Edge">The edge from the manifests.</param>
+/// <param name="Decision">The planner's decision.</param>
+/// <param name="DigestInDestination">Whether the destination repository already holds the digest.</param>
+/// <param name="CurrentDigest">For tag moves: the digest the destination tag points at now.</param>
+public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool DigestInDestination, Digest? CurrentDigest)
+{
+    /// <summary>One line for the plan listing, e.g. <c>COPY  src/foo@sha256:… -> dst/foo:1.0</c>.</summary>
+    public override string ToString() => Decision switch
+    {
+        EdgeDecision.AlreadyPromoted => $"ok    {Edge}",
+        EdgeDecision.Copy => $"COPY  {Edge}",
+        EdgeDecision.AddTag => $"TAG   {Edge}",
+        EdgeDecision.MoveTag => $"MOVE  {Edge} (tag was on {CurrentDigest})",
+        EdgeDecision.RefusedTagMove => $"REFUSED tag move: {Edge.DestinationReference()} points at {CurrentDigest}, not {Edge.Digest}",
+        EdgeDecision.Lost => $"LOST  {Edge.SourceReference()} is not in the source registry",
+        _ => Edge.ToString(),
+    };
+}
+
+/// <summary>A copy of one manifest (with its children and blobs) from a source repository to a destination repository.</summary>
+/// <param name="Source">The source, by digest.</param>
+/// <param name="Destination">The destination repository, by digest.</param>
+public sealed record CopyJob(ImageReference Source, ImageReference Destination);
+
+/// <summary>A tag to write in a destination once its digest is there.</summary>
+/// <param name="Destination">The destination repository and tag.</param>
+/// <param name="Digest">The digest the tag must point at.</param>
+public sealed record TagJob(ImageReference Destination, Digest Digest);
+
+/// <summary>The promotion plan: every edge's decision, and the distinct copies and tags it implies.</summary>
+public sealed class PromotionPlan
+{
+    /// <summary>Builds the job lists from the edge decisions.</summary>
+    public PromotionPlan(IReadOnlyList<PlannedEdge> edges)
+    {
+        Edges = edges;
+        var writes = edges.Where(e => e.Decision is EdgeDecision.Copy or EdgeDecision.AddTag or EdgeDecision.MoveTag).ToList();
+        Copies = writes
+            .Where(e => !e.DigestInDestination)
+            .Select(e => new CopyJob(e.Edge.SourceReference(), e.Edge.DestinationReference().WithDigest(Digest.Parse(e.Edge.Digest))))
+            .Distinct()
+            .ToList();
+        Tags = writes
+            .Where(e => e.Edge.Tag is not null)
+            .Select(e => new TagJob(e.Edge.DestinationReference(), Digest.Parse(e.Edge.Digest)))
+            .Distinct()
+            .ToList();
+    }
+
+    /// <summary>Every edge with its decision, in manifest order.</summary>
+    public IReadOnlyList<PlannedEdge> Edges { get; }
+
+    /// <summary>Distinct manifest copies (source digest to destination repository).</summary>
+    public IReadOnlyList<CopyJob> Copies { get; }
+
+    /// <summary>Distinct tags to write after the copies.</summary>
+    public IReadOnlyList<TagJob> Tags { get; }
+
+    /// <summary>Refused tag moves.</summary>
+    public IReadOnlyList<PlannedEdge> Refusals => Edges.Where(e => e.Decision == EdgeDecision.RefusedTagMove).ToList();
+
+    /// <summary>Edges whose digest is missing from the source.</summary>
+    public IReadOnlyList<PlannedEdge> Lost => Edges.Where(e => e.Decision == EdgeDecision.Lost).ToList();
+
+    /// <summary>True when executing the plan would write nothing.</summary>
+    public bool IsEmpty => Copies.Count == 0 && Tags.Count == 0;
+
+    /// <summary>The plan as text: one line per edge, then a summary line.</summary>
+    public IEnumerable<string> Describe()
+    {
+        foreach (var edge in Edges) yield return edge.ToString();
+        yield return $"plan: {Copies.Count} cop{(Copies.Count == 1 ? "y" : "ies")}, {Tags.Count} tag(s), " +
+                     $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted";
+    }
+}

@@ -1,0 +1,54 @@
+using Promoter.Oci;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>
+/// Decides, for every edge, what a promotion must do, by asking the source and destination registries
+/// (HEAD requests only; nothing is written). The rules are upstream CIP's (specs/cip-formats.md section 6):
+/// a tag already on the wanted digest is left alone, a digest already present only gains its tag,
+/// a missing digest is copied, a tag on another digest is refused unless tag moves are allowed,
+/// and a digest missing from the source is reported as lost.
+/// </summary>
+public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions options)
+{
+
+    /// <summary>Plans <paramref name="edges"/>.</summary>
+    /// <exception cref="Promoter.Registry.RegistryException">A registry could not be asked (refused connection, 401, ...).</exception>
+    public async Task<PromotionPlan> PlanAsync(IReadOnlyList<PromotionEdge> edges, CancellationToken cancellationToken = default)
+    {
+        var planned = new PlannedEdge[edges.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, edges.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken },
+            async (i, ct) => planned[i] = await PlanEdgeAsync(edges[i], ct));
+        return new PromotionPlan(planned);
+    }
+
+    private async Task<PlannedEdge> PlanEdgeAsync(PromotionEdge edge, CancellationToken cancellationToken)
+    {
+        var digest = Digest.Parse(edge.Digest);
+        var source = edge.SourceReference();
+        var destination = edge.DestinationReference();
+
+        if (await HeadAsync(source, cancellationToken) is null)
+            return new PlannedEdge(edge, EdgeDecision.Lost, false, null);
+
+        var digestInDestination = await HeadAsync(destination.WithDigest(digest), cancellationToken) is not null;
+        if (edge.Tag is null)
+            return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, digestInDestination, null);
+
+        var tagged = await HeadAsync(destination, cancellationToken);
+        if (tagged is null)
+            return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AddTag : EdgeDecision.Copy, digestInDestination, null);
+        if (tagged.Value == digest)
+            return new PlannedEdge(edge, EdgeDecision.AlreadyPromoted, true, null);
+        return new PlannedEdge(edge, options.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove,
+            digestInDestination, tagged.Value);
+    }
+
+    /// <summary>The digest the reference resolves to, or null when the registry has no such manifest (cached per reference).</summary>
+    private async Task<Digest?> HeadAsync(ImageReference reference, CancellationToken cancellationToken)
+    {
+        var info = await registries.For(reference.Registry).HeadManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken);
+        return info?.Digest;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Promoter.Registry;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>Where a registry name's host is served.</summary>
+/// <param name="Address">The host[:port] actually contacted, e.g. <c>127.0.0.1:40123</c>.</param>
+/// <param name="StorageRoot">
+/// For a CNCF Distribution process this run started: its filesystem storage root, through which tagless manifests
+/// (which the Distribution API cannot list) are found. Null for any other registry.
+/// </param>
+public sealed record RegistryEndpoint(string Address, string? StorageRoot = null);
+
+/// <summary>
+/// One <see cref="RegistryClient"/> per registry host, shared by every operation of a run. A host may be aliased to
+/// another address (the e2e runner serves <c>gcr.io</c>, <c>us.gcr.io</c>, ... from local registry processes, so the
+/// upstream test files run unchanged and hermetically). Loopback addresses use plain http; credentials come from
+/// docker's config.json (<see cref="DockerConfig"/>) for the address contacted.
+/// </summary>
+public sealed class RegistryPool : IDisposable
+{
+    private readonly ConcurrentDictionary<string, RegistryClient> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RegistryEndpoint> _aliases = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Func<string, RegistryClientOptions> _options;
+
+    /// <summary>A pool whose clients take their options from <paramref name="options"/> (per contacted address).</summary>
+    public RegistryPool(Func<string, RegistryClientOptions> options) => _options = options;
+
+    /// <summary>A pool with credentials from the default docker config, http for loopback addresses, and an optional log.</summary>
+    public static RegistryPool Default(Action<string>? log = null)
+    {
+        var config = DockerConfig.LoadDefault();
+        return new RegistryPool(address => new RegistryClientOptions
+        {
+            Insecure = IsLoopback(address),
+            Credential = config.Find(address),
+            Log = log,
+        });
+    }
+
+    /// <summary>Serves <paramref name="host"/> from <paramref name="endpoint"/> from now on.</summary>
+    public void Alias(string host, RegistryEndpoint endpoint) => _aliases[host] = endpoint;
+
+    /// <summary>Where <paramref name="host"/> is served: its alias, or the host itself.</summary>
+    public RegistryEndpoint Resolve(string host) => _aliases.TryGetValue(host, out var endpoint) ? endpoint : new RegistryEndpoint(host);
+
+    /// <summary>The client for <paramref name="host"/> (<c>host[:port]</c>, resolved through the aliases), created on first use.</summary>
+    public RegistryClient For(string host)
+    {
+        var address = Resolve(host).Address;
+        return _clients.GetOrAdd(address, a => new RegistryClient(a, _options(a)));
+    }
+
+    /// <summary>True when <paramref name="host"/> (<c>host[:port]</c>) names a loopback address or localhost.</summary>
+    public static bool IsLoopback(string host)
+    {
+        var name = host;
+        if (name.StartsWith('['))
+        {
+            var end = name.IndexOf(']');
+            name = end > 0 ? name[1..end] : name;
+        }
+        else if (name.Count(c => c == ':') == 1)
+        {
+            name = name[..name.IndexOf(':')];
+        }
+        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+               || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values) client.Dispose();
+        _clients.Clear();
+    }
+}
