@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Build.Tools.Git;
+using Cake.Core;
+using Cake.Core.Configuration;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Tooling;
+
+namespace Build.Tests.Releases;
+
+/// <summary>
+/// A real git repository in a temporary folder, scripted commit by commit with a fixed author, committer and
+/// clock so every run produces the same history. The fixture drives git directly; the code under test goes
+/// through <see cref="GitTool"/> on the Cake engine.
+/// </summary>
+internal sealed class ScriptedRepository : IDisposable
+{
+    private static readonly DateTimeOffset Epoch = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly bool _ownsFolder;
+    private int _tick;
+
+    private ScriptedRepository(string path, bool ownsFolder)
+    {
+        Path = path;
+        _ownsFolder = ownsFolder;
+    }
+
+    /// <summary>The working tree.</summary>
+    public string Path { get; }
+
+    /// <summary>A new repository on branch main whose first commit holds VERSION 1.0.0 and src/app.txt, tagged v1.0.0.</summary>
+    public static ScriptedRepository CreateReleased()
+    {
+        var repository = CreateEmpty();
+        repository.Commit("Initial release", ("VERSION", "1.0.0\n"), ("src/app.txt", "app 1\n"));
+        repository.Git("tag", "v1.0.0");
+        return repository;
+    }
+
+    /// <summary>A new, empty repository on branch main.</summary>
+    public static ScriptedRepository CreateEmpty()
+    {
+        var folder = Directory.CreateTempSubdirectory("releases-repo-").FullName;
+        var repository = new ScriptedRepository(folder, ownsFolder: true);
+        repository.Git("init", "--quiet", "--initial-branch=main");
+        return repository;
+    }
+
+    /// <summary>A <c>git clone --depth N file://...</c> of this repository in a new temporary folder.</summary>
+    public ScriptedRepository ShallowClone(int depth)
+    {
+        var folder = Directory.CreateTempSubdirectory("releases-clone-").FullName;
+        Run(System.IO.Path.GetTempPath(), "clone", "--quiet", $"--depth={depth}", "--no-local", "file://" + Path, folder);
+        return new ScriptedRepository(folder, ownsFolder: true);
+    }
+
+    /// <summary>Writes (or, for a null content, deletes) the files, stages everything and commits; returns the commit id.</summary>
+    public string Commit(string message, params (string File, string? Content)[] files)
+    {
+        foreach (var (file, content) in files)
+        {
+            var full = System.IO.Path.Combine(Path, file);
+            if (content is null)
+            {
+                File.Delete(full);
+                continue;
+            }
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+        }
+        Git("add", "--all");
+        Git("commit", "--quiet", "--allow-empty", "-m", message);
+        return Head;
+    }
+
+    /// <summary>The commit id of HEAD.</summary>
+    public string Head => Git("rev-parse", "HEAD");
+
+    /// <summary>Runs git in the working tree and returns its trimmed standard output.</summary>
+    /// <exception cref="InvalidOperationException">git exits with a non-zero code.</exception>
+    public string Git(params string[] arguments) => Run(Path, arguments);
+
+    /// <summary>A <see cref="GitTool"/> for this repository built from Cake.Core's own services.</summary>
+    public GitTool Tool()
+    {
+        // The repository goes in GitSettings: setting CakeEnvironment.WorkingDirectory would change the current
+        // directory of the whole test process (and leave it pointing at a deleted folder after Dispose).
+        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
+        var fileSystem = new FileSystem();
+        var log = new CakeBuildLog(new CakeConsole(environment), Verbosity.Quiet);
+        var globber = new Globber(fileSystem, environment);
+        var configuration = new CakeConfiguration(new Dictionary<string, string>());
+        var strategy = new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log);
+        var locator = new ToolLocator(environment, new ToolRepository(environment), strategy);
+        var runner = new ProcessRunner(fileSystem, environment, log, locator, configuration);
+        return new GitTool(fileSystem, environment, runner, locator, new GitSettings { WorkingDirectory = Path });
+    }
+
+    private string Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        var date = Epoch.AddMinutes(_tick++).ToUnixTimeSeconds() + " +0000";
+        start.Environment["GIT_AUTHOR_NAME"] = "Release Robot";
+        start.Environment["GIT_AUTHOR_EMAIL"] = "robot@example.invalid";
+        start.Environment["GIT_AUTHOR_DATE"] = date;
+        start.Environment["GIT_COMMITTER_NAME"] = "Release Robot";
+        start.Environment["GIT_COMMITTER_EMAIL"] = "robot@example.invalid";
+        start.Environment["GIT_COMMITTER_DATE"] = date;
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}");
+        return output.Trim();
+    }
+
+    public void Dispose()
+    {
+        if (_ownsFolder && Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+    }
+}
