@@ -39,7 +39,8 @@ public sealed record GoldenImage(
 /// always gives the same bytes. Shape (after the upstream CIP golden archives, <c>specs/cip-formats.md</c> §5):
 /// <list type="bullet">
 /// <item>each layer tar: GNU headers, entries <c>./</c>, every parent directory (mode 0755) and every file, sorted by
-///   name, mtime 0, uid/gid 0, empty uname/gname, padded to 10240-byte records;</item>
+///   name, mtime 0, uid/gid 0, empty uname/gname, padded to 10240-byte records; a layer without files is an empty tar
+///   (10240 zero bytes);</item>
 /// <item>the config <c>&lt;sha256&gt;.json</c>: <c>architecture</c>, <c>author</c>?, <c>created</c> 1970-01-01T00:00:00Z,
 ///   one <c>history</c> entry per layer, <c>os</c>, <c>rootfs</c> (type layers, diff_ids), <c>config</c> {} - in that order;</item>
 /// <item>per layer a folder <c>&lt;id&gt;/</c> with <c>VERSION</c> (<c>1.0</c>), <c>json</c> (v1 id, parent, created) and
@@ -130,7 +131,9 @@ public static class GoldenImageWriter
     /// <exception cref="ArgumentException">A path that is empty, absolute, has empty, '.' or '..' segments, appears twice, or is too long.</exception>
     public static byte[] WriteLayer(GoldenLayer layer)
     {
-        var entries = new SortedDictionary<string, GoldenFile?>(StringComparer.Ordinal) { ["./"] = null };
+        // An empty layer is an empty tar (only the end-of-archive blocks and padding), as upstream's; otherwise "./" comes first.
+        var entries = new SortedDictionary<string, GoldenFile?>(StringComparer.Ordinal);
+        if (layer.Files.Count > 0) entries["./"] = null;
         foreach (var file in layer.Files)
         {
             var segments = file.Path.Split('/');
