@@ -1,0 +1,238 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Promoter.Oci;
+
+namespace Promoter.Images;
+
+/// <summary>A file to put into a golden image layer.</summary>
+/// <param name="Path">Path inside the image, relative, '/'-separated, e.g. <c>golden/foo/1.0</c>; parent directories are added.</param>
+/// <param name="Content">The file content.</param>
+/// <param name="Mode">Permission bits (0 to 07777 octal); the default 0555 (read-only, executable) is what upstream's golden files carry.</param>
+public sealed record GoldenFile(string Path, byte[] Content, int Mode = GoldenFile.ReadOnlyMode)
+{
+    /// <summary>Octal 0555, the mode of the upstream golden data files.</summary>
+    public const int ReadOnlyMode = 0x16D;
+}
+
+/// <summary>One layer of a golden image: its files (may be empty, giving an empty tar).</summary>
+/// <param name="Files">The files of the layer, in any order.</param>
+public sealed record GoldenLayer(IReadOnlyList<GoldenFile> Files);
+
+/// <summary>A golden image to write as a <c>docker save</c> archive.</summary>
+/// <param name="Layers">The layers, base first (at least one).</param>
+/// <param name="Architecture">The config's <c>architecture</c>, e.g. <c>amd64</c>.</param>
+/// <param name="RepoTags">The <c>manifest.json</c> RepoTags, e.g. <c>gcr.io/k8s-staging-cip-test/golden-bar/bar:1.0</c>; may be empty.</param>
+/// <param name="Os">The config's <c>os</c>.</param>
+/// <param name="Author">The config's and history's <c>author</c>, or null to leave it out (upstream: <c>Bazel</c>).</param>
+/// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null to leave it out (upstream: <c>bazel build ...</c>).</param>
+public sealed record GoldenImage(
+    IReadOnlyList<GoldenLayer> Layers,
+    string Architecture,
+    IReadOnlyList<string> RepoTags,
+    string Os = "linux",
+    string? Author = null,
+    string? CreatedBy = null);
+
+/// <summary>
+/// Writes golden images as <c>docker save</c> tarballs, byte for byte reproducibly: the same <see cref="GoldenImage"/>
+/// always gives the same bytes. Shape (after the upstream CIP golden archives, <c>specs/cip-formats.md</c> §5):
+/// <list type="bullet">
+/// <item>each layer tar: GNU headers, entries <c>./</c>, every parent directory (mode 0755) and every file, sorted by
+///   name, mtime 0, uid/gid 0, empty uname/gname, padded to 10240-byte records; a layer without files is an empty tar
+///   (10240 zero bytes);</item>
+/// <item>the config <c>&lt;sha256&gt;.json</c>: <c>architecture</c>, <c>author</c>?, <c>created</c> 1970-01-01T00:00:00Z,
+///   one <c>history</c> entry per layer, <c>os</c>, <c>rootfs</c> (type layers, diff_ids), <c>config</c> {} - in that order;</item>
+/// <item>per layer a folder <c>&lt;id&gt;/</c> with <c>VERSION</c> (<c>1.0</c>), <c>json</c> (v1 id, parent, created) and
+///   <c>layer.tar</c>; the id is the sha256 (hex) of <c>"&lt;config digest&gt; &lt;index&gt; &lt;diff_id&gt;"</c>, so it is
+///   stable and unique per image (upstream's ids come from Bazel and are not reproduced);</item>
+/// <item><c>manifest.json</c> and <c>repositories</c> (omitted when there are no RepoTags);</item>
+/// <item>the outer tar: POSIX ustar headers, entries sorted by name, files 0644, folders 0755, mtime 0, owner 0:0.</item>
+/// </list>
+/// </summary>
+public static class GoldenImageWriter
+{
+    /// <summary>The fixed timestamp of configs and history entries.</summary>
+    public const string Epoch = "1970-01-01T00:00:00Z";
+
+    private const int DirectoryMode = 0x1ED; // 0755
+    private const int ArchiveFileMode = 0x1A4; // 0644
+
+    /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="path"/> (replacing it).</summary>
+    /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode or RepoTag.</exception>
+    public static void Write(GoldenImage image, string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
+        Write(image, file);
+    }
+
+    /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="output"/>.</summary>
+    /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode or RepoTag.</exception>
+    public static void Write(GoldenImage image, Stream output)
+    {
+        if (image.Layers.Count == 0) throw new ArgumentException("A golden image needs at least one layer.", nameof(image));
+        var layerTars = image.Layers.Select(WriteLayer).ToList();
+        var diffIds = layerTars.Select(t => Digest.Of(t)).ToList();
+        var config = WriteConfig(image, diffIds);
+        var configDigest = Digest.Of(config);
+
+        var entries = new SortedDictionary<string, byte[]?>(StringComparer.Ordinal);
+        var ids = new List<string>();
+        for (var i = 0; i < layerTars.Count; i++)
+        {
+            var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{configDigest.Value} {i} {diffIds[i].Value}")));
+            var parent = i == 0 ? null : ids[i - 1];
+            ids.Add(id);
+            entries[id + "/"] = null;
+            entries[id + "/VERSION"] = "1.0"u8.ToArray();
+            entries[id + "/json"] = CanonicalJson.Write(json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("id", id);
+                if (parent is not null) json.WriteString("parent", parent);
+                json.WriteString("created", Epoch);
+                json.WriteEndObject();
+            });
+            entries[id + "/layer.tar"] = layerTars[i];
+        }
+        entries[configDigest.Hex + ".json"] = config;
+        entries["manifest.json"] = CanonicalJson.Write(json =>
+        {
+            json.WriteStartArray();
+            json.WriteStartObject();
+            json.WriteString("Config", configDigest.Hex + ".json");
+            if (image.RepoTags.Count == 0) json.WriteNull("RepoTags");
+            else
+            {
+                json.WriteStartArray("RepoTags");
+                foreach (var tag in image.RepoTags) json.WriteStringValue(tag);
+                json.WriteEndArray();
+            }
+            json.WriteStartArray("Layers");
+            foreach (var id in ids) json.WriteStringValue(id + "/layer.tar");
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+        });
+        if (image.RepoTags.Count > 0) entries["repositories"] = WriteRepositories(image.RepoTags, ids[^1]);
+
+        var tar = new DeterministicTarWriter(output, TarDialect.Ustar);
+        foreach (var (name, content) in entries)
+        {
+            if (content is null) tar.AddDirectory(name, DirectoryMode);
+            else tar.AddFile(name, content, ArchiveFileMode);
+        }
+        tar.Finish();
+    }
+
+    /// <summary>Writes one layer tar (see the class summary for its shape).</summary>
+    /// <exception cref="ArgumentException">A path that is empty, absolute, has empty, '.' or '..' segments, appears twice, or is too long.</exception>
+    public static byte[] WriteLayer(GoldenLayer layer)
+    {
+        // An empty layer is an empty tar (only the end-of-archive blocks and padding), as upstream's; otherwise "./" comes first.
+        var entries = new SortedDictionary<string, GoldenFile?>(StringComparer.Ordinal);
+        if (layer.Files.Count > 0) entries["./"] = null;
+        foreach (var file in layer.Files)
+        {
+            var segments = file.Path.Split('/');
+            if (file.Path.Length == 0 || segments.Any(s => s is "" or "." or ".."))
+                throw new ArgumentException($"Golden file path '{file.Path}' is invalid: expected a relative path like golden/foo/1.0 without empty, '.' or '..' segments.");
+            for (var i = 1; i < segments.Length; i++)
+            {
+                var directory = "./" + string.Join('/', segments[..i]) + "/";
+                if (entries.TryGetValue(directory, out var existing) && existing is not null)
+                    throw new ArgumentException($"Golden file path '{file.Path}' needs '{directory}' to be a directory, but it is a file.");
+                entries[directory] = null;
+            }
+            var name = "./" + file.Path;
+            if (entries.ContainsKey(name) || entries.ContainsKey(name + "/"))
+                throw new ArgumentException($"Golden file path '{file.Path}' appears twice or is also a directory.");
+            entries[name] = file;
+        }
+        using var buffer = new MemoryStream();
+        var tar = new DeterministicTarWriter(buffer, TarDialect.Gnu);
+        foreach (var (name, file) in entries)
+        {
+            if (file is null) tar.AddDirectory(name, DirectoryMode);
+            else tar.AddFile(name, file.Content, file.Mode);
+        }
+        tar.Finish();
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes the image config JSON (see the class summary for its fields and order).</summary>
+    /// <param name="image">The image (architecture, os, author, created_by).</param>
+    /// <param name="diffIds">The sha256 of each layer tar, base first.</param>
+    public static byte[] WriteConfig(GoldenImage image, IReadOnlyList<Digest> diffIds) =>
+        CanonicalJson.Write(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("architecture", image.Architecture);
+            if (image.Author is not null) json.WriteString("author", image.Author);
+            json.WriteString("created", Epoch);
+            json.WriteStartArray("history");
+            foreach (var _ in diffIds)
+            {
+                json.WriteStartObject();
+                if (image.Author is not null) json.WriteString("author", image.Author);
+                json.WriteString("created", Epoch);
+                if (image.CreatedBy is not null) json.WriteString("created_by", image.CreatedBy);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteString("os", image.Os);
+            json.WriteStartObject("rootfs");
+            json.WriteString("type", "layers");
+            json.WriteStartArray("diff_ids");
+            foreach (var id in diffIds) json.WriteStringValue(id.Value);
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteStartObject("config");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        });
+
+    /// <summary>
+    /// The upstream golden image shape: layer 1 holds <c>golden/&lt;img&gt;/[&lt;subdir&gt;/]&lt;tag&gt;</c> with text
+    /// <c>"&lt;img&gt; &lt;tag&gt;\n"</c> (mode 0555), layer 2 is empty; author <c>Bazel</c>, created_by <c>bazel build ...</c>.
+    /// </summary>
+    /// <param name="image">Image name, e.g. <c>foo</c>.</param>
+    /// <param name="tag">Tag, e.g. <c>1.0-linux_s390x</c>; also the data file's name.</param>
+    /// <param name="subdirectory">Optional folder between image and tag (upstream: <c>linux_s390x</c>, <c>NOTAG</c>), or null.</param>
+    /// <param name="architecture">The config architecture (upstream: <c>amd64</c> for all four).</param>
+    /// <param name="repoTags">The RepoTags to record.</param>
+    public static GoldenImage UpstreamShape(string image, string tag, string? subdirectory, string architecture, IReadOnlyList<string> repoTags)
+    {
+        var path = subdirectory is null ? $"golden/{image}/{tag}" : $"golden/{image}/{subdirectory}/{tag}";
+        var data = new GoldenLayer([new GoldenFile(path, Encoding.UTF8.GetBytes($"{image} {tag}\n"))]);
+        return new GoldenImage([data, new GoldenLayer([])], architecture, repoTags, Author: "Bazel", CreatedBy: "bazel build ...");
+    }
+
+    private static byte[] WriteRepositories(IReadOnlyList<string> repoTags, string topLayerId)
+    {
+        var byRepository = new List<(string Repository, List<string> Tags)>();
+        foreach (var repoTag in repoTags)
+        {
+            var colon = repoTag.LastIndexOf(':');
+            if (colon <= repoTag.LastIndexOf('/') || colon == repoTag.Length - 1)
+                throw new ArgumentException($"RepoTag '{repoTag}' is invalid: expected <repository>:<tag>.");
+            var repository = repoTag[..colon];
+            var group = byRepository.FirstOrDefault(g => g.Repository == repository);
+            if (group.Tags is null) byRepository.Add(group = (repository, []));
+            group.Tags.Add(repoTag[(colon + 1)..]);
+        }
+        return CanonicalJson.Write(json =>
+        {
+            json.WriteStartObject();
+            foreach (var (repository, tags) in byRepository)
+            {
+                json.WriteStartObject(repository);
+                foreach (var tag in tags) json.WriteString(tag, topLayerId);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+        });
+    }
+}

@@ -1,0 +1,326 @@
+using System.Text.RegularExpressions;
+using Promoter.Oci;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Promoter.Images;
+
+/// <summary>A golden set file is malformed or inconsistent; the message names the file, line and field.</summary>
+public sealed class GoldenSetException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="file">The YAML file.</param>
+    /// <param name="line">1-based line of the offending node (0 when not known).</param>
+    /// <param name="field">The field path, e.g. <c>images[2].platform</c>.</param>
+    /// <param name="message">What was wrong and what was expected.</param>
+    /// <param name="inner">The underlying error, if any.</param>
+    public GoldenSetException(string file, int line, string field, string message, Exception? inner = null)
+        : base($"{file}:{line}: {field}: {message}", inner)
+    {
+        File = file;
+        Line = line;
+        Field = field;
+    }
+
+    /// <summary>The YAML file.</summary>
+    public string File { get; }
+
+    /// <summary>1-based line number.</summary>
+    public int Line { get; }
+
+    /// <summary>The field path.</summary>
+    public string Field { get; }
+}
+
+/// <summary>One image of a golden set.</summary>
+/// <param name="Name">Unique name, used by manifest list entries.</param>
+/// <param name="Archive">Path of the docker save archive, relative to the archive root, as written in the file.</param>
+/// <param name="ArchivePath">Full path of the archive (archive root + <paramref name="Archive"/>).</param>
+/// <param name="Repository">Repository path to push to, e.g. <c>golden-foo/foo</c> (no registry).</param>
+/// <param name="Tags">Tags to leave on the pushed manifest (empty when <paramref name="Tagless"/>).</param>
+/// <param name="Platform">The platform the image config declares (checked when the archive is opened).</param>
+/// <param name="Tagless">True when the image ends in the registry by digest only, with no tag.</param>
+/// <param name="Line">Line of the entry in the YAML file.</param>
+public sealed record GoldenSetImage(string Name, string Archive, string ArchivePath, string Repository,
+    IReadOnlyList<string> Tags, Platform Platform, bool Tagless, int Line);
+
+/// <summary>One entry of a golden manifest list.</summary>
+/// <param name="Image">The <see cref="GoldenSetImage.Name"/> of the image.</param>
+/// <param name="Platform">Platform to record in the list instead of the config's, or null.</param>
+/// <param name="Line">Line of the entry in the YAML file.</param>
+public sealed record GoldenSetListEntry(string Image, Platform? Platform, int Line);
+
+/// <summary>A manifest list of a golden set.</summary>
+/// <param name="Repository">Repository path of the list (the same as its images').</param>
+/// <param name="Tag">The tag of the list.</param>
+/// <param name="Entries">The entries, in list order.</param>
+/// <param name="Line">Line of the list in the YAML file.</param>
+public sealed record GoldenSetManifestList(string Repository, string Tag, IReadOnlyList<GoldenSetListEntry> Entries, int Line);
+
+/// <summary>
+/// A golden set: which archives to push to the source registry, under which repository and tags, and which manifest
+/// lists to build over them. Read from YAML (strict: unknown keys, wrong types, bad values are errors naming
+/// file:line and field). Format (see <c>images/golden/upstream-cip.yaml</c>):
+/// <code>
+/// images:                       # required, non-empty
+///   - name: foo-s390x           # required, unique, [a-z0-9._-]+
+///     archive: foo/1.0-linux_s390x.tar   # required, relative to the archive root, must exist
+///     repository: golden-foo/foo         # required, repository path without registry
+///     tags: ["1.0-linux_s390x"]          # required unless tagless: true
+///     platform: linux/amd64              # required, os/architecture[/variant]: what the config says
+///     tagless: false                     # optional; true = pushed by digest, no tag left (then no tags)
+/// manifestLists:                # optional
+///   - repository: golden-foo/foo
+///     tag: "1.0"
+///     entries:                  # non-empty; images must be in the list's repository
+///       - image: foo-amd64
+///       - image: foo-s390x
+///         platform: linux/s390x # optional override recorded in the list
+/// </code>
+/// </summary>
+public sealed partial class GoldenSet
+{
+    private GoldenSet(string file, string archiveRoot, IReadOnlyList<GoldenSetImage> images, IReadOnlyList<GoldenSetManifestList> lists)
+    {
+        File = file;
+        ArchiveRoot = archiveRoot;
+        Images = images;
+        ManifestLists = lists;
+    }
+
+    /// <summary>The YAML file the set was read from.</summary>
+    public string File { get; }
+
+    /// <summary>The folder the archive paths are relative to.</summary>
+    public string ArchiveRoot { get; }
+
+    /// <summary>The images, in file order.</summary>
+    public IReadOnlyList<GoldenSetImage> Images { get; }
+
+    /// <summary>The manifest lists, in file order.</summary>
+    public IReadOnlyList<GoldenSetManifestList> ManifestLists { get; }
+
+    /// <summary>The image named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such image.</exception>
+    public GoldenSetImage Image(string name) =>
+        Images.FirstOrDefault(i => i.Name == name) ?? throw new KeyNotFoundException($"{File}: no image named '{name}'.");
+
+    /// <summary>Reads and validates a golden set file.</summary>
+    /// <param name="yamlPath">The YAML file.</param>
+    /// <param name="archiveRoot">The folder archive paths are relative to.</param>
+    /// <exception cref="GoldenSetException">Unreadable YAML, an unknown key, a missing or invalid field, a missing archive,
+    /// a duplicate name or repository:tag, or a list entry naming an unknown image or one in another repository.</exception>
+    public static GoldenSet Load(string yamlPath, string archiveRoot)
+    {
+        if (!System.IO.File.Exists(yamlPath))
+            throw new GoldenSetException(yamlPath, 0, "(file)", "the golden set file does not exist.");
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(yamlPath);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            throw new GoldenSetException(yamlPath, (int)e.Start.Line, "(yaml)", $"not valid YAML: {e.Message}", e);
+        }
+        if (stream.Documents.Count != 1)
+            throw new GoldenSetException(yamlPath, 1, "(file)", $"expected exactly one YAML document, found {stream.Documents.Count}.");
+        var parser = new Parser(yamlPath, Path.GetFullPath(archiveRoot));
+        var (images, lists) = parser.Read(stream.Documents[0].RootNode);
+        return new GoldenSet(yamlPath, Path.GetFullPath(archiveRoot), images, lists);
+    }
+
+    /// <summary>
+    /// Opens and verifies every archive and builds its pushable image, checking that each config declares the
+    /// platform the file says.
+    /// </summary>
+    /// <returns>The pushable images by <see cref="GoldenSetImage.Name"/>.</returns>
+    /// <exception cref="ImageArchiveException">An archive fails verification.</exception>
+    /// <exception cref="GoldenSetException">A config declares another platform than the file says.</exception>
+    public IReadOnlyDictionary<string, PushableImage> OpenImages()
+    {
+        var result = new Dictionary<string, PushableImage>(StringComparer.Ordinal);
+        foreach (var image in Images)
+        {
+            var pushable = PushableImage.FromDockerArchive(image.ArchivePath);
+            if (pushable.Platform != image.Platform)
+                throw new GoldenSetException(File, image.Line, $"images[{image.Name}].platform",
+                    $"the file says {image.Platform} but the config of {image.Archive} declares {pushable.Platform}; use a manifest list platform override to record another platform.");
+            result[image.Name] = pushable;
+        }
+        return result;
+    }
+
+    /// <summary>Builds the manifest list <paramref name="list"/> from images opened by <see cref="OpenImages"/>.</summary>
+    /// <exception cref="KeyNotFoundException">An entry's image is not in <paramref name="images"/>.</exception>
+    public static PushableIndex BuildManifestList(GoldenSetManifestList list, IReadOnlyDictionary<string, PushableImage> images) =>
+        PushableIndex.Create(list.Entries.Select(e => new PushableIndexEntry(images[e.Image], e.Platform)).ToList());
+
+    private sealed class Parser(string file, string archiveRoot)
+    {
+        public (List<GoldenSetImage>, List<GoldenSetManifestList>) Read(YamlNode root)
+        {
+            var top = Mapping(root, "(document)", ["images", "manifestLists"]);
+            var imagesNode = Required(top, root, "(document)", "images");
+            var images = new List<GoldenSetImage>();
+            var pushed = new Dictionary<string, string>(StringComparer.Ordinal);
+            var imageNodes = Sequence(imagesNode, "images", nonEmpty: true);
+            for (var i = 0; i < imageNodes.Count; i++)
+            {
+                var image = ReadImage(imageNodes[i], $"images[{i}]");
+                if (images.Any(x => x.Name == image.Name))
+                    throw Error(imageNodes[i], $"images[{i}].name", $"name '{image.Name}' is used twice; expected unique names.");
+                foreach (var tag in image.Tags)
+                    if (!pushed.TryAdd($"{image.Repository}:{tag}", image.Name))
+                        throw Error(imageNodes[i], $"images[{i}].tags", $"{image.Repository}:{tag} is already pushed by image '{pushed[$"{image.Repository}:{tag}"]}'.");
+                images.Add(image);
+            }
+
+            var lists = new List<GoldenSetManifestList>();
+            if (top.TryGetValue("manifestLists", out var listsNode))
+            {
+                var listNodes = Sequence(listsNode, "manifestLists", nonEmpty: false);
+                for (var i = 0; i < listNodes.Count; i++)
+                {
+                    var field = $"manifestLists[{i}]";
+                    var list = Mapping(listNodes[i], field, ["repository", "tag", "entries"]);
+                    var repository = Repository(Required(list, listNodes[i], field, "repository"), $"{field}.repository");
+                    var tagNode = Required(list, listNodes[i], field, "tag");
+                    var tag = Tag(tagNode, $"{field}.tag");
+                    if (!pushed.TryAdd($"{repository}:{tag}", field))
+                        throw Error(tagNode, $"{field}.tag", $"{repository}:{tag} is already pushed by '{pushed[$"{repository}:{tag}"]}'.");
+                    var entryNodes = Sequence(Required(list, listNodes[i], field, "entries"), $"{field}.entries", nonEmpty: true);
+                    var entries = new List<GoldenSetListEntry>();
+                    for (var j = 0; j < entryNodes.Count; j++)
+                    {
+                        var entryField = $"{field}.entries[{j}]";
+                        var entry = Mapping(entryNodes[j], entryField, ["image", "platform"]);
+                        var imageNode = Required(entry, entryNodes[j], entryField, "image");
+                        var name = Scalar(imageNode, $"{entryField}.image");
+                        var image = images.FirstOrDefault(x => x.Name == name);
+                        if (image is null)
+                            throw Error(imageNode, $"{entryField}.image", $"no image named '{name}'; expected one of {string.Join(", ", images.Select(x => x.Name))}.");
+                        if (image!.Repository != repository)
+                            throw Error(imageNode, $"{entryField}.image", $"image '{name}' is pushed to {image.Repository}; a manifest list can only name manifests in its own repository {repository}.");
+                        Platform? platform = entry.TryGetValue("platform", out var p) ? ParsePlatform(p, $"{entryField}.platform") : null;
+                        entries.Add(new GoldenSetListEntry(name, platform, Line(entryNodes[j])));
+                    }
+                    var duplicate = entries.GroupBy(e => e.Platform ?? images.First(x => x.Name == e.Image).Platform).FirstOrDefault(g => g.Count() > 1);
+                    if (duplicate is not null)
+                        throw Error(listNodes[i], $"{field}.entries", $"platform {duplicate.Key} appears {duplicate.Count()} times; expected each platform once.");
+                    lists.Add(new GoldenSetManifestList(repository, tag, entries, Line(listNodes[i])));
+                }
+            }
+            return (images, lists);
+        }
+
+        private GoldenSetImage ReadImage(YamlNode node, string field)
+        {
+            var map = Mapping(node, field, ["name", "archive", "repository", "tags", "platform", "tagless"]);
+            var nameNode = Required(map, node, field, "name");
+            var name = Scalar(nameNode, $"{field}.name");
+            if (!NamePattern().IsMatch(name))
+                throw Error(nameNode, $"{field}.name", $"'{name}' is not a valid name; expected [a-z0-9._-]+.");
+            var archiveNode = Required(map, node, field, "archive");
+            var archive = Scalar(archiveNode, $"{field}.archive");
+            if (Path.IsPathRooted(archive) || archive.Split('/', '\\').Contains(".."))
+                throw Error(archiveNode, $"{field}.archive", $"'{archive}' must be a path relative to the archive root, without '..'.");
+            var archivePath = Path.Combine(archiveRoot, archive);
+            if (!System.IO.File.Exists(archivePath))
+                throw Error(archiveNode, $"{field}.archive", $"archive '{archivePath}' does not exist (archive root {archiveRoot}).");
+            var repository = Repository(Required(map, node, field, "repository"), $"{field}.repository");
+            var tags = new List<string>();
+            if (map.TryGetValue("tags", out var tagsNode))
+            {
+                foreach (var tagNode in Sequence(tagsNode, $"{field}.tags", nonEmpty: false))
+                {
+                    var tag = Tag(tagNode, $"{field}.tags");
+                    if (tags.Contains(tag)) throw Error(tagNode, $"{field}.tags", $"tag '{tag}' is listed twice.");
+                    tags.Add(tag);
+                }
+            }
+            var tagless = false;
+            if (map.TryGetValue("tagless", out var taglessNode))
+            {
+                var text = Scalar(taglessNode, $"{field}.tagless");
+                if (text is not ("true" or "false"))
+                    throw Error(taglessNode, $"{field}.tagless", $"'{text}' is not a boolean; expected true or false.");
+                tagless = text == "true";
+            }
+            if (tagless && tags.Count > 0)
+                throw Error(tagsNode!, $"{field}.tags", "a tagless image carries no tags; remove tags or tagless.");
+            if (!tagless && tags.Count == 0)
+                throw Error(node, $"{field}.tags", "expected at least one tag, or tagless: true for an image pushed by digest only.");
+            var platform = ParsePlatform(Required(map, node, field, "platform"), $"{field}.platform");
+            return new GoldenSetImage(name, archive, archivePath, repository, tags, platform, tagless, Line(node));
+        }
+
+        private Dictionary<string, YamlNode> Mapping(YamlNode node, string field, string[] allowed)
+        {
+            if (node is not YamlMappingNode mapping)
+                throw Error(node, field, $"expected a mapping with keys {string.Join(", ", allowed)}.");
+            var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            foreach (var (keyNode, value) in ((YamlMappingNode)node).Children)
+            {
+                var key = keyNode is YamlScalarNode { Value: { } k } ? k : "";
+                if (!allowed.Contains(key))
+                    throw Error(keyNode, $"{field}.{key}", $"unknown key '{key}'; expected one of {string.Join(", ", allowed)}.");
+                result[key] = value;
+            }
+            return result;
+        }
+
+        private YamlNode Required(Dictionary<string, YamlNode> map, YamlNode owner, string field, string key) =>
+            map.TryGetValue(key, out var value) ? value : throw Error(owner, $"{field}.{key}", $"required key '{key}' is missing.");
+
+        private IReadOnlyList<YamlNode> Sequence(YamlNode node, string field, bool nonEmpty)
+        {
+            if (node is not YamlSequenceNode sequence)
+                throw Error(node, field, "expected a list.");
+            if (nonEmpty && sequence.Children.Count == 0)
+                throw Error(node, field, "expected a non-empty list.");
+            return sequence.Children.ToList();
+        }
+
+        private string Scalar(YamlNode node, string field) =>
+            node is YamlScalarNode { Value: { Length: > 0 } value } ? value : throw Error(node, field, "expected a non-empty text value.");
+
+        private string Repository(YamlNode node, string field)
+        {
+            var value = Scalar(node, field);
+            try
+            {
+                var parsed = ImageReference.Parse("registry.invalid/" + value);
+                if (parsed.Tag is null && parsed.Digest is null) return value;
+            }
+            catch (FormatException) { }
+            throw Error(node, field, $"'{value}' is not a repository path; expected lower-case components separated by '/', no registry, tag or digest (e.g. golden-foo/foo).");
+        }
+
+        private string Tag(YamlNode node, string field)
+        {
+            var value = Scalar(node, field);
+            return ImageReference.IsValidTag(value) ? value : throw Error(node, field, $"'{value}' is not a valid tag; expected [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}.");
+        }
+
+        private Platform ParsePlatform(YamlNode node, string field)
+        {
+            var value = Scalar(node, field);
+            var parts = value.Split('/');
+            if (parts.Length is < 2 or > 3 || parts.Any(p => !PlatformPart().IsMatch(p)))
+                throw Error(node, field, $"'{value}' is not a platform; expected os/architecture[/variant], e.g. linux/amd64.");
+            return new Platform(parts[1], parts[0], parts.Length == 3 ? parts[2] : null);
+        }
+
+        private static int Line(YamlNode node) => (int)node.Start.Line;
+
+        private GoldenSetException Error(YamlNode node, string field, string message) => new(file, Line(node), field, message);
+    }
+
+    [GeneratedRegex("^[a-z0-9._-]+$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z0-9_]+$")]
+    private static partial Regex PlatformPart();
+}

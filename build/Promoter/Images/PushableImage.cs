@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Promoter.Oci;
+
+namespace Promoter.Images;
+
+/// <summary>A blob to push: its descriptor and a way to open its content.</summary>
+public sealed class PushableBlob
+{
+    private readonly Func<Stream> _open;
+
+    /// <summary>Creates a blob from a descriptor and a content opener.</summary>
+    /// <param name="descriptor">Media type, sha256 digest and size in bytes of the content.</param>
+    /// <param name="open">Opens a fresh read stream over exactly the content; called once per push.</param>
+    public PushableBlob(Descriptor descriptor, Func<Stream> open)
+    {
+        Descriptor = descriptor;
+        _open = open;
+    }
+
+    /// <summary>Media type, digest and size of the blob.</summary>
+    public Descriptor Descriptor { get; }
+
+    /// <summary>The blob's digest.</summary>
+    public Digest Digest => Descriptor.ParsedDigest;
+
+    /// <summary>Opens a new read stream over the blob's bytes (the caller disposes it).</summary>
+    public Stream OpenRead() => _open();
+}
+
+/// <summary>
+/// An image ready for the daemonless <c>oci</c> engine to push blob by blob: the manifest bytes, their media type
+/// and digest, and the config and layer blobs.
+/// <para>
+/// Built from a <c>docker save</c> archive, the manifest is a <b>Docker image manifest v2 schema 2</b>
+/// (<c>application/vnd.docker.distribution.manifest.v2+json</c>) whose config is
+/// <c>application/vnd.docker.container.image.v1+json</c> (the config bytes of the archive, unchanged) and whose layers
+/// are <b>uncompressed</b> tars, <c>application/vnd.docker.image.rootfs.diff.tar</c>, so each layer digest is the
+/// layer's diff_id. Nothing is compressed or timestamped, so the manifest bytes (and hence the manifest digest) are a
+/// pure function of the archive: the same archive gives the same digest on any machine and with any tool version.
+/// Schema 2 rather than OCI because the upstream flow (<c>docker push</c>, <c>docker manifest</c>) produces Docker
+/// media types and every registry and Docker version accepts them; uncompressed layers are allowed by schema 2.
+/// </para>
+/// <para>
+/// The bytes are serialised with a fixed field order and no insignificant whitespace:
+/// <c>{"schemaVersion":2,"mediaType":M,"config":{"mediaType":..,"size":..,"digest":..},"layers":[{"mediaType":..,"size":..,"digest":..},..]}</c>
+/// (the field order of Docker's distribution package).
+/// </para>
+/// </summary>
+public sealed class PushableImage
+{
+    private PushableImage(byte[] manifestBytes, PushableBlob config, IReadOnlyList<PushableBlob> layers, Platform platform, string source)
+    {
+        ManifestBytes = manifestBytes;
+        ManifestDigest = Digest.Of(manifestBytes);
+        Config = config;
+        Layers = layers;
+        Platform = platform;
+        Source = source;
+    }
+
+    /// <summary>The manifest media type: always <see cref="MediaTypes.DockerManifest"/>.</summary>
+    public string ManifestMediaType => MediaTypes.DockerManifest;
+
+    /// <summary>The exact manifest bytes to push (UTF-8 JSON).</summary>
+    public byte[] ManifestBytes { get; }
+
+    /// <summary>The sha256 digest of <see cref="ManifestBytes"/>.</summary>
+    public Digest ManifestDigest { get; }
+
+    /// <summary>The descriptor of the manifest (media type, digest, size), for a manifest list entry.</summary>
+    public Descriptor ManifestDescriptor => new(ManifestMediaType, ManifestDigest.Value, ManifestBytes.Length);
+
+    /// <summary>The config blob.</summary>
+    public PushableBlob Config { get; }
+
+    /// <summary>The layer blobs, base first.</summary>
+    public IReadOnlyList<PushableBlob> Layers { get; }
+
+    /// <summary>Every blob to push before the manifest: the config, then the layers, each digest once.</summary>
+    public IEnumerable<PushableBlob> Blobs => Layers.Prepend(Config).DistinctBy(b => b.Digest);
+
+    /// <summary>The platform the image config declares.</summary>
+    public Platform Platform { get; }
+
+    /// <summary>Where the image came from (archive path and image index), for messages.</summary>
+    public string Source { get; }
+
+    /// <summary>Builds the pushable image of image <paramref name="imageIndex"/> of <paramref name="archive"/>.</summary>
+    /// <param name="archive">A verified docker save archive.</param>
+    /// <param name="imageIndex">Position in the archive's <c>manifest.json</c> (0 for single-image archives).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="imageIndex"/> is not an image of the archive.</exception>
+    public static PushableImage FromDockerArchive(DockerArchive archive, int imageIndex = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(imageIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(imageIndex, archive.Images.Count);
+        var image = archive.Images[imageIndex];
+        var configBytes = image.ConfigBytes;
+        var config = new PushableBlob(
+            new Descriptor(MediaTypes.DockerConfig, image.ConfigDigest.Value, configBytes.Length),
+            () => new MemoryStream(configBytes, writable: false));
+        var layers = image.Layers
+            .Select(l => new PushableBlob(new Descriptor(MediaTypes.DockerLayerTar, l.DiffId.Value, l.Size), () => archive.OpenLayer(l)))
+            .ToList();
+        return new PushableImage(WriteManifest(config.Descriptor, layers.Select(l => l.Descriptor)), config, layers,
+            image.Platform, $"{archive.Path}#{imageIndex}");
+    }
+
+    /// <summary>Opens and verifies <paramref name="archivePath"/>, then builds the pushable image of its first image.</summary>
+    /// <exception cref="ImageArchiveException">The archive is missing, corrupt or fails verification.</exception>
+    public static PushableImage FromDockerArchive(string archivePath) => FromDockerArchive(DockerArchive.Open(archivePath));
+
+    internal static byte[] WriteManifest(Descriptor config, IEnumerable<Descriptor> layers)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, CanonicalJson.Options))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("schemaVersion", 2);
+            json.WriteString("mediaType", MediaTypes.DockerManifest);
+            json.WritePropertyName("config");
+            WriteDescriptor(json, config);
+            json.WriteStartArray("layers");
+            foreach (var layer in layers) WriteDescriptor(json, layer);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    internal static void WriteDescriptor(Utf8JsonWriter json, Descriptor descriptor)
+    {
+        json.WriteStartObject();
+        json.WriteString("mediaType", descriptor.MediaType);
+        json.WriteNumber("size", descriptor.Size);
+        json.WriteString("digest", descriptor.Digest);
+        if (descriptor.Platform is { } platform)
+        {
+            json.WriteStartObject("platform");
+            json.WriteString("architecture", platform.Architecture);
+            json.WriteString("os", platform.Os);
+            if (platform.Variant is not null) json.WriteString("variant", platform.Variant);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+}

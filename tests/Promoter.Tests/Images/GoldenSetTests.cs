@@ -1,0 +1,95 @@
+using FluentAssertions;
+using Promoter.Images;
+using Promoter.Oci;
+using Xunit;
+
+namespace Promoter.Tests.Images;
+
+public class GoldenSetTests
+{
+    private static string UpstreamYaml => Path.Combine(ImageTestData.RepoRoot, "images", "golden", "upstream-cip.yaml");
+
+    [Fact]
+    public void Upstream_set_describes_the_four_archives_and_the_foo_list()
+    {
+        var set = GoldenSet.Load(UpstreamYaml, ImageTestData.ArchiveRoot);
+
+        set.Images.Select(i => (i.Archive, i.Repository, string.Join(",", i.Tags), i.Tagless)).Should().Equal(
+            ("bar/1.0.tar", "golden-bar/bar", "1.0", false),
+            ("foo/1.0-linux_amd64.tar", "golden-foo/foo", "1.0-linux_amd64", false),
+            ("foo/1.0-linux_s390x.tar", "golden-foo/foo", "1.0-linux_s390x", false),
+            ("foo/NOTAG-0.tar", "golden-foo/foo", "", true));
+        set.Images.Select(i => i.ArchivePath).Should().OnlyContain(p => File.Exists(p));
+
+        var list = set.ManifestLists.Should().ContainSingle().Subject;
+        list.Repository.Should().Be("golden-foo/foo");
+        list.Tag.Should().Be("1.0");
+        list.Entries.Select(e => set.Image(e.Image).Archive).Should().Equal("foo/1.0-linux_amd64.tar", "foo/1.0-linux_s390x.tar");
+        list.Entries.Select(e => e.Platform).Should().Equal(null, new Platform("s390x", "linux"));
+    }
+
+    [Fact]
+    public void Opening_the_upstream_set_verifies_archives_and_builds_the_list()
+    {
+        var set = GoldenSet.Load(UpstreamYaml, ImageTestData.ArchiveRoot);
+        var images = set.OpenImages();
+        var index = GoldenSet.BuildManifestList(set.ManifestLists[0], images);
+
+        index.Manifests.Select(m => (m.Digest, m.Platform)).Should().Equal(
+            (images["foo-amd64"].ManifestDigest.Value, new Platform("amd64", "linux")),
+            (images["foo-s390x"].ManifestDigest.Value, new Platform("s390x", "linux")));
+    }
+
+    [Fact]
+    public void Platform_that_disagrees_with_the_config_is_reported_with_its_line()
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, """
+            images:
+              - name: bar
+                archive: bar/1.0.tar
+                repository: golden-bar/bar
+                tags: ["1.0"]
+                platform: linux/arm64
+            """);
+        var set = GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
+        var act = () => set.OpenImages();
+        act.Should().Throw<GoldenSetException>().WithMessage($"{yaml}:2: images[bar].platform: the file says linux/arm64 but the config of bar/1.0.tar declares linux/amd64*");
+    }
+
+    public static TheoryData<string, int, string> BadFiles() => new()
+    {
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n    colour: blue\n", 7, "images[0].colour: unknown key 'colour'*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n", 2, "images[0].platform: required key 'platform' is missing." },
+        { "images:\n  - name: bar\n    archive: bar/2.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 3, "images[0].archive: archive '*bar/2.0.tar' does not exist*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: Golden/Bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 4, "images[0].repository: 'Golden/Bar' is not a repository path*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\", \"-bad\"]\n    platform: linux/amd64\n", 5, "images[0].tags: '-bad' is not a valid tag*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: amd64\n", 6, "images[0].platform: 'amd64' is not a platform*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    platform: linux/amd64\n", 2, "images[0].tags: expected at least one tag, or tagless: true*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    tagless: true\n    platform: linux/amd64\n", 5, "images[0].tags: a tagless image carries no tags*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-bar/bar\n    tag: \"2.0\"\n    entries:\n      - image: baz\n", 11, "manifestLists[0].entries[0].image: no image named 'baz'*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-foo/foo\n    tag: \"1.0\"\n    entries:\n      - image: bar\n", 11, "manifestLists[0].entries[0].image: image 'bar' is pushed to golden-bar/bar*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-bar/bar\n    tag: \"1.0\"\n    entries:\n      - image: bar\n", 9, "manifestLists[0].tag: golden-bar/bar:1.0 is already pushed by 'bar'." },
+        { "images: [\n", 2, "(yaml): not valid YAML*" },
+        { "images: {}\n", 1, "images: expected a list." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void Bad_files_are_rejected_with_file_line_and_field(string content, int line, string message)
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, content);
+        var act = () => GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
+        act.Should().Throw<GoldenSetException>()
+            .Where(e => e.File == yaml && e.Line == line)
+            .WithMessage($"{yaml}:{line}: {message}");
+    }
+
+    private static string Write(TempFolder temp, string content)
+    {
+        var path = temp.File("set.yaml");
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
