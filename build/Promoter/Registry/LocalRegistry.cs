@@ -59,9 +59,12 @@ public sealed class LocalRegistry : IDisposable
     /// Finds the registry binary: <c>docker-registry</c> or <c>registry</c> on PATH, then <c>/usr/bin/docker-registry</c>.
     /// </summary>
     /// <exception cref="RegistryException">Neither is installed; the message gives <see cref="InstallCommand"/>.</exception>
-    public static string FindBinary()
+    public static string FindBinary() =>
+        FindBinary((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin"));
+
+    /// <summary>Finds <c>docker-registry</c> or <c>registry</c> in <paramref name="dirs"/>, in that order.</summary>
+    internal static string FindBinary(IEnumerable<string> dirs)
     {
-        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Append("/usr/bin");
         foreach (var name in new[] { "docker-registry", "registry" })
             foreach (var dir in dirs)
             {
