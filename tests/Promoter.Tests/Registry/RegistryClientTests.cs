@@ -261,6 +261,27 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_reset_connection_is_retried()
+    {
+        using var client = fixture.CreateClient();
+        var repository = fixture.NewRepository("reset");
+        var image = await TestImages.PushAsync(client, repository, "1", "reset me");
+
+        using var flaky = new ResettingTcpProxy(fixture.Host, resets: 1);
+        var log = new List<string>();
+        using var retrying = new RegistryClient(flaky.Host, new RegistryClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), Log = log.Add });
+
+        (await retrying.GetManifestAsync(repository, "1")).Bytes.Should().Equal(image.Manifest);
+        flaky.Resets.Should().Be(1);
+        log.Should().ContainSingle(l => l.Contains("retry 1 of 4"));
+
+        using var resetting = new ResettingTcpProxy(fixture.Host, resets: 1);
+        using var once = new RegistryClient(resetting.Host, new RegistryClientOptions { MaxRetries = 0 });
+        var get = async () => await once.GetManifestAsync(repository, "1");
+        (await get.Should().ThrowAsync<RegistryException>()).Which.Message.Should().StartWith($"registry {resetting.Host} reset the connection");
+    }
+
+    [Fact]
     public async Task Inventory_lists_tags_digests_and_index_children()
     {
         using var registry = await LocalRegistry.StartAsync();
