@@ -29,7 +29,8 @@ public sealed partial class RegistryClient
     /// <summary>
     /// <c>GET /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c> (Accept: every type of <see cref="MediaTypes.Manifests"/>):
     /// the exact bytes, their Content-Type and sha256 digest. When <paramref name="reference"/> is a digest the bytes
-    /// must hash to it; when it is a tag they must hash to the <c>Docker-Content-Digest</c> the registry reported.
+    /// must hash to it; when it is a tag they must hash to the <c>Docker-Content-Digest</c> the registry reported
+    /// (a registry that reports none cannot be checked; the digest returned is then simply sha256 of the bytes).
     /// </summary>
     /// <exception cref="RegistryException"><c>MANIFEST_UNKNOWN</c> or <c>NAME_UNKNOWN</c> (404), any other failure, or a digest mismatch.</exception>
     public async Task<ManifestContent> GetManifestAsync(string repository, string reference, CancellationToken cancellationToken = default)
