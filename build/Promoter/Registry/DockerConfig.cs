@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Promoter.Registry;
+
+/// <summary>
+/// The <c>auths</c> section of a docker CLI <c>config.json</c> (docker/cli <c>configfile</c> format):
+/// <c>{"auths": {"host[:port]": {"auth": base64("user:pass")} | {"username":..,"password":..} | {"identitytoken":..}}}</c>.
+/// Keys may carry a scheme and path (<c>https://index.docker.io/v1/</c>); they are matched by host.
+/// Credential helpers (<c>credsStore</c>, <c>credHelpers</c>) are not run.
+/// </summary>
+public sealed class DockerConfig
+{
+    private readonly Dictionary<string, RegistryCredential> _byHost;
+
+    private DockerConfig(string? path, Dictionary<string, RegistryCredential> byHost)
+    {
+        Path = path;
+        _byHost = byHost;
+    }
+
+    /// <summary>The file read, or null when none existed.</summary>
+    public string? Path { get; }
+
+    /// <summary>The hosts that have credentials (normalised: no scheme, no path).</summary>
+    public IReadOnlyCollection<string> Hosts => _byHost.Keys;
+
+    /// <summary>An empty configuration (anonymous access everywhere).</summary>
+    public static DockerConfig Empty { get; } = new(null, new Dictionary<string, RegistryCredential>(StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The default file: <c>$DOCKER_CONFIG/config.json</c> when DOCKER_CONFIG is set, otherwise
+    /// <c>~/.docker/config.json</c>.
+    /// </summary>
+    public static string DefaultPath()
+    {
+        var dir = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+        if (string.IsNullOrEmpty(dir))
+            dir = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+        return System.IO.Path.Combine(dir, "config.json");
+    }
+
+    /// <summary>Loads <see cref="DefaultPath"/>; a missing file gives <see cref="Empty"/>.</summary>
+    /// <exception cref="FormatException">The file exists but is not a valid config.json.</exception>
+    public static DockerConfig LoadDefault()
+    {
+        var path = DefaultPath();
+        return File.Exists(path) ? Load(path) : Empty;
+    }
+
+    /// <summary>Loads the file at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FormatException">Not JSON, or an <c>auths</c> entry is malformed (the message names the file and entry, never the secret).</exception>
+    public static DockerConfig Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Parses config.json text; <paramref name="source"/> names it in error messages.</summary>
+    /// <exception cref="FormatException">Not JSON, or an <c>auths</c> entry is malformed.</exception>
+    public static DockerConfig Parse(string json, string source)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (JsonException e) { throw new FormatException($"{source}: not valid JSON (line {e.LineNumber + 1}): {e.Message}"); }
+
+        var byHost = new Dictionary<string, RegistryCredential>(StringComparer.OrdinalIgnoreCase);
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"{source}: expected a JSON object at the top level.");
+            if (!doc.RootElement.TryGetProperty("auths", out var auths) || auths.ValueKind == JsonValueKind.Null)
+                return new DockerConfig(source, byHost);
+            if (auths.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"{source}: 'auths' must be an object of registry host to credentials.");
+            foreach (var entry in auths.EnumerateObject())
+            {
+                var credential = ReadEntry(entry, source);
+                if (credential is not null) byHost[NormaliseHost(entry.Name)] = credential;
+            }
+        }
+        return new DockerConfig(source, byHost);
+    }
+
+    /// <summary>
+    /// The credentials for <paramref name="host"/> (e.g. <c>127.0.0.1:5000</c>, <c>gcr.io</c>), or null for anonymous
+    /// access. Docker Hub's names (<c>docker.io</c>, <c>registry-1.docker.io</c>, <c>index.docker.io</c>) are one host.
+    /// </summary>
+    public RegistryCredential? Find(string host)
+    {
+        var key = NormaliseHost(host);
+        if (_byHost.TryGetValue(key, out var c)) return c;
+        if (key is "docker.io" or "registry-1.docker.io" or "index.docker.io")
+            foreach (var alias in new[] { "index.docker.io", "docker.io", "registry-1.docker.io" })
+                if (_byHost.TryGetValue(alias, out c)) return c;
+        return null;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"docker config {Path ?? "(none)"} with credentials for {Hosts.Count} host(s)";
+
+    /// <summary><c>https://host:port/v1/</c> becomes <c>host:port</c>.</summary>
+    internal static string NormaliseHost(string key)
+    {
+        var s = key.Trim();
+        var scheme = s.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0) s = s[(scheme + 3)..];
+        var slash = s.IndexOf('/');
+        if (slash >= 0) s = s[..slash];
+        return s.ToLowerInvariant();
+    }
+
+    private static RegistryCredential? ReadEntry(JsonProperty entry, string source)
+    {
+        var where = $"{source}: auths[\"{entry.Name}\"]";
+        if (entry.Value.ValueKind != JsonValueKind.Object)
+            throw new FormatException($"{where} must be an object.");
+        string? Text(string name) =>
+            entry.Value.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+
+        var identityToken = Text("identitytoken");
+        var username = Text("username");
+        var password = Text("password");
+        if (Text("auth") is { } auth)
+        {
+            string decoded;
+            try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth)); }
+            catch (FormatException) { throw new FormatException($"{where}.auth is not base64 (expected base64 of 'user:password')."); }
+            var colon = decoded.IndexOf(':');
+            if (colon < 0) throw new FormatException($"{where}.auth does not decode to 'user:password' (no ':' found).");
+            username = decoded[..colon];
+            password = decoded[(colon + 1)..];
+        }
+        if (identityToken is not null) return new RegistryCredential(username, null, identityToken);
+        if (password is not null) return new RegistryCredential(username, password);
+        return null; // an empty entry (docker writes these when a credential helper holds the secret)
+    }
+}

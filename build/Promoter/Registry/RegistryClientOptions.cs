@@ -1,0 +1,29 @@
+namespace Promoter.Registry;
+
+/// <summary>Settings of a <see cref="RegistryClient"/>. Every member has a usable default.</summary>
+public sealed class RegistryClientOptions
+{
+    /// <summary>Use plain http even for a non-loopback host (loopback hosts always use http).</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>Credentials for Basic auth and the token request; null for anonymous access.</summary>
+    public RegistryCredential? Credential { get; init; }
+
+    /// <summary>How many times a request is retried after a 429, a 5xx or a reset connection (default 4; 0 disables retries).</summary>
+    public int MaxRetries { get; init; } = 4;
+
+    /// <summary>The first retry delay; later ones grow exponentially (default 200 ms).</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Blobs larger than this many bytes are uploaded in chunks (default 32 MiB).</summary>
+    public long ChunkedUploadThreshold { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>The size of one PATCH of a chunked upload, in bytes (default 8 MiB).</summary>
+    public int ChunkSize { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>The timeout of one HTTP request (default 5 minutes).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Receives one line per retry and per token fetch (never a credential); null for silence.</summary>
+    public Action<string>? Log { get; init; }
+}
