@@ -1,3 +1,4 @@
+using Build.Golden;
 using Build.Host;
 using Cake.Core;
 using Cake.Core.Diagnostics;
@@ -46,6 +47,32 @@ public class BuildContext : FrostingContext
 
     /// <summary>The stamp file of an incremental step, under <c>.build/</c>.</summary>
     public string StampFile(string step) => RepositoryRoot.Combine(".build").CombineWithFilePath($"{step}.sha256").FullPath;
+
+    /// <summary>The image engine: <c>oci</c> (daemonless, default) or <c>docker</c> (<c>--engine</c>).</summary>
+    /// <exception cref="CakeException">Any other value.</exception>
+    public string Engine => _engine ??= Setting("engine", "oci") switch
+    {
+        "oci" => "oci",
+        "docker" => "docker",
+        var other => throw new CakeException($"Setting 'engine': expected oci or docker, got '{other}'."),
+    };
+    private string? _engine;
+
+    /// <summary>The golden set file (<c>--golden</c>, default <c>images/golden/golden.yaml</c>).</summary>
+    public FilePath GoldenSetFile => new FilePath(Setting("golden", "images/golden/golden.yaml")).MakeAbsolute(RepositoryRoot);
+
+    /// <summary>The folder the golden set's archive paths are relative to (<c>--golden-archives</c>, default: <c>archives/</c> beside the golden set file).</summary>
+    public DirectoryPath GoldenArchives =>
+        Setting("golden-archives") is { Length: > 0 } folder
+            ? new DirectoryPath(folder).MakeAbsolute(RepositoryRoot)
+            : GoldenSetFile.GetDirectory().Combine("archives");
+
+    /// <summary>The registries of this run (created on first use, stopped at teardown).</summary>
+    public Registries Registries => _registries ??= Track(new Registries(Log));
+    private Registries? _registries;
+
+    /// <summary>The golden set loaded by LoadTarballs, for PushSrc and E2E.</summary>
+    public LoadedGolden? Golden { get; set; }
 
     /// <summary>Where Prow collects artifacts (the <c>ARTIFACTS</c> variable); null when unset.</summary>
     public DirectoryPath? Artifacts { get; }

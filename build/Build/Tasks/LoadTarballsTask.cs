@@ -1,5 +1,5 @@
+using Build.Golden;
 using Build.Host;
-using Cake.Core;
 
 namespace Build.Tasks;
 
@@ -8,5 +8,5 @@ namespace Build.Tasks;
 public sealed class LoadTarballsTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context) =>
-        throw new CakeException("LoadTarballs is not implemented yet.");
+        context.Golden = GoldenEngines.For(context).Load(context, GoldenEngines.LoadSet(context));
 }

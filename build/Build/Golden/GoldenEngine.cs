@@ -1,0 +1,45 @@
+using Cake.Core;
+using Promoter.Images;
+using Promoter.Publishing;
+
+namespace Build.Golden;
+
+/// <summary>The golden set as LoadTarballs left it for PushSrc and E2E.</summary>
+/// <param name="Set">The golden set description.</param>
+/// <param name="Images">oci engine: the verified, pushable images by golden-set name; empty for the docker engine.</param>
+/// <param name="DockerNames">docker engine: the name (or image ID) <c>docker load</c> reported per golden-set name.</param>
+public sealed record LoadedGolden(GoldenSet Set, IReadOnlyDictionary<string, PushableImage> Images, IReadOnlyDictionary<string, string> DockerNames);
+
+/// <summary>How golden archives are loaded and pushed: daemonless (<c>oci</c>) or through docker (<c>docker</c>).</summary>
+public interface IGoldenEngine
+{
+    /// <summary>Reads and verifies (oci) or docker-loads (docker) every archive of the golden set.</summary>
+    /// <exception cref="CakeException">An archive is missing or corrupt, or docker failed.</exception>
+    LoadedGolden Load(BuildContext context, GoldenSet set);
+
+    /// <summary>Pushes the loaded set into <paramref name="registryName"/> (<c>host[/prefix]</c>) and returns every reference with its digest.</summary>
+    /// <exception cref="CakeException">The registry or docker refused.</exception>
+    IReadOnlyList<PushedReference> Push(BuildContext context, LoadedGolden golden, string registryName);
+}
+
+/// <summary>Chooses the engine named by the <c>engine</c> setting.</summary>
+public static class GoldenEngines
+{
+    /// <summary>The engine for <see cref="BuildContext.Engine"/>.</summary>
+    public static IGoldenEngine For(BuildContext context) =>
+        context.Engine == "docker" ? new DockerGoldenEngine() : new OciGoldenEngine();
+
+    /// <summary>Loads the golden set file of the context (file and archive root from the settings).</summary>
+    /// <exception cref="CakeException">The file is invalid (the message gives file, line and field).</exception>
+    public static GoldenSet LoadSet(BuildContext context)
+    {
+        try
+        {
+            return GoldenSet.Load(context.GoldenSetFile.FullPath, context.GoldenArchives.FullPath);
+        }
+        catch (Exception exception) when (exception is GoldenSetException or ImageArchiveException or IOException)
+        {
+            throw new CakeException(exception.Message);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Promoter.Promotion;
+using Promoter.Promotion.Engine;
+using Promoter.Registry;
+
+namespace Build;
+
+/// <summary>
+/// The registries of one run: the shared <see cref="RegistryPool"/>, and the CNCF Distribution processes the pipeline
+/// starts itself (on 127.0.0.1 and a free port, fresh storage, deletes enabled) when no registry is configured.
+/// Everything started here is stopped at teardown.
+/// </summary>
+public sealed class Registries : IDisposable
+{
+    private readonly ICakeLog _log;
+    private readonly List<LocalRegistry> _started = [];
+
+    /// <summary>A pool logging retries at verbose verbosity.</summary>
+    public Registries(ICakeLog log)
+    {
+        _log = log;
+        Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message));
+    }
+
+    /// <summary>The clients of this run, one per registry host.</summary>
+    public RegistryPool Pool { get; }
+
+    /// <summary>
+    /// Starts a Distribution process and returns its endpoint.
+    /// </summary>
+    /// <exception cref="CakeException">The registry binary is missing (the message gives the install command) or did not start.</exception>
+    public RegistryEndpoint StartLocal()
+    {
+        try
+        {
+            var registry = LocalRegistry.StartAsync().GetAwaiter().GetResult();
+            _started.Add(registry);
+            _log.Information("Started a local registry at {0} (storage {1})", registry.Host, registry.StorageRoot);
+            return new RegistryEndpoint(registry.Host, registry.StorageRoot);
+        }
+        catch (Exception exception) when (exception is not CakeException)
+        {
+            throw new CakeException(exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// The source registry name (<c>host[/prefix]</c>): the <c>registry</c> setting, or else a local registry started now
+    /// with the path prefix <paramref name="defaultPrefix"/>.
+    /// </summary>
+    public string SourceRegistry(BuildContext context, string defaultPrefix)
+    {
+        if (_source is not null) return _source;
+        if (context.Setting("registry") is { Length: > 0 } configured)
+        {
+            RegistryPath.Parse(configured);
+            return _source = configured;
+        }
+        var endpoint = StartLocal();
+        Pool.Alias(endpoint.Address, endpoint);
+        return _source = $"{endpoint.Address}/{defaultPrefix}";
+    }
+    private string? _source;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Pool.Dispose();
+        foreach (var registry in _started) registry.Dispose();
+        _started.Clear();
+    }
+}
