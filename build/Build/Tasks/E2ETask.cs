@@ -1,15 +1,15 @@
+using Build.Golden;
 using Build.Host;
-using Cake.Core;
+using Build.Testing;
 
 namespace Build.Tasks;
 
 [TaskName("E2E")]
 [IsDependentOn(typeof(CompileTask))]
-[IsDependentOn(typeof(PushSrcTask))]
-[IsDependentOn(typeof(PurgeDestTask))]
-[TaskDescription("Runs the promoter's end-to-end cases against real registries.")]
+[IsDependentOn(typeof(LoadTarballsTask))]
+[TaskDescription("Runs the e2e cases (--e2e-file) against registries the pipeline starts: purge, seed, snapshots before, promote, snapshots after.")]
 public sealed class E2ETask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context) =>
-        throw new CakeException("E2E is not implemented yet.");
+        new E2ESession(context, context.Golden ?? throw new InvalidOperationException("LoadTarballs did not run.")).Run();
 }

@@ -39,6 +39,12 @@ public sealed class RegistryPool : IDisposable
         });
     }
 
+    /// <summary>
+    /// When true, only aliased hosts and loopback addresses may be contacted: <see cref="For"/> refuses any other host
+    /// before a request is made. The e2e runner sets it so that a test file can never reach a real registry.
+    /// </summary>
+    public bool Hermetic { get; set; }
+
     /// <summary>Serves <paramref name="host"/> from <paramref name="endpoint"/> from now on.</summary>
     public void Alias(string host, RegistryEndpoint endpoint) => _aliases[host] = endpoint;
 
@@ -46,9 +52,13 @@ public sealed class RegistryPool : IDisposable
     public RegistryEndpoint Resolve(string host) => _aliases.TryGetValue(host, out var endpoint) ? endpoint : new RegistryEndpoint(host);
 
     /// <summary>The client for <paramref name="host"/> (<c>host[:port]</c>, resolved through the aliases), created on first use.</summary>
+    /// <exception cref="InvalidOperationException">The pool is <see cref="Hermetic"/> and the host is neither aliased nor loopback.</exception>
     public RegistryClient For(string host)
     {
         var address = Resolve(host).Address;
+        if (Hermetic && !_aliases.ContainsKey(host) && !IsLoopback(address))
+            throw new InvalidOperationException(
+                $"registry {host} is not served by a local registry of this run; a hermetic run never contacts other registries.");
         return _clients.GetOrAdd(address, a => new RegistryClient(a, _options(a)));
     }
 

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Promoter.Promotion.Engine;
+using Promoter.Reporting;
+
+namespace Promoter.Promotion.E2E;
+
+/// <summary>What the runner needs from the registries, as operations (the build program wires them to real registries).</summary>
+/// <param name="Purge">Empties the named registries (<c>host[/prefix]</c>), refusing unsafe ones before touching any.</param>
+/// <param name="Seed">Pushes the golden set into the source registry of the test.</param>
+/// <param name="Snapshot">Reads the snapshot of a registry path.</param>
+/// <param name="Pool">The registries the promotion runs against.</param>
+public sealed record E2EOperations(
+    Func<IReadOnlyList<string>, CancellationToken, Task> Purge,
+    Func<E2ETest, CancellationToken, Task> Seed,
+    Func<string, CancellationToken, Task<Snapshot>> Snapshot,
+    RegistryPool Pool);
+
+/// <summary>The outcome of one e2e test.</summary>
+/// <param name="Name">The test name.</param>
+/// <param name="Duration">Wall time of the test.</param>
+/// <param name="Failure">Why it failed (a readable snapshot diff, an unexpected error); null when it passed.</param>
+/// <param name="Log">What the test did, one line per step.</param>
+public sealed record E2ECaseResult(string Name, TimeSpan Duration, string? Failure, IReadOnlyList<string> Log)
+{
+    /// <summary>True when the test passed.</summary>
+    public bool Passed => Failure is null;
+}
+
+/// <summary>
+/// Runs e2e tests in the upstream CIP way (specs/cip-formats.md section 4), one after another since they share
+/// registries: empty every registry the test lists, seed the golden set, check the <c>before</c> snapshots, promote
+/// with the test's invocation (<c>$PWD</c> replaced by the repository root; the runner adds <c>--confirm</c> as upstream's
+/// driver adds <c>--dry-run=false</c>), check the <c>after</c> snapshots. A test with <c>expect-error</c> must see its
+/// promotion fail with that text.
+/// </summary>
+public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, Action<string> log)
+{
+    /// <summary>Runs every test; a failing test does not stop the next.</summary>
+    public async Task<IReadOnlyList<E2ECaseResult>> RunAsync(IReadOnlyList<E2ETest> tests, CancellationToken cancellationToken = default)
+    {
+        var results = new List<E2ECaseResult>();
+        foreach (var test in tests)
+        {
+            var lines = new List<string>();
+            void Say(string line) { lines.Add(line); log($"[{test.Name}] {line}"); }
+            var clock = Stopwatch.StartNew();
+            string? failure;
+            try
+            {
+                failure = await RunOneAsync(test, Say, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                failure = $"{exception.GetType().Name}: {exception.Message}";
+            }
+            Say(failure is null ? $"PASSED in {clock.Elapsed.TotalSeconds:0.00} s" : $"FAILED: {failure}");
+            results.Add(new E2ECaseResult(test.Name, clock.Elapsed, failure, lines));
+        }
+        return results;
+    }
+
+    private async Task<string?> RunOneAsync(E2ETest test, Action<string> say, CancellationToken cancellationToken)
+    {
+        var registries = test.Registries.Select(r => r.Name).ToList();
+        await operations.Purge(registries, cancellationToken);
+        say($"purged {string.Join(", ", registries)}");
+        await operations.Seed(test, cancellationToken);
+        say("seeded the golden set");
+
+        if (await CheckAsync(test, s => s.Before, "before", say, cancellationToken) is { } beforeFailure)
+            return beforeFailure;
+
+        var request = PromotionRequest.Parse([.. test.InvocationFor(repositoryRoot), "--confirm"]);
+        var edges = request.LoadEdges(warning => say($"warning: {warning}"));
+        var plan = await new PromotionPlanner(operations.Pool, request.Options).PlanAsync(edges, cancellationToken);
+        foreach (var line in plan.Describe()) say(line);
+        string? error = null;
+        try
+        {
+            var result = await new PromotionExecutor(operations.Pool, request.Options).ExecuteAsync(plan, cancellationToken);
+            say($"promoted: {result}");
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or Registry.RegistryException)
+        {
+            error = exception.Message;
+            say($"promotion failed: {FirstLine(error)}");
+        }
+
+        if (test.ExpectError is { } expected)
+        {
+            if (error is null) return $"the promotion succeeded, but the test expects an error containing '{expected}'";
+            if (!error.Contains(expected, StringComparison.Ordinal))
+                return $"the promotion failed with '{FirstLine(error)}', but the test expects '{expected}'";
+            say($"the promotion failed as expected ('{expected}')");
+        }
+        else if (error is not null)
+        {
+            return $"promotion failed: {error}";
+        }
+
+        return await CheckAsync(test, s => s.After, "after", say, cancellationToken);
+    }
+
+    private async Task<string?> CheckAsync(E2ETest test, Func<E2ESnapshot, Snapshot> expected, string phase,
+        Action<string> say, CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        foreach (var snapshot in test.Snapshots)
+        {
+            var actual = await operations.Snapshot(snapshot.Name, cancellationToken);
+            var diff = SnapshotDiff.Compare(expected(snapshot), actual);
+            if (diff.IsEmpty)
+            {
+                say($"snapshot {phase} {snapshot.Name}: {Count(actual)} digest(s), as expected");
+                continue;
+            }
+            say($"snapshot {phase} {snapshot.Name}: MISMATCH");
+            failures.Add($"snapshot {phase} {snapshot.Name} differs from the expectation:\n  " + string.Join("\n  ", diff.Lines)
+                         + "\n  actual snapshot:\n    " + actual.ToText().TrimEnd('\n').Replace("\n", "\n    "));
+        }
+        return failures.Count == 0 ? null : string.Join("\n", failures);
+    }
+
+    private static int Count(Snapshot snapshot) => snapshot.Images.Sum(i => i.Dmap.Count);
+
+    private static string FirstLine(string text) => text.Split('\n')[0];
+
+    /// <summary>Writes <paramref name="results"/> as JUnit XML (one test case per e2e test) for Prow.</summary>
+    public static void WriteJUnit(string path, string suite, IReadOnlyList<E2ECaseResult> results) =>
+        JUnitXml.Write(path, suite, results.Select(r =>
+            new JUnitCase("e2e", r.Name, r.Duration, r.Failure, Output: string.Join("\n", r.Log))).ToList());
+}
