@@ -1,5 +1,7 @@
 using Build.Host;
 using Cake.Core;
+using Cake.Core.Diagnostics;
+using Promoter.Images;
 
 namespace Build.Tasks;
 
@@ -7,6 +9,25 @@ namespace Build.Tasks;
 [TaskDescription("Rebuilds the golden image archives under images/golden from source, byte for byte (--verify checks them).")]
 public sealed class ContainerizeGoldenTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) =>
-        throw new CakeException("ContainerizeGolden is not implemented yet.");
+    public override void Run(BuildContext context)
+    {
+        var file = context.RepositoryRoot.CombineWithFilePath(context.Setting("golden", "images/golden/golden.yaml")).FullPath;
+        GoldenSet set;
+        try { set = GoldenSet.Load(file); }
+        catch (GoldenSetException e) { throw new CakeException(e.Message); }
+
+        if (context.Flag("verify"))
+        {
+            var differences = GoldenBuilder.Verify(set, set.ArchiveRoot);
+            if (differences.Count > 0)
+                throw new CakeException($"golden archives under {set.ArchiveRoot} differ from a fresh build of {file} " +
+                    $"({differences.Count} difference(s); run ContainerizeGolden without --verify and commit the result):" +
+                    string.Concat(differences.Select(d => System.Environment.NewLine + "  " + d)));
+            context.Log.Information("golden archives verified: {0} files identical", set.Images.Count(i => i.Build is not null));
+            return;
+        }
+
+        foreach (var archive in GoldenBuilder.Build(set, set.ArchiveRoot))
+            context.Log.Information("{0} {1} ({2} bytes)", archive.Sha256, archive.Path, archive.Size);
+    }
 }

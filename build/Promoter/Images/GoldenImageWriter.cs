@@ -26,13 +26,15 @@ public sealed record GoldenLayer(IReadOnlyList<GoldenFile> Files);
 /// <param name="Os">The config's <c>os</c>.</param>
 /// <param name="Author">The config's and history's <c>author</c>, or null to leave it out (upstream: <c>Bazel</c>).</param>
 /// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null to leave it out (upstream: <c>bazel build ...</c>).</param>
+/// <param name="Variant">The config's <c>variant</c> (e.g. <c>v7</c> for arm), or null to leave it out.</param>
 public sealed record GoldenImage(
     IReadOnlyList<GoldenLayer> Layers,
     string Architecture,
     IReadOnlyList<string> RepoTags,
     string Os = "linux",
     string? Author = null,
-    string? CreatedBy = null);
+    string? CreatedBy = null,
+    string? Variant = null);
 
 /// <summary>
 /// Writes golden images as <c>docker save</c> tarballs, byte for byte reproducibly: the same <see cref="GoldenImage"/>
@@ -42,7 +44,7 @@ public sealed record GoldenImage(
 ///   name, mtime 0, uid/gid 0, empty uname/gname, padded to 10240-byte records; a layer without files is an empty tar
 ///   (10240 zero bytes);</item>
 /// <item>the config <c>&lt;sha256&gt;.json</c>: <c>architecture</c>, <c>author</c>?, <c>created</c> 1970-01-01T00:00:00Z,
-///   one <c>history</c> entry per layer, <c>os</c>, <c>rootfs</c> (type layers, diff_ids), <c>config</c> {} - in that order;</item>
+///   one <c>history</c> entry per layer, <c>os</c>, <c>variant</c> (when set), <c>rootfs</c> (type layers, diff_ids), <c>config</c> {} - in that order;</item>
 /// <item>per layer a folder <c>&lt;id&gt;/</c> with <c>VERSION</c> (<c>1.0</c>), <c>json</c> (v1 id, parent, created) and
 ///   <c>layer.tar</c>; the id is the sha256 (hex) of <c>"&lt;config digest&gt; &lt;index&gt; &lt;diff_id&gt;"</c>, so it is
 ///   stable and unique per image (upstream's ids come from Bazel and are not reproduced);</item>
@@ -183,6 +185,7 @@ public static class GoldenImageWriter
             }
             json.WriteEndArray();
             json.WriteString("os", image.Os);
+            if (image.Variant is not null) json.WriteString("variant", image.Variant);
             json.WriteStartObject("rootfs");
             json.WriteString("type", "layers");
             json.WriteStartArray("diff_ids");

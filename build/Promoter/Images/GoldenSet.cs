@@ -41,8 +41,34 @@ public sealed class GoldenSetException : Exception
 /// <param name="Platform">The platform the image config declares (checked when the archive is opened).</param>
 /// <param name="Tagless">True when the image ends in the registry by digest only, with no tag.</param>
 /// <param name="Line">Line of the entry in the YAML file.</param>
+/// <param name="Build">How the archive is built from source, or null for an archive that is only committed.</param>
 public sealed record GoldenSetImage(string Name, string Archive, string ArchivePath, string Repository,
-    IReadOnlyList<string> Tags, Platform Platform, bool Tagless, int Line);
+    IReadOnlyList<string> Tags, Platform Platform, bool Tagless, int Line, GoldenSetBuild? Build = null);
+
+/// <summary>
+/// The <c>build:</c> section of a golden set image: how <see cref="GoldenImageWriter"/> writes its archive. The config's
+/// architecture, os and variant are the image's <see cref="GoldenSetImage.Platform"/>, so the two cannot disagree.
+/// </summary>
+/// <param name="Layers">The layers, base first (at least one).</param>
+/// <param name="RepoTags">The <c>manifest.json</c> RepoTags (<c>repository:tag</c>); empty writes <c>"RepoTags":null</c>.</param>
+/// <param name="Author">The config's and history's <c>author</c>, or null.</param>
+/// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null.</param>
+/// <param name="Line">Line of the <c>build:</c> mapping in the YAML file.</param>
+public sealed record GoldenSetBuild(IReadOnlyList<GoldenSetBuildLayer> Layers, IReadOnlyList<string> RepoTags,
+    string? Author, string? CreatedBy, int Line);
+
+/// <summary>One layer of a <see cref="GoldenSetBuild"/>.</summary>
+/// <param name="Files">The files of the layer (empty: an empty layer tar, as upstream's second layer).</param>
+/// <param name="Line">Line of the layer in the YAML file.</param>
+public sealed record GoldenSetBuildLayer(IReadOnlyList<GoldenSetBuildFile> Files, int Line);
+
+/// <summary>One file of a <see cref="GoldenSetBuildLayer"/>.</summary>
+/// <param name="Path">Path inside the image, e.g. <c>golden/foo/linux_s390x/1.0-linux_s390x</c> (relative, '/'-separated).</param>
+/// <param name="Source">The source file as written in the YAML, relative to the golden set file's folder, e.g. <c>src/foo/linux_s390x/1.0-linux_s390x</c>.</param>
+/// <param name="SourcePath">Full path of the source file.</param>
+/// <param name="Mode">Permission bits (0 to 07777 octal); default 0555.</param>
+/// <param name="Line">Line of the file entry in the YAML file.</param>
+public sealed record GoldenSetBuildFile(string Path, string Source, string SourcePath, int Mode, int Line);
 
 /// <summary>One entry of a golden manifest list.</summary>
 /// <param name="Image">The <see cref="GoldenSetImage.Name"/> of the image.</param>
@@ -69,6 +95,16 @@ public sealed record GoldenSetManifestList(string Repository, string Tag, IReadO
 ///     tags: ["1.0-linux_s390x"]          # required unless tagless: true
 ///     platform: linux/amd64              # required, os/architecture[/variant]: what the config says
 ///     tagless: false                     # optional; true = pushed by digest, no tag left (then no tags)
+///     build:                    # optional; without it the archive is committed only and must exist
+///       repoTags: ["golden-foo/foo:1.0-linux_s390x"]   # optional; default: repository:tag for each tag
+///       author: someone                  # optional config/history author
+///       createdBy: "..."                 # optional history created_by
+///       layers:                          # required, non-empty, base first
+///         - files:                       # required list, may be empty (an empty layer)
+///             - path: golden/foo/linux_s390x/1.0-linux_s390x   # required, path in the image
+///               source: src/foo/linux_s390x/1.0-linux_s390x    # required, relative to this file's folder, must exist
+///               mode: "0555"                                   # optional octal permission bits, default 0555
+///         - files: []
 /// manifestLists:                # optional
 ///   - repository: golden-foo/foo
 ///     tag: "1.0"
@@ -76,7 +112,9 @@ public sealed record GoldenSetManifestList(string Repository, string Tag, IReadO
 ///       - image: foo-amd64
 ///       - image: foo-s390x
 ///         platform: linux/s390x # optional override recorded in the list
+/// archiveRoot: archives          # optional; relative to this file's folder; used when Load is given no archive root
 /// </code>
+/// The config of a built image declares the image's <c>platform</c> (os, architecture, variant).
 /// </summary>
 public sealed partial class GoldenSet
 {
@@ -105,12 +143,20 @@ public sealed partial class GoldenSet
     public GoldenSetImage Image(string name) =>
         Images.FirstOrDefault(i => i.Name == name) ?? throw new KeyNotFoundException($"{File}: no image named '{name}'.");
 
+    /// <summary>Reads and validates a golden set file whose archive root is its <c>archiveRoot</c> key.</summary>
+    /// <param name="yamlPath">The YAML file.</param>
+    /// <exception cref="GoldenSetException">As <see cref="Load(string, string)"/>, or the file has no <c>archiveRoot</c> key.</exception>
+    public static GoldenSet Load(string yamlPath) => LoadCore(yamlPath, null);
+
     /// <summary>Reads and validates a golden set file.</summary>
     /// <param name="yamlPath">The YAML file.</param>
-    /// <param name="archiveRoot">The folder archive paths are relative to.</param>
-    /// <exception cref="GoldenSetException">Unreadable YAML, an unknown key, a missing or invalid field, a missing archive,
-    /// a duplicate name or repository:tag, or a list entry naming an unknown image or one in another repository.</exception>
-    public static GoldenSet Load(string yamlPath, string archiveRoot)
+    /// <param name="archiveRoot">The folder archive paths are relative to (wins over the file's <c>archiveRoot</c> key).</param>
+    /// <exception cref="GoldenSetException">Unreadable YAML, an unknown key, a missing or invalid field, a missing committed-only
+    /// archive, a missing build source, a duplicate name, repository:tag or built archive path, or a list entry naming an
+    /// unknown image or one in another repository.</exception>
+    public static GoldenSet Load(string yamlPath, string archiveRoot) => LoadCore(yamlPath, archiveRoot);
+
+    private static GoldenSet LoadCore(string yamlPath, string? archiveRoot)
     {
         if (!System.IO.File.Exists(yamlPath))
             throw new GoldenSetException(yamlPath, 0, "(file)", "the golden set file does not exist.");
@@ -126,9 +172,12 @@ public sealed partial class GoldenSet
         }
         if (stream.Documents.Count != 1)
             throw new GoldenSetException(yamlPath, 1, "(file)", $"expected exactly one YAML document, found {stream.Documents.Count}.");
-        var parser = new Parser(yamlPath, Path.GetFullPath(archiveRoot));
-        var (images, lists) = parser.Read(stream.Documents[0].RootNode);
-        return new GoldenSet(yamlPath, Path.GetFullPath(archiveRoot), images, lists);
+        var root = stream.Documents[0].RootNode;
+        var setFolder = Path.GetDirectoryName(Path.GetFullPath(yamlPath))!;
+        var parser = new Parser(yamlPath, setFolder);
+        var archiveFolder = archiveRoot is not null ? Path.GetFullPath(archiveRoot) : parser.ArchiveRootKey(root);
+        var (images, lists) = parser.Read(root, archiveFolder);
+        return new GoldenSet(yamlPath, archiveFolder, images, lists);
     }
 
     /// <summary>
@@ -157,20 +206,35 @@ public sealed partial class GoldenSet
     public static PushableIndex BuildManifestList(GoldenSetManifestList list, IReadOnlyDictionary<string, PushableImage> images) =>
         PushableIndex.Create(list.Entries.Select(e => new PushableIndexEntry(images[e.Image], e.Platform)).ToList());
 
-    private sealed class Parser(string file, string archiveRoot)
+    private sealed class Parser(string file, string setFolder)
     {
-        public (List<GoldenSetImage>, List<GoldenSetManifestList>) Read(YamlNode root)
+        private static readonly string[] TopKeys = ["images", "manifestLists", "archiveRoot"];
+
+        /// <summary>The full path of the <c>archiveRoot</c> key (relative to the set's folder).</summary>
+        public string ArchiveRootKey(YamlNode root)
         {
-            var top = Mapping(root, "(document)", ["images", "manifestLists"]);
+            var top = Mapping(root, "(document)", TopKeys);
+            if (!top.TryGetValue("archiveRoot", out var node))
+                throw Error(root, "(document).archiveRoot", "no archive root was given and the file has no 'archiveRoot' key; expected a folder relative to the file, e.g. archiveRoot: archives.");
+            return Path.Combine(setFolder, RelativePath(node, "archiveRoot", "the golden set file's folder"));
+        }
+
+        public (List<GoldenSetImage>, List<GoldenSetManifestList>) Read(YamlNode root, string archiveRoot)
+        {
+            var top = Mapping(root, "(document)", TopKeys);
+            if (top.TryGetValue("archiveRoot", out var archiveRootNode)) RelativePath(archiveRootNode, "archiveRoot", "the golden set file's folder");
             var imagesNode = Required(top, root, "(document)", "images");
             var images = new List<GoldenSetImage>();
             var pushed = new Dictionary<string, string>(StringComparer.Ordinal);
             var imageNodes = Sequence(imagesNode, "images", nonEmpty: true);
             for (var i = 0; i < imageNodes.Count; i++)
             {
-                var image = ReadImage(imageNodes[i], $"images[{i}]");
+                var image = ReadImage(imageNodes[i], $"images[{i}]", archiveRoot);
                 if (images.Any(x => x.Name == image.Name))
                     throw Error(imageNodes[i], $"images[{i}].name", $"name '{image.Name}' is used twice; expected unique names.");
+                var sameArchive = images.FirstOrDefault(x => x.ArchivePath == image.ArchivePath && (x.Build is not null || image.Build is not null));
+                if (sameArchive is not null)
+                    throw Error(imageNodes[i], $"images[{i}].archive", $"archive '{image.Archive}' is also the archive of image '{sameArchive.Name}', and one of them builds it; expected one image per built archive.");
                 foreach (var tag in image.Tags)
                     if (!pushed.TryAdd($"{image.Repository}:{tag}", image.Name))
                         throw Error(imageNodes[i], $"images[{i}].tags", $"{image.Repository}:{tag} is already pushed by image '{pushed[$"{image.Repository}:{tag}"]}'.");
@@ -215,19 +279,17 @@ public sealed partial class GoldenSet
             return (images, lists);
         }
 
-        private GoldenSetImage ReadImage(YamlNode node, string field)
+        private GoldenSetImage ReadImage(YamlNode node, string field, string archiveRoot)
         {
-            var map = Mapping(node, field, ["name", "archive", "repository", "tags", "platform", "tagless"]);
+            var map = Mapping(node, field, ["name", "archive", "repository", "tags", "platform", "tagless", "build"]);
             var nameNode = Required(map, node, field, "name");
             var name = Scalar(nameNode, $"{field}.name");
             if (!NamePattern().IsMatch(name))
                 throw Error(nameNode, $"{field}.name", $"'{name}' is not a valid name; expected [a-z0-9._-]+.");
             var archiveNode = Required(map, node, field, "archive");
-            var archive = Scalar(archiveNode, $"{field}.archive");
-            if (Path.IsPathRooted(archive) || archive.Split('/', '\\').Contains(".."))
-                throw Error(archiveNode, $"{field}.archive", $"'{archive}' must be a path relative to the archive root, without '..'.");
+            var archive = RelativePath(archiveNode, $"{field}.archive", "the archive root");
             var archivePath = Path.Combine(archiveRoot, archive);
-            if (!System.IO.File.Exists(archivePath))
+            if (!map.ContainsKey("build") && !System.IO.File.Exists(archivePath))
                 throw Error(archiveNode, $"{field}.archive", $"archive '{archivePath}' does not exist (archive root {archiveRoot}).");
             var repository = Repository(Required(map, node, field, "repository"), $"{field}.repository");
             var tags = new List<string>();
@@ -253,7 +315,90 @@ public sealed partial class GoldenSet
             if (!tagless && tags.Count == 0)
                 throw Error(node, $"{field}.tags", "expected at least one tag, or tagless: true for an image pushed by digest only.");
             var platform = ParsePlatform(Required(map, node, field, "platform"), $"{field}.platform");
-            return new GoldenSetImage(name, archive, archivePath, repository, tags, platform, tagless, Line(node));
+            var build = map.TryGetValue("build", out var buildNode)
+                ? ReadBuild(buildNode, $"{field}.build", tagless ? [] : tags.Select(t => $"{repository}:{t}").ToList())
+                : null;
+            return new GoldenSetImage(name, archive, archivePath, repository, tags, platform, tagless, Line(node), build);
+        }
+
+        private GoldenSetBuild ReadBuild(YamlNode node, string field, IReadOnlyList<string> defaultRepoTags)
+        {
+            var map = Mapping(node, field, ["repoTags", "author", "createdBy", "layers"]);
+            var repoTags = defaultRepoTags;
+            if (map.TryGetValue("repoTags", out var repoTagsNode))
+            {
+                var list = new List<string>();
+                foreach (var tagNode in Sequence(repoTagsNode, $"{field}.repoTags", nonEmpty: false))
+                {
+                    var value = Scalar(tagNode, $"{field}.repoTags");
+                    ImageReference? parsed = null;
+                    // A RepoTag may name a registry (gcr.io/x/y:1) or not (golden-foo/foo:1.0, Docker Hub style).
+                    try { parsed = ImageReference.Parse(value); }
+                    catch (FormatException)
+                    {
+                        try { parsed = ImageReference.Parse("registry.invalid/" + value); } catch (FormatException) { }
+                    }
+                    if (parsed is null || parsed.Tag is null || parsed.Digest is not null)
+                        throw Error(tagNode, $"{field}.repoTags", $"'{value}' is not a repository:tag reference; expected e.g. golden-foo/foo:1.0 (no digest).");
+                    if (list.Contains(value)) throw Error(tagNode, $"{field}.repoTags", $"'{value}' is listed twice.");
+                    list.Add(value);
+                }
+                repoTags = list;
+            }
+            string? author = map.TryGetValue("author", out var authorNode) ? Scalar(authorNode, $"{field}.author") : null;
+            string? createdBy = map.TryGetValue("createdBy", out var createdByNode) ? Scalar(createdByNode, $"{field}.createdBy") : null;
+
+            var layerNodes = Sequence(Required(map, node, field, "layers"), $"{field}.layers", nonEmpty: true);
+            var layers = new List<GoldenSetBuildLayer>();
+            for (var i = 0; i < layerNodes.Count; i++)
+            {
+                var layerField = $"{field}.layers[{i}]";
+                var layer = Mapping(layerNodes[i], layerField, ["files"]);
+                var fileNodes = Sequence(Required(layer, layerNodes[i], layerField, "files"), $"{layerField}.files", nonEmpty: false);
+                var files = new List<GoldenSetBuildFile>();
+                var paths = new HashSet<string>(StringComparer.Ordinal);
+                for (var j = 0; j < fileNodes.Count; j++)
+                {
+                    var fileField = $"{layerField}.files[{j}]";
+                    var entry = Mapping(fileNodes[j], fileField, ["path", "source", "mode"]);
+                    var pathNode = Required(entry, fileNodes[j], fileField, "path");
+                    var path = Scalar(pathNode, $"{fileField}.path");
+                    var segments = path.Split('/');
+                    if (segments.Any(s => s is "" or "." or ".." || s.Contains('\\')))
+                        throw Error(pathNode, $"{fileField}.path", $"'{path}' is not a path in the image; expected a relative '/'-separated path like golden/foo/1.0, without empty, '.' or '..' segments.");
+                    if (System.Text.Encoding.UTF8.GetByteCount("./" + path) > 100)
+                        throw Error(pathNode, $"{fileField}.path", $"'{path}' is too long; the layer tar name './{path}' must be at most 100 bytes.");
+                    foreach (var other in paths)
+                        if (other == path || other.StartsWith(path + "/", StringComparison.Ordinal) || path.StartsWith(other + "/", StringComparison.Ordinal))
+                            throw Error(pathNode, $"{fileField}.path", $"'{path}' collides with '{other}' in the same layer; expected each file once and no file inside another file.");
+                    paths.Add(path);
+                    var sourceNode = Required(entry, fileNodes[j], fileField, "source");
+                    var source = RelativePath(sourceNode, $"{fileField}.source", "the golden set file's folder");
+                    var sourcePath = Path.Combine(setFolder, source);
+                    if (!System.IO.File.Exists(sourcePath))
+                        throw Error(sourceNode, $"{fileField}.source", $"source file '{sourcePath}' does not exist (relative to {setFolder}).");
+                    var mode = GoldenFile.ReadOnlyMode;
+                    if (entry.TryGetValue("mode", out var modeNode))
+                    {
+                        var text = Scalar(modeNode, $"{fileField}.mode");
+                        if (!ModePattern().IsMatch(text))
+                            throw Error(modeNode, $"{fileField}.mode", $"'{text}' is not a permission mode; expected 3 or 4 octal digits, e.g. \"0555\" or \"0644\".");
+                        mode = Convert.ToInt32(text, 8);
+                    }
+                    files.Add(new GoldenSetBuildFile(path, source, sourcePath, mode, Line(fileNodes[j])));
+                }
+                layers.Add(new GoldenSetBuildLayer(files, Line(layerNodes[i])));
+            }
+            return new GoldenSetBuild(layers, repoTags, author, createdBy, Line(node));
+        }
+
+        /// <summary>A relative path without '..' segments (archive, source, archiveRoot).</summary>
+        private string RelativePath(YamlNode node, string field, string relativeTo)
+        {
+            var value = Scalar(node, field);
+            if (Path.IsPathRooted(value) || value.Split('/', '\\').Contains(".."))
+                throw Error(node, field, $"'{value}' must be a path relative to {relativeTo}, without '..'.");
+            return value;
         }
 
         private Dictionary<string, YamlNode> Mapping(YamlNode node, string field, string[] allowed)
@@ -323,4 +468,7 @@ public sealed partial class GoldenSet
 
     [GeneratedRegex("^[a-z0-9_]+$")]
     private static partial Regex PlatformPart();
+
+    [GeneratedRegex("^[0-7]{3,4}$")]
+    private static partial Regex ModePattern();
 }

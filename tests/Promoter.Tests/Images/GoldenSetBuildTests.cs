@@ -1,0 +1,114 @@
+using FluentAssertions;
+using Promoter.Images;
+using Xunit;
+
+namespace Promoter.Tests.Images;
+
+/// <summary>The <c>build:</c> section and <c>archiveRoot</c> key of golden set files.</summary>
+public class GoldenSetBuildTests
+{
+    // One image whose build section is the last lines; tests append or replace those lines.
+    private const string Head = "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/arm64\n";
+
+    [Fact]
+    public void Build_section_is_read_with_sources_modes_and_default_repo_tags()
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, "archiveRoot: out\n" + Head + """
+                build:
+                  author: me
+                  layers:
+                    - files:
+                        - path: golden/bar/1.0
+                          source: src/bar
+                        - path: etc/conf
+                          source: src/bar
+                          mode: 0644
+                    - files: []
+            """);
+
+        var set = GoldenSet.Load(yaml);
+
+        set.ArchiveRoot.Should().Be(Path.Combine(temp.Path, "out"));
+        var image = set.Images.Should().ContainSingle().Subject;
+        image.ArchivePath.Should().Be(Path.Combine(temp.Path, "out", "bar", "1.0.tar"));
+        var build = image.Build!;
+        build.RepoTags.Should().Equal("golden-bar/bar:1.0");
+        build.Author.Should().Be("me");
+        build.CreatedBy.Should().BeNull();
+        build.Layers.Select(l => l.Files.Count).Should().Equal(2, 0);
+        build.Layers[0].Files.Select(f => (f.Path, f.SourcePath, f.Mode, f.Line)).Should().Equal(
+            ("golden/bar/1.0", Path.Combine(temp.Path, "src", "bar"), GoldenFile.ReadOnlyMode, 12),
+            ("etc/conf", Path.Combine(temp.Path, "src", "bar"), 0x1A4, 14));
+
+        var golden = GoldenBuilder.ToGoldenImage(image);
+        golden.Architecture.Should().Be("arm64");
+        golden.Os.Should().Be("linux");
+        golden.Layers[0].Files.Select(f => (f.Path, System.Text.Encoding.UTF8.GetString(f.Content), f.Mode)).Should().Equal(
+            ("golden/bar/1.0", "bar 1.0\n", GoldenFile.ReadOnlyMode), ("etc/conf", "bar 1.0\n", 0x1A4));
+    }
+
+    [Fact]
+    public void Archive_root_argument_wins_over_the_key_and_one_of_them_is_required()
+    {
+        using var temp = new TempFolder();
+        var build = "    build:\n      layers:\n        - files: []\n";
+        var withKey = Write(temp, "archiveRoot: out\n" + Head + build, "with-key.yaml");
+        GoldenSet.Load(withKey, "/elsewhere").ArchiveRoot.Should().Be("/elsewhere");
+
+        var withoutKey = Write(temp, Head + build, "without-key.yaml");
+        var act = () => GoldenSet.Load(withoutKey);
+        act.Should().Throw<GoldenSetException>()
+            .WithMessage($"{withoutKey}:1: (document).archiveRoot: no archive root was given and the file has no 'archiveRoot' key*");
+    }
+
+    [Fact]
+    public void A_platform_variant_is_written_to_the_config()
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, Head.Replace("linux/arm64", "linux/arm/v7") + "    build:\n      layers:\n        - files: []\n");
+        var set = GoldenSet.Load(yaml, temp.Path);
+        GoldenBuilder.Build(set, temp.Path);
+
+        DockerArchive.Open(Path.Combine(temp.Path, "bar", "1.0.tar")).Images[0].Platform
+            .Should().Be(new Promoter.Oci.Platform("arm", "linux", "v7"));
+    }
+
+    public static TheoryData<string, int, string> BadBuilds() => new()
+    {
+        { "    build:\n      layers:\n        - files: []\n      colour: blue\n", 10, "images[0].build.colour: unknown key 'colour'*" },
+        { "    build:\n      author: me\n", 8, "images[0].build.layers: required key 'layers' is missing." },
+        { "    build:\n      layers: []\n", 8, "images[0].build.layers: expected a non-empty list." },
+        { "    build:\n      layers:\n        - files: {}\n", 9, "images[0].build.layers[0].files: expected a list." },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/missing\n", 11, "images[0].build.layers[0].files[0].source: source file '*src/missing' does not exist*" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: ../src/bar\n", 11, "images[0].build.layers[0].files[0].source: '../src/bar' must be a path relative to the golden set file's folder*" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/../etc/passwd\n              source: src/bar\n", 10, "images[0].build.layers[0].files[0].path: 'golden/../etc/passwd' is not a path in the image*" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar\n              source: src/bar\n            - path: golden/bar/1.0\n              source: src/bar\n", 12, "images[0].build.layers[0].files[1].path: 'golden/bar/1.0' collides with 'golden/bar'*" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/bar\n              mode: \"0999\"\n", 12, "images[0].build.layers[0].files[0].mode: '0999' is not a permission mode*" },
+        { "    build:\n      layers:\n        - files:\n            - source: src/bar\n", 10, "images[0].build.layers[0].files[0].path: required key 'path' is missing." },
+        { "    build:\n      repoTags: [\"golden-bar/bar\"]\n      layers:\n        - files: []\n", 8, "images[0].build.repoTags: 'golden-bar/bar' is not a repository:tag reference*" },
+        { "    build:\n      layers:\n        - files: []\n  - name: bar2\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"2.0\"]\n    platform: linux/amd64\n    build:\n      layers:\n        - files: []\n", 10, "images[1].archive: archive 'bar/1.0.tar' is also the archive of image 'bar'*" },
+        { "    build: yes\n", 7, "images[0].build: expected a mapping with keys repoTags, author, createdBy, layers." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBuilds))]
+    public void Bad_build_sections_are_rejected_with_file_line_and_field(string build, int line, string message)
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, Head + build);
+        var act = () => GoldenSet.Load(yaml, temp.Path);
+        act.Should().Throw<GoldenSetException>()
+            .Where(e => e.File == yaml && e.Line == line)
+            .WithMessage($"{yaml}:{line}: {message}");
+    }
+
+    private static string Write(TempFolder temp, string content, string name = "set.yaml")
+    {
+        Directory.CreateDirectory(temp.File("src"));
+        File.WriteAllText(temp.File(Path.Combine("src", "bar")), "bar 1.0\n");
+        var path = temp.File(name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
