@@ -16,11 +16,22 @@ public sealed class Registries : IDisposable
     private readonly ICakeLog _log;
     private readonly List<LocalRegistry> _started = [];
 
-    /// <summary>A pool logging retries at verbose verbosity.</summary>
-    public Registries(ICakeLog log)
+    /// <summary>
+    /// A pool logging retries at verbose verbosity, with the host aliases of the <c>registry-aliases</c> setting
+    /// (<c>host=address[,host=address...]</c>, e.g. <c>gcr.io=127.0.0.1:5000</c>) applied.
+    /// </summary>
+    /// <exception cref="CakeException">An alias is not <c>host=address</c>.</exception>
+    public Registries(ICakeLog log, string? aliases = null)
     {
         _log = log;
         Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message));
+        foreach (var alias in (aliases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = alias.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                throw new CakeException($"Setting 'registry-aliases': '{alias}' is not host=address.");
+            Pool.Alias(parts[0], new RegistryEndpoint(parts[1]));
+        }
     }
 
     /// <summary>The clients of this run, one per registry host.</summary>

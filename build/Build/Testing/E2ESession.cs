@@ -14,9 +14,12 @@ namespace Build.Testing;
 /// </summary>
 public sealed class E2ESession(BuildContext context, LoadedGolden golden)
 {
-    /// <summary>The e2e test file (<c>--e2e-file</c>, default <c>manifests/e2e/tests.yaml</c>).</summary>
-    public string TestFile => new Cake.Core.IO.FilePath(context.Setting("e2e-file", "manifests/e2e/tests.yaml"))
-        .MakeAbsolute(context.RepositoryRoot).FullPath;
+    /// <summary>The e2e test file of <paramref name="context"/> (<c>--e2e-file</c>, default <c>manifests/e2e/tests.yaml</c>).</summary>
+    public static string TestFileOf(BuildContext context) =>
+        new Cake.Core.IO.FilePath(context.Setting("e2e-file", "manifests/e2e/tests.yaml")).MakeAbsolute(context.RepositoryRoot).FullPath;
+
+    /// <summary>The e2e test file of this run.</summary>
+    public string TestFile => TestFileOf(context);
 
     /// <summary>Runs the tests; throws when any failed, after writing <c>junit_e2e.xml</c> when ARTIFACTS is set.</summary>
     /// <exception cref="CakeException">The file is invalid, or a test failed (the message lists the failed tests).</exception>
