@@ -25,8 +25,12 @@ public sealed record PromotionResult(int ManifestsPut, int BlobsUploaded, int Bl
 /// </summary>
 public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions options, Action<string>? log = null)
 {
-    private int _manifests, _uploaded, _mounted, _present, _tags;
-    private readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> _copies = new();
+    /// <summary>The state of one <see cref="ExecuteAsync"/> call: its counts and the copies it has started.</summary>
+    private sealed class Run
+    {
+        public int Manifests, Uploaded, Mounted, Present, Tags;
+        public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Copies = new();
+    }
 
     /// <summary>Executes the plan's copies, then its tags.</summary>
     /// <exception cref="InvalidOperationException">The plan holds refused tag moves (nothing is written).</exception>
@@ -37,34 +41,43 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
             throw new InvalidOperationException(
                 $"{plan.Refusals.Count} tag move(s) refused; nothing was promoted:\n  " + string.Join("\n  ", plan.Refusals));
 
+        var run = new Run();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {
-            await CopyManifestAsync(job.Source, job.Destination, ct);
+            await CopyManifestAsync(run, job.Source, job.Destination, ct);
             log?.Invoke($"copied {job.Source} -> {job.Destination}");
         });
-        await Parallel.ForEachAsync(plan.Tags, parallel, async (job, ct) =>
+        // Tags of one repository are written one after another (repositories in parallel): re-putting a manifest under
+        // a tag rewrites its revision link in place on Distribution's filesystem driver, and an index put under a tag at
+        // that moment fails with MANIFEST_BLOB_UNKNOWN because the child's link reads empty.
+        var byRepository = plan.Tags.GroupBy(t => (registries.Resolve(t.Destination.Registry).Address, t.Destination.Repository)).ToList();
+        await Parallel.ForEachAsync(byRepository, parallel, async (group, ct) =>
         {
-            var client = registries.For(job.Destination.Registry);
-            var manifest = await client.GetManifestAsync(job.Destination.Repository, job.Digest.Value, ct);
-            await client.PutManifestAsync(job.Destination.Repository, job.Destination.Tag!, manifest.Bytes, manifest.MediaType, ct);
-            Interlocked.Increment(ref _tags);
-            log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
+            foreach (var job in group)
+            {
+                var client = registries.For(job.Destination.Registry);
+                var manifest = await client.GetManifestAsync(job.Destination.Repository, job.Digest.Value, ct);
+                await client.PutManifestAsync(job.Destination.Repository, job.Destination.Tag!, manifest.Bytes, manifest.MediaType, ct);
+                Interlocked.Increment(ref run.Tags);
+                log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
+            }
         });
-        return new PromotionResult(_manifests, _uploaded, _mounted, _present, _tags);
+        return new PromotionResult(run.Manifests, run.Uploaded, run.Mounted, run.Present, run.Tags);
     }
 
     /// <summary>
     /// Copies the manifest <paramref name="source"/> (by digest) into <paramref name="destination"/>'s repository, children
-    /// and blobs first. Each (registry, repository, digest) is copied once per run even when several edges need it.
+    /// and blobs first. Each (registry address, repository, digest) is copied once per run even when several edges (or two
+    /// names of the same registry) need it.
     /// </summary>
-    private Task CopyManifestAsync(ImageReference source, ImageReference destination, CancellationToken cancellationToken)
+    private Task CopyManifestAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken)
     {
-        var key = (destination.Registry, destination.Repository, source.Digest!.Value);
-        return _copies.GetOrAdd(key, _ => new Lazy<Task>(() => CopyOnceAsync(source, destination, cancellationToken))).Value;
+        var key = (registries.Resolve(destination.Registry).Address, destination.Repository, source.Digest!.Value);
+        return run.Copies.GetOrAdd(key, _ => new Lazy<Task>(() => CopyOnceAsync(run, source, destination, cancellationToken))).Value;
     }
 
-    private async Task CopyOnceAsync(ImageReference source, ImageReference destination, CancellationToken cancellationToken)
+    private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken)
     {
         var digest = source.Digest!.Value;
         var from = registries.For(source.Registry);
@@ -76,7 +89,7 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         if (document.IsIndex)
         {
             foreach (var child in document.Manifests)
-                await CopyManifestAsync(source.WithDigest(child.ParsedDigest), destination.WithDigest(child.ParsedDigest), cancellationToken);
+                await CopyManifestAsync(run, source.WithDigest(child.ParsedDigest), destination.WithDigest(child.ParsedDigest), cancellationToken);
         }
         else
         {
@@ -85,9 +98,9 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
                 var outcome = await RegistryClient.CopyBlobAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, cancellationToken);
                 switch (outcome)
                 {
-                    case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref _uploaded); break;
-                    case BlobCopyOutcome.Mounted: Interlocked.Increment(ref _mounted); break;
-                    default: Interlocked.Increment(ref _present); break;
+                    case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref run.Uploaded); break;
+                    case BlobCopyOutcome.Mounted: Interlocked.Increment(ref run.Mounted); break;
+                    default: Interlocked.Increment(ref run.Present); break;
                 }
             }
         }
@@ -95,6 +108,6 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         var put = await to.PutManifestAsync(destination.Repository, digest.Value, manifest.Bytes, manifest.MediaType, cancellationToken);
         if (put != digest)
             throw new RegistryException($"{destination}: the registry stored the manifest as {put}, not {digest}.", destination.ToString());
-        Interlocked.Increment(ref _manifests);
+        Interlocked.Increment(ref run.Manifests);
     }
 }

@@ -45,7 +45,7 @@ public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions o
             digestInDestination, tagged.Value);
     }
 
-    /// <summary>The digest the reference resolves to, or null when the registry has no such manifest (cached per reference).</summary>
+    /// <summary>The digest the reference resolves to, or null when the registry has no such manifest.</summary>
     private async Task<Digest?> HeadAsync(ImageReference reference, CancellationToken cancellationToken)
     {
         var info = await registries.For(reference.Registry).HeadManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken);

@@ -1,0 +1,63 @@
+using Promoter.Registry;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>
+/// Takes a <see cref="Snapshot"/> of a registry path, as <c>cip run --snapshot=REG</c> does (specs/cip-formats.md §3):
+/// every repository under the path's prefix, recursively, each as an image named relative to the prefix with its
+/// digests mapped to their sorted tags. Tagless digests map to <c>[]</c>; children of a manifest list / index are
+/// sibling digests of the same image (with their own tags or <c>[]</c>); repositories without any digest are left out.
+/// Unknown manifest media types are listed like the others.
+/// </summary>
+public static class RegistrySnapshotter
+{
+    /// <summary>
+    /// Snapshots <paramref name="registryName"/> (<c>host[:port][/prefix]</c>, <see cref="RegistryPath.Parse"/>) through
+    /// <paramref name="pool"/>'s client for the host. Repositories come from <c>/v2/_catalog</c>: those equal to
+    /// <c>prefix/…</c> (every repository for a bare host). A repository named exactly the prefix has no image name
+    /// relative to it and is left out. Tagless manifests are found through the endpoint's
+    /// <see cref="RegistryEndpoint.StorageRoot"/> when it is known (see <see cref="RegistryInventory"/>); without it only
+    /// manifests reachable from a tag are listed.
+    /// </summary>
+    /// <param name="pool">The registries; the host is resolved through its aliases.</param>
+    /// <param name="registryName">The registry path to snapshot, e.g. <c>us.gcr.io/prod-root/golden-foo</c>.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The snapshot, sorted as <see cref="Snapshot.Sorted"/> (images by name, digests by digest, tags ordinally).</returns>
+    /// <exception cref="FormatException"><paramref name="registryName"/> is not a registry name.</exception>
+    /// <exception cref="RegistryException">The registry could not be listed.</exception>
+    public static async Task<Snapshot> TakeAsync(RegistryPool pool, string registryName, CancellationToken cancellationToken = default)
+    {
+        var path = RegistryPath.Parse(registryName);
+        var client = pool.For(path.Host);
+        var storageRoot = pool.Resolve(path.Host).StorageRoot;
+        var images = new List<ImageEntry>();
+        foreach (var repository in await RepositoriesUnderAsync(client, path, cancellationToken))
+        {
+            if (repository.Length == path.Prefix.Length) continue; // the prefix itself: no relative image name
+            var inventory = await RegistryInventory.ReadRepositoryAsync(client, repository, storageRoot: storageRoot,
+                cancellationToken: cancellationToken);
+            if (inventory.Manifests.Count == 0) continue;
+            var name = path.Prefix.Length == 0 ? repository : repository[(path.Prefix.Length + 1)..];
+            images.Add(new ImageEntry(name, inventory.Manifests.Select(m => new DigestTags(m.Digest.Value, m.Tags)).ToList()));
+        }
+        return new Snapshot(images).Sorted();
+    }
+
+    /// <summary>
+    /// The repositories of <paramref name="path"/>'s registry that lie under its prefix: the prefix itself and every
+    /// repository starting with <c>prefix/</c> (all of them for a bare host), sorted ordinally.
+    /// </summary>
+    /// <exception cref="RegistryException">The catalog could not be listed.</exception>
+    internal static async Task<IReadOnlyList<string>> RepositoriesUnderAsync(RegistryClient client, RegistryPath path,
+        CancellationToken cancellationToken)
+    {
+        var all = await client.ListRepositoriesAsync(cancellationToken: cancellationToken);
+        return all.Where(r => IsUnder(r, path.Prefix)).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>True when <paramref name="repository"/> is <paramref name="prefix"/> or below it (<c>prefix/…</c>).</summary>
+    internal static bool IsUnder(string repository, string prefix) =>
+        prefix.Length == 0
+        || repository == prefix
+        || (repository.Length > prefix.Length && repository.StartsWith(prefix, StringComparison.Ordinal) && repository[prefix.Length] == '/');
+}

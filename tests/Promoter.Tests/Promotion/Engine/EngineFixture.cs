@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FluentAssertions;
+using Promoter.Promotion.Engine;
+using Promoter.Registry;
+using Xunit;
+
+namespace Promoter.Tests.Promotion.Engine;
+
+/// <summary>
+/// Two real CNCF Distribution registry processes shared by the tests of a class. Pools made by <see cref="NewPool"/>
+/// serve <c>gcr.io</c> from the first and <c>us.gcr.io</c> from the second (with their storage roots), like the e2e
+/// runner's aliases. Tests give their repositories unique prefixes (<see cref="Unique"/>).
+/// </summary>
+public sealed class EngineFixture : IAsyncLifetime
+{
+    /// <summary>The name served by <see cref="First"/>.</summary>
+    public const string Staging = "gcr.io";
+
+    /// <summary>The name served by <see cref="Second"/>.</summary>
+    public const string Production = "us.gcr.io";
+
+    private LocalRegistry? _first, _second;
+    private int _counter;
+
+    /// <summary>The registry behind <see cref="Staging"/>.</summary>
+    public LocalRegistry First => _first ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The registry behind <see cref="Production"/>.</summary>
+    public LocalRegistry Second => _second ?? throw new InvalidOperationException("not started");
+
+    /// <summary>A name no other test of this fixture uses, e.g. <c>copy-3</c>.</summary>
+    public string Unique(string prefix) => $"{prefix}-{Interlocked.Increment(ref _counter)}";
+
+    /// <summary>
+    /// A pool with the two aliases and fast retries; <paramref name="created"/> (when given) receives the address of every
+    /// client the pool creates, i.e. every address it could ever send a request to.
+    /// </summary>
+    public RegistryPool NewPool(ConcurrentQueue<string>? created = null)
+    {
+        var pool = new RegistryPool(address =>
+        {
+            created?.Enqueue(address);
+            return new RegistryClientOptions
+            {
+                Insecure = RegistryPool.IsLoopback(address),
+                RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+                MaxRetries = 1,
+                RequestTimeout = TimeSpan.FromSeconds(20),
+            };
+        });
+        pool.Alias(Staging, new RegistryEndpoint(First.Host, First.StorageRoot));
+        pool.Alias(Production, new RegistryEndpoint(Second.Host, Second.StorageRoot));
+        return pool;
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        var first = LocalRegistry.StartAsync();
+        var second = LocalRegistry.StartAsync();
+        _first = await first;
+        _second = await second;
+    }
+
+    /// <inheritdoc />
+    public Task DisposeAsync()
+    {
+        _first?.Dispose();
+        _second?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs skopeo (or another tool) and returns its stdout bytes; fails the test when it exits non-zero.</summary>
+    public static async Task<byte[]> RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(output);
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        await copy;
+        process.ExitCode.Should().Be(0, $"{file} {string.Join(' ', args)} failed: {await error}");
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text;
+using FluentAssertions;
+using Promoter.Oci;
+using Promoter.Promotion;
+using Promoter.Promotion.Engine;
+using Promoter.Registry;
+using Promoter.Tests.Support;
+using Xunit;
+
+namespace Promoter.Tests.Promotion.Engine;
+
+/// <summary>The planner and executor against two real Distribution registry processes.</summary>
+public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+{
+    private static readonly PromotionOptions Options = new() { Threads = 2 };
+
+    [Fact]
+    public async Task Planner_decides_copy_add_tag_already_promoted_refused_move_lost_and_allowed_move()
+    {
+        using var pool = fixture.NewPool();
+        var id = fixture.Unique("plan");
+        var source = $"{EngineFixture.Staging}/{id}/stg";
+        var destination = $"{EngineFixture.Production}/{id}/prod";
+        var src = pool.For(EngineFixture.Staging);
+        var dst = pool.For(EngineFixture.Production);
+        var d1 = await TestImages.PushAsync(src, $"{id}/stg/img", null, "one");
+        var d2 = await TestImages.PushAsync(src, $"{id}/stg/img", null, "two");
+        var d3 = await TestImages.PushAsync(src, $"{id}/stg/img", null, "three");
+        var d4 = await TestImages.PushAsync(src, $"{id}/stg/img", null, "four");
+        var d5 = await TestImages.PushAsync(src, $"{id}/stg/img", null, "five");
+        // Destination: d2 by digest only, d3 tagged 3.0, 4.0 and 5.0.
+        await TestImages.PushAsync(dst, $"{id}/prod/img", null, "two");
+        await TestImages.PushAsync(dst, $"{id}/prod/img", "3.0", "three");
+        await dst.PutManifestAsync($"{id}/prod/img", "4.0", d3.Manifest, d3.MediaType);
+        await dst.PutManifestAsync($"{id}/prod/img", "5.0", d3.Manifest, d3.MediaType);
+        var lost = Digest.Of(Encoding.UTF8.GetBytes("never pushed"));
+
+        PromotionEdge Edge(Digest digest, string? tag) => new(source, "img", digest.Value, destination, "img", tag);
+        var edges = new[]
+        {
+            Edge(d1.Digest, "1.0"),   // missing: copy
+            Edge(d2.Digest, "2.0"),   // present untagged: add tag
+            Edge(d3.Digest, "3.0"),   // tag already on it
+            Edge(d4.Digest, "4.0"),   // tag on d3, d4 absent: refused
+            Edge(d2.Digest, "5.0"),   // tag on d3, d2 present: refused ("tag move detected")
+            Edge(lost, "6.0"),        // not in the source
+            Edge(d5.Digest, null),    // tagless, missing: copy
+            Edge(d2.Digest, null),    // tagless, present
+        };
+
+        var plan = await new PromotionPlanner(pool, Options).PlanAsync(edges);
+
+        plan.Edges.Select(e => e.Decision).Should().Equal(
+            EdgeDecision.Copy, EdgeDecision.AddTag, EdgeDecision.AlreadyPromoted, EdgeDecision.RefusedTagMove,
+            EdgeDecision.RefusedTagMove, EdgeDecision.Lost, EdgeDecision.Copy, EdgeDecision.AlreadyPromoted);
+        plan.Edges[3].CurrentDigest.Should().Be(d3.Digest);
+        plan.Edges[3].DigestInDestination.Should().BeFalse();
+        plan.Edges[4].DigestInDestination.Should().BeTrue();
+        plan.Refusals.Should().HaveCount(2);
+        plan.Lost.Single().Edge.Should().Be(edges[5]);
+        plan.Copies.Select(c => c.Source.Digest).Should().BeEquivalentTo(new Digest?[] { d1.Digest, d5.Digest });
+        plan.Tags.Select(t => t.Destination.Tag).Should().BeEquivalentTo("1.0", "2.0");
+        plan.Describe().Last().Should().Be("plan: 2 copies, 2 tag(s), 2 refused, 1 lost, 2 already promoted");
+        plan.Edges[3].ToString().Should().Contain($"{destination}/img:4.0 points at {d3.Digest}, not {d4.Digest}");
+
+        var moves = await new PromotionPlanner(pool, Options with { AllowTagMoves = true }).PlanAsync([edges[3], edges[4]]);
+        moves.Edges.Select(e => e.Decision).Should().Equal(EdgeDecision.MoveTag, EdgeDecision.MoveTag);
+        moves.Copies.Should().ContainSingle().Which.Source.Digest.Should().Be(d4.Digest); // d2 is already there
+        moves.Tags.Select(t => (t.Destination.Tag, t.Digest)).Should().BeEquivalentTo(new[] { ("4.0", d4.Digest), ("5.0", d2.Digest) });
+
+        await new PromotionExecutor(pool, Options with { AllowTagMoves = true }).ExecuteAsync(moves);
+        (await dst.HeadManifestAsync($"{id}/prod/img", "4.0"))!.Digest.Should().Be(d4.Digest);
+        (await dst.HeadManifestAsync($"{id}/prod/img", "5.0"))!.Digest.Should().Be(d2.Digest);
+        (await dst.HeadManifestAsync($"{id}/prod/img", "3.0"))!.Digest.Should().Be(d3.Digest);
+    }
+
+    [Theory]
+    [InlineData(EngineFixture.Staging)]     // another repository of the same registry: blobs mounted
+    [InlineData(EngineFixture.Production)]  // another registry process: blobs uploaded
+    public async Task Executor_copies_an_image_a_manifest_list_with_children_and_a_tagless_image_preserving_digests(string destinationHost)
+    {
+        using var pool = fixture.NewPool();
+        var id = fixture.Unique("exec");
+        var source = $"{EngineFixture.Staging}/{id}-stg";
+        var destination = $"{destinationHost}/{id}-prod";
+        var seeded = await SeededFoo.PushAsync(pool.For(EngineFixture.Staging), $"{id}-stg/foo", id);
+        var edges = seeded.Edges(source, destination);
+        var executor = new PromotionExecutor(pool, Options);
+
+        var plan = await new PromotionPlanner(pool, Options).PlanAsync(edges);
+        plan.Edges.Select(e => e.Decision).Should().AllBeEquivalentTo(EdgeDecision.Copy);
+        var result = await executor.ExecuteAsync(plan);
+
+        result.ManifestsPut.Should().Be(4, "the index, its two children and the tagless image");
+        result.TagsWritten.Should().Be(2);
+        // Three images of two blobs each (the amd64 config is shared by two of them): 6 blob copies.
+        (result.BlobsUploaded + result.BlobsMounted + result.BlobsPresent).Should().Be(6);
+        if (destinationHost == EngineFixture.Staging)
+        {
+            result.BlobsUploaded.Should().Be(0);
+            result.BlobsMounted.Should().BeGreaterThanOrEqualTo(5);
+        }
+        else
+        {
+            result.BlobsMounted.Should().Be(0);
+            result.BlobsUploaded.Should().BeGreaterThanOrEqualTo(5);
+        }
+
+        var target = pool.For(destinationHost);
+        var repository = $"{id}-prod/foo";
+        (await target.HeadManifestAsync(repository, "1.0"))!.Digest.Should().Be(seeded.Index);
+        (await target.HeadManifestAsync(repository, "1.0-linux_amd64"))!.Digest.Should().Be(seeded.Amd64.Digest);
+        (await target.GetManifestAsync(repository, seeded.S390x.Digest.Value)).Bytes.Should().Equal(seeded.S390x.Manifest);
+        (await target.ListTagsAsync(repository)).Should().BeEquivalentTo("1.0", "1.0-linux_amd64");
+
+        var address = pool.Resolve(destinationHost).Address;
+        var raw = await EngineFixture.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{address}/{repository}:1.0");
+        raw.Should().Equal(seeded.IndexBytes);
+        Digest.Of(raw).Should().Be(seeded.Index);
+        var tagless = await EngineFixture.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{address}/{repository}@{seeded.Tagless.Digest}");
+        Digest.Of(tagless).Should().Be(seeded.Tagless.Digest);
+
+        var snapshot = await RegistrySnapshotter.TakeAsync(pool, destination);
+        snapshot.ToText().Should().Be(seeded.SnapshotText("foo"), "tagless edges end tagless, the s390x child comes with its index");
+
+        // Promoting the same edges again: nothing to plan, and executing (with the same executor) writes nothing.
+        var again = await new PromotionPlanner(pool, Options).PlanAsync(edges);
+        again.IsEmpty.Should().BeTrue();
+        again.Edges.Select(e => e.Decision).Should().AllBeEquivalentTo(EdgeDecision.AlreadyPromoted);
+        var second = await executor.ExecuteAsync(again);
+        second.Should().Be(new PromotionResult(0, 0, 0, 0, 0));
+    }
+
+    [Fact]
+    public async Task A_refused_tag_move_fails_the_execution_and_leaves_the_destination_untouched()
+    {
+        using var pool = fixture.NewPool();
+        var id = fixture.Unique("refuse");
+        var source = $"{EngineFixture.Staging}/{id}";
+        var destination = $"{EngineFixture.Production}/{id}";
+        var src = pool.For(EngineFixture.Staging);
+        var dst = pool.For(EngineFixture.Production);
+        var wanted = await TestImages.PushAsync(src, $"{id}/img", null, "wanted");
+        var other = await TestImages.PushAsync(src, $"{id}/img", null, "other");
+        var innocent = await TestImages.PushAsync(src, $"{id}/img", null, "innocent");
+        await TestImages.PushAsync(dst, $"{id}/img", "1.0", "other");
+        var before = (await RegistrySnapshotter.TakeAsync(pool, destination)).ToText();
+
+        var plan = await new PromotionPlanner(pool, Options).PlanAsync([
+            new PromotionEdge(source, "img", wanted.Digest.Value, destination, "img", "1.0"),
+            new PromotionEdge(source, "img", innocent.Digest.Value, destination, "img", "2.0"),
+        ]);
+        plan.Refusals.Should().ContainSingle().Which.CurrentDigest.Should().Be(other.Digest);
+        plan.Copies.Should().HaveCount(1, "the innocent edge would be copied if the plan could run");
+
+        var execute = () => new PromotionExecutor(pool, Options).ExecuteAsync(plan);
+        (await execute.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("1 tag move(s) refused; nothing was promoted");
+
+        (await RegistrySnapshotter.TakeAsync(pool, destination)).ToText().Should().Be(before);
+        (await dst.HeadManifestAsync($"{id}/img", "1.0"))!.Digest.Should().Be(other.Digest);
+        (await dst.HeadManifestAsync($"{id}/img", innocent.Digest.Value)).Should().BeNull();
+        (await dst.HeadManifestAsync($"{id}/img", wanted.Digest.Value)).Should().BeNull();
+    }
+}

@@ -1,0 +1,53 @@
+using FluentAssertions;
+using Promoter.Promotion.Engine;
+using Xunit;
+
+namespace Promoter.Tests.Promotion.Engine;
+
+public class PromotionRequestTests
+{
+    [Fact]
+    public void Parses_upstream_e2e_invocation_flags()
+    {
+        var request = PromotionRequest.Parse([
+            "--dry-run=false", "--log-level=debug", "--use-service-account",
+            "--thin-manifest-dir=/repo/test-e2e/cip/fixture/recursive-thin", "--threads=3",
+        ]);
+
+        request.ThinManifestDirectory.Should().Be("/repo/test-e2e/cip/fixture/recursive-thin");
+        request.Manifest.Should().BeNull();
+        request.Confirm.Should().BeTrue("--dry-run=false writes");
+        request.Options.Should().Be(new PromotionOptions { Threads = 3, AllowTagMoves = false });
+    }
+
+    [Fact]
+    public void Defaults_to_a_dry_run_and_accepts_space_separated_values()
+    {
+        var request = PromotionRequest.Parse(["--manifest", "promoter-manifest.yaml"]);
+        request.Manifest.Should().Be("promoter-manifest.yaml");
+        request.Confirm.Should().BeFalse();
+        request.Options.Should().Be(new PromotionOptions());
+
+        PromotionRequest.Parse(["--manifest=m.yaml", "--confirm", "--allow-tag-moves"]).Should().Match<PromotionRequest>(
+            r => r.Confirm && r.Options.AllowTagMoves);
+        PromotionRequest.Parse(["--manifest=m.yaml", "--confirm=true", "--dry-run"]).Confirm.Should().BeFalse("the last flag wins");
+        PromotionRequest.Parse(["--manifest=m.yaml", "--allow-tag-moves=0"]).Options.AllowTagMoves.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData(new[] { "--dry-run=false" }, "a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.")]
+    [InlineData(new[] { "--manifest=a", "--thin-manifest-dir=b" }, "a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.")]
+    [InlineData(new[] { "--manifest=a", "--bogus=1" }, "promotion argument '--bogus=1' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads or --allow-tag-moves.")]
+    [InlineData(new[] { "--manifest=a", "positional" }, "promotion argument 'positional': expected --name=value.")]
+    [InlineData(new[] { "--manifest" }, "promotion argument --manifest needs a value.")]
+    [InlineData(new[] { "--manifest", "--confirm" }, "promotion argument --manifest needs a value.")]
+    [InlineData(new[] { "--manifest=a", "--threads=0" }, "promotion argument --threads: expected a whole number from 1 to 256, got '0'.")]
+    [InlineData(new[] { "--manifest=a", "--threads=many" }, "promotion argument --threads: expected a whole number from 1 to 256, got 'many'.")]
+    [InlineData(new[] { "--manifest=a", "--threads=-2" }, "promotion argument --threads: expected a whole number from 1 to 256, got '-2'.")]
+    [InlineData(new[] { "--manifest=a", "--dry-run=maybe" }, "promotion argument --dry-run: expected true or false, got 'maybe'.")]
+    public void Rejects_bad_arguments_with_a_message_naming_them(string[] arguments, string message)
+    {
+        var parse = () => PromotionRequest.Parse(arguments);
+        parse.Should().Throw<FormatException>().Which.Message.Should().Be(message);
+    }
+}
