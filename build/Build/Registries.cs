@@ -41,19 +41,29 @@ public sealed class Registries : IDisposable
     /// Starts a Distribution process and returns its endpoint.
     /// </summary>
     /// <exception cref="CakeException">The registry binary is missing (the message gives the install command) or did not start.</exception>
-    public RegistryEndpoint StartLocal()
+    public RegistryEndpoint StartLocal() => StartLocal(1)[0];
+
+    /// <summary>Starts <paramref name="count"/> Distribution processes at once and returns their endpoints.</summary>
+    /// <exception cref="CakeException">The registry binary is missing (the message gives the install command) or a process did not start.</exception>
+    public IReadOnlyList<RegistryEndpoint> StartLocal(int count)
     {
+        var starts = Enumerable.Range(0, count).Select(_ => LocalRegistry.StartAsync()).ToList();
         try
         {
-            var registry = LocalRegistry.StartAsync().GetAwaiter().GetResult();
-            _started.Add(registry);
-            _log.Information("Started a local registry at {0} (storage {1})", registry.Host, registry.StorageRoot);
-            return new RegistryEndpoint(registry.Host, registry.StorageRoot);
+            Task.WhenAll(starts).GetAwaiter().GetResult();
         }
         catch (Exception exception) when (exception is not CakeException)
         {
+            foreach (var started in starts.Where(t => t.IsCompletedSuccessfully)) started.Result.Dispose();
             throw new CakeException(exception.Message);
         }
+        return starts.Select(t =>
+        {
+            var registry = t.Result;
+            _started.Add(registry);
+            _log.Information("Started a local registry at {0} (storage {1})", registry.Host, registry.StorageRoot);
+            return new RegistryEndpoint(registry.Host, registry.StorageRoot);
+        }).ToList();
     }
 
     /// <summary>
@@ -78,7 +88,7 @@ public sealed class Registries : IDisposable
     public void Dispose()
     {
         Pool.Dispose();
-        foreach (var registry in _started) registry.Dispose();
+        Parallel.ForEach(_started, registry => registry.Dispose());
         _started.Clear();
     }
 }

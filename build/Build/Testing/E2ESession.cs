@@ -80,9 +80,8 @@ public sealed class E2ESession(BuildContext context, LoadedGolden golden)
             .Where(h => !RegistryPool.IsLoopback(h))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-        foreach (var host in hosts)
+        foreach (var (host, endpoint) in hosts.Zip(context.Registries.StartLocal(hosts.Count)))
         {
-            var endpoint = context.Registries.StartLocal();
             pool.Alias(host, endpoint);
             context.Log.Information("serving {0} from {1}", host, endpoint.Address);
         }

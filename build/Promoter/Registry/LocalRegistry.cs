@@ -174,7 +174,7 @@ public sealed class LocalRegistry : IDisposable
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
-            await Task.Delay(50, cancellationToken);
+            await Task.Delay(10, cancellationToken);
         }
         throw new RegistryException($"The local registry did not answer GET http://{Host}/v2/ within {timeout.TotalSeconds:0} s. Log tail:\n{LogTail}");
     }
@@ -205,7 +205,7 @@ public sealed class LocalRegistry : IDisposable
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 0.1");
         yaml.AppendLine("log:");
-        yaml.AppendLine("  level: info");
+        yaml.AppendLine("  level: warn");
         yaml.AppendLine("  accesslog:");
         yaml.AppendLine("    disabled: true");
         yaml.AppendLine("storage:");

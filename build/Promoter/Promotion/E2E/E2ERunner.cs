@@ -42,8 +42,8 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
         foreach (var test in tests)
         {
             var lines = new List<string>();
-            void Say(string line) { lines.Add(line); log($"[{test.Name}] {line}"); }
             var clock = Stopwatch.StartNew();
+            void Say(string line) { lines.Add(line); log($"[{test.Name}] {clock.Elapsed.TotalSeconds,6:0.000}s {line}"); }
             string? failure;
             try
             {
