@@ -105,9 +105,10 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
         Action<string> say, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
-        foreach (var snapshot in test.Snapshots)
+        // Snapshots are read at once (they only read), then reported in file order.
+        var actuals = await Task.WhenAll(test.Snapshots.Select(s => operations.Snapshot(s.Name, cancellationToken)));
+        foreach (var (snapshot, actual) in test.Snapshots.Zip(actuals))
         {
-            var actual = await operations.Snapshot(snapshot.Name, cancellationToken);
             var diff = SnapshotDiff.Compare(expected(snapshot), actual);
             if (diff.IsEmpty)
             {
