@@ -178,6 +178,15 @@ public sealed class PromoteReleaseTests(ReleaseRegistries registries) : IDisposa
         ManifestReader.Load(Path.Combine(repo.Path, "manifests/release/promoter-manifest.yaml")).Images[0].Dmap[0].Digest
             .Should().Be(staged.Value.Value);
         repo.Git("rev-parse", "v0.6.0^{commit}").Should().Be(repo.Head);
+        RemoveDockerImages("cip-release/promoter:v0.6.0", $"{Staging}/promoter:v0.6.0");
+    }
+
+    private static void RemoveDockerImages(params string[] references)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in references.Prepend("--force").Prepend("rmi")) start.ArgumentList.Add(argument);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.WaitForExit();
     }
 
     /// <summary>
