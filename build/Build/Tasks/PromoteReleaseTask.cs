@@ -1,12 +1,28 @@
 using Build.Host;
-using Cake.Core;
+using Build.Releases;
 
 namespace Build.Tasks;
 
-[TaskName("PromoteRelease")]
-[TaskDescription("Releases when VERSION changed: builds, pushes, promotes and tags.")]
+[TaskName(Name)]
+[TaskDescription("Releases when VERSION changed: builds the release images, pushes them to staging, promotes them to production and tags the commit (--confirm acts; a dry run otherwise).")]
 public sealed class PromoteReleaseTask : FrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context) =>
-        throw new CakeException("PromoteRelease is not implemented yet.");
+    public const string Name = "PromoteRelease";
+
+    private ReleaseGate? _gate;
+
+    /// <summary>
+    /// The release gates. A closed gate skips the task - except when it is the run's target: Cake refuses to skip a
+    /// target ("Could not reach target ... skipped due to a criteria", a failed run), so then the task runs and
+    /// <see cref="ReleaseDriver.Run"/> does nothing after the same skip line.
+    /// </summary>
+    public override bool ShouldRun(BuildContext context)
+    {
+        _gate = ReleaseGate.Decide(context);
+        var isTarget = context.Arguments.HasArgument("target")
+                       && context.Arguments.GetArguments("target").Contains(Name, StringComparer.OrdinalIgnoreCase);
+        return _gate.Runs || isTarget;
+    }
+
+    public override void Run(BuildContext context) => ReleaseDriver.Run(context, _gate ?? ReleaseGate.Decide(context));
 }

@@ -27,6 +27,7 @@ public sealed record GoldenLayer(IReadOnlyList<GoldenFile> Files);
 /// <param name="Author">The config's and history's <c>author</c>, or null to leave it out (upstream: <c>Bazel</c>).</param>
 /// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null to leave it out (upstream: <c>bazel build ...</c>).</param>
 /// <param name="Variant">The config's <c>variant</c> (e.g. <c>v7</c> for arm), or null to leave it out.</param>
+/// <param name="Entrypoint">The config's <c>config.Entrypoint</c> (e.g. <c>["/app/promoter"]</c>), or null for an empty <c>config</c> object.</param>
 public sealed record GoldenImage(
     IReadOnlyList<GoldenLayer> Layers,
     string Architecture,
@@ -34,7 +35,8 @@ public sealed record GoldenImage(
     string Os = "linux",
     string? Author = null,
     string? CreatedBy = null,
-    string? Variant = null);
+    string? Variant = null,
+    IReadOnlyList<string>? Entrypoint = null);
 
 /// <summary>
 /// Writes golden images as <c>docker save</c> tarballs, byte for byte reproducibly: the same <see cref="GoldenImage"/>
@@ -72,10 +74,21 @@ public static class GoldenImageWriter
 
     /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="output"/>.</summary>
     /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode or RepoTag.</exception>
-    public static void Write(GoldenImage image, Stream output)
+    public static void Write(GoldenImage image, Stream output) => Write(image, [], output);
+
+    /// <summary>
+    /// Writes <paramref name="image"/> on top of ready-made base layer tars (e.g. the layers of a base image archive,
+    /// unchanged) as a docker save tarball to <paramref name="output"/>: the base layers come first, then the image's
+    /// own layers; the config's <c>rootfs.diff_ids</c> and <c>history</c> cover all of them.
+    /// </summary>
+    /// <param name="image">The image; its <see cref="GoldenImage.Layers"/> may be empty when base layers are given.</param>
+    /// <param name="baseLayers">Uncompressed layer tars, base first (may be empty).</param>
+    /// <param name="output">Receives the archive.</param>
+    /// <exception cref="ArgumentException">No layer at all, a bad file path, duplicate path, name over 100 bytes, bad mode or RepoTag.</exception>
+    public static void Write(GoldenImage image, IReadOnlyList<byte[]> baseLayers, Stream output)
     {
-        if (image.Layers.Count == 0) throw new ArgumentException("A golden image needs at least one layer.", nameof(image));
-        var layerTars = image.Layers.Select(WriteLayer).ToList();
+        if (image.Layers.Count + baseLayers.Count == 0) throw new ArgumentException("A golden image needs at least one layer.", nameof(image));
+        var layerTars = baseLayers.Concat(image.Layers.Select(WriteLayer)).ToList();
         var diffIds = layerTars.Select(t => Digest.Of(t)).ToList();
         var config = WriteConfig(image, diffIds);
         var configDigest = Digest.Of(config);
@@ -193,6 +206,12 @@ public static class GoldenImageWriter
             json.WriteEndArray();
             json.WriteEndObject();
             json.WriteStartObject("config");
+            if (image.Entrypoint is { } entrypoint)
+            {
+                json.WriteStartArray("Entrypoint");
+                foreach (var word in entrypoint) json.WriteStringValue(word);
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
             json.WriteEndObject();
         });

@@ -45,20 +45,7 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
     {
         var references = new List<PushedReference>();
         foreach (var entry in set.Images)
-        {
-            var image = images[entry.Name];
-            var repository = RepositoryFor(entry.Repository);
-            await PushBlobsAsync(entry.Name, repository, image, cancellationToken);
-            await PutAsync(repository, image.ManifestDigest.Value, image.ManifestBytes, image.ManifestMediaType, image.ManifestDigest, cancellationToken);
-            if (entry.Tagless)
-                references.Add(new PushedReference($"{client.Host}/{repository}@{image.ManifestDigest}", image.ManifestDigest, image.ManifestMediaType));
-            foreach (var tag in entry.Tags)
-            {
-                await PutAsync(repository, tag, image.ManifestBytes, image.ManifestMediaType, image.ManifestDigest, cancellationToken);
-                references.Add(new PushedReference($"{client.Host}/{repository}:{tag}", image.ManifestDigest, image.ManifestMediaType));
-            }
-            progress?.Report(new ImagePushProgress(entry.Name, Total(image), Total(image), true));
-        }
+            references.AddRange(await PushImageAsync(entry.Name, entry.Repository, images[entry.Name], entry.Tags, cancellationToken));
 
         foreach (var list in set.ManifestLists)
         {
@@ -76,6 +63,35 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
             progress?.Report(new ImagePushProgress($"{list.Repository}:{list.Tag}", 0, 0, true));
         }
         return new PushReport(references, _uploaded, _present, _manifests);
+    }
+
+    /// <summary>
+    /// Pushes one image: its blobs (those not yet in the repository), its manifest by digest, then each tag (unless it
+    /// already resolves to the digest). With no tags the image is left by digest only.
+    /// </summary>
+    /// <param name="name">The image's name for progress reports.</param>
+    /// <param name="repository">The repository below the prefix, e.g. <c>promoter</c>.</param>
+    /// <param name="image">The image to push.</param>
+    /// <param name="tags">The tags to leave on the manifest (may be empty).</param>
+    /// <param name="cancellationToken">Cancels the push.</param>
+    /// <returns>One reference per tag (<c>host/prefix/repository:tag</c>), or the single by-digest reference when there are no tags.</returns>
+    /// <exception cref="RegistryException">The registry refused a request or could not be reached; nothing after the failure is written.</exception>
+    public async Task<IReadOnlyList<PushedReference>> PushImageAsync(string name, string repository, PushableImage image,
+        IReadOnlyList<string> tags, CancellationToken cancellationToken = default)
+    {
+        var references = new List<PushedReference>();
+        var full = RepositoryFor(repository);
+        await PushBlobsAsync(name, full, image, cancellationToken);
+        await PutAsync(full, image.ManifestDigest.Value, image.ManifestBytes, image.ManifestMediaType, image.ManifestDigest, cancellationToken);
+        if (tags.Count == 0)
+            references.Add(new PushedReference($"{client.Host}/{full}@{image.ManifestDigest}", image.ManifestDigest, image.ManifestMediaType));
+        foreach (var tag in tags)
+        {
+            await PutAsync(full, tag, image.ManifestBytes, image.ManifestMediaType, image.ManifestDigest, cancellationToken);
+            references.Add(new PushedReference($"{client.Host}/{full}:{tag}", image.ManifestDigest, image.ManifestMediaType));
+        }
+        progress?.Report(new ImagePushProgress(name, Total(image), Total(image), true));
+        return references;
     }
 
     private static long Total(PushableImage image) => image.Blobs.Sum(b => b.Descriptor.Size);

@@ -9,8 +9,41 @@ public sealed record ReleaseOptions(bool AllowPrerelease = false);
 /// <param name="Reason">One line saying why it runs or why it is refused.</param>
 public sealed record GateDecision(bool Allowed, string Reason)
 {
+    /// <summary>For a refused <see cref="ReleaseDecision.PromoteRelease"/> gate: why, as a kind; <see cref="ReleaseRefusal.None"/> otherwise.</summary>
+    public ReleaseRefusal Refusal { get; init; }
+
+    /// <summary>
+    /// True when the refusal is an error the release robot must see (a failed build), false when the gate is simply
+    /// closed (nothing to release, or released already). See <see cref="ReleaseRefusal"/> for which is which.
+    /// </summary>
+    public bool IsFailure => Refusal is ReleaseRefusal.VersionDeleted or ReleaseRefusal.InvalidVersion
+        or ReleaseRefusal.Prerelease or ReleaseRefusal.InvalidBaseVersion or ReleaseRefusal.NotGreater;
+
     /// <summary><c>yes: reason</c> or <c>no: reason</c>.</summary>
     public override string ToString() => (Allowed ? "yes: " : "no: ") + Reason;
+}
+
+/// <summary>Why the PromoteRelease gate is closed.</summary>
+public enum ReleaseRefusal
+{
+    /// <summary>Not refused (or another gate).</summary>
+    None,
+    /// <summary>A presubmit, batch or periodic job: only postsubmit jobs and local runs release. A skip.</summary>
+    NotReleasingJob,
+    /// <summary>VERSION did not change in the range. A skip: most commits are not releases.</summary>
+    VersionUnchanged,
+    /// <summary>Tag <c>v&lt;version&gt;</c> exists: released before. A skip, so that a re-run is a no-op.</summary>
+    AlreadyTagged,
+    /// <summary>VERSION was deleted. A failure.</summary>
+    VersionDeleted,
+    /// <summary>VERSION is not SemVer 2.0. A failure.</summary>
+    InvalidVersion,
+    /// <summary>A pre-release without <c>--allow-prerelease</c>. A failure: the bump asked for a release that did not happen.</summary>
+    Prerelease,
+    /// <summary>VERSION at the range base does not parse, so there is nothing to compare with. A failure.</summary>
+    InvalidBaseVersion,
+    /// <summary>The new version is not greater than the old one (a downgrade or the same version). A failure.</summary>
+    NotGreater,
 }
 
 /// <summary>What a build does for a commit range, gate by gate.</summary>
@@ -115,21 +148,21 @@ public static class ReleaseGates
     {
         var job = JobName(range.Job);
         if (range.Job is not (JobKind.Postsubmit or JobKind.Local))
-            return new(false, $"{job}: only postsubmit jobs and local runs release");
+            return new(false, $"{job}: only postsubmit jobs and local runs release") { Refusal = ReleaseRefusal.NotReleasingJob };
         if (changes is not (ChangeKind.VersionOnly or ChangeKind.VersionAndOther))
-            return new(false, $"VERSION did not change in {range}");
+            return new(false, $"VERSION did not change in {range}") { Refusal = ReleaseRefusal.VersionUnchanged };
         if (headText is null)
-            return new(false, $"VERSION was deleted at {CommitRange.Short(range.HeadSha)}");
+            return new(false, $"VERSION was deleted at {CommitRange.Short(range.HeadSha)}") { Refusal = ReleaseRefusal.VersionDeleted };
         if (!ReleaseVersion.TryParse(headText, allowPrerelease: true, out var version, out var error))
-            return new(false, $"VERSION at {CommitRange.Short(range.HeadSha)}: {error}");
+            return new(false, $"VERSION at {CommitRange.Short(range.HeadSha)}: {error}") { Refusal = ReleaseRefusal.InvalidVersion };
         if (version!.IsPrerelease && !options.AllowPrerelease)
-            return new(false, $"VERSION at {CommitRange.Short(range.HeadSha)}: {version} is a pre-release; pass --allow-prerelease to release it");
+            return new(false, $"VERSION at {CommitRange.Short(range.HeadSha)}: {version} is a pre-release; pass --allow-prerelease to release it") { Refusal = ReleaseRefusal.Prerelease };
         if (baseText is not null && previous is null)
-            return new(false, $"VERSION at the range base {CommitRange.Short(range.BaseSha!)} is not a valid version, so the new one cannot be compared; pass --since=<rev> naming a commit with a valid VERSION");
+            return new(false, $"VERSION at the range base {CommitRange.Short(range.BaseSha!)} is not a valid version, so the new one cannot be compared; pass --since=<rev> naming a commit with a valid VERSION") { Refusal = ReleaseRefusal.InvalidBaseVersion };
         if (previous is not null && !(version > previous))
-            return new(false, $"VERSION went from {previous} to {version}: a release must be greater than the version at the range base");
+            return new(false, $"VERSION went from {previous} to {version}: a release must be greater than the version at the range base") { Refusal = ReleaseRefusal.NotGreater };
         if (git.TagExists(version.Tag))
-            return new(false, $"tag {version.Tag} already exists: {version} was released before");
+            return new(false, $"tag {version.Tag} already exists: {version} was released before") { Refusal = ReleaseRefusal.AlreadyTagged };
 
         var from = previous is null ? "no previous VERSION" : previous.ToString();
         return new(true, $"VERSION changed from {from} to {version} in {range} and tag {version.Tag} does not exist yet");

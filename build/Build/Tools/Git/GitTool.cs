@@ -133,6 +133,20 @@ public sealed class GitTool : Tool<GitSettings>, IGitRepository
         Git(["tag", "--end-of-options", tag, sha]);
     }
 
+    /// <summary>The names of the configured remotes (<c>git remote</c>), e.g. <c>origin</c>; empty when none.</summary>
+    /// <exception cref="InvalidOperationException">git fails.</exception>
+    public IReadOnlyList<string> Remotes() =>
+        Git(["remote"]).Lines.Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+
+    /// <summary>Pushes the tag <paramref name="tag"/> to <paramref name="remote"/> (<c>git push remote refs/tags/tag</c>).</summary>
+    /// <exception cref="InvalidOperationException">git refuses (no access, the remote has another tag of that name, ...).</exception>
+    public void PushTag(string remote, string tag)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(remote);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tag);
+        Git(["push", "--quiet", remote, $"refs/tags/{tag}"]);
+    }
+
     private string Repository => GetWorkingDirectory(_settings)?.FullPath ?? "(the working directory)";
 
     /// <summary>The captured result of one git command.</summary>

@@ -1,0 +1,66 @@
+using Build.Tools.Git;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Promoter.Releases;
+
+namespace Build.Releases;
+
+/// <summary>What PromoteRelease does for this run.</summary>
+public enum ReleaseMode
+{
+    /// <summary>The gate is closed and that is normal (no VERSION change, a periodic job, released already): the task is skipped.</summary>
+    Skip,
+    /// <summary>A presubmit or batch job: the release images are built, never pushed (no registry credentials needed).</summary>
+    BuildOnly,
+    /// <summary>VERSION changed to a new, valid version: build, push to staging, write the manifest, promote, tag.</summary>
+    Release,
+    /// <summary>The gate refused a VERSION change that asked for a release (invalid, downgrade, pre-release): the task fails.</summary>
+    Fail,
+}
+
+/// <summary>The PromoteRelease criterion: the release gates of <see cref="ReleaseGates"/> for this run's commit range.</summary>
+/// <param name="Mode">What the task does.</param>
+/// <param name="Line">The one log line saying why.</param>
+/// <param name="Decision">The gates' decision (null when the range could not be resolved).</param>
+public sealed record ReleaseGate(ReleaseMode Mode, string Line, ReleaseDecision? Decision)
+{
+    /// <summary>True when the task body runs (it also runs to fail with <see cref="Line"/>).</summary>
+    public bool Runs => Mode != ReleaseMode.Skip;
+
+    /// <summary>
+    /// Resolves the range (Prow / GitHub Actions variables, or <c>--since</c>) and decides, with <c>--allow-prerelease</c>;
+    /// logs the one line and returns the gate. A malformed CI environment or a shallow clone without the range's
+    /// commits is a <see cref="ReleaseMode.Fail"/>.
+    /// </summary>
+    public static ReleaseGate Decide(BuildContext context)
+    {
+        ReleaseGate gate;
+        try
+        {
+            var options = new ReleaseOptions(context.Flag("allow-prerelease"));
+            var decision = context.GitReleaseDecision(options, context.Setting("since"));
+            gate = FromDecision(decision);
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidOperationException)
+        {
+            gate = new ReleaseGate(ReleaseMode.Fail, $"PromoteRelease refused: {exception.Message}", null);
+        }
+        if (gate.Mode == ReleaseMode.Fail) context.Log.Error(gate.Line);
+        else context.Log.Information(gate.Line);
+        return gate;
+    }
+
+    /// <summary>Maps the gates' decision to a mode and its line.</summary>
+    public static ReleaseGate FromDecision(ReleaseDecision decision)
+    {
+        var promote = decision.PromoteRelease;
+        if (promote.Allowed)
+            return new ReleaseGate(ReleaseMode.Release, $"PromoteRelease runs: {promote.Reason}", decision);
+        if (promote.IsFailure)
+            return new ReleaseGate(ReleaseMode.Fail, $"PromoteRelease refused: {promote.Reason}", decision);
+        if (promote.Refusal == ReleaseRefusal.NotReleasingJob && decision.BuildImages.Allowed && !decision.PushImages.Allowed)
+            return new ReleaseGate(ReleaseMode.BuildOnly,
+                $"PromoteRelease builds the release images without pushing: {decision.PushImages.Reason} ({promote.Reason})", decision);
+        return new ReleaseGate(ReleaseMode.Skip, $"PromoteRelease skipped: {promote.Reason}", decision);
+    }
+}

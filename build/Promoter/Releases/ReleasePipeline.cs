@@ -1,0 +1,132 @@
+using Promoter.Promotion;
+using Promoter.Promotion.Engine;
+using Promoter.Registry;
+
+namespace Promoter.Releases;
+
+/// <summary>What to release and where.</summary>
+/// <param name="Version">The version being released; images are tagged <see cref="ReleaseVersion.Tag"/>.</param>
+/// <param name="Commit">The commit being released (full id).</param>
+/// <param name="Images">The release image definitions.</param>
+/// <param name="StagingRegistry">The staging (source) registry name, <c>host[/prefix]</c>.</param>
+/// <param name="ProductionRegistries">The production (destination) registry names, at least one.</param>
+/// <param name="ManifestPath">Where the production promoter manifest is written.</param>
+/// <param name="OutputFolder">Where build outputs (the oci engine's archives) go.</param>
+public sealed record ReleaseRequest(
+    ReleaseVersion Version,
+    string Commit,
+    ReleaseImageSet Images,
+    string StagingRegistry,
+    IReadOnlyList<string> ProductionRegistries,
+    string ManifestPath,
+    string OutputFolder)
+{
+    /// <summary>Promotion options (threads); tag moves are never allowed for a release.</summary>
+    public PromotionOptions Promotion { get; init; } = new();
+}
+
+/// <summary>What a release did.</summary>
+/// <param name="Built">The images built.</param>
+/// <param name="Staged">The images in staging with their digests (empty for a build-only run).</param>
+/// <param name="Manifest">The production promoter manifest written, or null for a build-only run.</param>
+/// <param name="Plan">The promotion plan, or null for a build-only run.</param>
+/// <param name="Result">What the promotion wrote, or null for a build-only run.</param>
+public sealed record ReleaseOutcome(
+    IReadOnlyList<BuiltReleaseImage> Built,
+    IReadOnlyList<StagedReleaseImage> Staged,
+    PromoterManifest? Manifest,
+    PromotionPlan? Plan,
+    PromotionResult? Result);
+
+/// <summary>
+/// The release steps after the gates said yes: build the release images (tag <c>v&lt;version&gt;</c>), push them to
+/// staging, write the production promoter manifest, promote staging to production by digest with
+/// <see cref="PromotionPlanner"/> and <see cref="PromotionExecutor"/>. Tagging the commit is the caller's (it needs git).
+/// A presubmit only builds (<see cref="BuildAsync"/>); a dry run only describes (<see cref="Describe"/>).
+/// </summary>
+public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool registries, Action<string>? log = null)
+{
+    /// <summary>What a release of <paramref name="request"/> would do, one line per step; nothing is built, pushed or written.</summary>
+    public IReadOnlyList<string> Describe(ReleaseRequest request)
+    {
+        var tag = request.Version.Tag;
+        var lines = new List<string>();
+        foreach (var image in request.Images.Images)
+            lines.Add($"would build {engine.DescribeBuild(image)}, tagged {tag}");
+        foreach (var image in request.Images.Images)
+            lines.Add($"would push {request.StagingRegistry}/{image.Repository}:{tag}");
+        lines.Add($"would write {request.ManifestPath}: src {request.StagingRegistry} -> {string.Join(", ", request.ProductionRegistries)}");
+        foreach (var production in request.ProductionRegistries)
+            foreach (var image in request.Images.Images)
+                lines.Add($"would promote {request.StagingRegistry}/{image.Repository} -> {production}/{image.Repository}:{tag} (same digest)");
+        lines.Add($"would tag commit {request.Commit} {tag}");
+        return lines;
+    }
+
+    /// <summary>Builds every image (nothing is pushed).</summary>
+    /// <exception cref="ReleaseBuildException">A build failed.</exception>
+    public async Task<IReadOnlyList<BuiltReleaseImage>> BuildAsync(ReleaseRequest request, CancellationToken cancellationToken = default)
+    {
+        var built = new List<BuiltReleaseImage>();
+        foreach (var image in request.Images.Images)
+        {
+            var result = await engine.BuildAsync(image, request.Version.Tag, request.OutputFolder, cancellationToken);
+            log?.Invoke($"built {image.Repository}:{result.Tag} ({image.Platform}, {engine.Name}) at {result.Location}" +
+                        (result.ManifestDigest is { } digest ? $", manifest {digest}" : ""));
+            built.Add(result);
+        }
+        return built;
+    }
+
+    /// <summary>Builds, pushes to staging, writes the production manifest and promotes.</summary>
+    /// <exception cref="ReleaseBuildException">A build or push failed.</exception>
+    /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
+    /// <exception cref="ManifestException">The written manifest does not validate.</exception>
+    /// <exception cref="InvalidOperationException">The promotion was refused: a production tag points at another
+    /// digest, or a staged digest is missing from staging.</exception>
+    public async Task<ReleaseOutcome> ReleaseAsync(ReleaseRequest request, CancellationToken cancellationToken = default)
+    {
+        var built = await BuildAsync(request, cancellationToken);
+        var staged = new List<StagedReleaseImage>();
+        foreach (var image in built)
+        {
+            var pushed = await engine.PushAsync(image, request.StagingRegistry, cancellationToken);
+            if (image.ManifestDigest is { } expected && expected != pushed.Digest)
+                throw new ReleaseBuildException($"{pushed.Reference}: staging holds {pushed.Digest}, but the build's manifest is {expected}.");
+            log?.Invoke($"pushed {pushed.Reference} {pushed.Digest}");
+            staged.Add(pushed);
+        }
+
+        var manifest = ReleaseManifestWriter.Write(request.ManifestPath, request.Version, request.Commit,
+            request.StagingRegistry, request.ProductionRegistries, staged);
+        log?.Invoke($"wrote {request.ManifestPath} ({manifest.Images.Count} image(s), {manifest.Destinations.Count} production registr{(manifest.Destinations.Count == 1 ? "y" : "ies")})");
+
+        var (plan, result) = await PromoteAsync(manifest, request.Promotion, cancellationToken);
+        return new ReleaseOutcome(built, staged, manifest, plan, result);
+    }
+
+    /// <summary>Plans and executes the promotion of <paramref name="manifest"/>; an empty plan writes nothing.</summary>
+    /// <exception cref="InvalidOperationException">The plan refuses a tag move or finds a digest missing from staging.</exception>
+    /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
+    public async Task<(PromotionPlan Plan, PromotionResult Result)> PromoteAsync(PromoterManifest manifest, PromotionOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        options = options with { AllowTagMoves = false };
+        var edges = PromotionEdges.FromManifests([manifest]);
+        var plan = await new PromotionPlanner(registries, options).PlanAsync(edges, cancellationToken);
+        foreach (var line in plan.Describe()) log?.Invoke(line);
+        if (plan.Refusals.Count > 0)
+            throw new InvalidOperationException(
+                $"{manifest.File}: production already holds a release tag on another digest ({string.Join("; ", plan.Refusals)}); a release never moves a tag.");
+        if (plan.Lost.Count > 0)
+            throw new InvalidOperationException($"{manifest.File}: {string.Join("; ", plan.Lost)}.");
+        if (plan.IsEmpty)
+        {
+            log?.Invoke("promotion plan is empty: every production registry already holds the release");
+            return (plan, new PromotionResult(0, 0, 0, 0, 0));
+        }
+        var result = await new PromotionExecutor(registries, options, log).ExecuteAsync(plan, cancellationToken);
+        log?.Invoke($"promoted: {result}");
+        return (plan, result);
+    }
+}
