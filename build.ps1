@@ -18,6 +18,16 @@ function Get-Fingerprint {
   } finally { Pop-Location }
 }
 
+# The local registries the pipeline starts are CNCF Distribution (Debian package docker-registry).
+if (-not (Get-Command docker-registry -ErrorAction Ignore) -and -not (Get-Command registry -ErrorAction Ignore)) {
+  if ($IsLinux -and ((id -u) -eq 0) -and (Get-Command apt-get -ErrorAction Ignore)) {
+    Write-Host 'build.ps1: installing docker-registry (CNCF Distribution) for the local registries'
+    apt-get install -y -q docker-registry; if ($LASTEXITCODE -ne 0) { apt-get update -q; apt-get install -y -q docker-registry }
+  } else {
+    Write-Host 'build.ps1: docker-registry is missing; tasks that start a local registry need: sudo apt-get install -y docker-registry'
+  }
+}
+
 $current = Get-Fingerprint
 if (-not (Test-Path $program) -or -not (Test-Path $stamp) -or ((Get-Content $stamp -Raw).Trim() -ne $current)) {
   Write-Host 'build.ps1: compiling the build program'

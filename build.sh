@@ -14,6 +14,16 @@ fingerprint() {
       -not -path '*/bin/*' -not -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum)
 }
 
+# The local registries the pipeline starts are CNCF Distribution (Debian package docker-registry).
+if ! command -v docker-registry >/dev/null && ! command -v registry >/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "build.sh: installing docker-registry (CNCF Distribution) for the local registries" >&2
+    { apt-get install -y -q docker-registry || { apt-get update -q && apt-get install -y -q docker-registry; }; } >&2
+  else
+    echo "build.sh: docker-registry is missing; tasks that start a local registry need: sudo apt-get install -y docker-registry" >&2
+  fi
+fi
+
 current="$(fingerprint)"
 if [[ ! -f "$program" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
   echo "build.sh: compiling the build program" >&2
