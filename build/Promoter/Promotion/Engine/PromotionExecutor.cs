@@ -28,8 +28,10 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
     /// <summary>The state of one <see cref="ExecuteAsync"/> call: its counts and the copies it has started.</summary>
     private sealed class Run
     {
-        public int Manifests, Uploaded, Mounted, Present, Tags;
+        public int Put, Uploaded, Mounted, Present, Tags;
         public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Copies = new();
+        /// <summary>Manifest bytes fetched (and sha256-verified) by this run, by digest: a digest names its bytes for good.</summary>
+        public readonly ConcurrentDictionary<Digest, ManifestContent> Manifests = new();
     }
 
     /// <summary>Executes the plan's copies, then its tags.</summary>
@@ -57,13 +59,15 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
             foreach (var job in group)
             {
                 var client = registries.For(job.Destination.Registry);
-                var manifest = await client.GetManifestAsync(job.Destination.Repository, job.Digest.Value, ct);
+                var manifest = run.Manifests.TryGetValue(job.Digest, out var known)
+                    ? known
+                    : await client.GetManifestAsync(job.Destination.Repository, job.Digest.Value, ct);
                 await client.PutManifestAsync(job.Destination.Repository, job.Destination.Tag!, manifest.Bytes, manifest.MediaType, ct);
                 Interlocked.Increment(ref run.Tags);
                 log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
             }
         });
-        return new PromotionResult(run.Manifests, run.Uploaded, run.Mounted, run.Present, run.Tags);
+        return new PromotionResult(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
     }
 
     /// <summary>
@@ -108,6 +112,7 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         var put = await to.PutManifestAsync(destination.Repository, digest.Value, manifest.Bytes, manifest.MediaType, cancellationToken);
         if (put != digest)
             throw new RegistryException($"{destination}: the registry stored the manifest as {put}, not {digest}.", destination.ToString());
-        Interlocked.Increment(ref run.Manifests);
+        run.Manifests.TryAdd(digest, manifest);
+        Interlocked.Increment(ref run.Put);
     }
 }
