@@ -42,6 +42,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
     [InlineData("layer-sha256", "layer '")]
     [InlineData("missing-config", "is missing from the archive")]
     [InlineData("unknown-media-type", "unknown manifest media type 'application/vnd.example.unknown+json'")]
+    [InlineData("oci-layout", "is an OCI image layout (oci-layout, index.json), not a docker save archive")]
     public async Task A_bad_archive_stops_the_oci_engine_before_anything_is_pushed(string kind, string expected)
     {
         var archive = MakeBad(kind);
@@ -134,6 +135,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
         "missing-config" => _scratch.Rewritten("bar/1.0.tar", "no-config.tar", (name, content) =>
             name == "13e6f4d1f4e0e6efd8b53bad5f79388288bebafb7124c0d4397b2277042d8cf4.json" ? null : content),
         "unknown-media-type" => _scratch.OciLayout("unknown-media-type.tar", "application/vnd.example.unknown+json"),
+        "oci-layout" => _scratch.OciLayout("oci-layout.tar", "application/vnd.oci.image.manifest.v1+json"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
