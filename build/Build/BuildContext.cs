@@ -68,7 +68,7 @@ public class BuildContext : FrostingContext
             : GoldenSetFile.GetDirectory().Combine("archives");
 
     /// <summary>The registries of this run (created on first use, stopped at teardown).</summary>
-    public Registries Registries => _registries ??= Track(new Registries(Log, Setting("registry-aliases")));
+    public Registries Registries => _registries ??= Track(new Registries(Log, Setting("registry-aliases"), Setting("registry-storage")));
     private Registries? _registries;
 
     /// <summary>The golden set loaded by LoadTarballs, for PushSrc and E2E.</summary>

@@ -20,8 +20,14 @@ public sealed class Registries : IDisposable
     /// A pool logging retries at verbose verbosity, with the host aliases of the <c>registry-aliases</c> setting
     /// (<c>host=address[,host=address...]</c>, e.g. <c>gcr.io=127.0.0.1:5000</c>) applied.
     /// </summary>
-    /// <exception cref="CakeException">An alias is not <c>host=address</c>.</exception>
-    public Registries(ICakeLog log, string? aliases = null)
+    /// <param name="log">Receives the pool's retry messages (verbose).</param>
+    /// <param name="aliases">The <c>registry-aliases</c> setting, or null.</param>
+    /// <param name="storage">The <c>registry-storage</c> setting, <c>host=folder[,host=folder...]</c>: the filesystem storage
+    /// root of a CNCF Distribution registry on this machine, through which manifests no tag reaches (tagless images) are
+    /// found when purging and snapshotting (the Distribution API cannot list them). Null for none.</param>
+    /// <exception cref="CakeException">An alias is not <c>host=address</c>, or a storage entry is not <c>host=folder</c>
+    /// with an existing folder.</exception>
+    public Registries(ICakeLog log, string? aliases = null, string? storage = null)
     {
         _log = log;
         Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message));
@@ -31,6 +37,15 @@ public sealed class Registries : IDisposable
             if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
                 throw new CakeException($"Setting 'registry-aliases': '{alias}' is not host=address.");
             Pool.Alias(parts[0], new RegistryEndpoint(parts[1]));
+        }
+        foreach (var entry in (storage ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+                throw new CakeException($"Setting 'registry-storage': '{entry}' is not host=folder.");
+            if (!Directory.Exists(parts[1]))
+                throw new CakeException($"Setting 'registry-storage': the storage folder '{parts[1]}' of {parts[0]} does not exist.");
+            Pool.Alias(parts[0], Pool.Resolve(parts[0]) with { StorageRoot = Path.GetFullPath(parts[1]) });
         }
     }
 

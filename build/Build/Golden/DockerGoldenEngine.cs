@@ -34,12 +34,20 @@ public sealed class DockerGoldenEngine : IGoldenEngine
     /// <inheritdoc />
     public LoadedGolden Load(BuildContext context, GoldenSet set)
     {
+        // Verify every archive in-process first, as the oci engine does: docker load skips a layer whose chain it
+        // already has, so a corrupt archive of an image loaded before would otherwise pass unnoticed, and a bad
+        // archive later in the set must stop the run before anything is loaded or pushed.
+        new OciGoldenEngine().Load(context, set);
+
         var names = new Dictionary<string, string>();
         foreach (var image in set.Images)
         {
-            if (!File.Exists(image.ArchivePath))
-                throw new CakeException($"{image.ArchivePath}: golden archive '{image.Name}' does not exist.");
-            var loaded = context.DockerLoad(image.ArchivePath);
+            IReadOnlyList<string> loaded;
+            try { loaded = context.DockerLoad(image.ArchivePath); }
+            catch (CakeException exception)
+            {
+                throw new CakeException($"{image.ArchivePath}: docker load of golden archive '{image.Name}' failed: {exception.Message}");
+            }
             if (loaded.Count == 0)
                 throw new CakeException($"{image.ArchivePath}: docker load reported no image.");
             names[image.Name] = loaded[0];

@@ -62,7 +62,7 @@ public sealed class E2ESession(BuildContext context, LoadedGolden golden)
         }
 
         var failed = results.Where(r => !r.Passed).ToList();
-        Console.Out.WriteLine($"E2E: {results.Count - failed.Count} passed, {failed.Count} failed");
+        context.Log.Information("E2E: {0} passed, {1} failed", results.Count - failed.Count, failed.Count);
         if (failed.Count > 0)
             throw new CakeException(string.Join("\n", failed.Select(f => $"e2e test '{f.Name}' failed: {f.Failure}")));
     }

@@ -76,13 +76,24 @@ public sealed partial class DockerArchive
     /// <exception cref="ImageArchiveException">
     /// The file is missing, not a tar, truncated; <c>manifest.json</c> or the config is missing or malformed; the
     /// config's sha256 differs from its name; the number of diff_ids differs from the number of layers; a layer is
-    /// missing or its sha256 differs from its diff_id.
+    /// missing or its sha256 differs from its diff_id. An OCI image layout is refused, after its own verification
+    /// (<see cref="OciLayoutArchive.Open"/>), so a layout with an unknown manifest media type says so.
     /// </exception>
     public static DockerArchive Open(string path)
     {
         var tar = TarIndex.Read(path);
-        var manifestEntry = tar.Find("manifest.json")
-            ?? throw new ImageArchiveException(path, "manifest.json is missing; expected a docker save archive with a manifest.json entry.");
+        var manifestEntry = tar.Find("manifest.json");
+        if (manifestEntry is null)
+        {
+            if (tar.Find("oci-layout") is not null)
+            {
+                // An OCI image layout: report what is wrong with it (an unknown media type, a bad blob) first.
+                OciLayoutArchive.Open(path);
+                throw new ImageArchiveException(path,
+                    "is an OCI image layout (oci-layout, index.json), not a docker save archive; expected a manifest.json entry.");
+            }
+            throw new ImageArchiveException(path, "manifest.json is missing; expected a docker save archive with a manifest.json entry.");
+        }
         var images = new List<DockerArchiveImage>();
         using (var manifest = ParseJson(path, "manifest.json", tar.ReadAll(manifestEntry)))
         {

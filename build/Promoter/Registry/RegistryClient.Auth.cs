@@ -99,7 +99,7 @@ public sealed partial class RegistryClient
                         ? credential is null ? "no credentials were given" : $"it refused the credentials of {credential}"
                         : "it failed";
                     throw new RegistryException(
-                        $"the token server {realm.GetLeftPart(UriPartial.Path)} of registry {client.Host} answered {(int)response.StatusCode} {response.ReasonPhrase} for scope '{string.Join(' ', scopes)}': {why}.",
+                        $"the token server {realm.GetLeftPart(UriPartial.Path)} of registry {client.Host} answered {(int)response.StatusCode} {response.ReasonPhrase} for scope '{string.Join(' ', scopes)}'{(reference.Length > 0 ? $" (accessing {reference})" : "")}: {why}.",
                         reference, response.StatusCode);
                 }
                 var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);

@@ -8,7 +8,7 @@ namespace Build.Tools.Docker;
 public static class DockerAliases
 {
     private static DockerTool Tool(ICakeContext context) =>
-        new(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools);
+        new(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools, context.Log);
 
     /// <summary><c>docker load --quiet --input &lt;archive&gt;</c>; returns the loaded image names (<c>Loaded image: X</c> lines).</summary>
     [CakeMethodAlias]

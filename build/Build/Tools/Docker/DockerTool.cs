@@ -1,4 +1,5 @@
 using Cake.Core;
+using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Tooling;
 
@@ -14,9 +15,10 @@ public class DockerSettings : ToolSettings
 /// <summary>
 /// Runs the <c>docker</c> CLI as a Cake tool: located through Cake's tool resolution (ToolPath, tools folder, PATH),
 /// arguments built with <see cref="ProcessArgumentBuilder"/>, a non-zero exit turned into a <see cref="CakeException"/>
-/// naming the command.
+/// naming the command line and carrying what docker wrote to standard error.
 /// </summary>
-public sealed class DockerTool(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools)
+public sealed class DockerTool(IFileSystem fileSystem, ICakeEnvironment environment, IProcessRunner processRunner, IToolLocator tools,
+    ICakeLog? log = null)
     : Tool<DockerSettings>(fileSystem, environment, processRunner, tools)
 {
     /// <inheritdoc />
@@ -26,9 +28,11 @@ public sealed class DockerTool(IFileSystem fileSystem, ICakeEnvironment environm
     protected override IEnumerable<string> GetToolExecutableNames() => ["docker", "docker.exe"];
 
     /// <summary>
-    /// Runs <c>docker [--config C] &lt;command&gt; &lt;arguments&gt;</c> and returns its standard output lines.
+    /// Runs <c>docker [--config C] &lt;command&gt; &lt;arguments&gt;</c> and returns its standard output lines. What docker
+    /// writes to standard error is logged (verbose) on success and put into the exception on failure.
     /// </summary>
-    /// <exception cref="CakeException">docker is not found, or exits non-zero (the message names the command).</exception>
+    /// <exception cref="CakeException">docker is not found, or exits non-zero (the message names the command line and
+    /// gives docker's error output).</exception>
     public IReadOnlyList<string> Run(string command, DockerSettings settings, Action<ProcessArgumentBuilder> arguments)
     {
         var builder = new ProcessArgumentBuilder();
@@ -37,15 +41,22 @@ public sealed class DockerTool(IFileSystem fileSystem, ICakeEnvironment environm
         arguments(builder);
 
         var output = new List<string>();
-        var processSettings = new ProcessSettings { RedirectStandardOutput = true, RedirectStandardError = false };
+        var errors = new List<string>();
+        var processSettings = new ProcessSettings { RedirectStandardOutput = true, RedirectStandardError = true };
         try
         {
-            Run(settings, builder, processSettings, process => output.AddRange(process.GetStandardOutput()));
+            Run(settings, builder, processSettings, process =>
+            {
+                output.AddRange(process.GetStandardOutput());
+                errors.AddRange(process.GetStandardError().Where(line => !string.IsNullOrWhiteSpace(line)));
+            });
         }
-        catch (CakeException exception) when (!exception.Message.Contains("docker " + command))
+        catch (CakeException exception)
         {
-            throw new CakeException(exception.ExitCode, $"docker {command}: {exception.Message}", exception);
+            var said = errors.Count == 0 ? "" : ": " + string.Join(Environment.NewLine + "  ", errors.Select(e => e.Trim()));
+            throw new CakeException(exception.ExitCode, $"docker {builder.Render()}: {exception.Message.TrimEnd('.')}{said}", exception);
         }
+        foreach (var line in errors) log?.Verbose("docker {0}: {1}", command, line.Trim());
         return output;
     }
 }

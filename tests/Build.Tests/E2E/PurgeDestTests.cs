@@ -1,0 +1,181 @@
+using System.Text.RegularExpressions;
+using Build.Tests.Golden;
+using Build.Tests.Host;
+using FluentAssertions;
+using Promoter.Images;
+using Promoter.Publishing;
+using Promoter.Registry;
+using Xunit;
+
+namespace Build.Tests.E2E;
+
+/// <summary>Three registries (a source, a destination, one no test file names) shared by the PurgeDest tests.</summary>
+public sealed class ThreeRegistries : IAsyncLifetime
+{
+    public LocalRegistry Source { get; private set; } = null!;
+    public LocalRegistry Destination { get; private set; } = null!;
+    public LocalRegistry Unlisted { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var started = await Task.WhenAll(LocalRegistry.StartAsync(), LocalRegistry.StartAsync(), LocalRegistry.StartAsync());
+        (Source, Destination, Unlisted) = (started[0], started[1], started[2]);
+    }
+
+    public Task DisposeAsync()
+    {
+        Source?.Dispose();
+        Destination?.Dispose();
+        Unlisted?.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// PurgeDest through the real build program: it empties the destinations of an e2e file, and refuses a registry the
+/// file does not list or one served from a non-loopback address before touching any registry.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassFixture<ThreeRegistries>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("purge-dest-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Empties_the_destination_the_file_lists_and_leaves_the_source_and_unlisted_registries_alone()
+    {
+        var source = $"{registries.Source.Host}/staging-empties";
+        var destination = $"{registries.Destination.Host}/prod-empties";
+        var unlisted = $"{registries.Unlisted.Host}/other-empties";
+        await SeedAsync(registries.Source, "staging-empties");
+        await SeedAsync(registries.Destination, "prod-empties");
+        await SeedAsync(registries.Unlisted, "other-empties");
+        await SeedAsync(registries.Destination, "prod-neighbour"); // same registry, outside the purged prefix
+        var file = E2EFile(source, destination);
+
+        var result = BuildProgram.Run("--target", "PurgeDest", $"--e2e-file={file}",
+            $"--registry-storage={registries.Destination.Host}={registries.Destination.StorageRoot}");
+
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Output.Should().Contain($"purging 1 destination registry of {file}: {destination}")
+            .And.Contain("purged: 2 repositories: 1 index(es) and 4 manifest(s) deleted").And.NotContain("no storage folder is known");
+        (await ManifestsAsync(registries.Destination, "prod-empties")).Should().BeEmpty("the destination is emptied, tagless images included");
+        (await ManifestsAsync(registries.Destination, "prod-neighbour")).Should().HaveCount(5);
+        (await ManifestsAsync(registries.Source, "staging-empties")).Should().HaveCount(5, "the source is not a destination");
+        (await ManifestsAsync(registries.Unlisted, "other-empties")).Should().HaveCount(5);
+    }
+
+    [Fact]
+    public async Task Without_the_storage_folder_the_tagless_image_is_left_and_the_output_says_so()
+    {
+        var source = $"{registries.Source.Host}/staging-api-only";
+        var destination = $"{registries.Destination.Host}/prod-api-only";
+        await SeedAsync(registries.Destination, "prod-api-only");
+        var file = E2EFile(source, destination);
+
+        var result = BuildProgram.Run("--target", "PurgeDest", $"--e2e-file={file}");
+
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Output.Should().Contain($"{destination}: no storage folder is known for {registries.Destination.Host}");
+        (await ManifestsAsync(registries.Destination, "prod-api-only")).Should().Equal(
+            "prod-api-only/golden-foo/foo@sha256:a01b3cdab3abec522200f925d7a89d497460f2240e8dbf2a11dfd3274c9de938");
+    }
+
+    [Fact]
+    public async Task Refuses_a_registry_the_file_does_not_list_before_touching_the_listed_one()
+    {
+        var source = $"{registries.Source.Host}/staging-unlisted";
+        var destination = $"{registries.Destination.Host}/prod-unlisted";
+        var unlisted = $"{registries.Unlisted.Host}/other-unlisted";
+        await SeedAsync(registries.Destination, "prod-unlisted");
+        await SeedAsync(registries.Unlisted, "other-unlisted");
+        var file = E2EFile(source, destination);
+
+        var result = BuildProgram.Run("--target", "PurgeDest", $"--e2e-file={file}", $"--purge-registries={destination},{unlisted}");
+
+        result.ExitCode.Should().NotBe(0);
+        ErrorText(result).Should().Contain($"refusing to purge registry '{unlisted}': it is not one of the registries the test lists");
+        (await ManifestsAsync(registries.Destination, "prod-unlisted")).Should().HaveCount(5, "nothing is purged when one registry is refused");
+        (await ManifestsAsync(registries.Unlisted, "other-unlisted")).Should().HaveCount(5);
+    }
+
+    [Fact]
+    public async Task Refuses_the_source_registry_of_the_file()
+    {
+        var source = $"{registries.Source.Host}/staging-source";
+        var destination = $"{registries.Destination.Host}/prod-source";
+        await SeedAsync(registries.Source, "staging-source");
+        var file = E2EFile(source, destination);
+
+        var result = BuildProgram.Run("--target", "PurgeDest", $"--e2e-file={file}", $"--purge-registries={source}");
+
+        result.ExitCode.Should().NotBe(0);
+        ErrorText(result).Should().Contain($"refusing to purge registry '{source}': it is a source registry of {file}");
+        (await ManifestsAsync(registries.Source, "staging-source")).Should().HaveCount(5);
+    }
+
+    [Theory]
+    [InlineData("aliased")]
+    [InlineData("named")]
+    public async Task Refuses_a_destination_served_from_a_non_loopback_address_before_touching_the_loopback_one(string how)
+    {
+        var source = $"{registries.Source.Host}/staging-remote-{how}";
+        var destination = $"{registries.Destination.Host}/prod-remote-{how}";
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a real host. With an alias the listed name is served from it;
+        // without, the name itself is not loopback. Either way no request may be made.
+        var remote = how == "aliased" ? "prod-mirror.test/cip" : "registry.example.com/cip";
+        await SeedAsync(registries.Destination, $"prod-remote-{how}");
+        var file = E2EFile(source, destination, remote);
+
+        string[] args = ["--target", "PurgeDest", $"--e2e-file={file}"];
+        if (how == "aliased") args = [.. args, "--registry-aliases=prod-mirror.test=192.0.2.1:5000"];
+        var result = BuildProgram.Run(args);
+
+        result.ExitCode.Should().NotBe(0);
+        var served = how == "aliased" ? "192.0.2.1:5000" : "registry.example.com";
+        ErrorText(result).Should().Contain($"refusing to purge registry '{remote}': it is served from {served}, which is not a loopback address");
+        (await ManifestsAsync(registries.Destination, $"prod-remote-{how}")).Should().HaveCount(5,
+            "the loopback destination is kept when another destination is refused");
+    }
+
+    /// <summary>Pushes the upstream golden set (5 manifests, one tagless) under <paramref name="prefix"/>.</summary>
+    private static async Task SeedAsync(LocalRegistry registry, string prefix)
+    {
+        var set = GoldenSet.Load(BuildProgram.UpstreamGoldenSet, BuildProgram.UpstreamArchives);
+        using var client = registry.CreateClient();
+        await new GoldenPusher(client, prefix).PushAsync(set, set.OpenImages());
+        (await ManifestsAsync(registry, prefix)).Should().HaveCount(5);
+    }
+
+    private static async Task<IReadOnlyList<string>> ManifestsAsync(LocalRegistry registry, string prefix)
+    {
+        using var client = registry.CreateClient();
+        return await RegistryChecks.ManifestsUnderAsync(client, registry.StorageRoot, prefix);
+    }
+
+    private string E2EFile(string source, params string[] destinations)
+    {
+        var path = Path.Combine(_folder, $"tests-{Guid.NewGuid():N}.yaml");
+        var registryLines = string.Concat(new[] { source }.Concat(destinations).Select(r =>
+            $"\n  - name: {r}\n    service-account: promoter@example.iam.gserviceaccount.com"));
+        File.WriteAllText(path, $"""
+            - name: purge
+              registries:{registryLines}
+              invocation:
+              - "--manifest=$PWD/promoter-manifest.yaml"
+              snapshots: []
+            """);
+        return path;
+    }
+
+    private static string ErrorText(HostRunner.Result result)
+    {
+        var match = ErrorLine().Match(result.Output);
+        match.Success.Should().BeTrue(result.Output);
+        return result.Output[match.Index..];
+    }
+
+    [GeneratedRegex(@"^Error: ", RegexOptions.Multiline)]
+    private static partial Regex ErrorLine();
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using Build.Tests.Host;
+using Promoter.Oci;
+using Promoter.Registry;
+using Xunit;
+
+namespace Build.Tests.Golden;
+
+/// <summary>Paths of the repository and of the shared upstream golden archives, and runs of the real build program.</summary>
+internal static class BuildProgram
+{
+    /// <summary>The repository root (the folder holding Promoter.slnx), found upwards from the test binaries.</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>The upstream CIP golden archives (read only; never modified).</summary>
+    public static string UpstreamArchives => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "testdata", "cip-golden", "archives"));
+
+    /// <summary>The golden set of the upstream archives.</summary>
+    public static string UpstreamGoldenSet => Path.Combine(RepositoryRoot, "images", "golden", "upstream-cip.yaml");
+
+    /// <summary>Runs the real tasks of the build program in the repository root with <paramref name="args"/>.</summary>
+    public static HostRunner.Result Run(params string[] args) =>
+        HostRunner.Run(typeof(BuildContext).Assembly, RepositoryRoot, ["--verbosity", "normal", .. args]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Promoter.slnx"))) return dir.FullName;
+        throw new InvalidOperationException($"No Promoter.slnx above {AppContext.BaseDirectory}.");
+    }
+}
+
+/// <summary>A fact that is skipped, with the reason, when <c>docker info</c> fails (no reachable dockerd).</summary>
+public sealed class DockerFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> Unavailable = new(Probe);
+
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when docker is not usable.</summary>
+    public DockerFactAttribute()
+    {
+        if (Unavailable.Value is { } reason) Skip = reason;
+    }
+
+    private static string? Probe()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var error = process.StandardError.ReadToEndAsync();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? null : $"docker info failed (exit code {process.ExitCode}): {error.Result.Trim()}";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"docker is not installed: {e.Message}";
+        }
+    }
+}
+
+/// <summary>A temporary folder holding golden set files and archive copies for one test; deleted on dispose.</summary>
+internal sealed class GoldenScratch : IDisposable
+{
+    public string Folder { get; } = Directory.CreateTempSubdirectory("golden-scratch-").FullName;
+
+    /// <summary>The archive root of the scratch golden sets.</summary>
+    public string Archives => Directory.CreateDirectory(Path.Combine(Folder, "archives")).FullName;
+
+    /// <summary>Copies an upstream archive (e.g. <c>bar/1.0.tar</c>) unchanged under <paramref name="name"/>.</summary>
+    public string CopyUpstream(string upstream, string name)
+    {
+        var target = Path.Combine(Archives, name);
+        File.Copy(Path.Combine(BuildProgram.UpstreamArchives, upstream), target);
+        File.SetAttributes(target, FileAttributes.Normal);
+        return target;
+    }
+
+    /// <summary>Writes the first <paramref name="bytes"/> bytes of an upstream archive.</summary>
+    public string Truncated(string upstream, string name, int bytes)
+    {
+        var all = File.ReadAllBytes(Path.Combine(BuildProgram.UpstreamArchives, upstream));
+        var target = Path.Combine(Archives, name);
+        File.WriteAllBytes(target, all[..bytes]);
+        return target;
+    }
+
+    /// <summary>
+    /// Copies an upstream archive entry by entry; <paramref name="change"/> gets each entry's name and content and
+    /// returns the content to write, or null to leave the entry out.
+    /// </summary>
+    public string Rewritten(string upstream, string name, Func<string, byte[]?, byte[]?> change)
+    {
+        var target = Path.Combine(Archives, name);
+        using var input = File.OpenRead(Path.Combine(BuildProgram.UpstreamArchives, upstream));
+        using var reader = new TarReader(input);
+        using var output = File.Create(target);
+        using var writer = new TarWriter(output, TarEntryFormat.Ustar);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            byte[]? content = null;
+            if (entry.DataStream is { } data)
+            {
+                using var buffer = new MemoryStream();
+                data.CopyTo(buffer);
+                content = buffer.ToArray();
+            }
+            if (entry.EntryType == TarEntryType.Directory)
+            {
+                writer.WriteEntry(new UstarTarEntry(TarEntryType.Directory, entry.Name));
+                continue;
+            }
+            var changed = change(entry.Name, content);
+            if (changed is null) continue;
+            var copy = new UstarTarEntry(TarEntryType.RegularFile, entry.Name) { DataStream = new MemoryStream(changed) };
+            writer.WriteEntry(copy);
+        }
+        return target;
+    }
+
+    /// <summary>
+    /// Writes an OCI image layout whose only manifest has the media type <paramref name="mediaType"/> (in index.json and
+    /// in the manifest), with a config blob; every blob is named by its true sha256.
+    /// </summary>
+    public string OciLayout(string name, string mediaType)
+    {
+        var config = """{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"""u8.ToArray();
+        var manifest = System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"{{mediaType}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":{{config.Length}},"digest":"{{Sha256(config)}}"},"layers":[]}""");
+        var index = System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"{{mediaType}}","size":{{manifest.Length}},"digest":"{{Sha256(manifest)}}"}]}""");
+        var target = Path.Combine(Archives, name);
+        using var output = File.Create(target);
+        using var writer = new TarWriter(output, TarEntryFormat.Ustar);
+        foreach (var (path, bytes) in new[]
+                 {
+                     ("oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray()), ("index.json", index),
+                     ("blobs/sha256/" + Sha256(config)[7..], config), ("blobs/sha256/" + Sha256(manifest)[7..], manifest),
+                 })
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, path) { DataStream = new MemoryStream(bytes) });
+        return target;
+    }
+
+    /// <summary>Writes a golden set YAML file and returns its path.</summary>
+    public string GoldenSet(string name, string yaml)
+    {
+        var path = Path.Combine(Folder, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    public static string Sha256(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Folder, recursive: true); }
+        catch (IOException) { }
+    }
+}
+
+/// <summary>Reads a registry back to check what a push left.</summary>
+internal static class RegistryChecks
+{
+    /// <summary>
+    /// Every manifest the registry holds (tagged or, through the storage root, tagless) whose blobs or child manifests
+    /// are not all present: one line each. Empty when the registry is consistent.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> IncompleteManifestsAsync(RegistryClient client, string storageRoot)
+    {
+        var problems = new List<string>();
+        foreach (var repository in await RegistryInventory.ReadAsync(client, storageRoot: storageRoot))
+        {
+            foreach (var manifest in repository.Manifests)
+            {
+                var content = await client.GetManifestAsync(repository.Repository, manifest.Digest.Value);
+                var document = content.Parse($"{repository.Repository}@{manifest.Digest}");
+                foreach (var blob in document.Blobs)
+                    if (await client.HeadBlobAsync(repository.Repository, blob.ParsedDigest) is null)
+                        problems.Add($"{repository.Repository}@{manifest.Digest}: blob {blob.Digest} is missing");
+                foreach (var child in document.Manifests)
+                    if (await client.HeadManifestAsync(repository.Repository, child.Digest) is null)
+                        problems.Add($"{repository.Repository}@{manifest.Digest}: child manifest {child.Digest} is missing");
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>Every manifest digest the registry holds under repositories starting with <paramref name="prefix"/>.</summary>
+    public static async Task<IReadOnlyList<string>> ManifestsUnderAsync(RegistryClient client, string storageRoot, string prefix) =>
+        (await RegistryInventory.ReadAsync(client, storageRoot: storageRoot))
+        .Where(r => r.Repository.StartsWith(prefix + "/", StringComparison.Ordinal))
+        .SelectMany(r => r.Manifests.Select(m => $"{r.Repository}@{m.Digest}"))
+        .ToList();
+
+    /// <summary><c>skopeo inspect --raw --tls-verify=false docker://reference</c>: the raw manifest bytes.</summary>
+    public static byte[] SkopeoRaw(string reference)
+    {
+        using var process = Process.Start(new ProcessStartInfo("skopeo")
+        {
+            ArgumentList = { "inspect", "--raw", "--tls-verify=false", $"docker://{reference}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        using var output = new MemoryStream();
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.BaseStream.CopyTo(output);
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"skopeo inspect --raw docker://{reference} failed: {error.Result}");
+        return output.ToArray();
+    }
+
+    /// <summary>The sha256 digest of <paramref name="bytes"/>.</summary>
+    public static Digest DigestOf(byte[] bytes) => Digest.Of(bytes);
+}
