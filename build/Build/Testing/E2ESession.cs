@@ -62,7 +62,9 @@ public sealed class E2ESession(BuildContext context, LoadedGolden golden)
         }
 
         var failed = results.Where(r => !r.Passed).ToList();
-        context.Log.Information("E2E: {0} passed, {1} failed", results.Count - failed.Count, failed.Count);
+        // A plain line (no highlighted arguments): CI systems read "N passed, N failed" closing lines.
+        var summary = $"E2E: {results.Count - failed.Count} passed, {failed.Count} failed";
+        context.Log.Information(summary);
         if (failed.Count > 0)
             throw new CakeException(string.Join("\n", failed.Select(f => $"e2e test '{f.Name}' failed: {f.Failure}")));
     }
