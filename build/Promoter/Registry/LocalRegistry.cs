@@ -205,7 +205,7 @@ public sealed class LocalRegistry : IDisposable
         var yaml = new StringBuilder();
         yaml.AppendLine("version: 0.1");
         yaml.AppendLine("log:");
-        yaml.AppendLine("  level: warn");
+        yaml.AppendLine("  level: info");
         yaml.AppendLine("  accesslog:");
         yaml.AppendLine("    disabled: true");
         yaml.AppendLine("storage:");

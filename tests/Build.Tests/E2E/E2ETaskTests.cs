@@ -88,7 +88,7 @@ public sealed class E2ETaskTests : IDisposable
         result.ExitCode.Should().NotBe(0);
         var output = result.Output;
         output.Should().Contain("E2E: 1 passed, 3 failed");
-        output.Should().Contain("[right] PASSED");
+        output.Should().MatchRegex(@"\[right\] +[0-9.]+s PASSED");
         output.Should().Contain($"bar: missing digest {Absent} [\"1.0\"]").And.Contain($"bar: extra digest {Bar} [\"1.0\"]");
         output.Should().Contain($"bar: {Bar}: tags differ: expected [\"1.0\", \"2.0\"], actual [\"1.0\"]");
         output.Should().Contain($"LOST  gcr.io/k8s-staging-cip-test/golden-missing/bar@{Bar} is not in the source registry")
