@@ -39,9 +39,17 @@ public static class PushProgressDisplay
             }).GetAwaiter().GetResult();
     }
 
-    /// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (no synchronization context hop).</summary>
+    /// <summary>
+    /// An <see cref="IProgress{T}"/> that reports on the caller's thread (no synchronization context hop), one report at a
+    /// time: images are pushed concurrently.
+    /// </summary>
     private sealed class SynchronousProgress(Action<ImagePushProgress> report) : IProgress<ImagePushProgress>
     {
-        public void Report(ImagePushProgress value) => report(value);
+        private readonly Lock _gate = new();
+
+        public void Report(ImagePushProgress value)
+        {
+            lock (_gate) report(value);
+        }
     }
 }

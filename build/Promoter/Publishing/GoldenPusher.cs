@@ -43,9 +43,10 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
     /// <exception cref="RegistryException">The registry refused a request or could not be reached; nothing after the failure is written.</exception>
     public async Task<PushReport> PushAsync(GoldenSet set, IReadOnlyDictionary<string, PushableImage> images, CancellationToken cancellationToken = default)
     {
-        var references = new List<PushedReference>();
-        foreach (var entry in set.Images)
-            references.AddRange(await PushImageAsync(entry.Name, entry.Repository, images[entry.Name], entry.Tags, cancellationToken));
+        // Images go up at once (each one blobs first, then its manifest); the lists follow once all their children are in.
+        var pushed = await Task.WhenAll(set.Images.Select(entry =>
+            PushImageAsync(entry.Name, entry.Repository, images[entry.Name], entry.Tags, cancellationToken)));
+        var references = pushed.SelectMany(r => r).ToList();
 
         foreach (var list in set.ManifestLists)
         {
@@ -104,7 +105,7 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
         {
             if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is not null)
             {
-                _present++;
+                Interlocked.Increment(ref _present);
             }
             else
             {
@@ -113,7 +114,7 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
                 if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is null)
                     throw new RegistryException($"{client.Host}/{repository}: blob {blob.Digest} is missing right after its upload.",
                         $"{client.Host}/{repository}@{blob.Digest}");
-                _uploaded++;
+                Interlocked.Increment(ref _uploaded);
             }
             done += blob.Descriptor.Size;
             progress?.Report(new ImagePushProgress(name, done, total, false));
@@ -126,6 +127,6 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
         var existing = await client.HeadManifestAsync(repository, reference, cancellationToken);
         if (existing?.Digest == digest) return;
         await client.PutManifestAsync(repository, reference, bytes, mediaType, cancellationToken);
-        _manifests++;
+        Interlocked.Increment(ref _manifests);
     }
 }

@@ -30,6 +30,9 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
     {
         public int Put, Uploaded, Mounted, Present, Tags;
         public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Copies = new();
+        /// <summary>Small blobs read (and sha256-verified) by this run, by digest, so a blob bound for several registries is read once.</summary>
+        public readonly ConcurrentDictionary<Digest, Lazy<Task<byte[]>>> Blobs = new();
+        public long CachedBytes;
         /// <summary>Manifest bytes fetched (and sha256-verified) by this run, by digest: a digest names its bytes for good.</summary>
         public readonly ConcurrentDictionary<Digest, ManifestContent> Manifests = new();
     }
@@ -92,14 +95,15 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         var document = manifest.Parse(source.ToString());
         if (document.IsIndex)
         {
-            foreach (var child in document.Manifests)
-                await CopyManifestAsync(run, source.WithDigest(child.ParsedDigest), destination.WithDigest(child.ParsedDigest), cancellationToken);
+            await Task.WhenAll(document.Manifests.Select(child =>
+                CopyManifestAsync(run, source.WithDigest(child.ParsedDigest), destination.WithDigest(child.ParsedDigest), cancellationToken)));
         }
         else
         {
-            foreach (var blob in document.Blobs)
+            var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
+                CopyBlobAsync(run, from, source.Repository, to, destination.Repository, blob, cancellationToken)));
+            foreach (var outcome in outcomes)
             {
-                var outcome = await RegistryClient.CopyBlobAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, cancellationToken);
                 switch (outcome)
                 {
                     case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref run.Uploaded); break;
@@ -114,5 +118,36 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
             throw new RegistryException($"{destination}: the registry stored the manifest as {put}, not {digest}.", destination.ToString());
         run.Manifests.TryAdd(digest, manifest);
         Interlocked.Increment(ref run.Put);
+    }
+
+    /// <summary>Blobs up to this size (bytes) are kept in memory for the run when copied across registries.</summary>
+    public const long SmallBlobBytes = 1024 * 1024;
+
+    /// <summary>Memory the small-blob cache may use per run (bytes); larger sets stream every copy.</summary>
+    public const long BlobCacheBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Copies one blob: nothing when the target has it, a mount within one registry, otherwise the bytes. Small blobs bound
+    /// for several registries are read from the source once per run (verified as read) and uploaded from memory; larger ones
+    /// are streamed through with sha256 verification (<see cref="RegistryClient.CopyBlobAsync"/>).
+    /// </summary>
+    private static async Task<BlobCopyOutcome> CopyBlobAsync(Run run, RegistryClient from, string fromRepository, RegistryClient to,
+        string toRepository, Oci.Descriptor blob, CancellationToken cancellationToken)
+    {
+        var digest = blob.ParsedDigest;
+        if (from.BaseAddress == to.BaseAddress || blob.Size > SmallBlobBytes
+            || (!run.Blobs.ContainsKey(digest) && Interlocked.Add(ref run.CachedBytes, blob.Size) > BlobCacheBytes))
+            return await RegistryClient.CopyBlobAsync(from, fromRepository, to, toRepository, digest, cancellationToken);
+
+        if (await to.HeadBlobAsync(toRepository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
+        var bytes = await run.Blobs.GetOrAdd(digest, _ => new Lazy<Task<byte[]>>(async () =>
+        {
+            await using var stream = await from.GetBlobAsync(fromRepository, digest, cancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        })).Value;
+        await to.UploadBlobAsync(toRepository, digest, bytes, cancellationToken);
+        return BlobCopyOutcome.Uploaded;
     }
 }
