@@ -71,3 +71,6 @@ internal sealed record WorkingDirectorySetting(DirectoryPath Path);
 
 /// <summary>A Cake configuration value given with <c>UseCakeSetting</c> (lowest precedence).</summary>
 internal sealed record CakeSetting(string Key, string Value);
+
+/// <summary>A tool given with <c>InstallTool</c>, installed before the targets run.</summary>
+internal sealed record ToolToInstall(Cake.Core.Packaging.PackageReference Package);

@@ -5,6 +5,7 @@ using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Cake.Core.Scripting;
+using Cake.Core.Tooling;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -24,11 +25,12 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         var arguments = commandContext.Remaining.ToCakeArguments(targets, null);
 
         IServiceCollection services = new ServiceCollection();
+        // Scanned task classes come first; tasks registered as IFrostingTask through ConfigureServices also run.
+        foreach (var type in TaskRegistrar.FindTasks(setup.Assemblies)) services.AddSingleton(typeof(IFrostingTask), type);
         foreach (var descriptor in setup.Services) services.Add(descriptor);
         services.AddSingleton(setup);
         services.AddSingleton<ICakeArguments>(arguments);
         services.AddSingleton<ICakeConfiguration>(provider => CreateConfiguration(provider, arguments));
-        foreach (var type in TaskRegistrar.FindTasks(setup.Assemblies)) services.AddSingleton(type);
 
         using var provider = services.BuildServiceProvider();
         var log = provider.GetRequiredService<ICakeLog>();
@@ -84,19 +86,10 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         var log = provider.GetRequiredService<ICakeLog>();
         var context = provider.GetRequiredService<IFrostingContext>();
 
-        foreach (var type in TaskRegistrar.FindTasks(provider.GetRequiredService<HostSetup>().Assemblies))
-            TaskRegistrar.Register(engine, (IFrostingTask)provider.GetRequiredService(type), context, log);
-
-        if (provider.GetService<IFrostingLifetime>() is { } lifetime)
-        {
-            engine.RegisterSetupAction(info => lifetime.Setup(context, info));
-            engine.RegisterTeardownAction(info => lifetime.Teardown(context, info));
-        }
-        if (provider.GetService<IFrostingTaskLifetime>() is { } taskLifetime)
-        {
-            engine.RegisterTaskSetupAction(info => taskLifetime.Setup(context, info));
-            engine.RegisterTaskTeardownAction(info => taskLifetime.Teardown(context, info));
-        }
+        // A class registered both ways (scanned and through ConfigureServices) is one task.
+        foreach (var task in provider.GetServices<IFrostingTask>().DistinctBy(t => t.GetType()))
+            TaskRegistrar.Register(engine, task, context, log);
+        HookRegistrar.Register(engine, provider, context);
 
         if (!settings.Tree && !settings.Description) CheckTargets(engine, targets);
 
@@ -107,9 +100,25 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
             : new BuildScriptHost<IFrostingContext>(engine, provider.GetRequiredService<IExecutionStrategy>(), context,
                 provider.GetRequiredService<ICakeReportPrinter>(), provider.GetRequiredService<ICakeConfiguration>(), log);
 
+        InstallTools(provider, log);
         if (settings.Exclusive) host.Settings.UseExclusiveTarget();
         host.RunTargets(targets);
         return 0;
+    }
+
+    /// <summary>Installs the <c>InstallTool</c> packages in order with Cake's tool installer (which registers their files).</summary>
+    /// <exception cref="CakeException">No installer takes the package's scheme, or the install gave no files.</exception>
+    private static void InstallTools(IServiceProvider provider, ICakeLog log)
+    {
+        var tools = provider.GetServices<ToolToInstall>().ToList();
+        if (tools.Count == 0) return;
+        var installer = provider.GetRequiredService<IToolInstaller>();
+        foreach (var tool in tools)
+        {
+            // Cake's ToolInstaller.Install is lazy: nothing happens until its result is enumerated.
+            var files = installer.Install(tool.Package).ToList();
+            log.Verbose("Installed tool {0} ({1} files).", tool.Package.OriginalString, files.Count);
+        }
     }
 
     /// <exception cref="CakeException">A target names no registered task; the message lists the known ones.</exception>

@@ -27,7 +27,7 @@ internal static class TaskRegistrar
     {
         var type = task.GetType();
         var name = NameOf(type);
-        var contextType = ContextTypeOf(type);
+        var contextType = ContextTypeOf(type, TaskBases);
         if (!contextType.IsInstanceOfType(context))
         {
             log.Warning("Task '{0}' is for context {1}, which {2} is not; the task is left out.",
@@ -64,13 +64,17 @@ internal static class TaskRegistrar
         return NameOf(dependency);
     }
 
-    private static Type ContextTypeOf(Type type)
+    private static readonly Type[] TaskBases = [typeof(FrostingTask<>), typeof(AsyncFrostingTask<>)];
+
+    /// <summary>
+    /// The context type a task or hook class is written for: the type argument of the first of
+    /// <paramref name="genericBases"/> found among its base classes, else <see cref="ICakeContext"/>.
+    /// </summary>
+    internal static Type ContextTypeOf(Type type, IReadOnlyCollection<Type> genericBases)
     {
         for (var t = type; t is not null; t = t.BaseType)
         {
-            if (!t.IsGenericType) continue;
-            var definition = t.GetGenericTypeDefinition();
-            if (definition == typeof(FrostingTask<>) || definition == typeof(AsyncFrostingTask<>))
+            if (t.IsGenericType && genericBases.Contains(t.GetGenericTypeDefinition()))
                 return t.GetGenericArguments()[0];
         }
         return typeof(ICakeContext);

@@ -11,7 +11,15 @@ internal static class HostRunner
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static Result Run(Assembly tasks, string workingDirectory, params string[] args)
+    /// <summary>The build program's host (BuildContext, BuildLifetime) with the tasks of <paramref name="tasks"/>.</summary>
+    public static Result Run(Assembly tasks, string workingDirectory, params string[] args) =>
+        RunHost(host => host.AddAssembly(tasks).UseContext<BuildContext>().UseLifetime<BuildLifetime>(), workingDirectory, args);
+
+    /// <summary>
+    /// A bare host (no added assembly; the test runner's entry assembly holds no tasks) that
+    /// <paramref name="configure"/> sets up, e.g. with tasks registered as <c>IFrostingTask</c> services.
+    /// </summary>
+    public static Result RunHost(Func<CakeHost, CakeHost> configure, string workingDirectory, params string[] args)
     {
         var console = new RecordingConsole();
         var ansiWriter = new StringWriter();
@@ -25,10 +33,7 @@ internal static class HostRunner
         var currentDirectory = Environment.CurrentDirectory;
         try
         {
-            var exitCode = CakeHost.Create()
-            .AddAssembly(tasks)
-            .UseContext<BuildContext>()
-            .UseLifetime<BuildLifetime>()
+            var exitCode = configure(CakeHost.Create())
             .ConfigureServices(s =>
             {
                 s.AddSingleton<IConsole>(console);
