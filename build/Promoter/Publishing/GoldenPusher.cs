@@ -35,6 +35,12 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
 {
     private int _uploaded, _present, _manifests;
 
+    /// <summary>
+    /// Blob uploads by (repository, digest): images pushed at once share blobs (the empty layer), and two uploads of one
+    /// blob into one repository race on Distribution's filesystem driver, so each runs once and the others wait for it.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, Digest), Lazy<Task>> _blobs = new();
+
     /// <summary>The repository an image of the set lands in: <c>prefix/repository</c>.</summary>
     public string RepositoryFor(string repository) =>
         repositoryPrefix.Length == 0 ? repository : $"{repositoryPrefix.TrimEnd('/')}/{repository}";
@@ -103,22 +109,26 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
         long done = 0;
         foreach (var blob in image.Blobs)
         {
-            if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is not null)
-            {
-                Interlocked.Increment(ref _present);
-            }
-            else
-            {
-                await using var content = blob.OpenRead();
-                await client.UploadBlobAsync(repository, blob.Digest, content, blob.Descriptor.Size, cancellationToken);
-                if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is null)
-                    throw new RegistryException($"{client.Host}/{repository}: blob {blob.Digest} is missing right after its upload.",
-                        $"{client.Host}/{repository}@{blob.Digest}");
-                Interlocked.Increment(ref _uploaded);
-            }
+            await _blobs.GetOrAdd((repository, blob.Digest), _ => new Lazy<Task>(() => EnsureBlobAsync(repository, blob, cancellationToken))).Value;
             done += blob.Descriptor.Size;
             progress?.Report(new ImagePushProgress(name, done, total, false));
         }
+    }
+
+    /// <summary>Uploads <paramref name="blob"/> unless the repository has it, and confirms it is there afterwards.</summary>
+    private async Task EnsureBlobAsync(string repository, PushableBlob blob, CancellationToken cancellationToken)
+    {
+        if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is not null)
+        {
+            Interlocked.Increment(ref _present);
+            return;
+        }
+        await using (var content = blob.OpenRead())
+            await client.UploadBlobAsync(repository, blob.Digest, content, blob.Descriptor.Size, cancellationToken);
+        if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is null)
+            throw new RegistryException($"{client.Host}/{repository}: blob {blob.Digest} is missing right after its upload.",
+                $"{client.Host}/{repository}@{blob.Digest}");
+        Interlocked.Increment(ref _uploaded);
     }
 
     /// <summary>Puts the manifest under <paramref name="reference"/> unless it already resolves to <paramref name="digest"/>.</summary>

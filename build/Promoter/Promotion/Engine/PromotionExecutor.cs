@@ -33,6 +33,11 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         /// <summary>Small blobs read (and sha256-verified) by this run, by digest, so a blob bound for several registries is read once.</summary>
         public readonly ConcurrentDictionary<Digest, Lazy<Task<byte[]>>> Blobs = new();
         public long CachedBytes;
+        /// <summary>
+        /// Blob copies by (registry address, repository, digest): images copied at once often share a blob (an empty layer),
+        /// and two uploads of one blob into one repository race on Distribution's filesystem driver, so each runs once.
+        /// </summary>
+        public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task<BlobCopyOutcome>>> BlobCopies = new();
         /// <summary>Manifest bytes fetched (and sha256-verified) by this run, by digest: a digest names its bytes for good.</summary>
         public readonly ConcurrentDictionary<Digest, ManifestContent> Manifests = new();
     }
@@ -100,8 +105,15 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         }
         else
         {
-            var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
-                CopyBlobAsync(run, from, source.Repository, to, destination.Repository, blob, cancellationToken)));
+            var address = registries.Resolve(destination.Registry).Address;
+            var outcomes = await Task.WhenAll(document.Blobs.Select(async blob =>
+            {
+                var mine = new Lazy<Task<BlobCopyOutcome>>(() =>
+                    CopyBlobAsync(run, from, source.Repository, to, destination.Repository, blob, cancellationToken));
+                var shared = run.BlobCopies.GetOrAdd((address, destination.Repository, blob.ParsedDigest), mine);
+                var outcome = await shared.Value;
+                return ReferenceEquals(shared, mine) ? outcome : BlobCopyOutcome.AlreadyPresent;
+            }));
             foreach (var outcome in outcomes)
             {
                 switch (outcome)
