@@ -85,7 +85,7 @@ public sealed class LocalRegistry : IDisposable
         CancellationToken cancellationToken = default)
     {
         var binary = FindBinary();
-        var folder = Path.Combine(Path.GetTempPath(), "promoter-registry-" + Guid.NewGuid().ToString("N")[..12]);
+        var folder = Path.Combine(StorageParent(), "promoter-registry-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(folder, "storage"));
         var port = FreePort();
         var configPath = Path.Combine(folder, "config.yml");
@@ -187,6 +187,30 @@ public sealed class LocalRegistry : IDisposable
             _log.Enqueue(line);
             while (_log.Count > LogLines) _log.Dequeue();
         }
+    }
+
+    /// <summary>
+    /// Where registry folders go: <c>$PROMOTER_REGISTRY_TMPDIR</c> when set, else the memory-backed <c>/dev/shm</c> when this
+    /// machine has a writable one (a test registry's storage is small and short-lived, and Distribution's filesystem driver
+    /// writes a file per link, so tmpfs roughly halves its request latency here), else the temporary folder.
+    /// </summary>
+    private static string StorageParent()
+    {
+        if (Environment.GetEnvironmentVariable("PROMOTER_REGISTRY_TMPDIR") is { Length: > 0 } configured) return configured;
+        const string shm = "/dev/shm";
+        try
+        {
+            if (OperatingSystem.IsLinux() && Directory.Exists(shm))
+            {
+                var probe = Path.Combine(shm, ".promoter-probe-" + Environment.ProcessId);
+                Directory.CreateDirectory(probe);
+                Directory.Delete(probe);
+                return shm;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return Path.GetTempPath();
     }
 
     private static int FreePort()
