@@ -32,7 +32,10 @@ $current = Get-Fingerprint
 if (-not (Test-Path $program) -or -not (Test-Path $stamp) -or ((Get-Content $stamp -Raw).Trim() -ne $current)) {
   Write-Host 'build.ps1: compiling the build program'
   Remove-Item $stamp -ErrorAction Ignore
-  dotnet build (Join-Path $root 'build/Build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet
+  # Published ReadyToRun for this machine's runtime identifier: precompiled code starts about 0.1 s faster.
+  $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+  dotnet publish (Join-Path $root 'build/Build/Build.csproj') --configuration Release --runtime $rid --self-contained false `
+    -p:PublishReadyToRun=true --output $out --nologo --verbosity quiet
   if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
   Set-Content $stamp $current
 }

@@ -28,7 +28,10 @@ current="$(fingerprint)"
 if [[ ! -f "$program" || ! -f "$stamp" || "$(cat "$stamp")" != "$current" ]]; then
   echo "build.sh: compiling the build program" >&2
   rm -f "$stamp"
-  dotnet build "$root/build/Build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet >&2
+  # Published ReadyToRun for this machine's runtime identifier: precompiled code starts about 0.1 s faster.
+  rid="$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')"
+  dotnet publish "$root/build/Build/Build.csproj" --configuration Release --runtime "$rid" --self-contained false \
+    -p:PublishReadyToRun=true --output "$out" --nologo --verbosity quiet >&2
   echo "$current" > "$stamp"
 fi
 

@@ -39,8 +39,9 @@ public sealed class DockerGoldenEngine : IGoldenEngine
         // archive later in the set must stop the run before anything is loaded or pushed.
         new OciGoldenEngine().Load(context, set);
 
-        var names = new Dictionary<string, string>();
-        foreach (var image in set.Images)
+        // The archives are loaded at once: the daemon takes them in parallel, and each docker CLI call costs a process start.
+        var names = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        RunAll(set.Images, image =>
         {
             IReadOnlyList<string> loaded;
             try { loaded = context.DockerLoad(image.ArchivePath); }
@@ -52,8 +53,8 @@ public sealed class DockerGoldenEngine : IGoldenEngine
                 throw new CakeException($"{image.ArchivePath}: docker load reported no image.");
             names[image.Name] = loaded[0];
             context.Log.Information("docker load {0}: {1}", image.Archive, loaded[0]);
-        }
-        return new LoadedGolden(set, new Dictionary<string, PushableImage>(), names);
+        });
+        return new LoadedGolden(set, new Dictionary<string, PushableImage>(), new Dictionary<string, string>(names));
     }
 
     /// <inheritdoc />
@@ -121,20 +122,25 @@ public sealed class DockerGoldenEngine : IGoldenEngine
         var references = new List<PushedReference>();
         try
         {
-            foreach (var image in golden.Set.Images)
+            // Images are pushed at once (the daemon shares the upload of a layer two pushes need); the lists follow.
+            var perImage = new List<PushedReference>[golden.Set.Images.Count];
+            RunAll(Enumerable.Range(0, perImage.Length), i =>
             {
+                var image = golden.Set.Images[i];
                 var local = golden.DockerNames[image.Name];
+                var pushed = perImage[i] = [];
                 foreach (var tag in image.Tags)
                 {
                     var target = $"{Target(image.Repository)}:{tag}";
                     context.DockerTag(local, target);
                     context.DockerPush(target);
-                    references.Add(Resolve(client, path.RepositoryFor(image.Repository), tag, $"{registryName}/{image.Repository}:{tag}"));
+                    pushed.Add(Resolve(client, path.RepositoryFor(image.Repository), tag, $"{registryName}/{image.Repository}:{tag}"));
                     context.Log.Information("pushed {0}", target);
                 }
                 if (image.Tagless)
-                    references.Add(PushTagless(context, client, address, path.RepositoryFor(image.Repository), local, $"{registryName}/{image.Repository}"));
-            }
+                    pushed.Add(PushTagless(context, client, address, path.RepositoryFor(image.Repository), local, $"{registryName}/{image.Repository}"));
+            });
+            references.AddRange(perImage.SelectMany(p => p));
 
             foreach (var list in golden.Set.ManifestLists)
             {
@@ -183,5 +189,18 @@ public sealed class DockerGoldenEngine : IGoldenEngine
         client.DeleteManifestAsync(scratchRepository, manifest.Digest.Value).GetAwaiter().GetResult();
         context.Log.Information("pushed {0}@{1} (tagless)", $"{address}/{repository}", digest);
         return new PushedReference($"{name}@{digest}", digest, manifest.MediaType);
+    }
+
+    /// <summary>Runs <paramref name="action"/> for every item at once; the first failure is rethrown as it was thrown.</summary>
+    private static void RunAll<T>(IEnumerable<T> items, Action<T> action)
+    {
+        try
+        {
+            Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = 4 }, action);
+        }
+        catch (AggregateException aggregate)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerExceptions[0]).Throw();
+        }
     }
 }
