@@ -11,32 +11,36 @@ namespace Promoter.Promotion.Engine;
 /// </summary>
 public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions options)
 {
+    /// <summary>The answers of one plan's HEAD requests, by <c>address/repository@reference</c>.</summary>
+    private sealed class Heads : System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Digest?>>>;
+
 
     /// <summary>Plans <paramref name="edges"/>.</summary>
     /// <exception cref="Promoter.Registry.RegistryException">A registry could not be asked (refused connection, 401, ...).</exception>
     public async Task<PromotionPlan> PlanAsync(IReadOnlyList<PromotionEdge> edges, CancellationToken cancellationToken = default)
     {
         var planned = new PlannedEdge[edges.Count];
+        var heads = new Heads();
         await Parallel.ForEachAsync(Enumerable.Range(0, edges.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken },
-            async (i, ct) => planned[i] = await PlanEdgeAsync(edges[i], ct));
+            async (i, ct) => planned[i] = await PlanEdgeAsync(heads, edges[i], ct));
         return new PromotionPlan(planned);
     }
 
-    private async Task<PlannedEdge> PlanEdgeAsync(PromotionEdge edge, CancellationToken cancellationToken)
+    private async Task<PlannedEdge> PlanEdgeAsync(Heads heads, PromotionEdge edge, CancellationToken cancellationToken)
     {
         var digest = Digest.Parse(edge.Digest);
         var source = edge.SourceReference();
         var destination = edge.DestinationReference();
 
-        if (await HeadAsync(source, cancellationToken) is null)
+        if (await HeadAsync(heads, source, cancellationToken) is null)
             return new PlannedEdge(edge, EdgeDecision.Lost, false, null);
 
-        var digestInDestination = await HeadAsync(destination.WithDigest(digest), cancellationToken) is not null;
+        var digestInDestination = await HeadAsync(heads, destination.WithDigest(digest), cancellationToken) is not null;
         if (edge.Tag is null)
             return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, digestInDestination, null);
 
-        var tagged = await HeadAsync(destination, cancellationToken);
+        var tagged = await HeadAsync(heads, destination, cancellationToken);
         if (tagged is null)
             return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AddTag : EdgeDecision.Copy, digestInDestination, null);
         if (tagged.Value == digest)
@@ -46,9 +50,19 @@ public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions o
     }
 
     /// <summary>The digest the reference resolves to, or null when the registry has no such manifest.</summary>
-    private async Task<Digest?> HeadAsync(ImageReference reference, CancellationToken cancellationToken)
+    /// <remarks>
+    /// One request per (address, repository, reference) per plan: the source digest of an image bound for three
+    /// destinations is asked once, not three times.
+    /// </remarks>
+    private Task<Digest?> HeadAsync(Heads heads, ImageReference reference, CancellationToken cancellationToken)
     {
-        var info = await registries.For(reference.Registry).HeadManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken);
-        return info?.Digest;
+        var key = $"{registries.Resolve(reference.Registry).Address}/{reference.Repository}@{reference.ManifestReference}";
+        return heads.GetOrAdd(key, _ => new Lazy<Task<Digest?>>(async () =>
+        {
+            var info = await registries.For(reference.Registry).HeadManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken);
+            return info?.Digest;
+        })).Value;
     }
+
+
 }
