@@ -11,7 +11,7 @@ public sealed class ContainerizeGoldenTask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var file = context.RepositoryRoot.CombineWithFilePath(context.Setting("golden", "images/golden/golden.yaml")).FullPath;
+        var file = context.GoldenSetFile.FullPath;
         GoldenSet set;
         try { set = GoldenSet.Load(file); }
         catch (GoldenSetException e) { throw new CakeException(e.Message); }
