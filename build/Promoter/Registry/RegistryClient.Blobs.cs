@@ -82,8 +82,8 @@ public sealed partial class RegistryClient
         if (size >= 0 && size <= _options.ChunkedUploadThreshold)
         {
             var buffer = new byte[size];
-            var read = await ReadFullAsync(content, buffer, cancellationToken);
-            if (read != size || await ReadFullAsync(content, new byte[1], cancellationToken) != 0)
+            var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            if (read != size || await content.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, cancellationToken) != 0)
                 throw new RegistryException($"upload blob {what}: the source gave {(read != size ? read.ToString() : "more than " + size)} bytes, expected {size}; nothing was uploaded.", what);
             await UploadBlobAsync(repository, digest, buffer, cancellationToken);
             return;
@@ -177,7 +177,7 @@ public sealed partial class RegistryClient
         {
             while (true)
             {
-                var read = await ReadFullAsync(content, buffer, cancellationToken);
+                var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
                 if (read == 0) break;
                 hash.AppendData(buffer, 0, read);
                 location = await PatchChunkAsync(location, offset, buffer[..read], repository, what, cancellationToken);
@@ -257,16 +257,4 @@ public sealed partial class RegistryClient
     }
 
     private Uri BlobUrl(string repository, Digest digest) => Url($"v2/{CheckRepository(repository)}/blobs/{digest.Value}");
-
-    private static async Task<int> ReadFullAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken);
-            if (read == 0) break;
-            total += read;
-        }
-        return total;
-    }
 }

@@ -285,9 +285,7 @@ public sealed partial class RegistryClient : IDisposable
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             var buffer = new byte[MaxErrorBodyBytes];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0) total += read;
+            var total = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
             body = buffer[..total];
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
