@@ -60,8 +60,7 @@ public sealed partial class RegistryClient
             return;
         }
         var location = await StartUploadAsync(repository, what, cancellationToken);
-        var bytes = content.ToArray();
-        await FinishUploadAsync(location, digest, bytes, repository, what, cancellationToken);
+        await FinishUploadAsync(location, digest, content, repository, what, cancellationToken);
     }
 
     /// <summary>
@@ -189,7 +188,7 @@ public sealed partial class RegistryClient
             var actual = Digest.FromHash(hash.GetHashAndReset());
             if (actual != digest)
                 throw new RegistryException($"upload blob {what}: digest mismatch: the {offset} bytes read hash to {actual}; the upload was not committed.", what);
-            await FinishUploadAsync(location, digest, [], repository, what, cancellationToken);
+            await FinishUploadAsync(location, digest, ReadOnlyMemory<byte>.Empty, repository, what, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -224,7 +223,7 @@ public sealed partial class RegistryClient
     }
 
     /// <summary><c>PUT &lt;location&gt;?digest=</c> with the last (possibly empty) bytes: commits the blob; checks the reported digest.</summary>
-    private async Task FinishUploadAsync(Uri location, Digest digest, byte[] lastBytes, string repository, string what, CancellationToken cancellationToken)
+    private async Task FinishUploadAsync(Uri location, Digest digest, ReadOnlyMemory<byte> lastBytes, string repository, string what, CancellationToken cancellationToken)
     {
         var builder = new UriBuilder(location);
         var query = builder.Query.TrimStart('?');
@@ -232,7 +231,7 @@ public sealed partial class RegistryClient
         var url = builder.Uri;
         using var response = await SendAsync(() =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(lastBytes) };
+            var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ReadOnlyMemoryContent(lastBytes) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             return request;
         }, RequestScope.Push(repository), "commit upload of blob", what, cancellationToken);
