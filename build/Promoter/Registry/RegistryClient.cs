@@ -139,9 +139,9 @@ public sealed partial class RegistryClient : IDisposable
                 var open = link.IndexOf('<');
                 var close = link.IndexOf('>');
                 if (open < 0 || close < open) continue;
-                var parameters = link[(close + 1)..];
-                if (!parameters.Replace(" ", "").Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase)
-                    && !parameters.Replace(" ", "").Contains("rel=next", StringComparison.OrdinalIgnoreCase))
+                var parameters = link[(close + 1)..].Replace(" ", "");
+                if (!parameters.Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase)
+                    && !parameters.Contains("rel=next", StringComparison.OrdinalIgnoreCase))
                     continue;
                 return new Uri(BaseAddress, link[(open + 1)..close]);
             }
