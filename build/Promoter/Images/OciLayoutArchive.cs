@@ -71,7 +71,7 @@ public sealed partial class OciLayoutArchive
             if (!match.Success)
                 throw new ImageArchiveException(path, $"blob '{entry.Name}': expected blobs/sha256/<64 lower-case hex>.");
             var resolved = tar.Find(entry.Name)!;
-            var named = Digest.Parse("sha256:" + match.Groups[1].Value);
+            var named = Digest.Parse(Digest.Sha256Prefix + match.Groups[1].Value);
             var actual = DockerArchive.HashEntry(tar, resolved, out _);
             if (actual != named)
                 throw new ImageArchiveException(path, $"blob '{entry.Name}' has sha256 {actual.Hex}; expected {named.Hex} (its name).");

@@ -60,8 +60,7 @@ public sealed partial class RegistryClient
             return;
         }
         var location = await StartUploadAsync(repository, what, cancellationToken);
-        var bytes = content.ToArray();
-        await FinishUploadAsync(location, digest, bytes, repository, what, cancellationToken);
+        await FinishUploadAsync(location, digest, content, repository, what, cancellationToken);
     }
 
     /// <summary>
@@ -82,8 +81,8 @@ public sealed partial class RegistryClient
         if (size >= 0 && size <= _options.ChunkedUploadThreshold)
         {
             var buffer = new byte[size];
-            var read = await ReadFullAsync(content, buffer, cancellationToken);
-            if (read != size || await ReadFullAsync(content, new byte[1], cancellationToken) != 0)
+            var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            if (read != size || await content.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false, cancellationToken) != 0)
                 throw new RegistryException($"upload blob {what}: the source gave {(read != size ? read.ToString() : "more than " + size)} bytes, expected {size}; nothing was uploaded.", what);
             await UploadBlobAsync(repository, digest, buffer, cancellationToken);
             return;
@@ -177,7 +176,7 @@ public sealed partial class RegistryClient
         {
             while (true)
             {
-                var read = await ReadFullAsync(content, buffer, cancellationToken);
+                var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
                 if (read == 0) break;
                 hash.AppendData(buffer, 0, read);
                 location = await PatchChunkAsync(location, offset, buffer[..read], repository, what, cancellationToken);
@@ -189,7 +188,7 @@ public sealed partial class RegistryClient
             var actual = Digest.FromHash(hash.GetHashAndReset());
             if (actual != digest)
                 throw new RegistryException($"upload blob {what}: digest mismatch: the {offset} bytes read hash to {actual}; the upload was not committed.", what);
-            await FinishUploadAsync(location, digest, [], repository, what, cancellationToken);
+            await FinishUploadAsync(location, digest, ReadOnlyMemory<byte>.Empty, repository, what, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -224,7 +223,7 @@ public sealed partial class RegistryClient
     }
 
     /// <summary><c>PUT &lt;location&gt;?digest=</c> with the last (possibly empty) bytes: commits the blob; checks the reported digest.</summary>
-    private async Task FinishUploadAsync(Uri location, Digest digest, byte[] lastBytes, string repository, string what, CancellationToken cancellationToken)
+    private async Task FinishUploadAsync(Uri location, Digest digest, ReadOnlyMemory<byte> lastBytes, string repository, string what, CancellationToken cancellationToken)
     {
         var builder = new UriBuilder(location);
         var query = builder.Query.TrimStart('?');
@@ -232,7 +231,7 @@ public sealed partial class RegistryClient
         var url = builder.Uri;
         using var response = await SendAsync(() =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(lastBytes) };
+            var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ReadOnlyMemoryContent(lastBytes) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             return request;
         }, RequestScope.Push(repository), "commit upload of blob", what, cancellationToken);
@@ -257,16 +256,4 @@ public sealed partial class RegistryClient
     }
 
     private Uri BlobUrl(string repository, Digest digest) => Url($"v2/{CheckRepository(repository)}/blobs/{digest.Value}");
-
-    private static async Task<int> ReadFullAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken);
-            if (read == 0) break;
-            total += read;
-        }
-        return total;
-    }
 }

@@ -139,9 +139,9 @@ public sealed partial class RegistryClient : IDisposable
                 var open = link.IndexOf('<');
                 var close = link.IndexOf('>');
                 if (open < 0 || close < open) continue;
-                var parameters = link[(close + 1)..];
-                if (!parameters.Replace(" ", "").Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase)
-                    && !parameters.Replace(" ", "").Contains("rel=next", StringComparison.OrdinalIgnoreCase))
+                var parameters = link[(close + 1)..].Replace(" ", "");
+                if (!parameters.Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase)
+                    && !parameters.Contains("rel=next", StringComparison.OrdinalIgnoreCase))
                     continue;
                 return new Uri(BaseAddress, link[(open + 1)..close]);
             }
@@ -285,9 +285,7 @@ public sealed partial class RegistryClient : IDisposable
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             var buffer = new byte[MaxErrorBodyBytes];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0) total += read;
+            var total = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
             body = buffer[..total];
         }
         catch (Exception e) when (e is IOException or HttpRequestException)

@@ -145,7 +145,7 @@ public static class RegistryInventory
             var link = Path.Combine(folder, "link");
             if (!File.Exists(link)) continue; // a deleted revision leaves its folder without a link
             var text = File.ReadAllText(link).Trim();
-            var expected = "sha256:" + Path.GetFileName(folder);
+            var expected = Digest.Sha256Prefix + Path.GetFileName(folder);
             if (!Digest.TryParse(text, out var digest) || digest.Value != expected)
                 throw new RegistryException($"{link}: expected the digest {expected}, found '{text}'.", repository);
             result.Add(digest);

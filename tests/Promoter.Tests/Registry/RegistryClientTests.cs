@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using FluentAssertions;
@@ -40,7 +39,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
             read.ToArray().Should().Equal(bytes);
         }
 
-        var skopeo = await RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{fixture.Host}/{repository}:1.0");
+        var skopeo = await ExternalTool.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{fixture.Host}/{repository}:1.0");
         skopeo.Should().Equal(image.Manifest);
         Digest.Of(skopeo).Should().Be(image.Digest);
     }
@@ -319,19 +318,5 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
         {
             empty.Delete();
         }
-    }
-
-    private static async Task<byte[]> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await copy;
-        process.ExitCode.Should().Be(0, $"{file} {string.Join(' ', args)} failed: {await error}");
-        return output.ToArray();
     }
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using FluentAssertions;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Xunit;
@@ -69,20 +67,5 @@ public sealed class EngineFixture : IAsyncLifetime
         _first?.Dispose();
         _second?.Dispose();
         return Task.CompletedTask;
-    }
-
-    /// <summary>Runs skopeo (or another tool) and returns its stdout bytes; fails the test when it exits non-zero.</summary>
-    public static async Task<byte[]> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = new MemoryStream();
-        var copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await copy;
-        process.ExitCode.Should().Be(0, $"{file} {string.Join(' ', args)} failed: {await error}");
-        return output.ToArray();
     }
 }

@@ -114,10 +114,10 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         (await target.ListTagsAsync(repository)).Should().BeEquivalentTo("1.0", "1.0-linux_amd64");
 
         var address = pool.Resolve(destinationHost).Address;
-        var raw = await EngineFixture.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{address}/{repository}:1.0");
+        var raw = await ExternalTool.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{address}/{repository}:1.0");
         raw.Should().Equal(seeded.IndexBytes);
         Digest.Of(raw).Should().Be(seeded.Index);
-        var tagless = await EngineFixture.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{address}/{repository}@{seeded.Tagless.Digest}");
+        var tagless = await ExternalTool.RunAsync("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{address}/{repository}@{seeded.Tagless.Digest}");
         Digest.Of(tagless).Should().Be(seeded.Tagless.Digest);
 
         var snapshot = await RegistrySnapshotter.TakeAsync(pool, destination);
