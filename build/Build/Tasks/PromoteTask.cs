@@ -18,7 +18,9 @@ public sealed class PromoteTask : FrostingTask<BuildContext>
         {
             if (context.Setting("snapshot") is { Length: > 0 } registry)
             {
-                Console.Out.Write(RegistrySnapshotter.TakeAsync(pool, registry).GetAwaiter().GetResult().ToText());
+                // Through the run's console (not the log), so the YAML is printed as is.
+                var console = (IConsole?)context.ServiceProvider.GetService(typeof(IConsole)) ?? throw new InvalidOperationException("no console");
+                console.Write("{0}", RegistrySnapshotter.TakeAsync(pool, registry).GetAwaiter().GetResult().ToText());
                 return;
             }
 

@@ -1,0 +1,113 @@
+using Build.Tests.Golden;
+using Build.Tests.Host;
+using FluentAssertions;
+using Promoter.Registry;
+using Xunit;
+
+namespace Build.Tests.Promotion;
+
+/// <summary>
+/// The Promote task through the real build program against a real Distribution process: a dry run writes nothing,
+/// --confirm promotes, a second run plans nothing, a tag move is refused, and --snapshot prints upstream's format.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class PromoteTaskTests : IAsyncLifetime
+{
+    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
+    private const string FooAmd64 = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471";
+    private LocalRegistry _registry = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("promote-task-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_registry.Host}/stg",
+            $"--golden={BuildProgram.UpstreamGoldenSet}", $"--golden-archives={BuildProgram.UpstreamArchives}");
+        seeded.ExitCode.Should().Be(0, seeded.Output);
+    }
+
+    public Task DisposeAsync()
+    {
+        _registry.Dispose();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private string Manifest(string name, string tagsOfBar)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, $"""
+            registries:
+            - name: {_registry.Host}/stg/golden-bar
+              src: true
+            - name: {_registry.Host}/prod
+            images:
+            - name: bar
+              dmap:
+                "{tagsOfBar}": ["1.0"]
+            """);
+        return path;
+    }
+
+    [Fact]
+    public async Task Dry_run_then_confirm_then_nothing_left_to_do()
+    {
+        var manifest = Manifest("bar.yaml", Bar);
+        using var client = _registry.CreateClient();
+
+        var dry = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}");
+        dry.ExitCode.Should().Be(0, dry.Output);
+        dry.Output.Should().Contain($"COPY  {_registry.Host}/stg/golden-bar/bar@{Bar} -> {_registry.Host}/prod/bar:1.0")
+            .And.Contain("plan: 1 copy, 1 tag(s), 0 refused").And.Contain("Dry run complete: nothing was written");
+        (await client.HeadManifestAsync("prod/bar", "1.0")).Should().BeNull("a dry run writes nothing");
+
+        var live = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--confirm");
+        live.ExitCode.Should().Be(0, live.Output);
+        live.Output.Should().Contain("promoted: 1 manifest(s) put, 0 blob(s) uploaded, 3 mounted");
+        (await client.HeadManifestAsync("prod/bar", "1.0"))!.Digest.Value.Should().Be(Bar);
+
+        var again = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--dry-run=false");
+        again.ExitCode.Should().Be(0, again.Output);
+        again.Output.Should().Contain("plan: 0 copies, 0 tag(s), 0 refused, 0 lost, 1 already promoted")
+            .And.Contain("promoted: 0 manifest(s) put, 0 blob(s) uploaded, 0 mounted, 0 already present, 0 tag(s) written");
+    }
+
+    [Fact]
+    public async Task A_tag_on_another_digest_is_refused_and_nothing_is_written()
+    {
+        var first = BuildProgram.Run("--target", "Promote", $"--manifest={Manifest("bar.yaml", Bar)}", "--confirm");
+        first.ExitCode.Should().Be(0, first.Output);
+        var moving = Manifest("move.yaml", FooAmd64);
+        // foo's amd64 image is not in golden-bar/bar, so point the source at golden-foo for this manifest.
+        File.WriteAllText(moving, File.ReadAllText(moving).Replace("/stg/golden-bar", "/stg/golden-foo").Replace("name: bar", "name: foo"));
+        var claim = BuildProgram.Run("--target", "Promote", $"--manifest={moving}", "--confirm");
+        claim.ExitCode.Should().Be(0, "prod/foo:1.0 does not exist yet: " + claim.Output);
+
+        var conflicting = Path.Combine(_folder, "conflict.yaml");
+        File.WriteAllText(conflicting, File.ReadAllText(moving).Replace(FooAmd64, "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828"));
+        var refused = BuildProgram.Run("--target", "Promote", $"--manifest={conflicting}", "--confirm");
+
+        refused.ExitCode.Should().NotBe(0);
+        refused.Output.Should().Contain($"REFUSED tag move: {_registry.Host}/prod/foo:1.0 points at {FooAmd64}")
+            .And.Contain("1 tag move(s) refused; nothing was promoted");
+        using var client = _registry.CreateClient();
+        (await client.HeadManifestAsync("prod/foo", "1.0"))!.Digest.Value.Should().Be(FooAmd64);
+    }
+
+    [Fact]
+    public void Snapshot_prints_the_upstream_format()
+    {
+        var result = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/stg/golden-bar");
+
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Output.Should().Contain($"- name: bar\n  dmap:\n    \"{Bar}\": [\"1.0\"]\n");
+    }
+
+    [Fact]
+    public void Neither_or_both_manifest_flags_is_a_clear_error()
+    {
+        var neither = BuildProgram.Run("--target", "Promote");
+        neither.ExitCode.Should().NotBe(0);
+        neither.Output.Should().Contain("a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.");
+    }
+}
