@@ -192,7 +192,8 @@ public sealed class LocalRegistry : IDisposable
     /// <summary>
     /// Where registry folders go: <c>$PROMOTER_REGISTRY_TMPDIR</c> when set, else the memory-backed <c>/dev/shm</c> when this
     /// machine has a writable one (a test registry's storage is small and short-lived, and Distribution's filesystem driver
-    /// writes a file per link, so tmpfs roughly halves its request latency here), else the temporary folder.
+    /// writes a file per link, so tmpfs roughly halves its request latency here) with at least 512 MiB free (a container's
+    /// default /dev/shm is 64 MiB), else the temporary folder.
     /// </summary>
     private static string StorageParent()
     {
@@ -200,7 +201,7 @@ public sealed class LocalRegistry : IDisposable
         const string shm = "/dev/shm";
         try
         {
-            if (OperatingSystem.IsLinux() && Directory.Exists(shm))
+            if (OperatingSystem.IsLinux() && Directory.Exists(shm) && new DriveInfo(shm).AvailableFreeSpace >= 512L * 1024 * 1024)
             {
                 var probe = Path.Combine(shm, ".promoter-probe-" + Environment.ProcessId);
                 Directory.CreateDirectory(probe);
