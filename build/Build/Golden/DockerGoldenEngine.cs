@@ -122,13 +122,12 @@ public sealed class DockerGoldenEngine : IGoldenEngine
         var references = new List<PushedReference>();
         try
         {
-            // Images are pushed at once (the daemon shares the upload of a layer two pushes need); the lists follow.
-            var perImage = new List<PushedReference>[golden.Set.Images.Count];
-            RunAll(Enumerable.Range(0, perImage.Length), i =>
+            // Images are pushed at once (the daemon shares the upload of a layer two pushes need); each list starts as soon
+            // as its own children are in, while other images may still be on their way.
+            var images = golden.Set.Images.ToDictionary(i => i.Name, image => Task.Run(() =>
             {
-                var image = golden.Set.Images[i];
                 var local = golden.DockerNames[image.Name];
-                var pushed = perImage[i] = [];
+                var pushed = new List<PushedReference>();
                 foreach (var tag in image.Tags)
                 {
                     var target = $"{Target(image.Repository)}:{tag}";
@@ -139,11 +138,11 @@ public sealed class DockerGoldenEngine : IGoldenEngine
                 }
                 if (image.Tagless)
                     pushed.Add(PushTagless(context, client, address, path.RepositoryFor(image.Repository), local, $"{registryName}/{image.Repository}"));
-            });
-            references.AddRange(perImage.SelectMany(p => p));
-
-            foreach (var list in golden.Set.ManifestLists)
+                return pushed;
+            }));
+            var lists = golden.Set.ManifestLists.Select(list => Task.Run(async () =>
             {
+                await Task.WhenAll(list.Entries.Select(e => images[e.Image]));
                 var target = $"{Target(list.Repository)}:{list.Tag}";
                 var children = list.Entries.Select(e => $"{Target(list.Repository)}:{golden.Set.Image(e.Image).Tags[0]}").ToList();
                 context.DockerManifestRemove(target);
@@ -154,9 +153,18 @@ public sealed class DockerGoldenEngine : IGoldenEngine
                         context.DockerManifestAnnotate(target, child, platform.Os, platform.Architecture, platform.Variant);
                 }
                 context.DockerManifestPush(target, insecure);
-                references.Add(Resolve(client, path.RepositoryFor(list.Repository), list.Tag, $"{registryName}/{list.Repository}:{list.Tag}"));
                 context.Log.Information("pushed manifest list {0}", target);
+                return Resolve(client, path.RepositoryFor(list.Repository), list.Tag, $"{registryName}/{list.Repository}:{list.Tag}");
+            })).ToList();
+
+            // Wait for everything, then report in the set's order (images, then lists); the first failure is rethrown as is.
+            try { Task.WaitAll([.. images.Values, .. lists]); }
+            catch (AggregateException aggregate)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(aggregate.InnerExceptions[0]).Throw();
             }
+            references.AddRange(golden.Set.Images.SelectMany(i => images[i.Name].Result));
+            references.AddRange(lists.Select(l => l.Result));
         }
         catch (RegistryException exception)
         {

@@ -1,4 +1,3 @@
-using Build.Golden;
 using Build.Host;
 using Build.Testing;
 
@@ -6,10 +5,9 @@ namespace Build.Tasks;
 
 [TaskName("E2E")]
 [IsDependentOn(typeof(CompileTask))]
-[IsDependentOn(typeof(LoadTarballsTask))]
-[TaskDescription("Runs the e2e cases (--e2e-file) against registries the pipeline starts: purge, seed, snapshots before, promote, snapshots after.")]
+[TaskDescription("Runs the e2e cases (--e2e-file) against registries the pipeline starts: loads the golden set, then per case purge, seed, snapshots before, promote, snapshots after.")]
 public sealed class E2ETask : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context) =>
-        new E2ESession(context, context.Golden ?? throw new InvalidOperationException("LoadTarballs did not run.")).Run();
+        new E2ESession(context).Run();
 }

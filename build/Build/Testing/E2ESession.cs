@@ -10,9 +10,10 @@ namespace Build.Testing;
 /// <summary>
 /// One run of an e2e test file: serves every registry host the file names from a CNCF Distribution process started
 /// for this run (so upstream's files, which name gcr.io hosts, run unchanged and can never reach a real registry),
-/// then hands the tests to <see cref="E2ERunner"/> with purge, seed and snapshot wired to those registries.
+/// then hands the tests to <see cref="E2ERunner"/> with purge, seed and snapshot wired to those registries. The golden set
+/// is the one LoadTarballs loaded when it ran in the same run, else it is loaded here while the registries start.
 /// </summary>
-public sealed class E2ESession(BuildContext context, LoadedGolden golden)
+public sealed class E2ESession(BuildContext context)
 {
     /// <summary>The e2e test file of <paramref name="context"/> (<c>--e2e-file</c>, default <c>manifests/e2e/tests.yaml</c>).</summary>
     public static string TestFileOf(BuildContext context) =>
@@ -31,9 +32,12 @@ public sealed class E2ESession(BuildContext context, LoadedGolden golden)
         context.Log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, context.Engine);
 
         var pool = context.Registries.Pool;
-        ServeHostsLocally(tests, pool);
-        var allowed = tests.SelectMany(t => t.Registries.Select(r => r.Name)).ToHashSet(StringComparer.Ordinal);
         var engine = GoldenEngines.For(context);
+        // The registries start while the golden set is read and verified (or docker-loaded): neither needs the other.
+        var serving = Task.Run(() => ServeHostsLocally(tests, pool));
+        var golden = context.Golden ??= engine.Load(context, GoldenEngines.LoadSet(context));
+        serving.GetAwaiter().GetResult();
+        var allowed = tests.SelectMany(t => t.Registries.Select(r => r.Name)).ToHashSet(StringComparer.Ordinal);
 
         var purger = new RegistryPurger(pool, allowed, allowNonLoopback: false,
             log: line => context.Log.Verbose("purge: {0}", line));
