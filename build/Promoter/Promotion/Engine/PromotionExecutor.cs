@@ -55,7 +55,8 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {
-            await CopyManifestAsync(run, job.Source, job.Destination, ct);
+            // The plan has just seen the digest missing in the destination: no need to ask again.
+            await CopyManifestAsync(run, job.Source, job.Destination, ct, knownMissing: true);
             log?.Invoke($"copied {job.Source} -> {job.Destination}");
         });
         // Tags of one repository are written one after another (repositories in parallel): re-putting a manifest under
@@ -83,18 +84,20 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
     /// and blobs first. Each (registry address, repository, digest) is copied once per run even when several edges (or two
     /// names of the same registry) need it.
     /// </summary>
-    private Task CopyManifestAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken)
+    private Task CopyManifestAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken,
+        bool knownMissing = false)
     {
         var key = (registries.Resolve(destination.Registry).Address, destination.Repository, source.Digest!.Value);
-        return run.Copies.GetOrAdd(key, _ => new Lazy<Task>(() => CopyOnceAsync(run, source, destination, cancellationToken))).Value;
+        return run.Copies.GetOrAdd(key, _ => new Lazy<Task>(() => CopyOnceAsync(run, source, destination, knownMissing, cancellationToken))).Value;
     }
 
-    private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken)
+    private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, bool knownMissing,
+        CancellationToken cancellationToken)
     {
         var digest = source.Digest!.Value;
         var from = registries.For(source.Registry);
         var to = registries.For(destination.Registry);
-        if (await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
+        if (!knownMissing && await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
 
         var manifest = await from.GetManifestAsync(source.Repository, digest.Value, cancellationToken);
         var document = manifest.Parse(source.ToString());
