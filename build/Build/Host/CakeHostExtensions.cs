@@ -88,6 +88,7 @@ public static class CakeHostExtensions
     /// directory (<see cref="SetToolPath"/>, default <c>./tools</c>) and its files are registered with the tool
     /// locator, so tool wrappers find them. Tools install in the order of the calls.
     /// </summary>
+    /// <param name="host">The host being configured.</param>
     /// <param name="uri">A Cake package reference, e.g. <c>nuget:?package=GitVersion.Tool&amp;version=6.0.0</c>
     /// or <c>dotnet:?package=dotnet-format&amp;version=5.1.250801</c>.</param>
     /// <exception cref="FrostingException">The URI is not a package reference (no scheme or no <c>package</c> parameter).</exception>

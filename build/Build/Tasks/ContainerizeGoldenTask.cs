@@ -5,10 +5,12 @@ using Promoter.Images;
 
 namespace Build.Tasks;
 
+/// <summary>The <c>ContainerizeGolden</c> task: rebuilds the golden image archives under images/golden from source, byte for byte (--verify checks them).</summary>
 [TaskName("ContainerizeGolden")]
 [TaskDescription("Rebuilds the golden image archives under images/golden from source, byte for byte (--verify checks them).")]
 public sealed class ContainerizeGoldenTask : FrostingTask<BuildContext>
 {
+    /// <inheritdoc />
     public override void Run(BuildContext context)
     {
         var file = context.GoldenSetFile.FullPath;

@@ -3,11 +3,13 @@ using Build.Testing;
 
 namespace Build.Tasks;
 
+/// <summary>The <c>E2E</c> task: runs the e2e cases (--e2e-file) against registries the pipeline starts: loads the golden set, then per case purge, seed, snapshots before, promote, snapshots after.</summary>
 [TaskName("E2E")]
 [IsDependentOn(typeof(CompileTask))]
 [TaskDescription("Runs the e2e cases (--e2e-file) against registries the pipeline starts: loads the golden set, then per case purge, seed, snapshots before, promote, snapshots after.")]
 public sealed class E2ETask : FrostingTask<BuildContext>
 {
+    /// <inheritdoc />
     public override void Run(BuildContext context) =>
         new E2ESession(context).Run();
 }

@@ -3,10 +3,12 @@ using Build.Releases;
 
 namespace Build.Tasks;
 
+/// <summary>The <c>PromoteRelease</c> task: releases when VERSION changed: builds the release images, pushes them to staging, promotes them to production and tags the commit (--confirm acts; a dry run otherwise).</summary>
 [TaskName(Name)]
 [TaskDescription("Releases when VERSION changed: builds the release images, pushes them to staging, promotes them to production and tags the commit (--confirm acts; a dry run otherwise).")]
 public sealed class PromoteReleaseTask : FrostingTask<BuildContext>
 {
+    /// <summary>The task name (also checked against the run's targets).</summary>
     public const string Name = "PromoteRelease";
 
     private ReleaseGate? _gate;
@@ -16,6 +18,7 @@ public sealed class PromoteReleaseTask : FrostingTask<BuildContext>
     /// target ("Could not reach target ... skipped due to a criteria", a failed run), so then the task runs and
     /// <see cref="ReleaseDriver.Run"/> does nothing after the same skip line.
     /// </summary>
+    /// <inheritdoc />
     public override bool ShouldRun(BuildContext context)
     {
         _gate = ReleaseGate.Decide(context);
@@ -24,5 +27,6 @@ public sealed class PromoteReleaseTask : FrostingTask<BuildContext>
         return _gate.Runs || isTarget;
     }
 
+    /// <inheritdoc />
     public override void Run(BuildContext context) => ReleaseDriver.Run(context, _gate ?? ReleaseGate.Decide(context));
 }

@@ -7,10 +7,12 @@ using Promoter.Registry;
 
 namespace Build.Tasks;
 
+/// <summary>The <c>Promote</c> task: promotes images as promoter manifests say (--manifest= or --thin-manifest-dir=; a dry run unless --confirm), or prints a registry's snapshot (--snapshot=REGISTRY).</summary>
 [TaskName("Promote")]
 [TaskDescription("Promotes images as promoter manifests say (--manifest= or --thin-manifest-dir=; a dry run unless --confirm), or prints a registry's snapshot (--snapshot=REGISTRY).")]
 public sealed class PromoteTask : FrostingTask<BuildContext>
 {
+    /// <inheritdoc />
     public override void Run(BuildContext context)
     {
         var pool = context.Registries.Pool;

@@ -7,10 +7,12 @@ using Promoter.Promotion.Engine;
 
 namespace Build.Tasks;
 
+/// <summary>The <c>PurgeDest</c> task: empties the destination registries the e2e file lists (--e2e-file; --purge-registries=a,b for some of them; --registry-storage=host=folder to find tagless manifests) - only those, only on loopback unless --allow-remote-purge.</summary>
 [TaskName("PurgeDest")]
 [TaskDescription("Empties the destination registries the e2e file lists (--e2e-file; --purge-registries=a,b for some of them; --registry-storage=host=folder to find tagless manifests) - only those, only on loopback unless --allow-remote-purge.")]
 public sealed class PurgeDestTask : FrostingTask<BuildContext>
 {
+    /// <inheritdoc />
     public override void Run(BuildContext context)
     {
         var file = E2ESession.TestFileOf(context);

@@ -5,6 +5,7 @@ using Cake.Common.Tools.DotNet.Restore;
 
 namespace Build.Tasks;
 
+/// <summary>The <c>Restore</c> task: restores the NuGet packages of the solution (skipped when no project or package file changed; --rebuild forces it).</summary>
 [TaskName("Restore")]
 [TaskDescription("Restores the NuGet packages of the solution (skipped when no project or package file changed; --rebuild forces it).")]
 public sealed class RestoreTask : FrostingTask<BuildContext>
@@ -17,6 +18,7 @@ public sealed class RestoreTask : FrostingTask<BuildContext>
         "tests/Build.Tests/Build.Tests.csproj",
     ];
 
+    /// <inheritdoc />
     public override void Run(BuildContext context) =>
         UpToDate.Run(context, "restore", Inputs, "up to date: no project or package file changed since the last restore",
             () => context.DotNetRestore(context.Solution.FullPath, new DotNetRestoreSettings { Verbosity = DotNetVerbosity.Minimal }));

@@ -7,11 +7,13 @@ using Cake.Core.Diagnostics;
 
 namespace Build.Tasks;
 
+/// <summary>The <c>Test</c> task: runs the tests; with ARTIFACTS set (as Prow sets it) writes junit_*.xml there.</summary>
 [TaskName("Test")]
 [IsDependentOn(typeof(CompileTask))]
 [TaskDescription("Runs the tests; with ARTIFACTS set (as Prow sets it) writes junit_*.xml there.")]
 public sealed class TestTask : FrostingTask<BuildContext>
 {
+    /// <inheritdoc />
     public override void Run(BuildContext context)
     {
         var results = context.RepositoryRoot.Combine(".build/test-results");
