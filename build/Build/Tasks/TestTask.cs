@@ -34,14 +34,14 @@ public sealed class TestTask : FrostingTask<BuildContext>
         {
             var passed = 0;
             var failed = 0;
-            foreach (var trx in context.GetFiles(results.FullPath + "/**/*.trx"))
+            foreach (var file in context.GetFiles(results.FullPath + "/**/*.trx"))
             {
-                var counts = TrxToJUnit.Count(trx.FullPath);
-                passed += counts.Passed;
-                failed += counts.Failed;
-                if (context.Artifacts is not { } artifacts || TrxToJUnit.AssemblyName(trx.FullPath) is not { } suite) continue;
+                var trx = TrxRun.Load(file.FullPath);
+                passed += trx.Passed;
+                failed += trx.Failed;
+                if (context.Artifacts is not { } artifacts || trx.AssemblyName is not { } suite) continue;
                 var target = artifacts.CombineWithFilePath($"junit_{SafeName(suite)}.xml");
-                var count = TrxToJUnit.Convert(trx.FullPath, target.FullPath, suite);
+                var count = trx.WriteJUnit(target.FullPath, suite);
                 context.Log.Information("JUnit: {0} ({1} cases)", target.FullPath, count);
             }
             // Plain text on purpose (no log colouring): CI systems read this closing line.
