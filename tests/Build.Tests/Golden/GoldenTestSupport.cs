@@ -164,8 +164,36 @@ internal sealed class GoldenScratch : IDisposable
 }
 
 /// <summary>Reads a registry back to check what a push left.</summary>
-internal static class RegistryChecks
+internal static partial class RegistryChecks
 {
+    /// <summary>One "reference digest" line PushSrc prints, split into its parts.</summary>
+    /// <param name="Reference">e.g. <c>127.0.0.1:5000/prefix/golden-foo/foo:1.0</c> or <c>…/foo@sha256:…</c>.</param>
+    /// <param name="Repository">The repository, prefix included.</param>
+    /// <param name="TagOrDigest">What follows the repository.</param>
+    /// <param name="Key">The reference below the prefix, a tagless one cut to <c>repository@</c>.</param>
+    /// <param name="Digest">The digest printed for it.</param>
+    public sealed record PushedReference(string Reference, string Repository, string TagOrDigest, string Key, string Digest);
+
+    /// <summary>The "reference digest" lines of <paramref name="output"/> under <c>host/prefix/</c>.</summary>
+    public static IReadOnlyList<PushedReference> PushedReferences(string output, string host, string prefix) =>
+        PushedLine().Matches(output)
+            .Select(m => (Reference: m.Groups["ref"].Value, Digest: m.Groups["digest"].Value))
+            .Where(p => p.Reference.StartsWith($"{host}/{prefix}/", StringComparison.Ordinal))
+            .Select(p =>
+            {
+                var path = p.Reference[(host.Length + 1)..];
+                var at = path.IndexOf('@');
+                var colon = path.LastIndexOf(':');
+                var (repository, tagOrDigest) = at > 0 ? (path[..at], path[(at + 1)..]) : (path[..colon], path[(colon + 1)..]);
+                var below = path[(prefix.Length + 1)..];
+                var key = at > 0 ? below[..(below.IndexOf('@') + 1)] : below;
+                return new PushedReference(p.Reference, repository, tagOrDigest, key, p.Digest);
+            })
+            .ToList();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<ref>127\.0\.0\.1:\d+/\S+) (?<digest>sha256:[0-9a-f]{64})\r?$", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex PushedLine();
+
     /// <summary>
     /// Every manifest the registry holds (tagged or, through the storage root, tagless) whose blobs or child manifests
     /// are not all present: one line each. Empty when the registry is consistent.

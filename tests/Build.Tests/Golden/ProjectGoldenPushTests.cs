@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Oci;
@@ -12,7 +11,7 @@ namespace Build.Tests.Golden;
 /// skopeo, and the list's children and platforms are the golden set's.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed partial class ProjectGoldenPushTests(SharedRegistry shared) : IClassFixture<SharedRegistry>
+public sealed class ProjectGoldenPushTests(SharedRegistry shared) : IClassFixture<SharedRegistry>
 {
     // The oci engine's digests of the project's golden set (pinned by manifests/e2e/tests.yaml and its fixtures).
     private static readonly Dictionary<string, string> OciDigests = new()
@@ -51,22 +50,13 @@ public sealed partial class ProjectGoldenPushTests(SharedRegistry shared) : ICla
         result.ExitCode.Should().Be(0, result.Output);
 
         var pushed = new Dictionary<string, string>();
-        foreach (Match line in PushedLine().Matches(result.Output))
+        foreach (var (reference, repository, tagOrDigest, key, digest) in RegistryChecks.PushedReferences(result.Output, host, prefix))
         {
-            var reference = line.Groups["ref"].Value;
-            var digest = line.Groups["digest"].Value;
-            var path = reference[(host.Length + 1)..];
-            var at = path.IndexOf('@');
-            var colon = path.LastIndexOf(':');
-            var (repository, tagOrDigest) = at > 0 ? (path[..at], path[(at + 1)..]) : (path[..colon], path[(colon + 1)..]);
-
             var fromClient = await shared.Client.GetManifestAsync(repository, tagOrDigest);
             var fromSkopeo = RegistryChecks.SkopeoRaw(reference);
             Digest.Of(fromClient.Bytes).Value.Should().Be(digest, $"the client's bytes of {reference}");
             fromSkopeo.Should().Equal(fromClient.Bytes, $"skopeo reads the same bytes of {reference}");
-
-            var key = path[(prefix.Length + 1)..];
-            pushed[at > 0 ? key[..(key.IndexOf('@') + 1)] : key] = digest;
+            pushed[key] = digest;
         }
         (await RegistryChecks.IncompleteManifestsAsync(shared.Client, shared.Registry.StorageRoot)).Should().BeEmpty();
         return pushed;
@@ -82,6 +72,4 @@ public sealed partial class ProjectGoldenPushTests(SharedRegistry shared) : ICla
             (await shared.Client.HeadManifestAsync($"{prefix}/golden-foo/foo", child.Digest)).Should().NotBeNull(child.Digest);
     }
 
-    [GeneratedRegex(@"^(?<ref>127\.0\.0\.1:\d+/\S+) (?<digest>sha256:[0-9a-f]{64})\r?$", RegexOptions.Multiline)]
-    private static partial Regex PushedLine();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Oci;
@@ -35,7 +34,7 @@ public sealed class SharedRegistry : IAsyncLifetime
 /// reference it reports is read back with the registry client and with skopeo, and the digests agree.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed partial class PushSrcTests(SharedRegistry shared) : IClassFixture<SharedRegistry>
+public sealed class PushSrcTests(SharedRegistry shared) : IClassFixture<SharedRegistry>
 {
     // The digests the oci engine gives for the upstream archives (also pinned by manifests/e2e/upstream-oci/tests.yaml).
     private static readonly Dictionary<string, string> OciDigests = new()
@@ -107,21 +106,13 @@ public sealed partial class PushSrcTests(SharedRegistry shared) : IClassFixture<
     private async Task CheckPushedAsync(HostRunner.Result result, string prefix, IReadOnlyDictionary<string, string> expected)
     {
         var host = shared.Registry.Host;
-        var pushed = PushedLine().Matches(result.Output)
-            .Select(m => (Reference: m.Groups["ref"].Value, Digest: m.Groups["digest"].Value))
-            .Where(p => p.Reference.StartsWith($"{host}/{prefix}/", StringComparison.Ordinal))
-            .ToList();
-        pushed.Select(p => Key(p.Reference, host, prefix)).Should().BeEquivalentTo(expected.Keys, result.Output);
+        var pushed = RegistryChecks.PushedReferences(result.Output, host, prefix);
+        pushed.Select(p => p.Key).Should().BeEquivalentTo(expected.Keys, result.Output);
 
-        foreach (var (reference, digest) in pushed)
+        foreach (var (reference, repository, tagOrDigest, key, digest) in pushed)
         {
-            var key = Key(reference, host, prefix);
             digest.Should().Be(expected[key], $"{reference} is pinned");
 
-            var parsed = reference[(host.Length + 1)..];
-            var at = parsed.IndexOf('@');
-            var colon = parsed.LastIndexOf(':');
-            var (repository, tagOrDigest) = at > 0 ? (parsed[..at], parsed[(at + 1)..]) : (parsed[..colon], parsed[(colon + 1)..]);
             var fromClient = await shared.Client.GetManifestAsync(repository, tagOrDigest);
             var fromSkopeo = RegistryChecks.SkopeoRaw(reference);
 
@@ -142,13 +133,6 @@ public sealed partial class PushSrcTests(SharedRegistry shared) : IClassFixture<
         (await RegistryChecks.IncompleteManifestsAsync(shared.Client, shared.Registry.StorageRoot)).Should().BeEmpty();
     }
 
-    private static string Key(string reference, string host, string prefix)
-    {
-        var path = reference[$"{host}/{prefix}/".Length..];
-        var at = path.IndexOf('@');
-        return at > 0 ? path[..(at + 1)] : path;
-    }
-
     private string[] RegistryLog() => shared.Registry.LogTail.Split('\n');
 
     /// <summary>The registry log lines of <paramref name="after"/> not in <paramref name="before"/>; fails when the tail
@@ -159,7 +143,4 @@ public sealed partial class PushSrcTests(SharedRegistry shared) : IClassFixture<
         after.Should().Contain(l => old.Contains(l), "the registry log tail must still overlap the earlier tail, or lines were lost");
         return after.Where(l => !old.Contains(l)).ToList();
     }
-
-    [GeneratedRegex(@"^(?<ref>127\.0\.0\.1:\d+/\S+) (?<digest>sha256:[0-9a-f]{64})\r?$", RegexOptions.Multiline)]
-    private static partial Regex PushedLine();
 }
