@@ -61,11 +61,12 @@ public class BuildContext : FrostingContext
     /// <summary>The golden set file (<c>--golden</c>, default <c>images/golden/golden.yaml</c>).</summary>
     public FilePath GoldenSetFile => new FilePath(Setting("golden", "images/golden/golden.yaml")).MakeAbsolute(RepositoryRoot);
 
-    /// <summary>The folder the golden set's archive paths are relative to (<c>--golden-archives</c>, default: <c>archives/</c> beside the golden set file).</summary>
-    public DirectoryPath GoldenArchives =>
-        Setting("golden-archives") is { Length: > 0 } folder
-            ? new DirectoryPath(folder).MakeAbsolute(RepositoryRoot)
-            : GoldenSetFile.GetDirectory().Combine("archives");
+    /// <summary>
+    /// The folder the golden set's archive paths are relative to (<c>--golden-archives</c>); null when not given, and then
+    /// the golden set file's own <c>archiveRoot</c> key decides.
+    /// </summary>
+    public DirectoryPath? GoldenArchives =>
+        Setting("golden-archives") is { Length: > 0 } folder ? new DirectoryPath(folder).MakeAbsolute(RepositoryRoot) : null;
 
     /// <summary>The registries of this run (created on first use, stopped at teardown).</summary>
     public Registries Registries => _registries ??= Track(new Registries(Log, Setting("registry-aliases"), Setting("registry-storage")));

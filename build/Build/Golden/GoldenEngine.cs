@@ -35,7 +35,9 @@ public static class GoldenEngines
     {
         try
         {
-            return GoldenSet.Load(context.GoldenSetFile.FullPath, context.GoldenArchives.FullPath);
+            return context.GoldenArchives is { } archives
+                ? GoldenSet.Load(context.GoldenSetFile.FullPath, archives.FullPath)
+                : GoldenSet.Load(context.GoldenSetFile.FullPath);
         }
         catch (Exception exception) when (exception is GoldenSetException or ImageArchiveException or IOException)
         {
