@@ -3,28 +3,26 @@ using Build.Host;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
+using Build.Settings;
 
 namespace Build;
 
 /// <summary>
-/// The typed context every task reads. Each setting comes from, in order of precedence: the command-line
-/// argument <c>--name=value</c>, the environment variable <c>CIP_NAME</c>, the <c>[Cip]</c> section of
-/// <c>cake.config</c> (key <c>Name</c>), then the default. At verbose verbosity it logs which source won.
+/// The typed context every task reads: the repository, the run's settings (<see cref="BuildSettings"/>, declared once,
+/// each family parsed when its task asks for it), and the registries this run uses. Arguments that are neither Cake
+/// options nor declared settings fail the run here, before any task runs.
 /// </summary>
 public class BuildContext : FrostingContext
 {
-    /// <summary>The environment-variable prefix of build settings (<c>CIP_ENGINE</c>, ...).</summary>
-    public const string EnvironmentPrefix = "CIP_";
-
-    /// <summary>The <c>cake.config</c> section of build settings.</summary>
-    public const string ConfigSection = "Cip";
-
-    /// <summary>Reads the settings the tasks need.</summary>
+    /// <summary>Reads the repository root and the settings; rejects unknown arguments.</summary>
+    /// <exception cref="CakeException">An argument names no declared setting.</exception>
     public BuildContext(ICakeContext context) : base(context)
     {
         RepositoryRoot = context.Environment.WorkingDirectory;
         Solution = RepositoryRoot.CombineWithFilePath("Promoter.slnx");
-        BuildConfiguration = Setting("configuration", "Release");
+        var reader = new SettingReader(context.Arguments, context.Configuration, context.Environment.GetEnvironmentVariable, context.Log);
+        Settings = new BuildSettings(reader, RepositoryRoot.FullPath);
+        Settings.RejectUnknownArguments();
         var artifacts = context.Environment.GetEnvironmentVariable("ARTIFACTS");
         Artifacts = string.IsNullOrWhiteSpace(artifacts) ? null : new DirectoryPath(artifacts).MakeAbsolute(context.Environment);
     }
@@ -35,11 +33,8 @@ public class BuildContext : FrostingContext
     /// <summary>The solution file that Restore, Compile and Test work on.</summary>
     public FilePath Solution { get; }
 
-    /// <summary>The MSBuild configuration (<c>--configuration</c>, default Release).</summary>
-    public string BuildConfiguration { get; }
-
-    /// <summary>Run Restore and Compile even when their inputs did not change (<c>--rebuild</c>).</summary>
-    public bool Rebuild => Flag("rebuild");
+    /// <summary>The run's settings.</summary>
+    public BuildSettings Settings { get; }
 
     /// <summary>The folders and files the solution is built from (for up-to-date checks).</summary>
     public static readonly string[] SolutionSources =
@@ -48,28 +43,8 @@ public class BuildContext : FrostingContext
     /// <summary>The stamp file of an incremental step, under <c>.build/</c>.</summary>
     public string StampFile(string step) => RepositoryRoot.Combine(".build").CombineWithFilePath($"{step}.sha256").FullPath;
 
-    /// <summary>The image engine: <c>oci</c> (daemonless, default) or <c>docker</c> (<c>--engine</c>).</summary>
-    /// <exception cref="CakeException">Any other value.</exception>
-    public string Engine => _engine ??= Setting("engine", "oci") switch
-    {
-        "oci" => "oci",
-        "docker" => "docker",
-        var other => throw new CakeException($"Setting 'engine': expected oci or docker, got '{other}'."),
-    };
-    private string? _engine;
-
-    /// <summary>The golden set file (<c>--golden</c>, default <c>images/golden/golden.yaml</c>).</summary>
-    public FilePath GoldenSetFile => new FilePath(Setting("golden", "images/golden/golden.yaml")).MakeAbsolute(RepositoryRoot);
-
-    /// <summary>
-    /// The folder the golden set's archive paths are relative to (<c>--golden-archives</c>); null when not given, and then
-    /// the golden set file's own <c>archiveRoot</c> key decides.
-    /// </summary>
-    public DirectoryPath? GoldenArchives =>
-        Setting("golden-archives") is { Length: > 0 } folder ? new DirectoryPath(folder).MakeAbsolute(RepositoryRoot) : null;
-
     /// <summary>The registries of this run (created on first use, stopped at teardown).</summary>
-    public Registries Registries => _registries ??= Track(new Registries(Log, Setting("registry-aliases"), Setting("registry-storage")));
+    public Registries Registries => _registries ??= Track(new Registries(Log, Settings.Registries));
     private Registries? _registries;
 
     /// <summary>The golden set loaded by LoadTarballs, for PushSrc and E2E.</summary>
@@ -77,69 +52,6 @@ public class BuildContext : FrostingContext
 
     /// <summary>Where Prow collects artifacts (the <c>ARTIFACTS</c> variable); null when unset.</summary>
     public DirectoryPath? Artifacts { get; }
-
-    /// <summary>
-    /// Resolves the setting <paramref name="name"/>: argument, then <c>CIP_NAME</c>, then cake.config
-    /// <c>[Cip] name</c>, then <paramref name="defaultValue"/>.
-    /// </summary>
-    /// <param name="name">The argument name without dashes, e.g. <c>engine</c>.</param>
-    /// <param name="defaultValue">Used when no source gives a value.</param>
-    public string Setting(string name, string defaultValue) => Setting(name) ?? defaultValue;
-
-    /// <summary>As <see cref="Setting(string,string)"/>, but null when no source gives a value.</summary>
-    public string? Setting(string name)
-    {
-        if (Arguments.HasArgument(name))
-        {
-            var value = Arguments.GetArguments(name).LastOrDefault() ?? string.Empty;
-            Log.Verbose("Setting {0} = '{1}' (from the argument --{0})", name, value);
-            return value;
-        }
-
-        var variable = EnvironmentPrefix + name.Replace('-', '_').ToUpperInvariant();
-        var fromEnvironment = Environment.GetEnvironmentVariable(variable);
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            Log.Verbose("Setting {0} = '{1}' (from the environment variable {2})", name, fromEnvironment, variable);
-            return fromEnvironment;
-        }
-
-        var fromConfig = ReadCakeConfig(name);
-        if (fromConfig is not null)
-        {
-            Log.Verbose("Setting {0} = '{1}' (from cake.config [{2}] {0})", name, fromConfig, ConfigSection);
-            return fromConfig;
-        }
-
-        Log.Verbose("Setting {0} has no value from arguments, {1} or cake.config", name, variable);
-        return null;
-    }
-
-    /// <summary>True when the flag <c>--name</c> is given (bare or with a true value) or set by environment or cake.config.</summary>
-    public bool Flag(string name)
-    {
-        if (Arguments.HasArgument(name))
-        {
-            var value = Arguments.GetArguments(name).LastOrDefault();
-            return value is null || value.Length == 0 || ParseBool(name, value);
-        }
-        var text = Setting(name);
-        return text is not null && ParseBool(name, text);
-    }
-
-    private static bool ParseBool(string name, string value) => value.ToLowerInvariant() switch
-    {
-        "true" or "1" or "yes" => true,
-        "false" or "0" or "no" => false,
-        _ => throw new CakeException($"Setting '{name}': expected true or false, got '{value}'."),
-    };
-
-    /// <summary>The <c>[Cip]</c> value from cake.config, through Cake's own configuration reader.</summary>
-    private string? ReadCakeConfig(string name)
-    {
-        var value = Configuration.GetValue($"{ConfigSection}_{name.Replace("-", "")}");
-        return string.IsNullOrEmpty(value) ? null : value;
-    }
 
     private readonly List<IDisposable> _resources = [];
 

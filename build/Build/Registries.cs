@@ -1,3 +1,4 @@
+using Build.Settings;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
@@ -17,36 +18,19 @@ public sealed class Registries : IDisposable
     private readonly List<LocalRegistry> _started = [];
 
     /// <summary>
-    /// A pool logging retries at verbose verbosity, with the host aliases of the <c>registry-aliases</c> setting
-    /// (<c>host=address[,host=address...]</c>, e.g. <c>gcr.io=127.0.0.1:5000</c>) applied.
+    /// A pool logging retries at verbose verbosity, with the host aliases of <paramref name="settings"/> applied (e.g.
+    /// <c>gcr.io</c> served from <c>127.0.0.1:5000</c>) and the storage roots it knows: the filesystem storage root of a
+    /// CNCF Distribution registry on this machine, through which manifests no tag reaches (tagless images) are found when
+    /// purging and snapshotting (the Distribution API cannot list them).
     /// </summary>
-    /// <param name="log">Receives the pool's retry messages (verbose).</param>
-    /// <param name="aliases">The <c>registry-aliases</c> setting, or null.</param>
-    /// <param name="storage">The <c>registry-storage</c> setting, <c>host=folder[,host=folder...]</c>: the filesystem storage
-    /// root of a CNCF Distribution registry on this machine, through which manifests no tag reaches (tagless images) are
-    /// found when purging and snapshotting (the Distribution API cannot list them). Null for none.</param>
-    /// <exception cref="CakeException">An alias is not <c>host=address</c>, or a storage entry is not <c>host=folder</c>
-    /// with an existing folder.</exception>
-    public Registries(ICakeLog log, string? aliases = null, string? storage = null)
+    /// <param name="log">Receives the pool's retry messages (verbose) and the start of local registries.</param>
+    /// <param name="settings">Aliases and storage roots (folders checked by <see cref="BuildSettings.Registries"/>).</param>
+    public Registries(ICakeLog log, RegistrySettings settings)
     {
         _log = log;
         Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message));
-        foreach (var alias in (aliases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = alias.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-                throw new CakeException($"Setting 'registry-aliases': '{alias}' is not host=address.");
-            Pool.Alias(parts[0], new RegistryEndpoint(parts[1]));
-        }
-        foreach (var entry in (storage ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-                throw new CakeException($"Setting 'registry-storage': '{entry}' is not host=folder.");
-            if (!Directory.Exists(parts[1]))
-                throw new CakeException($"Setting 'registry-storage': the storage folder '{parts[1]}' of {parts[0]} does not exist.");
-            Pool.Alias(parts[0], Pool.Resolve(parts[0]) with { StorageRoot = Path.GetFullPath(parts[1]) });
-        }
+        foreach (var (host, address) in settings.Aliases) Pool.Alias(host, new RegistryEndpoint(address));
+        foreach (var (host, folder) in settings.Storage) Pool.Alias(host, Pool.Resolve(host) with { StorageRoot = folder });
     }
 
     /// <summary>The clients of this run, one per registry host.</summary>
@@ -82,17 +66,15 @@ public sealed class Registries : IDisposable
     }
 
     /// <summary>
-    /// The source registry name (<c>host[/prefix]</c>): the <c>registry</c> setting, or else a local registry started now
-    /// with the path prefix <paramref name="defaultPrefix"/>.
+    /// The source registry name (<c>host[/prefix]</c>): <paramref name="configured"/> when given, or else a local registry
+    /// started now (once per run) with the path prefix <paramref name="defaultPrefix"/>.
     /// </summary>
-    public string SourceRegistry(BuildContext context, string defaultPrefix)
+    /// <param name="configured">The configured source registry (already checked), or null.</param>
+    /// <param name="defaultPrefix">The path prefix under a local registry, e.g. <c>k8s-staging-cip-test</c>.</param>
+    public string SourceRegistry(string? configured, string defaultPrefix)
     {
         if (_source is not null) return _source;
-        if (context.Setting("registry") is { Length: > 0 } configured)
-        {
-            RegistryPath.Parse(configured);
-            return _source = configured;
-        }
+        if (configured is not null) return _source = configured;
         var endpoint = StartLocal();
         Pool.Alias(endpoint.Address, endpoint);
         return _source = $"{endpoint.Address}/{defaultPrefix}";

@@ -1,3 +1,4 @@
+using Build.Settings;
 using Cake.Core;
 using Promoter.Images;
 using Promoter.Publishing;
@@ -25,9 +26,9 @@ public interface IGoldenEngine
 /// <summary>Chooses the engine named by the <c>engine</c> setting.</summary>
 public static class GoldenEngines
 {
-    /// <summary>The engine for <see cref="BuildContext.Engine"/>.</summary>
+    /// <summary>The engine the <c>engine</c> setting names.</summary>
     public static IGoldenEngine For(BuildContext context) =>
-        context.Engine == "docker" ? new DockerGoldenEngine() : new OciGoldenEngine();
+        context.Settings.EngineKind == ImageEngineKind.Docker ? new DockerGoldenEngine() : new OciGoldenEngine();
 
     /// <summary>Loads the golden set file of the context (file and archive root from the settings).</summary>
     /// <exception cref="CakeException">The file is invalid (the message gives file, line and field).</exception>
@@ -35,9 +36,8 @@ public static class GoldenEngines
     {
         try
         {
-            return context.GoldenArchives is { } archives
-                ? GoldenSet.Load(context.GoldenSetFile.FullPath, archives.FullPath)
-                : GoldenSet.Load(context.GoldenSetFile.FullPath);
+            var settings = context.Settings.Golden;
+            return settings.Archives is { } archives ? GoldenSet.Load(settings.SetFile, archives) : GoldenSet.Load(settings.SetFile);
         }
         catch (Exception exception) when (exception is GoldenSetException or ImageArchiveException or IOException)
         {

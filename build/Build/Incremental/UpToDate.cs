@@ -18,7 +18,7 @@ public static class UpToDate
     {
         var fingerprint = SourceFingerprint.Compute(context.RepositoryRoot.FullPath, inputs);
         var stamp = context.StampFile(stampName);
-        if (!context.Rebuild && fingerprint.Matches(stamp))
+        if (!context.Settings.Compile.Rebuild && fingerprint.Matches(stamp))
         {
             context.Log.Information(upToDateMessage);
             return;

@@ -1,3 +1,4 @@
+using Build.Settings;
 using Build.Tools.Git;
 using Cake.Core;
 using Cake.Core.Diagnostics;
@@ -31,12 +32,13 @@ public static class ReleaseDriver
         if (gate.Mode == ReleaseMode.Skip) return;
         var decision = gate.Decision!;
         var version = decision.Version ?? throw new CakeException("PromoteRelease: VERSION at the head does not parse.");
-        var confirm = context.Flag("confirm");
-        var images = LoadImages(context);
-        var engine = context.Engine == "docker" ? (IReleaseImageEngine)new DockerReleaseEngine(context) : new OciReleaseEngine(context.Registries.Pool);
+        var settings = context.Settings.Release;
+        var confirm = settings.Confirm;
+        var images = LoadImages(context, settings);
+        var engine = context.Settings.EngineKind == ImageEngineKind.Docker ? (IReleaseImageEngine)new DockerReleaseEngine(context) : new OciReleaseEngine(context.Registries.Pool);
         var pipeline = new ReleasePipeline(engine, context.Registries.Pool, line => context.Log.Information(line));
         var output = (context.Artifacts ?? context.RepositoryRoot.Combine(".build")).Combine("release-images").FullPath;
-        var manifest = context.RepositoryRoot.CombineWithFilePath(context.Setting("release-manifest", "manifests/release/promoter-manifest.yaml")).FullPath;
+        var manifest = settings.ManifestFile;
 
         try
         {
@@ -54,15 +56,15 @@ public static class ReleaseDriver
                 return;
             }
 
-            var stagingSetting = context.Setting("staging-registry");
-            var productionSetting = ProductionSetting(context);
+            var stagingSetting = settings.StagingRegistry;
+            var productionSetting = settings.ProductionRegistries;
             if (!confirm)
             {
                 var staging = stagingSetting ?? $"<local registry>/{LocalStagingPrefix}";
                 var production = productionSetting ?? [$"<local registry 1>/{LocalProductionPrefix}", $"<local registry 2>/{LocalProductionPrefix}"];
                 foreach (var line in pipeline.Describe(new ReleaseRequest(version, decision.Range.HeadSha, images, staging, production, manifest, output)))
                     context.Log.Information(line);
-                context.Log.Information(DecideTagPush(context, productionSetting is not null, dryRun: true, version.Tag).Line);
+                context.Log.Information(DecideTagPush(context, settings.GitRemote, productionSetting is not null, dryRun: true, version.Tag).Line);
                 context.Log.Information("dry run: nothing was built, pushed, written, promoted or tagged; pass --confirm to release");
                 return;
             }
@@ -77,8 +79,8 @@ public static class ReleaseDriver
             var git = context.Git();
             git.CreateTag(version.Tag, decision.Range.HeadSha);
             context.Log.Information("tagged {0} {1}", decision.Range.HeadSha, version.Tag);
-            var (push, pushLine) = DecideTagPush(context, productionSetting is not null, dryRun: false, version.Tag);
-            if (push) git.PushTag(Remote(context), version.Tag);
+            var (push, pushLine) = DecideTagPush(context, settings.GitRemote, productionSetting is not null, dryRun: false, version.Tag);
+            if (push) git.PushTag(settings.GitRemote, version.Tag);
             context.Log.Information(pushLine);
         }
         catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException
@@ -88,31 +90,18 @@ public static class ReleaseDriver
         }
     }
 
-    private static ReleaseImageSet LoadImages(BuildContext context)
+    private static ReleaseImageSet LoadImages(BuildContext context, ReleaseSettings settings)
     {
-        var file = context.RepositoryRoot.CombineWithFilePath(context.Setting("release-images", "images/release/release.yaml")).FullPath;
         try
         {
-            var set = ReleaseImageSet.Load(file);
-            set.RequireEngine(context.Engine);
+            var set = ReleaseImageSet.Load(settings.ImagesFile);
+            set.RequireEngine(context.Settings.EngineKind == ImageEngineKind.Docker ? "docker" : "oci");
             return set;
         }
         catch (ReleaseDefinitionException exception)
         {
             throw new CakeException($"PromoteRelease: {exception.Message}");
         }
-    }
-
-    private static IReadOnlyList<string>? ProductionSetting(BuildContext context)
-    {
-        if (context.Setting("production-registries") is not { Length: > 0 } text) return null;
-        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        foreach (var name in names)
-        {
-            try { RegistryPath.Parse(name); }
-            catch (FormatException exception) { throw new CakeException($"Setting 'production-registries': {exception.Message}"); }
-        }
-        return names.Count == 0 ? throw new CakeException("Setting 'production-registries': expected host[/prefix][,host[/prefix]...].") : names;
     }
 
     private static string Local(BuildContext context, string prefix)
@@ -122,12 +111,9 @@ public static class ReleaseDriver
         return $"{endpoint.Address}/{prefix}";
     }
 
-    private static string Remote(BuildContext context) => context.Setting("git-remote", "origin");
-
     /// <summary>Whether the tag is pushed: only to a configured remote, and only when production is real (configured).</summary>
-    private static (bool Push, string Line) DecideTagPush(BuildContext context, bool productionConfigured, bool dryRun, string tag)
+    private static (bool Push, string Line) DecideTagPush(BuildContext context, string remote, bool productionConfigured, bool dryRun, string tag)
     {
-        var remote = Remote(context);
         if (!context.Git().Remotes().Contains(remote, StringComparer.Ordinal))
             return (false, $"no git remote '{remote}' is configured: tag {tag} stays in this clone");
         if (!productionConfigured)

@@ -37,8 +37,8 @@ public sealed record ReleaseGate(ReleaseMode Mode, string Line, ReleaseDecision?
         ReleaseGate gate;
         try
         {
-            var options = new ReleaseOptions(context.Flag("allow-prerelease"));
-            var decision = context.GitReleaseDecision(options, context.Setting("since"));
+            var options = new ReleaseOptions(context.Settings.Release.AllowPrerelease);
+            var decision = context.GitReleaseDecision(options, context.Settings.Release.Since);
             gate = FromDecision(decision);
         }
         catch (Exception exception) when (exception is FormatException or InvalidOperationException)

@@ -13,11 +13,11 @@ public sealed class CompileTask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
-        UpToDate.Run(context, $"compile-{context.BuildConfiguration}", BuildContext.SolutionSources,
+        UpToDate.Run(context, $"compile-{context.Settings.Compile.Configuration}", BuildContext.SolutionSources,
             "up to date: no source changed since the last successful compile",
             () => context.DotNetBuild(context.Solution.FullPath, new DotNetBuildSettings
             {
-                Configuration = context.BuildConfiguration,
+                Configuration = context.Settings.Compile.Configuration,
                 NoRestore = true,
                 Verbosity = DotNetVerbosity.Minimal,
             }));

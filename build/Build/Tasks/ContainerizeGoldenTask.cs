@@ -13,12 +13,13 @@ public sealed class ContainerizeGoldenTask : FrostingTask<BuildContext>
     /// <inheritdoc />
     public override void Run(BuildContext context)
     {
-        var file = context.GoldenSetFile.FullPath;
+        var settings = context.Settings.Golden;
+        var file = settings.SetFile;
         GoldenSet set;
         try { set = GoldenSet.Load(file); }
         catch (GoldenSetException e) { throw new CakeException(e.Message); }
 
-        if (context.Flag("verify"))
+        if (settings.Verify)
         {
             var differences = GoldenBuilder.Verify(set, set.ArchiveRoot);
             if (differences.Count > 0)

@@ -15,7 +15,8 @@ public sealed class PurgeDestTask : FrostingTask<BuildContext>
     /// <inheritdoc />
     public override void Run(BuildContext context)
     {
-        var file = E2ESession.TestFileOf(context);
+        var settings = context.Settings.Purge;
+        var file = settings.TestFile;
         IReadOnlyList<E2ETest> tests;
         try { tests = E2ETestFile.Load(file); }
         catch (ManifestException exception) { throw new CakeException(exception.Message); }
@@ -23,18 +24,17 @@ public sealed class PurgeDestTask : FrostingTask<BuildContext>
         var listed = tests.SelectMany(t => t.Registries.Select(r => r.Name)).Distinct(StringComparer.Ordinal).ToList();
         var sources = tests.Where(t => t.Registries.Count > 0).Select(t => t.Registries[0].Name).ToHashSet(StringComparer.Ordinal);
         var destinations = listed.Where(n => !sources.Contains(n)).ToList();
-        if (context.Setting("purge-registries") is { Length: > 0 } chosen)
+        if (settings.Only is { } named)
         {
             // Only the named registries; each must still be a destination the file lists (the purger refuses others).
-            var named = chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             if (named.FirstOrDefault(sources.Contains) is { } source)
                 throw new CakeException($"refusing to purge registry '{source}': it is a source registry of {file}; PurgeDest empties destinations only.");
-            destinations = named;
+            destinations = named.ToList();
         }
         context.Log.Information("purging {0} destination registr{1} of {2}: {3}", destinations.Count,
             destinations.Count == 1 ? "y" : "ies", file, string.Join(", ", destinations));
 
-        var purger = new RegistryPurger(context.Registries.Pool, listed, context.Flag("allow-remote-purge"),
+        var purger = new RegistryPurger(context.Registries.Pool, listed, settings.AllowRemote,
             line => context.Log.Verbose("purge: {0}", line));
         if (purger.Check(destinations) is { Count: > 0 } refusals)
             throw new CakeException(string.Join("\n", refusals));

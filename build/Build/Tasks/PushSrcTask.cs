@@ -17,7 +17,7 @@ public sealed class PushSrcTask : FrostingTask<BuildContext>
     public override void Run(BuildContext context)
     {
         var golden = context.Golden ?? throw new InvalidOperationException("LoadTarballs did not run.");
-        var source = context.Registries.SourceRegistry(context, DefaultPrefix);
+        var source = context.Registries.SourceRegistry(context.Settings.Golden.SourceRegistry, DefaultPrefix);
         foreach (var pushed in GoldenEngines.For(context).Push(context, golden, source))
             context.Log.Information("{0} {1}", pushed.Reference, pushed.Digest);
     }

@@ -20,7 +20,7 @@ public sealed class TestTask : FrostingTask<BuildContext>
         context.CleanDirectory(results);
         var settings = new DotNetTestSettings
         {
-            Configuration = context.BuildConfiguration,
+            Configuration = context.Settings.Compile.Configuration,
             NoBuild = true,
             NoRestore = true,
             ResultsDirectory = results,

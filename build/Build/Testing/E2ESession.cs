@@ -16,8 +16,7 @@ namespace Build.Testing;
 public sealed class E2ESession(BuildContext context)
 {
     /// <summary>The e2e test file of <paramref name="context"/> (<c>--e2e-file</c>, default <c>manifests/e2e/tests.yaml</c>).</summary>
-    public static string TestFileOf(BuildContext context) =>
-        new Cake.Core.IO.FilePath(context.Setting("e2e-file", "manifests/e2e/tests.yaml")).MakeAbsolute(context.RepositoryRoot).FullPath;
+    public static string TestFileOf(BuildContext context) => context.Settings.E2E.TestFile;
 
     /// <summary>The e2e test file of this run.</summary>
     public string TestFile => TestFileOf(context);
@@ -29,7 +28,7 @@ public sealed class E2ESession(BuildContext context)
         IReadOnlyList<E2ETest> tests;
         try { tests = E2ETestFile.Load(TestFile); }
         catch (ManifestException exception) { throw new CakeException(exception.Message); }
-        context.Log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, context.Engine);
+        context.Log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, context.Settings.EngineKind);
 
         var pool = context.Registries.Pool;
         var engine = GoldenEngines.For(context);

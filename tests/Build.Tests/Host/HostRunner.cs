@@ -15,6 +15,10 @@ internal static class HostRunner
     public static Result Run(Assembly tasks, string workingDirectory, params string[] args) =>
         RunHost(host => host.AddAssembly(tasks).UseContext<BuildContext>().UseLifetime<BuildLifetime>(), workingDirectory, args);
 
+    /// <summary>The test graph's host (<c>GraphContext</c>, no lifetime) with the tasks of <paramref name="tasks"/>.</summary>
+    public static Result RunGraph(Assembly tasks, string workingDirectory, params string[] args) =>
+        RunHost(host => host.AddAssembly(tasks).UseContext<Graph.GraphContext>(), workingDirectory, args);
+
     /// <summary>
     /// A bare host (no added assembly; the test runner's entry assembly holds no tasks) that
     /// <paramref name="configure"/> sets up, e.g. with tasks registered as <c>IFrostingTask</c> services.

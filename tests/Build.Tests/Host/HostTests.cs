@@ -21,7 +21,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Runs_the_target_after_its_dependencies_in_order()
     {
-        var result = HostRunner.Run(TestGraph, _work, "--target", "C", "--run-skipper");
+        var result = HostRunner.RunGraph(TestGraph, _work, "--target", "C", "--run-skipper");
 
         result.ExitCode.Should().Be(0, result.Output);
         Journal.Read().Should().Equal("A", "B", "Skipper", "C");
@@ -30,7 +30,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Default_target_is_used_when_none_is_given()
     {
-        var result = HostRunner.Run(TestGraph, _work);
+        var result = HostRunner.RunGraph(TestGraph, _work);
 
         result.ExitCode.Should().Be(0, result.Output);
         Journal.Read().Should().Equal("A", "B", "C");
@@ -39,7 +39,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Exclusive_runs_the_target_alone()
     {
-        var result = HostRunner.Run(TestGraph, _work, "--target", "C", "--exclusive");
+        var result = HostRunner.RunGraph(TestGraph, _work, "--target", "C", "--exclusive");
 
         result.ExitCode.Should().Be(0, result.Output);
         Journal.Read().Should().Equal("C");
@@ -48,7 +48,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void A_false_criterion_skips_the_task_and_the_report_says_so()
     {
-        var result = HostRunner.Run(TestGraph, _work, "-t", "C");
+        var result = HostRunner.RunGraph(TestGraph, _work, "-t", "C");
 
         result.ExitCode.Should().Be(0, result.Output);
         Journal.Read().Should().Equal("A", "B", "C");
@@ -58,7 +58,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Dry_run_lists_the_tasks_in_order_and_runs_none()
     {
-        var result = HostRunner.Run(TestGraph, _work, "--target", "C", "--dryrun", "--run-skipper");
+        var result = HostRunner.RunGraph(TestGraph, _work, "--target", "C", "--dryrun", "--run-skipper");
 
         result.ExitCode.Should().Be(0, result.Output);
         Journal.Read().Should().BeEmpty();
@@ -68,7 +68,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Unknown_target_fails_and_lists_the_known_targets()
     {
-        var result = HostRunner.Run(TestGraph, _work, "--target", "Nope");
+        var result = HostRunner.RunGraph(TestGraph, _work, "--target", "Nope");
 
         result.ExitCode.Should().NotBe(0);
         result.Output.Should().Contain("Unknown target 'Nope'")
@@ -79,7 +79,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Target_names_match_without_regard_to_case()
     {
-        var result = HostRunner.Run(TestGraph, _work, "--target", "b");
+        var result = HostRunner.RunGraph(TestGraph, _work, "--target", "b");
 
         result.ExitCode.Should().Be(0, result.Output);
         Journal.Read().Should().Equal("A", "B");
@@ -88,7 +88,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void A_failing_task_stops_the_run_with_a_non_zero_exit_and_names_the_task()
     {
-        var result = HostRunner.Run(TestGraph, _work, "--target", "AfterBoom");
+        var result = HostRunner.RunGraph(TestGraph, _work, "--target", "AfterBoom");
 
         result.ExitCode.Should().Be(1);
         Journal.Read().Should().Equal("A", "Boom.Finally");
@@ -101,7 +101,7 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void A_failing_task_prints_its_stack_trace_at_diagnostic_verbosity()
     {
-        var result = HostRunner.Run(TestGraph, _work, "--target", "Boom", "--verbosity", "diagnostic");
+        var result = HostRunner.RunGraph(TestGraph, _work, "--target", "Boom", "--verbosity", "diagnostic");
 
         result.ExitCode.Should().Be(1);
         result.Output.Should().Contain("BoomTask.Run");
@@ -113,12 +113,12 @@ public sealed class HostTests : IDisposable
         File.WriteAllText(Path.Combine(_work, "cake.config"), "[Cip]\nSample=from-config\n");
         Environment.SetEnvironmentVariable("CIP_SAMPLE", "from-environment");
 
-        HostRunner.Run(TestGraph, _work, "-t", "Settings", "--sample=from-argument").ExitCode.Should().Be(0);
-        HostRunner.Run(TestGraph, _work, "-t", "Settings").ExitCode.Should().Be(0);
+        HostRunner.RunGraph(TestGraph, _work, "-t", "Settings", "--sample=from-argument").ExitCode.Should().Be(0);
+        HostRunner.RunGraph(TestGraph, _work, "-t", "Settings").ExitCode.Should().Be(0);
         Environment.SetEnvironmentVariable("CIP_SAMPLE", null);
-        HostRunner.Run(TestGraph, _work, "-t", "Settings").ExitCode.Should().Be(0);
+        HostRunner.RunGraph(TestGraph, _work, "-t", "Settings").ExitCode.Should().Be(0);
         File.Delete(Path.Combine(_work, "cake.config"));
-        HostRunner.Run(TestGraph, _work, "-t", "Settings").ExitCode.Should().Be(0);
+        HostRunner.RunGraph(TestGraph, _work, "-t", "Settings").ExitCode.Should().Be(0);
 
         Journal.Read().Should().Equal(
             "sample=from-argument", "sample=from-environment", "sample=from-config", "sample=default");
@@ -127,8 +127,8 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Arguments_take_both_the_equals_and_the_space_form()
     {
-        HostRunner.Run(TestGraph, _work, "-t", "Settings", "--sample", "spaced").ExitCode.Should().Be(0);
-        HostRunner.Run(TestGraph, _work, "-t", "Settings", "--sample=equals").ExitCode.Should().Be(0);
+        HostRunner.RunGraph(TestGraph, _work, "-t", "Settings", "--sample", "spaced").ExitCode.Should().Be(0);
+        HostRunner.RunGraph(TestGraph, _work, "-t", "Settings", "--sample=equals").ExitCode.Should().Be(0);
 
         Journal.Read().Should().Equal("sample=spaced", "sample=equals");
     }
@@ -138,7 +138,7 @@ public sealed class HostTests : IDisposable
     {
         Environment.SetEnvironmentVariable("CIP_SAMPLE", "env-value");
 
-        var result = HostRunner.Run(TestGraph, _work, "-t", "Settings", "-v", "verbose");
+        var result = HostRunner.RunGraph(TestGraph, _work, "-t", "Settings", "-v", "verbose");
 
         result.Output.Should().Contain("Setting sample = 'env-value' (from the environment variable CIP_SAMPLE)");
     }
@@ -146,8 +146,8 @@ public sealed class HostTests : IDisposable
     [Fact]
     public void Tree_and_description_show_the_graph_without_running_it()
     {
-        var tree = HostRunner.Run(TestGraph, _work, "--tree");
-        var description = HostRunner.Run(TestGraph, _work, "--description");
+        var tree = HostRunner.RunGraph(TestGraph, _work, "--tree");
+        var description = HostRunner.RunGraph(TestGraph, _work, "--description");
 
         tree.ExitCode.Should().Be(0);
         tree.Output.Should().MatchRegex(@"(?s)C.*Skipper.*B.*A");

@@ -108,6 +108,6 @@ public sealed class PromoteTaskTests : IAsyncLifetime
     {
         var neither = BuildProgram.Run("--target", "Promote");
         neither.ExitCode.Should().NotBe(0);
-        neither.Output.Should().Contain("a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.");
+        neither.Output.Should().Contain("Promote needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR (or --snapshot=REGISTRY).");
     }
 }

@@ -1,0 +1,279 @@
+using Cake.Core;
+using Promoter.Promotion;
+using static Build.Settings.SettingParsers;
+
+namespace Build.Settings;
+
+/// <summary>The image engine of a run (<c>--engine</c>).</summary>
+public enum ImageEngineKind
+{
+    /// <summary>Daemonless: archives read and pushed in-process, deterministic manifests.</summary>
+    Oci,
+
+    /// <summary>KEP-2818's flow through the docker CLI (<c>docker load/tag/push/manifest</c>, <c>docker build</c>).</summary>
+    Docker,
+}
+
+/// <summary>
+/// Every build setting, declared once: name, value shape, default, help and the tasks that read it (this file is the
+/// only place a setting is named by its string). Tasks and flows read typed families (<see cref="Golden"/>,
+/// <see cref="Promote"/>, <see cref="Release"/>...); a family is parsed and checked as a whole the first time its
+/// task asks for it, so a bad release setting cannot fail a Test run. Precedence: argument, <c>CIP_NAME</c>,
+/// <c>cake.config [Cip] Name</c>, default (<see cref="SettingReader"/>).
+/// </summary>
+public sealed class BuildSettings
+{
+    private const string RegistryShape = "HOST[:PORT][/PREFIX]";
+
+    /// <summary><c>--configuration</c>: the MSBuild configuration.</summary>
+    public static readonly Setting<string> Configuration = new("configuration", "NAME", "Release", "Release",
+        "MSBuild configuration", "Compile, Test", Text);
+
+    /// <summary><c>--rebuild</c>: Restore and Compile run even when up to date.</summary>
+    public static readonly Setting<bool> Rebuild = Flag("rebuild", "Restore and Compile run even when up to date", "Restore, Compile");
+
+    /// <summary><c>--engine</c>: the image engine.</summary>
+    public static readonly Setting<ImageEngineKind> Engine = new("engine", "oci|docker", ImageEngineKind.Oci, "oci",
+        "oci (daemonless, in-process) or docker (docker load/push/manifest, docker build)", "LoadTarballs, PushSrc, E2E, PromoteRelease",
+        Choice(("oci", ImageEngineKind.Oci), ("docker", ImageEngineKind.Docker)));
+
+    /// <summary><c>--golden</c>: the golden set file.</summary>
+    public static readonly Setting<string> GoldenSet = new("golden", "FILE", "images/golden/golden.yaml", "images/golden/golden.yaml",
+        "the golden set file", "ContainerizeGolden, LoadTarballs, PushSrc, E2E", Text);
+
+    /// <summary><c>--golden-archives</c>: where the golden archives are (wins over the file's <c>archiveRoot:</c>).</summary>
+    public static readonly Setting<string?> GoldenArchives = new("golden-archives", "DIR", null, "the file's archiveRoot:",
+        "where the archives are (wins over the file's key)", "ContainerizeGolden, LoadTarballs, PushSrc, E2E", Text);
+
+    /// <summary><c>--verify</c>: ContainerizeGolden only checks the committed archives.</summary>
+    public static readonly Setting<bool> Verify = Flag("verify", "ContainerizeGolden only checks the committed archives", "ContainerizeGolden");
+
+    /// <summary><c>--registry</c>: PushSrc's source registry.</summary>
+    public static readonly Setting<string?> Registry = new("registry", RegistryShape, null, "a local registry",
+        "PushSrc's source registry", "PushSrc", RegistryName);
+
+    /// <summary><c>--registry-aliases</c>: serve a registry host from another address.</summary>
+    public static readonly Setting<IReadOnlyList<KeyValuePair<string, string>>> RegistryAliases = new("registry-aliases", "HOST=ADDRESS,...", [], "",
+        "serve a registry host from another address", "PushSrc, PurgeDest, E2E, Promote, PromoteRelease", Pairs);
+
+    /// <summary><c>--registry-storage</c>: the storage root of a Distribution registry on this machine.</summary>
+    public static readonly Setting<IReadOnlyList<KeyValuePair<string, string>>> RegistryStorage = new("registry-storage", "HOST=FOLDER,...", [], "",
+        "storage root of a Distribution registry on this machine, so PurgeDest and snapshots find tagless manifests", "PurgeDest, Promote", Pairs);
+
+    /// <summary><c>--e2e-file</c>: the e2e test file.</summary>
+    public static readonly Setting<string> E2EFile = new("e2e-file", "FILE", "manifests/e2e/tests.yaml", "manifests/e2e/tests.yaml",
+        "the e2e test file of E2E and PurgeDest", "E2E, PurgeDest", Text);
+
+    /// <summary><c>--purge-registries</c>: only these destinations of the e2e file.</summary>
+    public static readonly Setting<IReadOnlyList<string>?> PurgeRegistries = new("purge-registries", "NAME,...", null, "all destinations",
+        "PurgeDest: only these destinations of the e2e file (others refused)", "PurgeDest", List);
+
+    /// <summary><c>--allow-remote-purge</c>: let PurgeDest purge non-loopback registries.</summary>
+    public static readonly Setting<bool> AllowRemotePurge = Flag("allow-remote-purge", "let PurgeDest purge non-loopback registries", "PurgeDest");
+
+    /// <summary><c>--manifest</c>: a promoter manifest.</summary>
+    public static readonly Setting<string?> Manifest = new("manifest", "FILE", null, "",
+        "Promote: a promoter manifest (or --thin-manifest-dir)", "Promote", Text);
+
+    /// <summary><c>--thin-manifest-dir</c>: a thin-manifest directory.</summary>
+    public static readonly Setting<string?> ThinManifestDir = new("thin-manifest-dir", "DIR", null, "",
+        "Promote: a thin-manifest directory (manifests/ and images/)", "Promote", Text);
+
+    /// <summary><c>--threads</c>: concurrent registry operations of a promotion.</summary>
+    public static readonly Setting<int> Threads = new("threads", "1..256", 8, "8",
+        "Promote: registry operations at once", "Promote", Int(1, 256));
+
+    /// <summary><c>--confirm</c>: act (Promote, PromoteRelease); otherwise a dry run.</summary>
+    public static readonly Setting<bool> Confirm = Flag("confirm", "act; otherwise a dry run", "Promote, PromoteRelease");
+
+    /// <summary><c>--dry-run</c>: upstream's flag; <c>--dry-run=false</c> acts like <c>--confirm</c>.</summary>
+    public static readonly Setting<bool?> DryRun = new("dry-run", "true|false", null, "true",
+        "Promote: upstream's flag; --dry-run=false acts like --confirm", "Promote", text => Bool(text), isFlag: true);
+
+    /// <summary><c>--allow-tag-moves</c>: move a destination tag that points at another digest.</summary>
+    public static readonly Setting<bool> AllowTagMoves = Flag("allow-tag-moves", "Promote: move a destination tag that points at another digest", "Promote");
+
+    /// <summary><c>--snapshot</c>: print a registry's snapshot instead of promoting.</summary>
+    public static readonly Setting<string?> Snapshot = new("snapshot", RegistryShape, null, "",
+        "Promote: print the registry's snapshot in upstream's YAML instead of promoting", "Promote", RegistryName);
+
+    /// <summary><c>--since</c>: diff this revision to the head instead of the job's range.</summary>
+    public static readonly Setting<string?> Since = new("since", "REV", null, "the job's range",
+        "PromoteRelease: diff <rev>..HEAD instead of the job's range", "PromoteRelease", Text);
+
+    /// <summary><c>--allow-prerelease</c>: let a pre-release VERSION release.</summary>
+    public static readonly Setting<bool> AllowPrerelease = Flag("allow-prerelease", "PromoteRelease: let a pre-release VERSION release", "PromoteRelease");
+
+    /// <summary><c>--staging-registry</c>: where the release images are pushed.</summary>
+    public static readonly Setting<string?> StagingRegistry = new("staging-registry", RegistryShape, null, "a local registry, …/cip-staging",
+        "PromoteRelease: where the release images are pushed", "PromoteRelease", RegistryName);
+
+    /// <summary><c>--production-registries</c>: the release promotion's destinations.</summary>
+    public static readonly Setting<IReadOnlyList<string>?> ProductionRegistries = new("production-registries", RegistryShape + ",...", null,
+        "two local registries, …/cip-prod", "PromoteRelease: the promotion's destinations", "PromoteRelease",
+        text => List(text).Select(RegistryName).ToList()!);
+
+    /// <summary><c>--release-images</c>: the release image definitions.</summary>
+    public static readonly Setting<string> ReleaseImages = new("release-images", "FILE", "images/release/release.yaml", "images/release/release.yaml",
+        "PromoteRelease: release image definitions", "PromoteRelease", Text);
+
+    /// <summary><c>--release-manifest</c>: the production promoter manifest written.</summary>
+    public static readonly Setting<string> ReleaseManifest = new("release-manifest", "FILE", "manifests/release/promoter-manifest.yaml",
+        "manifests/release/promoter-manifest.yaml", "PromoteRelease: the production promoter manifest written", "PromoteRelease", Text);
+
+    /// <summary><c>--git-remote</c>: where the release tag is pushed.</summary>
+    public static readonly Setting<string> GitRemote = new("git-remote", "NAME", "origin", "origin",
+        "PromoteRelease: where the tag is pushed", "PromoteRelease", Text);
+
+    /// <summary>Every declared setting, in the order help lists them.</summary>
+    public static readonly IReadOnlyList<SettingDeclaration> All =
+    [
+        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, Registry, RegistryAliases, RegistryStorage, E2EFile,
+        PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, Snapshot,
+        Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote,
+    ];
+
+    private readonly SettingReader _reader;
+    private readonly string _root;
+
+    /// <summary>The settings of one run.</summary>
+    /// <param name="reader">Resolves each setting's text.</param>
+    /// <param name="repositoryRoot">The folder relative paths are resolved against (the working directory).</param>
+    public BuildSettings(SettingReader reader, string repositoryRoot)
+    {
+        _reader = reader;
+        _root = repositoryRoot;
+    }
+
+    /// <summary>The image engine of the run.</summary>
+    /// <exception cref="CakeException">Not oci or docker.</exception>
+    public ImageEngineKind EngineKind => _reader.Get(Engine);
+
+    /// <summary>Restore, Compile and Test.</summary>
+    public CompileSettings Compile => new(_reader.Get(Configuration), _reader.Get(Rebuild));
+
+    /// <summary>ContainerizeGolden, LoadTarballs, PushSrc and E2E's golden set.</summary>
+    public GoldenSettings Golden => new(FullPath(_reader.Get(GoldenSet)), _reader.Get(GoldenArchives) is { } archives ? FullPath(archives) : null,
+        _reader.Get(Verify), _reader.Get(Registry));
+
+    /// <summary>The run's registry pool: aliases and known storage folders.</summary>
+    /// <exception cref="CakeException">A storage folder does not exist.</exception>
+    public RegistrySettings Registries
+    {
+        get
+        {
+            var storage = _reader.Get(RegistryStorage).Select(p => KeyValuePair.Create(p.Key, FullPath(p.Value))).ToList();
+            foreach (var (host, folder) in storage)
+                if (!Directory.Exists(folder))
+                    throw new CakeException($"Setting '{RegistryStorage.Name}': the storage folder '{folder}' of {host} does not exist.");
+            return new RegistrySettings(_reader.Get(RegistryAliases), storage);
+        }
+    }
+
+    /// <summary>E2E.</summary>
+    public E2ESettings E2E => new(FullPath(_reader.Get(E2EFile)));
+
+    /// <summary>PurgeDest.</summary>
+    public PurgeSettings Purge => new(FullPath(_reader.Get(E2EFile)), _reader.Get(PurgeRegistries), _reader.Get(AllowRemotePurge));
+
+    /// <summary>Promote; checked as a whole.</summary>
+    /// <exception cref="CakeException">Neither or both of --manifest and --thin-manifest-dir (without --snapshot).</exception>
+    public PromoteSettings Promote
+    {
+        get
+        {
+            var snapshot = _reader.Get(Snapshot);
+            var manifest = _reader.Get(Manifest) is { } m ? FullPath(m) : null;
+            var thin = _reader.Get(ThinManifestDir) is { } t ? FullPath(t) : null;
+            if (snapshot is null && (manifest is null) == (thin is null))
+                throw new CakeException($"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
+            var confirm = _reader.Get(Confirm) || _reader.Get(DryRun) == false;
+            return new PromoteSettings(manifest, thin, snapshot, confirm, _reader.Get(AllowTagMoves), _reader.Get(Threads));
+        }
+    }
+
+    /// <summary>PromoteRelease; checked as a whole.</summary>
+    public ReleaseSettings Release => new(_reader.Get(Confirm), _reader.Get(Since), _reader.Get(AllowPrerelease), _reader.Get(StagingRegistry),
+        _reader.Get(ProductionRegistries), FullPath(_reader.Get(ReleaseImages)), FullPath(_reader.Get(ReleaseManifest)), _reader.Get(GitRemote));
+
+    /// <summary>Fails on an argument that is not a declared setting or a Cake option (see <see cref="SettingReader.RejectUnknown"/>).</summary>
+    /// <exception cref="CakeException">The message names the argument and the closest declared names.</exception>
+    public void RejectUnknownArguments() => _reader.RejectUnknown(All.ToList());
+
+    /// <summary>The settings as help lists them: one line each with value shape, default, the tasks that read it and the help text.</summary>
+    public static string HelpText()
+    {
+        var lines = new List<string>
+        {
+            "Build settings (--name=value; else the environment variable CIP_NAME; else cake.config [Cip] Name; else the default):",
+        };
+        var width = All.Max(s => s.Name.Length + s.Type.Length) + 4;
+        foreach (var setting in All)
+        {
+            var head = $"  --{setting.Name} {setting.Type}".PadRight(width + 2);
+            var fallback = setting.DefaultText.Length > 0 ? $" (default: {setting.DefaultText})" : "";
+            lines.Add($"{head}{setting.Help}{fallback} [{setting.Tasks}]");
+        }
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    private string FullPath(string path) => Path.GetFullPath(Path.Combine(_root, path));
+
+    private static Setting<bool> Flag(string name, string help, string tasks) =>
+        new(name, "true|false", false, "false", help, tasks, Bool, isFlag: true);
+
+    /// <summary>A registry name <c>host[:port][/prefix]</c>, checked by <see cref="RegistryPath.Parse"/>.</summary>
+    private static string? RegistryName(string text)
+    {
+        RegistryPath.Parse(text);
+        return text;
+    }
+}
+
+/// <summary>Restore, Compile and Test.</summary>
+/// <param name="Configuration">The MSBuild configuration, e.g. <c>Release</c>.</param>
+/// <param name="Rebuild">Run even when the inputs' fingerprint matches the last success.</param>
+public sealed record CompileSettings(string Configuration, bool Rebuild);
+
+/// <summary>The golden set of ContainerizeGolden, LoadTarballs, PushSrc and E2E.</summary>
+/// <param name="SetFile">The golden set file (absolute).</param>
+/// <param name="Archives">The archive root given on the command line (absolute), or null for the file's <c>archiveRoot:</c>.</param>
+/// <param name="Verify">ContainerizeGolden only verifies.</param>
+/// <param name="SourceRegistry">PushSrc's source registry <c>host[:port][/prefix]</c>, or null to start a local one.</param>
+public sealed record GoldenSettings(string SetFile, string? Archives, bool Verify, string? SourceRegistry);
+
+/// <summary>The run's registry pool.</summary>
+/// <param name="Aliases">Host to address, e.g. <c>gcr.io</c> to <c>127.0.0.1:5000</c>.</param>
+/// <param name="Storage">Host to the absolute storage root of a Distribution registry on this machine (the folder exists).</param>
+public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>> Aliases, IReadOnlyList<KeyValuePair<string, string>> Storage);
+
+/// <summary>E2E.</summary>
+/// <param name="TestFile">The e2e test file (absolute).</param>
+public sealed record E2ESettings(string TestFile);
+
+/// <summary>PurgeDest.</summary>
+/// <param name="TestFile">The e2e test file whose destinations are purged (absolute).</param>
+/// <param name="Only">Only these destinations, or null for all.</param>
+/// <param name="AllowRemote">Non-loopback registries may be purged.</param>
+public sealed record PurgeSettings(string TestFile, IReadOnlyList<string>? Only, bool AllowRemote);
+
+/// <summary>Promote.</summary>
+/// <param name="Manifest">A promoter manifest (absolute), or null.</param>
+/// <param name="ThinManifestDirectory">A thin-manifest directory (absolute), or null.</param>
+/// <param name="Snapshot">A registry to print the snapshot of instead of promoting, or null.</param>
+/// <param name="Confirm">Write (else a dry run).</param>
+/// <param name="AllowTagMoves">Move tags that point at other digests.</param>
+/// <param name="Threads">Registry operations at once, 1 to 256.</param>
+public sealed record PromoteSettings(string? Manifest, string? ThinManifestDirectory, string? Snapshot, bool Confirm, bool AllowTagMoves, int Threads);
+
+/// <summary>PromoteRelease.</summary>
+/// <param name="Confirm">Act (else a dry run).</param>
+/// <param name="Since">Diff this revision to the head instead of the job's range, or null.</param>
+/// <param name="AllowPrerelease">A pre-release VERSION may release.</param>
+/// <param name="StagingRegistry">Staging <c>host/prefix</c>, or null for a local registry of the run.</param>
+/// <param name="ProductionRegistries">Production registries, or null for two local registries of the run.</param>
+/// <param name="ImagesFile">The release image definitions (absolute).</param>
+/// <param name="ManifestFile">The production promoter manifest to write (absolute).</param>
+/// <param name="GitRemote">Where the tag is pushed.</param>
+public sealed record ReleaseSettings(bool Confirm, string? Since, bool AllowPrerelease, string? StagingRegistry,
+    IReadOnlyList<string>? ProductionRegistries, string ImagesFile, string ManifestFile, string GitRemote);

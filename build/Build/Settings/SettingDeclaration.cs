@@ -1,0 +1,134 @@
+using System.Globalization;
+using Cake.Core;
+
+namespace Build.Settings;
+
+/// <summary>
+/// One build setting as the command line, the environment and <c>cake.config</c> name it: <c>--name=value</c>,
+/// <c>CIP_NAME</c> (dashes become underscores) and <c>[Cip] Name</c> (dashes dropped, any case). Declared once, in
+/// <see cref="BuildSettings"/>; read only through <see cref="SettingReader"/>.
+/// </summary>
+public abstract class SettingDeclaration
+{
+    /// <summary>The environment-variable prefix of build settings (<c>CIP_ENGINE</c>, ...).</summary>
+    public const string EnvironmentPrefix = "CIP_";
+
+    /// <summary>The <c>cake.config</c> section of build settings.</summary>
+    public const string ConfigSection = "Cip";
+
+    private protected SettingDeclaration(string name, string type, string defaultText, string help, string tasks)
+    {
+        Name = name;
+        Type = type;
+        DefaultText = defaultText;
+        Help = help;
+        Tasks = tasks;
+    }
+
+    /// <summary>The argument name without dashes, e.g. <c>engine</c>, <c>golden-archives</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>What a value looks like, for help: <c>oci|docker</c>, <c>FILE</c>, <c>true|false</c>, <c>1..256</c>.</summary>
+    public string Type { get; }
+
+    /// <summary>The default as help shows it (may be a sentence, e.g. "a local registry").</summary>
+    public string DefaultText { get; }
+
+    /// <summary>One line of help.</summary>
+    public string Help { get; }
+
+    /// <summary>The tasks that read the setting, comma-separated (help and the README table).</summary>
+    public string Tasks { get; }
+
+    /// <summary>The environment variable, e.g. <c>CIP_GOLDEN_ARCHIVES</c>.</summary>
+    public string EnvironmentVariable => EnvironmentPrefix + Name.Replace('-', '_').ToUpperInvariant();
+
+    /// <summary>The <c>cake.config</c> key in the <c>[Cip]</c> section, e.g. <c>GoldenArchives</c> (keys match without regard to case).</summary>
+    public string ConfigKey => string.Concat(Name.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+
+    /// <summary>True for an on/off setting that a bare <c>--name</c> turns on.</summary>
+    public abstract bool IsFlag { get; }
+}
+
+/// <summary>A declared setting whose text parses to a <typeparamref name="T"/>.</summary>
+/// <typeparam name="T">The typed value tasks and flows read.</typeparam>
+public sealed class Setting<T> : SettingDeclaration
+{
+    private readonly Func<string, T> _parse;
+
+    internal Setting(string name, string type, T defaultValue, string defaultText, string help, string tasks, Func<string, T> parse, bool isFlag = false)
+        : base(name, type, defaultText, help, tasks)
+    {
+        Default = defaultValue;
+        _parse = parse;
+        IsFlag = isFlag;
+    }
+
+    /// <summary>The value when no source gives one.</summary>
+    public T Default { get; }
+
+    /// <inheritdoc />
+    public override bool IsFlag { get; }
+
+    /// <summary>Parses <paramref name="text"/> (never empty, except a bare flag's empty value).</summary>
+    /// <exception cref="CakeException">The text is not a value of this setting; the message names the setting, the source and what was expected.</exception>
+    internal T Parse(string text, string source)
+    {
+        try
+        {
+            return _parse(text);
+        }
+        catch (FormatException exception)
+        {
+            throw new CakeException($"Setting '{Name}' ({source}): {exception.Message}");
+        }
+    }
+}
+
+/// <summary>Parsers of setting text, each throwing a <see cref="FormatException"/> that says what was expected.</summary>
+public static class SettingParsers
+{
+    /// <summary><c>true</c>/<c>1</c>/<c>yes</c> or <c>false</c>/<c>0</c>/<c>no</c>, any case; empty (a bare flag) is true.</summary>
+    /// <exception cref="FormatException">Any other text.</exception>
+    public static bool Bool(string text) => text.ToLowerInvariant() switch
+    {
+        "" or "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => throw new FormatException($"expected true or false, got '{text}'."),
+    };
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static Func<string, int> Int(int min, int max) => text =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n : throw new FormatException($"expected a whole number from {min} to {max}, got '{text}'.");
+
+    /// <summary>One of <paramref name="names"/> (case-insensitive), mapped to its enum value.</summary>
+    public static Func<string, TEnum> Choice<TEnum>(params (string Name, TEnum Value)[] names) => text =>
+    {
+        foreach (var (name, value) in names)
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase)) return value;
+        throw new FormatException($"expected {string.Join(" or ", names.Select(n => n.Name))}, got '{text}'.");
+    };
+
+    /// <summary>A comma-separated list; empty entries and spaces around entries are dropped.</summary>
+    /// <exception cref="FormatException">The list has no entry.</exception>
+    public static IReadOnlyList<string> List(string text)
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return items.Length > 0 ? items : throw new FormatException($"expected a comma-separated list, got '{text}'.");
+    }
+
+    /// <summary>A comma-separated list of <c>key=value</c> pairs (e.g. <c>gcr.io=127.0.0.1:5000</c>).</summary>
+    /// <exception cref="FormatException">An entry is not <c>key=value</c> with both sides non-empty.</exception>
+    public static IReadOnlyList<KeyValuePair<string, string>> Pairs(string text) =>
+        List(text).Select(entry =>
+        {
+            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
+            return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0
+                ? KeyValuePair.Create(parts[0], parts[1])
+                : throw new FormatException($"'{entry}' is not key=value.");
+        }).ToList();
+
+    /// <summary>Any non-empty text.</summary>
+    public static string Text(string text) => text;
+}

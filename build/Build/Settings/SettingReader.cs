@@ -1,0 +1,103 @@
+using Cake.Core;
+using Cake.Core.Configuration;
+using Cake.Core.Diagnostics;
+
+namespace Build.Settings;
+
+/// <summary>
+/// Resolves declared settings: the argument <c>--name=value</c>, else the environment variable <c>CIP_NAME</c>, else
+/// <c>cake.config</c> <c>[Cip] Name</c>, else the declared default. At verbose verbosity it logs which source won.
+/// </summary>
+public sealed class SettingReader
+{
+    private readonly ICakeArguments _arguments;
+    private readonly ICakeConfiguration _configuration;
+    private readonly Func<string, string?> _environment;
+    private readonly ICakeLog _log;
+
+    /// <summary>A reader over one run's arguments, configuration and environment.</summary>
+    /// <param name="arguments">The run's arguments (Cake's options already taken out, except <c>target</c>).</param>
+    /// <param name="configuration">Cake's configuration (<c>cake.config</c>, with arguments as overrides).</param>
+    /// <param name="environment">Reads an environment variable (null when unset).</param>
+    /// <param name="log">Receives the verbose "which source won" lines.</param>
+    public SettingReader(ICakeArguments arguments, ICakeConfiguration configuration, Func<string, string?> environment, ICakeLog log)
+    {
+        _arguments = arguments;
+        _configuration = configuration;
+        _environment = environment;
+        _log = log;
+    }
+
+    /// <summary>The value of <paramref name="setting"/> from the first source that gives one, else its default.</summary>
+    /// <exception cref="CakeException">The text of the winning source does not parse; the message names the setting, the source and what was expected.</exception>
+    public T Get<T>(Setting<T> setting)
+    {
+        var (text, source) = Text(setting);
+        if (text is null)
+        {
+            _log.Verbose("Setting {0} has no value from arguments, {1} or cake.config: default {2}", setting.Name, setting.EnvironmentVariable, setting.DefaultText);
+            return setting.Default;
+        }
+        _log.Verbose("Setting {0} = '{1}' ({2})", setting.Name, text, source);
+        if (text.Length == 0 && !setting.IsFlag) throw new CakeException($"Setting '{setting.Name}' ({source}): expected {setting.Type}, got an empty value.");
+        return setting.Parse(text, source);
+    }
+
+    /// <summary>True when some source gives <paramref name="setting"/> a value (so its default is not used).</summary>
+    public bool IsGiven(SettingDeclaration setting) => Text(setting).Text is not null;
+
+    private (string? Text, string Source) Text(SettingDeclaration setting)
+    {
+        if (_arguments.HasArgument(setting.Name))
+            return (_arguments.GetArguments(setting.Name).LastOrDefault() ?? string.Empty, $"from the argument --{setting.Name}");
+        if (_environment(setting.EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+            return (fromEnvironment, $"from the environment variable {setting.EnvironmentVariable}");
+        if (_configuration.GetValue($"{SettingDeclaration.ConfigSection}_{setting.ConfigKey}") is { Length: > 0 } fromConfig)
+            return (fromConfig, $"from cake.config [{SettingDeclaration.ConfigSection}] {setting.ConfigKey}");
+        return (null, "default");
+    }
+
+    /// <summary>
+    /// Fails on an argument that is neither one of <paramref name="declared"/> nor an option Cake itself reads:
+    /// <c>target</c>, and Cake configuration keys written <c>section_key</c> (e.g. <c>--settings_noreport=true</c>).
+    /// </summary>
+    /// <exception cref="CakeException">An unknown argument; the message names it and the closest declared names.</exception>
+    public void RejectUnknown(IReadOnlyCollection<SettingDeclaration> declared)
+    {
+        var names = declared.Select(d => d.Name).ToList();
+        foreach (var name in _arguments.GetArguments().Keys)
+        {
+            if (names.Contains(name, StringComparer.OrdinalIgnoreCase) || name.Equals("target", StringComparison.OrdinalIgnoreCase)) continue;
+            if (IsCakeConfigurationKey(name)) continue;
+            var closest = names.Select(n => (Name: n, Distance: Distance(name.ToLowerInvariant(), n)))
+                .Where(c => c.Distance <= Math.Max(2, name.Length / 3) || c.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).Take(3).Select(c => "--" + c.Name).ToList();
+            var hint = closest.Count > 0 ? $" Did you mean {string.Join(", ", closest)}?" : "";
+            throw new CakeException(
+                $"Unknown argument '--{name}': it is neither a Cake option nor a build setting.{hint} " +
+                "`./build.sh --help` lists the options and settings.");
+        }
+    }
+
+    /// <summary>A Cake configuration key given as an argument, <c>section_key</c> (letters only around one underscore).</summary>
+    private static bool IsCakeConfigurationKey(string name)
+    {
+        var parts = name.Split('_');
+        return parts.Length == 2 && parts.All(p => p.Length > 0 && p.All(char.IsAsciiLetter));
+    }
+
+    /// <summary>The Levenshtein distance of two names (for "did you mean").</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Build.Settings;
+using Build.Tests.Golden;
+using FluentAssertions;
+using Xunit;
+
+namespace Build.Tests.Host;
+
+/// <summary>The declared settings of the build program: unknown arguments, families checked when their task runs, help, README.</summary>
+[Collection(HostCollection.Name)]
+public sealed class SettingsTests
+{
+    [Fact]
+    public void An_unknown_argument_fails_before_any_task_runs_and_names_the_closest_settings()
+    {
+        var result = BuildProgram.Run("--target", "ContainerizeGolden", "--verifyy");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("Unknown argument '--verifyy'").And.Contain("Did you mean --verify");
+        result.Output.Should().NotContain("golden archives verified", "no task may run");
+        result.Output.Should().NotContain("ContainerizeGolden  ", "the run summary of a run that never started is not printed");
+    }
+
+    [Fact]
+    public void A_bare_unknown_flag_is_refused_instead_of_running_the_default_target()
+    {
+        var result = BuildProgram.Run("--bootstrap");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("Unknown argument '--bootstrap'");
+        result.Output.Should().NotContain("Restore", "the Default target must not start");
+    }
+
+    [Fact]
+    public void Cake_configuration_keys_pass_as_arguments()
+    {
+        var result = BuildProgram.Run("--target", "PurgeDest", "--dryrun", "--settings_noreport=true");
+
+        result.ExitCode.Should().Be(0, result.Output);
+    }
+
+    [Fact]
+    public void A_bad_setting_of_another_task_does_not_fail_a_run_that_does_not_read_it()
+    {
+        var other = BuildProgram.Run("--target", "ContainerizeGolden", "--verify", "--threads=many", "--production-registries=UPPER/x");
+        var own = BuildProgram.Run("--target", "Promote", "--exclusive", "--threads=many", "--manifest=manifests/e2e/fixture/sanity/promoter-manifest.yaml");
+
+        other.ExitCode.Should().Be(0, other.Output);
+        own.ExitCode.Should().NotBe(0);
+        own.Output.Should().Contain("Setting 'threads' (from the argument --threads): expected a whole number from 1 to 256, got 'many'.");
+    }
+
+    [Fact]
+    public void Promote_settings_are_checked_as_a_whole()
+    {
+        var result = BuildProgram.Run("--target", "Promote", "--manifest=a.yaml", "--thin-manifest-dir=b");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("Promote needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR");
+    }
+
+    [Fact]
+    public void The_engine_setting_names_what_it_expects()
+    {
+        var result = BuildProgram.Run("--target", "LoadTarballs", "--engine=podman");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("Setting 'engine' (from the argument --engine): expected oci or docker, got 'podman'.");
+    }
+
+    [Fact]
+    public void Every_declared_setting_is_in_the_readme_and_in_help()
+    {
+        var readme = File.ReadAllText(Path.Combine(BuildProgram.RepositoryRoot, "README.md"));
+        var help = RunProgram("--help");
+
+        foreach (var setting in BuildSettings.All)
+        {
+            readme.Should().Contain($"`{setting.Name}`", $"README.md must document --{setting.Name}");
+            help.Should().Contain($"--{setting.Name} {setting.Type}");
+        }
+        BuildSettings.All.Select(s => s.Name).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public void Every_declaration_field_is_listed_in_All()
+    {
+        var fields = typeof(BuildSettings).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => typeof(SettingDeclaration).IsAssignableFrom(f.FieldType))
+            .Select(f => (SettingDeclaration)f.GetValue(null)!);
+
+        BuildSettings.All.Should().BeEquivalentTo(fields);
+    }
+
+    [Fact]
+    public void Environment_and_config_names_follow_the_setting_name()
+    {
+        BuildSettings.GoldenArchives.EnvironmentVariable.Should().Be("CIP_GOLDEN_ARCHIVES");
+        BuildSettings.GoldenArchives.ConfigKey.Should().Be("GoldenArchives");
+        BuildSettings.Engine.ConfigKey.Should().Be("Engine");
+    }
+
+    /// <summary>Runs the compiled build program (the Build.dll beside the tests) as a process and returns its output.</summary>
+    private static string RunProgram(params string[] args)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, "Build.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
+        start.ArgumentList.Add(program);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.Should().Be(0, output + error.Result);
+        return output;
+    }
+}
