@@ -1,4 +1,5 @@
-using Build.Golden;
+using Build.Engines;
+using Build.Flows;
 using Build.Host;
 using Cake.Core;
 using Cake.Core.Diagnostics;
@@ -36,16 +37,13 @@ public class BuildContext : FrostingContext
     /// <summary>The run's settings.</summary>
     public BuildSettings Settings { get; }
 
-    /// <summary>The folders and files the solution is built from (for up-to-date checks).</summary>
-    public static readonly string[] SolutionSources =
-        ["build", "tests", "Promoter.slnx", "global.json", "Directory.Build.props", "Directory.Packages.props"];
-
-    /// <summary>The stamp file of an incremental step, under <c>.build/</c>.</summary>
-    public string StampFile(string step) => RepositoryRoot.Combine(".build").CombineWithFilePath($"{step}.sha256").FullPath;
-
     /// <summary>The registries of this run (created on first use, stopped at teardown).</summary>
     public Registries Registries => _registries ??= Track(new Registries(Log, Settings.Registries));
     private Registries? _registries;
+
+    /// <summary>The image engine of the run (the <c>engine</c> setting), chosen once.</summary>
+    public IGoldenEngine Engine => _engine ??= GoldenEngines.For(Settings.EngineKind, this, Registries.Pool);
+    private IGoldenEngine? _engine;
 
     /// <summary>The golden set loaded by LoadTarballs, for PushSrc and E2E.</summary>
     public LoadedGolden? Golden { get; set; }

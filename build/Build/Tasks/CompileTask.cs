@@ -1,5 +1,5 @@
 using Build.Host;
-using Build.Incremental;
+using Build.Flows;
 using Cake.Common.Tools.DotNet;
 using Cake.Common.Tools.DotNet.Build;
 
@@ -12,13 +12,11 @@ namespace Build.Tasks;
 public sealed class CompileTask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
-    public override void Run(BuildContext context) =>
-        UpToDate.Run(context, $"compile-{context.Settings.Compile.Configuration}", BuildContext.SolutionSources,
-            "up to date: no source changed since the last successful compile",
-            () => context.DotNetBuild(context.Solution.FullPath, new DotNetBuildSettings
-            {
-                Configuration = context.Settings.Compile.Configuration,
-                NoRestore = true,
-                Verbosity = DotNetVerbosity.Minimal,
-            }));
+    public override void Run(BuildContext context)
+    {
+        var configuration = context.Settings.Compile.Configuration;
+        UpToDate.Run(context.RepositoryRoot.FullPath, $"compile-{configuration}", SolutionLayout.CompileInputs, SolutionLayout.CompileOutputs(configuration),
+            context.Settings.Compile.Rebuild, context.Log, "up to date: no source changed since the last successful compile",
+            () => context.DotNetBuild(context.Solution.FullPath, new DotNetBuildSettings { Configuration = configuration, NoRestore = true, Verbosity = DotNetVerbosity.Minimal }));
+    }
 }

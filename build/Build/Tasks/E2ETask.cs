@@ -1,5 +1,5 @@
 using Build.Host;
-using Build.Testing;
+using Build.Flows;
 
 namespace Build.Tasks;
 
@@ -11,5 +11,5 @@ public sealed class E2ETask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
-        new E2ESession(context).Run();
+        new E2EFlow(context.Settings.E2E, context.Engine, context.Golden, context.Registries, context.Settings.Golden, context.Log, context.RepositoryRoot.FullPath, context.Artifacts?.FullPath).Run();
 }

@@ -1,4 +1,4 @@
-using Build.Golden;
+using Build.Engines;
 using Build.Host;
 
 namespace Build.Tasks;
@@ -10,5 +10,5 @@ public sealed class LoadTarballsTask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
-        context.Golden = GoldenEngines.For(context).Load(context, GoldenEngines.LoadSet(context));
+        context.Golden = context.Engine.Load(GoldenEngines.LoadSet(context.Settings.Golden));
 }

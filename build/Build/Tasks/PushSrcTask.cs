@@ -1,4 +1,4 @@
-using Build.Golden;
+using Build.Flows;
 using Build.Host;
 using Cake.Core.Diagnostics;
 
@@ -14,11 +14,7 @@ public sealed class PushSrcTask : FrostingTask<BuildContext>
     public const string DefaultPrefix = "k8s-staging-cip-test";
 
     /// <inheritdoc />
-    public override void Run(BuildContext context)
-    {
-        var golden = context.Golden ?? throw new InvalidOperationException("LoadTarballs did not run.");
-        var source = context.Registries.SourceRegistry(context.Settings.Golden.SourceRegistry, DefaultPrefix);
-        foreach (var pushed in GoldenEngines.For(context).Push(context, golden, source))
-            context.Log.Information("{0} {1}", pushed.Reference, pushed.Digest);
-    }
+    public override void Run(BuildContext context) =>
+        GoldenFlow.Push(context.Engine, context.Golden ?? throw new InvalidOperationException("LoadTarballs did not run."),
+            context.Registries.SourceRegistry(context.Settings.Golden.SourceRegistry, DefaultPrefix), context.Log);
 }

@@ -1,11 +1,12 @@
-using Build.Golden;
+using Build.Settings;
+using Build.Engines;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
 using Promoter.Promotion.E2E;
 using Promoter.Promotion.Engine;
 
-namespace Build.Testing;
+namespace Build.Flows;
 
 /// <summary>
 /// One run of an e2e test file: serves every registry host the file names from a CNCF Distribution process started
@@ -13,13 +14,21 @@ namespace Build.Testing;
 /// then hands the tests to <see cref="E2ERunner"/> with purge, seed and snapshot wired to those registries. The golden set
 /// is the one LoadTarballs loaded when it ran in the same run, else it is loaded here while the registries start.
 /// </summary>
-public sealed class E2ESession(BuildContext context)
+/// <param name="settings">The e2e test file.</param>
+/// <param name="engine">The run's image engine (seeds the golden set).</param>
+/// <param name="loaded">The golden set LoadTarballs loaded in this run, or null to load it here.</param>
+/// <param name="registries">The run's registries (local ones are started here).</param>
+/// <param name="goldenSettings">The golden set file, read when <paramref name="loaded"/> is null.</param>
+/// <param name="log">Receives the run's lines.</param>
+/// <param name="repositoryRoot">What <c>$PWD</c> in an invocation stands for.</param>
+/// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder for <c>junit_e2e.xml</c>, or null.</param>
+public sealed class E2EFlow(E2ESettings settings, IGoldenEngine engine, LoadedGolden? loaded, Registries registries,
+    GoldenSettings goldenSettings, ICakeLog log, string repositoryRoot, string? artifacts)
 {
-    /// <summary>The e2e test file of <paramref name="context"/> (<c>--e2e-file</c>, default <c>manifests/e2e/tests.yaml</c>).</summary>
-    public static string TestFileOf(BuildContext context) => context.Settings.E2E.TestFile;
+    private readonly ICakeLog _log = log;
 
     /// <summary>The e2e test file of this run.</summary>
-    public string TestFile => TestFileOf(context);
+    public string TestFile => settings.TestFile;
 
     /// <summary>Runs the tests; throws when any failed, after writing <c>junit_e2e.xml</c> when ARTIFACTS is set.</summary>
     /// <exception cref="CakeException">The file is invalid, or a test failed (the message lists the failed tests).</exception>
@@ -28,46 +37,45 @@ public sealed class E2ESession(BuildContext context)
         IReadOnlyList<E2ETest> tests;
         try { tests = E2ETestFile.Load(TestFile); }
         catch (ManifestException exception) { throw new CakeException(exception.Message); }
-        context.Log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, context.Settings.EngineKind);
+        _log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, engine is DockerGoldenEngine ? "docker" : "oci");
 
-        var pool = context.Registries.Pool;
-        var engine = GoldenEngines.For(context);
+        var pool = registries.Pool;
         // The registries start while the golden set is read and verified (or docker-loaded): neither needs the other.
         var serving = Task.Run(() => ServeHostsLocally(tests, pool));
-        var golden = context.Golden ??= engine.Load(context, GoldenEngines.LoadSet(context));
+        var golden = loaded ?? engine.Load(GoldenEngines.LoadSet(goldenSettings));
         serving.GetAwaiter().GetResult();
         var allowed = tests.SelectMany(t => t.Registries.Select(r => r.Name)).ToHashSet(StringComparer.Ordinal);
 
         var purger = new RegistryPurger(pool, allowed, allowNonLoopback: false,
-            log: line => context.Log.Verbose("purge: {0}", line));
+            log: line => _log.Verbose("purge: {0}", line));
         var operations = new E2EOperations(
             Purge: async (names, ct) =>
             {
-                try { context.Log.Verbose("purged: {0}", await purger.PurgeAsync(names, ct)); }
+                try { _log.Verbose("purged: {0}", await purger.PurgeAsync(names, ct)); }
                 catch (PurgeRefusedException refused) { throw new CakeException(refused.Message); }
             },
             Seed: (test, _) =>
             {
-                engine.Push(context, golden, SourceOf(test));
+                engine.Push(golden, SourceOf(test));
                 return Task.CompletedTask;
             },
             Snapshot: (name, ct) => RegistrySnapshotter.TakeAsync(pool, name, ct),
             Pool: pool);
 
-        var runner = new E2ERunner(operations, context.RepositoryRoot.FullPath, line => context.Log.Information(line));
+        var runner = new E2ERunner(operations, repositoryRoot, line => _log.Information(line));
         var results = runner.RunAsync(tests).GetAwaiter().GetResult();
 
-        if (context.Artifacts is { } artifacts)
+        if (artifacts is not null)
         {
-            var junit = artifacts.CombineWithFilePath("junit_e2e.xml").FullPath;
+            var junit = Path.Combine(artifacts, "junit_e2e.xml");
             E2ERunner.WriteJUnit(junit, Path.GetFileNameWithoutExtension(TestFile), results);
-            context.Log.Information("JUnit: {0}", junit);
+            _log.Information("JUnit: {0}", junit);
         }
 
         var failed = results.Where(r => !r.Passed).ToList();
         // A plain line (no highlighted arguments): CI systems read "N passed, N failed" closing lines.
         var summary = $"E2E: {results.Count - failed.Count} passed, {failed.Count} failed";
-        context.Log.Information(summary);
+        _log.Information(summary);
         if (failed.Count > 0)
             throw new CakeException(string.Join("\n", failed.Select(f => $"e2e test '{f.Name}' failed: {f.Failure}")));
     }
@@ -85,10 +93,10 @@ public sealed class E2ESession(BuildContext context)
             .Where(h => !RegistryPool.IsLoopback(h))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-        foreach (var (host, endpoint) in hosts.Zip(context.Registries.StartLocal(hosts.Count)))
+        foreach (var (host, endpoint) in hosts.Zip(registries.StartLocal(hosts.Count)))
         {
             pool.Alias(host, endpoint);
-            context.Log.Information("serving {0} from {1}", host, endpoint.Address);
+            _log.Information("serving {0} from {1}", host, endpoint.Address);
         }
         pool.Hermetic = true;
     }

@@ -8,7 +8,7 @@ using Promoter.Promotion.Engine;
 using Promoter.Publishing;
 using Promoter.Registry;
 
-namespace Build.Golden;
+namespace Build.Engines;
 
 /// <summary>
 /// The docker engine, KEP-2818's flow: <c>docker load</c> each archive, <c>docker tag</c> and <c>docker push</c> each
@@ -21,7 +21,7 @@ namespace Build.Golden;
 /// first time, byte for byte, when every blob they reference is still there (a purge deletes manifests, not blobs):
 /// the digests are the same, without a second round of docker CLI calls.
 /// </summary>
-public sealed class DockerGoldenEngine : IGoldenEngine
+public sealed class DockerGoldenEngine(ICakeContext context, RegistryPool pool) : IGoldenEngine
 {
     /// <summary>A manifest docker pushed, kept for replays: repository, the reference it was put under, its bytes.</summary>
     private sealed record PushedManifest(string Repository, string Reference, ManifestContent Content, IReadOnlyList<Digest> Blobs);
@@ -32,12 +32,12 @@ public sealed class DockerGoldenEngine : IGoldenEngine
     public const string ScratchPrefix = "cip-scratch";
 
     /// <inheritdoc />
-    public LoadedGolden Load(BuildContext context, GoldenSet set)
+    public LoadedGolden Load(GoldenSet set)
     {
         // Verify every archive in-process first, as the oci engine does: docker load skips a layer whose chain it
         // already has, so a corrupt archive of an image loaded before would otherwise pass unnoticed, and a bad
         // archive later in the set must stop the run before anything is loaded or pushed.
-        new OciGoldenEngine().Load(context, set);
+        new OciGoldenEngine(pool, context.Log).Load(set);
 
         // The archives are loaded at once: the daemon takes them in parallel, and each docker CLI call costs a process start.
         var names = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
@@ -58,20 +58,20 @@ public sealed class DockerGoldenEngine : IGoldenEngine
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<PushedReference> Push(BuildContext context, LoadedGolden golden, string registryName)
+    public IReadOnlyList<PushedReference> Push(LoadedGolden golden, string registryName)
     {
-        if (_pushed.TryGetValue(registryName, out var earlier) && TryReplay(context, registryName, earlier.Manifests))
+        if (_pushed.TryGetValue(registryName, out var earlier) && TryReplay(registryName, earlier.Manifests))
             return earlier.References;
-        var references = PushWithDocker(context, golden, registryName);
-        _pushed[registryName] = (Record(context, registryName, references), references.ToList());
+        var references = PushWithDocker(golden, registryName);
+        _pushed[registryName] = (Record(registryName, references), references.ToList());
         return references;
     }
 
     /// <summary>Reads back every manifest docker pushed (children of lists first), for later replays.</summary>
-    private static List<PushedManifest> Record(BuildContext context, string registryName, IReadOnlyList<PushedReference> references)
+    private List<PushedManifest> Record(string registryName, IReadOnlyList<PushedReference> references)
     {
         var path = RegistryPath.Parse(registryName);
-        var client = context.Registries.Pool.For(path.Host);
+        var client = pool.For(path.Host);
         var manifests = new List<PushedManifest>();
         foreach (var reference in references)
         {
@@ -85,9 +85,9 @@ public sealed class DockerGoldenEngine : IGoldenEngine
     }
 
     /// <summary>Puts the recorded manifests again when all their blobs are still in the registry; false when one is not.</summary>
-    private static bool TryReplay(BuildContext context, string registryName, List<PushedManifest> manifests)
+    private bool TryReplay(string registryName, List<PushedManifest> manifests)
     {
-        var client = context.Registries.Pool.For(RegistryPath.Parse(registryName).Host);
+        var client = pool.For(RegistryPath.Parse(registryName).Host);
         foreach (var manifest in manifests)
         {
             foreach (var blob in manifest.Blobs)
@@ -110,11 +110,10 @@ public sealed class DockerGoldenEngine : IGoldenEngine
         return true;
     }
 
-    private IReadOnlyList<PushedReference> PushWithDocker(BuildContext context, LoadedGolden golden, string registryName)
+    private IReadOnlyList<PushedReference> PushWithDocker(LoadedGolden golden, string registryName)
     {
         var path = RegistryPath.Parse(registryName);
-        var pool = context.Registries.Pool;
-        var address = pool.Resolve(path.Host).Address;
+                var address = pool.Resolve(path.Host).Address;
         var insecure = RegistryPool.IsLoopback(address);
         var client = pool.For(path.Host);
         string Target(string repository) => $"{address}/{path.RepositoryFor(repository)}";
@@ -137,7 +136,7 @@ public sealed class DockerGoldenEngine : IGoldenEngine
                     context.Log.Information("pushed {0}", target);
                 }
                 if (image.Tagless)
-                    pushed.Add(PushTagless(context, client, address, path.RepositoryFor(image.Repository), local, $"{registryName}/{image.Repository}"));
+                    pushed.Add(PushTagless(client, address, path.RepositoryFor(image.Repository), local, $"{registryName}/{image.Repository}"));
                 return pushed;
             }));
             var lists = golden.Set.ManifestLists.Select(list => Task.Run(async () =>
@@ -180,7 +179,7 @@ public sealed class DockerGoldenEngine : IGoldenEngine
         return new PushedReference(name, info.Digest, info.MediaType);
     }
 
-    private static PushedReference PushTagless(BuildContext context, RegistryClient client, string address, string repository, string local, string name)
+    private PushedReference PushTagless(RegistryClient client, string address, string repository, string local, string name)
     {
         var scratchRepository = $"{ScratchPrefix}/{repository}";
         var scratchTag = "tagless";

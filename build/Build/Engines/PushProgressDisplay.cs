@@ -2,7 +2,7 @@ using Cake.Core.Diagnostics;
 using Promoter.Publishing;
 using Spectre.Console;
 
-namespace Build.Golden;
+namespace Build.Engines;
 
 /// <summary>
 /// Shows push progress: a Spectre.Console progress bar per image on an interactive terminal, plain log lines in CI
@@ -11,15 +11,15 @@ namespace Build.Golden;
 public static class PushProgressDisplay
 {
     /// <summary>Runs <paramref name="push"/> while showing its progress for <paramref name="images"/>.</summary>
-    public static PushReport Run(BuildContext context, IEnumerable<string> images, Func<IProgress<ImagePushProgress>, Task<PushReport>> push)
+    public static PushReport Run(ICakeLog log, IEnumerable<string> images, Func<IProgress<ImagePushProgress>, Task<PushReport>> push)
     {
         var interactive = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
-                          && context.Log.Verbosity >= Verbosity.Normal;
+                          && log.Verbosity >= Verbosity.Normal;
         if (!interactive)
         {
             var plain = new SynchronousProgress(p =>
             {
-                if (p.Done) context.Log.Information("pushed {0}", p.Image);
+                if (p.Done) log.Information("pushed {0}", p.Image);
             });
             return push(plain).GetAwaiter().GetResult();
         }

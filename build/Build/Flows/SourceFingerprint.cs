@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Build.Incremental;
+namespace Build.Flows;
 
 /// <summary>
 /// A sha256 over the relative paths and contents of the files a step is built from, kept in a stamp file under

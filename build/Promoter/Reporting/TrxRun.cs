@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
-using Promoter.Reporting;
 
-namespace Build.Reports;
+namespace Promoter.Reporting;
 
 /// <summary>
 /// One TRX file that <c>dotnet test --logger trx</c> wrote, read once: its counts, its test assembly, and its conversion

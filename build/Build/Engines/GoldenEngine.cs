@@ -1,9 +1,10 @@
+using Promoter.Promotion.Engine;
 using Build.Settings;
 using Cake.Core;
 using Promoter.Images;
 using Promoter.Publishing;
 
-namespace Build.Golden;
+namespace Build.Engines;
 
 /// <summary>The golden set as LoadTarballs left it for PushSrc and E2E.</summary>
 /// <param name="Set">The golden set description.</param>
@@ -16,27 +17,26 @@ public interface IGoldenEngine
 {
     /// <summary>Reads and verifies (oci) or docker-loads (docker) every archive of the golden set.</summary>
     /// <exception cref="CakeException">An archive is missing or corrupt, or docker failed.</exception>
-    LoadedGolden Load(BuildContext context, GoldenSet set);
+    LoadedGolden Load(GoldenSet set);
 
     /// <summary>Pushes the loaded set into <paramref name="registryName"/> (<c>host[/prefix]</c>) and returns every reference with its digest.</summary>
     /// <exception cref="CakeException">The registry or docker refused.</exception>
-    IReadOnlyList<PushedReference> Push(BuildContext context, LoadedGolden golden, string registryName);
+    IReadOnlyList<PushedReference> Push(LoadedGolden golden, string registryName);
 }
 
-/// <summary>Chooses the engine named by the <c>engine</c> setting.</summary>
+/// <summary>Chooses the engine and loads golden set files.</summary>
 public static class GoldenEngines
 {
-    /// <summary>The engine the <c>engine</c> setting names.</summary>
-    public static IGoldenEngine For(BuildContext context) =>
-        context.Settings.EngineKind == ImageEngineKind.Docker ? new DockerGoldenEngine() : new OciGoldenEngine();
+    /// <summary>The engine <paramref name="kind"/> names, over the run's registries (the docker engine through <paramref name="cake"/>'s docker aliases).</summary>
+    public static IGoldenEngine For(ImageEngineKind kind, ICakeContext cake, RegistryPool pool) =>
+        kind == ImageEngineKind.Docker ? new DockerGoldenEngine(cake, pool) : new OciGoldenEngine(pool, cake.Log);
 
-    /// <summary>Loads the golden set file of the context (file and archive root from the settings).</summary>
+    /// <summary>Loads the golden set file of <paramref name="settings"/> (file, and archive root when given).</summary>
     /// <exception cref="CakeException">The file is invalid (the message gives file, line and field).</exception>
-    public static GoldenSet LoadSet(BuildContext context)
+    public static GoldenSet LoadSet(GoldenSettings settings)
     {
         try
         {
-            var settings = context.Settings.Golden;
             return settings.Archives is { } archives ? GoldenSet.Load(settings.SetFile, archives) : GoldenSet.Load(settings.SetFile);
         }
         catch (Exception exception) when (exception is GoldenSetException or ImageArchiveException or IOException)

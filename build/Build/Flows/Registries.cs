@@ -5,7 +5,7 @@ using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
 
-namespace Build;
+namespace Build.Flows;
 
 /// <summary>
 /// The registries of one run: the shared <see cref="RegistryPool"/>, and the CNCF Distribution processes the pipeline

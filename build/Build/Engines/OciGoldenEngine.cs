@@ -1,3 +1,4 @@
+using Promoter.Promotion.Engine;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Images;
@@ -5,16 +6,16 @@ using Promoter.Promotion;
 using Promoter.Publishing;
 using Promoter.Registry;
 
-namespace Build.Golden;
+namespace Build.Engines;
 
 /// <summary>
 /// The daemonless engine: archives are read and verified in-process and pushed blob by blob with deterministic
 /// manifests (<see cref="GoldenPusher"/>), so digests depend on the archives alone, not on a Docker version.
 /// </summary>
-public sealed class OciGoldenEngine : IGoldenEngine
+public sealed class OciGoldenEngine(RegistryPool pool, ICakeLog log) : IGoldenEngine
 {
     /// <inheritdoc />
-    public LoadedGolden Load(BuildContext context, GoldenSet set)
+    public LoadedGolden Load(GoldenSet set)
     {
         IReadOnlyDictionary<string, PushableImage> images;
         try { images = set.OpenImages(); }
@@ -23,20 +24,20 @@ public sealed class OciGoldenEngine : IGoldenEngine
             throw new CakeException(exception.Message);
         }
         foreach (var (name, image) in images)
-            context.Log.Information("verified {0}: {1} ({2} blobs)", name, image.ManifestDigest, image.Blobs.Count());
+            log.Information("verified {0}: {1} ({2} blobs)", name, image.ManifestDigest, image.Blobs.Count());
         return new LoadedGolden(set, images, new Dictionary<string, string>());
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<PushedReference> Push(BuildContext context, LoadedGolden golden, string registryName)
+    public IReadOnlyList<PushedReference> Push(LoadedGolden golden, string registryName)
     {
         var path = RegistryPath.Parse(registryName);
-        var client = context.Registries.Pool.For(path.Host);
+        var client = pool.For(path.Host);
         try
         {
-            var report = PushProgressDisplay.Run(context, golden.Set.Images.Select(i => i.Name),
+            var report = PushProgressDisplay.Run(log, golden.Set.Images.Select(i => i.Name),
                 progress => new GoldenPusher(client, path.Prefix, progress).PushAsync(golden.Set, golden.Images));
-            context.Log.Information("pushed {0} reference(s): {1} blob(s) uploaded, {2} already present, {3} manifest write(s)",
+            log.Information("pushed {0} reference(s): {1} blob(s) uploaded, {2} already present, {3} manifest write(s)",
                 report.References.Count, report.BlobsUploaded, report.BlobsPresent, report.ManifestsPut);
             return report.References;
         }
