@@ -35,7 +35,7 @@ public static class PurgeFlow
         log.Information("purging {0} destination registr{1} of {2}: {3}", destinations.Count,
             destinations.Count == 1 ? "y" : "ies", file, string.Join(", ", destinations));
 
-        var purger = new RegistryPurger(pool, listed, settings.AllowRemote, line => log.Verbose("purge: {0}", line));
+        var purger = new RegistryPurger(pool, listed, settings.AllowRemote, line => log.Verbose("purge: {0}", line), protectedRegistries: sources);
         if (purger.Check(destinations) is { Count: > 0 } refusals)
             throw new CakeException(string.Join("\n", refusals));
         foreach (var name in destinations)

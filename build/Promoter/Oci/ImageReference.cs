@@ -29,6 +29,9 @@ public sealed partial record ImageReference(string Registry, string Repository, 
     public static ImageReference Parse(string text)
     {
         var rest = text;
+        var firstSlash = rest.IndexOf('/');
+        if (rest.IndexOf('@') is >= 0 and var userInfo && (firstSlash < 0 || userInfo < firstSlash))
+            throw new FormatException($"'{RegistryHost.Redact(text)}': the registry part holds user-info ('@'); credentials belong in docker's config.json.");
         Digest? digest = null;
         var at = rest.IndexOf('@');
         if (at >= 0)
@@ -43,7 +46,10 @@ public sealed partial record ImageReference(string Registry, string Repository, 
             throw new FormatException($"'{text}': expected registry/repository[:tag][@digest].");
         var registry = rest[..slash];
         if (!(registry.Contains('.') || registry.Contains(':') || registry == "localhost"))
-            throw new FormatException($"'{text}': '{registry}' is not a registry host (expected a host with '.' or ':' or localhost).");
+            throw new FormatException($"'{RegistryHost.Redact(text)}': '{RegistryHost.Redact(registry)}' is not a registry host (expected a host with '.' or ':' or localhost).");
+        if (!RegistryHost.TryParse(registry, out var host, out var hostError))
+            throw new FormatException($"'{RegistryHost.Redact(text)}': {hostError}");
+        registry = host.ToString();
         var path = rest[(slash + 1)..];
         string? tag = null;
         var colon = path.LastIndexOf(':');
@@ -54,8 +60,8 @@ public sealed partial record ImageReference(string Registry, string Repository, 
             if (!TagPattern().IsMatch(tag))
                 throw new FormatException($"'{text}': tag '{tag}' is invalid (expected [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}).");
         }
-        if (!RepositoryPattern().IsMatch(path))
-            throw new FormatException($"'{text}': repository '{path}' is invalid (lower-case path components separated by '/').");
+        if (RepositoryName.Problem(path) is { } problem)
+            throw new FormatException($"'{text}': repository '{path}' is invalid: {problem}.");
         return new ImageReference(registry, path, tag, digest);
     }
 
@@ -68,7 +74,4 @@ public sealed partial record ImageReference(string Registry, string Repository, 
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex TagPattern();
-
-    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
-    private static partial Regex RepositoryPattern();
 }

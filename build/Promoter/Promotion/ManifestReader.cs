@@ -190,6 +190,8 @@ public static class ManifestReader
             var name = d.String(map.Get("name"), namePath) ?? "";
             if (name.Length == 0)
                 d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected a registry name such as gcr.io/project/prefix)");
+            else if (!RegistryPath.TryParse(name, out _, out var nameError))
+                d.Error(map.Get("name") ?? map, namePath, nameError!);
             var serviceAccount = d.String(map.Get("service-account"), YamlDecoder.Child(path, "service-account"));
             var srcPath = YamlDecoder.Child(path, "src");
             var srcNode = map.Get("src");
@@ -235,6 +237,8 @@ public static class ManifestReader
             var name = d.String(map.Get("name"), namePath) ?? "";
             if (name.Length == 0)
                 d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected an image name such as foo or foo/bar)");
+            else if (RepositoryName.Problem(name) is { } problem)
+                d.Error(map.Get("name") ?? map, namePath, $"'{name}' is not an image name: {problem}");
             var dmapPath = YamlDecoder.Child(path, "dmap");
             var dmap = DecodeDmap(d, map.Get("dmap"), map.KeyNode("dmap") ?? (YNode)map, dmapPath, checkFormats);
             result.Add(new ImageEntry(name, dmap) { Location = d.At(map, path) });

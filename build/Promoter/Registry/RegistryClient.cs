@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 using Polly;
+using Promoter.Oci;
 using Polly.Retry;
 
 namespace Promoter.Registry;
@@ -30,12 +31,11 @@ public sealed partial class RegistryClient : IDisposable
     /// <exception cref="ArgumentException">The host is empty or holds a scheme or path.</exception>
     public RegistryClient(string host, RegistryClientOptions? options = null)
     {
-        if (string.IsNullOrWhiteSpace(host) || host.Contains('/') || host.Any(char.IsWhiteSpace))
-            throw new ArgumentException($"'{host}' is not a registry host: expected host[:port] without scheme or path, e.g. 127.0.0.1:5000.", nameof(host));
+        if (!RegistryHost.TryParse(host, out var parsed, out var error)) throw new ArgumentException(error, nameof(host));
         _options = options ?? new RegistryClientOptions();
         if (_options.ChunkSize <= 0) throw new ArgumentException("ChunkSize must be positive.", nameof(options));
         Host = host;
-        var scheme = _options.Insecure || IsLoopback(host) ? "http" : "https";
+        var scheme = _options.Insecure || parsed.IsLoopback ? "http" : "https";
         BaseAddress = new Uri($"{scheme}://{host}/");
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -309,12 +309,6 @@ public sealed partial class RegistryClient : IDisposable
     }
 
     private Uri Url(string relative) => new(BaseAddress, relative);
-
-    private static bool IsLoopback(string host)
-    {
-        var name = host.StartsWith('[') ? host[1..host.IndexOf(']')] : host.Split(':')[0];
-        return name == "localhost" || (IPAddress.TryParse(name, out var ip) && IPAddress.IsLoopback(ip));
-    }
 
     private static int CheckPageSize(int pageSize) =>
         pageSize >= 1 ? pageSize : throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "A page size is at least 1.");

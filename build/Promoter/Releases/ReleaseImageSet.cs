@@ -136,9 +136,8 @@ public sealed partial class ReleaseImageSet
     /// <returns>Null when the text does not have that shape.</returns>
     public static Platform? ParsePlatform(string text)
     {
-        var parts = text.Split('/');
-        if (parts.Length is < 2 or > 3 || parts.Any(p => !PlatformPart().IsMatch(p))) return null;
-        return new Platform(parts[1], parts[0], parts.Length == 3 ? parts[2] : null);
+        try { return Platform.Parse(text); }
+        catch (FormatException) { return null; }
     }
 
     private static ReleaseImage? ReadImage(YamlDecoder d, YNode node, string field, string folder)
@@ -151,8 +150,8 @@ public sealed partial class ReleaseImageSet
         }
         var repository = d.String(map.Get("repository"), field + ".repository");
         if (repository is null) d.Error(map, field + ".repository", "is required (expected a repository such as promoter)");
-        else if (!RepositoryPattern().IsMatch(repository))
-            d.Error(map.Get("repository"), field + ".repository", $"'{repository}' is not a repository (expected lowercase components [a-z0-9]+([._-][a-z0-9]+)* joined by '/')");
+        else if (RepositoryName.Problem(repository) is { } problem)
+            d.Error(map.Get("repository"), field + ".repository", $"'{repository}' is not a repository: {problem}");
 
         var platformText = d.String(map.Get("platform"), field + ".platform");
         Platform? platform = null;
@@ -261,9 +260,5 @@ public sealed partial class ReleaseImageSet
         return ok ? full : null;
     }
 
-    [GeneratedRegex("^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$")]
-    private static partial Regex RepositoryPattern();
 
-    [GeneratedRegex("^[a-z0-9_.-]+$")]
-    private static partial Regex PlatformPart();
 }

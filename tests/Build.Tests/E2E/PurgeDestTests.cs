@@ -139,6 +139,57 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
             "the loopback destination is kept when another destination is refused");
     }
 
+    [Theory]
+    [InlineData("parent")]
+    [InlineData("child")]
+    [InlineData("localhost")]
+    [InlineData("ipv6")]
+    [InlineData("bare-host")]
+    public async Task Refuses_a_destination_that_overlaps_the_source_and_deletes_nothing(string how)
+    {
+        var port = registries.Source.Host[(registries.Source.Host.LastIndexOf(':') + 1)..];
+        var source = $"{registries.Source.Host}/overlap-{how}/staging";
+        // Each destination names the source's repositories another way: a parent path, a path inside it, the same
+        // registry through another loopback spelling, or the bare host.
+        var overlapping = how switch
+        {
+            "parent" => $"{registries.Source.Host}/overlap-{how}",
+            "child" => $"{registries.Source.Host}/overlap-{how}/staging/golden-foo",
+            "localhost" => $"localhost:{port}/overlap-{how}/staging",
+            "ipv6" => $"[::1]:{port}/overlap-{how}",
+            _ => $"localhost:{port}",
+        };
+        var destination = $"{registries.Destination.Host}/prod-overlap-{how}";
+        await SeedAsync(registries.Source, $"overlap-{how}/staging");
+        await SeedAsync(registries.Destination, $"prod-overlap-{how}");
+        var file = E2EFile(source, destination, overlapping);
+
+        var result = BuildProgram.Run("--target", "PurgeDest", $"--e2e-file={file}",
+            $"--registry-storage={registries.Source.Host}={registries.Source.StorageRoot}");
+
+        result.ExitCode.Should().NotBe(0);
+        ErrorText(result).Should().Contain($"refusing to purge registry '{overlapping}': it overlaps the source registry '{source}'");
+        (await ManifestsAsync(registries.Source, $"overlap-{how}/staging")).Should().HaveCount(5, "the source keeps everything");
+        (await ManifestsAsync(registries.Destination, $"prod-overlap-{how}")).Should().HaveCount(5, "the whole purge is refused before any request");
+    }
+
+    [Fact]
+    public async Task Refuses_a_registry_name_with_user_info_and_never_shows_the_secret()
+    {
+        var source = $"{registries.Source.Host}/staging-userinfo";
+        // 192.0.2.1 is TEST-NET-1: were the name taken at face value, the client would contact it.
+        var hostile = "admin:s3cr3t-pass@192.0.2.1:5000/prod";
+        var destination = $"{registries.Destination.Host}/prod-userinfo";
+        await SeedAsync(registries.Destination, "prod-userinfo");
+        var file = E2EFile(source, destination, hostile);
+
+        var result = BuildProgram.Run("--target", "PurgeDest", $"--e2e-file={file}", "--verbosity", "diagnostic");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("user-info").And.NotContain("s3cr3t-pass");
+        (await ManifestsAsync(registries.Destination, "prod-userinfo")).Should().HaveCount(5);
+    }
+
     /// <summary>Pushes the upstream golden set (5 manifests, one tagless) under <paramref name="prefix"/>.</summary>
     private static async Task SeedAsync(LocalRegistry registry, string prefix)
     {
@@ -158,7 +209,7 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
     {
         var path = Path.Combine(_folder, $"tests-{Guid.NewGuid():N}.yaml");
         var registryLines = string.Concat(new[] { source }.Concat(destinations).Select(r =>
-            $"\n  - name: {r}\n    service-account: promoter@example.iam.gserviceaccount.com"));
+            $"\n  - name: \"{r}\"\n    service-account: promoter@example.iam.gserviceaccount.com"));
         File.WriteAllText(path, $"""
             - name: purge
               registries:{registryLines}

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
+using Promoter.Oci;
 using Promoter.Registry;
 
 namespace Promoter.Promotion.Engine;
@@ -62,22 +62,9 @@ public sealed class RegistryPool : IDisposable
         return _clients.GetOrAdd(address, a => new RegistryClient(a, _options(a)));
     }
 
-    /// <summary>True when <paramref name="host"/> (<c>host[:port]</c>) names a loopback address or localhost.</summary>
-    public static bool IsLoopback(string host)
-    {
-        var name = host;
-        if (name.StartsWith('['))
-        {
-            var end = name.IndexOf(']');
-            name = end > 0 ? name[1..end] : name;
-        }
-        else if (name.Count(c => c == ':') == 1)
-        {
-            name = name[..name.IndexOf(':')];
-        }
-        return name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-               || (IPAddress.TryParse(name, out var address) && IPAddress.IsLoopback(address));
-    }
+    /// <summary>True when <paramref name="host"/> (<c>host[:port]</c>) parses (<see cref="RegistryHost"/>) and names a loopback
+    /// address or localhost; false for anything that is not a plain host, user-info included.</summary>
+    public static bool IsLoopback(string host) => RegistryHost.IsLoopbackHost(host);
 
     /// <inheritdoc />
     public void Dispose()

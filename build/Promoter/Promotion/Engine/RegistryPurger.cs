@@ -36,16 +36,22 @@ public sealed class PurgeRefusedException(IReadOnlyList<string> refusals)
 /// <para>The safety line between a test and production: every registry of a call is checked before anything is
 /// touched (no client is even created), and the whole call is refused when (a) a registry name is not exactly one of
 /// <c>allowedRegistries</c> (the registries the e2e test file lists), or (b) its host resolves
-/// (<see cref="RegistryPool.Resolve"/>) to an address that is not loopback, unless <c>allowNonLoopback</c> is set.</para>
+/// (<see cref="RegistryPool.Resolve"/>) to an address that is not loopback, unless <c>allowNonLoopback</c> is set, or
+/// (c) it overlaps one of <c>protectedRegistries</c> (the sources): the same registry host by
+/// <see cref="RegistryHost.Identity"/> - by name or by the address it is served from, every loopback spelling being one
+/// host - and one path inside the other, in either direction (<see cref="RegistryPath.Overlaps"/>).</para>
 /// </summary>
 /// <param name="pool">The registries (with the e2e runner's host aliases).</param>
 /// <param name="allowedRegistries">The registry names that may be purged, compared exactly (ordinal).</param>
 /// <param name="allowNonLoopback">Also purge registries served from non-loopback addresses.</param>
 /// <param name="log">Receives one line per deleted manifest, or null.</param>
+/// <param name="protectedRegistries">Registry names nothing may be purged from, not even through an overlapping name
+/// (PurgeDest passes every source of the test file); null for none.</param>
 public sealed class RegistryPurger(RegistryPool pool, IEnumerable<string> allowedRegistries, bool allowNonLoopback = false,
-    Action<string>? log = null)
+    Action<string>? log = null, IEnumerable<string>? protectedRegistries = null)
 {
     private readonly HashSet<string> _allowed = new(allowedRegistries, StringComparer.Ordinal);
+    private readonly List<string> _protected = (protectedRegistries ?? []).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The refusals for <paramref name="registryNames"/> (one line each, naming the registry and the rule), empty when
@@ -71,9 +77,26 @@ public sealed class RegistryPurger(RegistryPool pool, IEnumerable<string> allowe
             }
             var address = pool.Resolve(path.Host).Address;
             if (!allowNonLoopback && !RegistryPool.IsLoopback(address))
+            {
                 refusals.Add($"refusing to purge registry '{name}': it is served from {address}, which is not a loopback address (set allowNonLoopback to purge a remote registry).");
+                continue;
+            }
+            if (_protected.FirstOrDefault(source => Overlaps(path, source)) is { } overlapped)
+                refusals.Add($"refusing to purge registry '{name}': it overlaps the source registry '{overlapped}' (the same registry host, " +
+                             "and one path inside the other); a source is never purged.");
         }
         return refusals;
+    }
+
+    /// <summary>True when <paramref name="path"/> and the registry <paramref name="other"/> can name the same repositories, by
+    /// their names or by the addresses they are served from; a name that does not parse is treated as overlapping.</summary>
+    private bool Overlaps(RegistryPath path, string other)
+    {
+        if (!RegistryPath.TryParse(other, out var otherPath, out _)) return true;
+        if (path.Overlaps(otherPath)) return true;
+        var served = path with { Host = RegistryHost.Parse(pool.Resolve(path.Host).Address).ToString() };
+        var otherServed = otherPath with { Host = RegistryHost.Parse(pool.Resolve(otherPath.Host).Address).ToString() };
+        return served.Overlaps(otherServed);
     }
 
     /// <summary>Purges every registry path of <paramref name="registryNames"/>, after checking them all.</summary>
