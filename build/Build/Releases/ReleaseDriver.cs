@@ -9,7 +9,7 @@ namespace Build.Releases;
 
 /// <summary>
 /// The Cake side of PromoteRelease: reads the settings, picks the engine, starts local registries when none are
-/// configured, runs <see cref="ReleasePipeline"/>, and tags the commit with git. Settings:
+/// configured, runs <see cref="ReleasePipeline"/>, and tags the commit (LibGit2Sharp, Tools/Git). Settings:
 /// <c>--confirm</c> (act; a dry run otherwise), <c>--staging-registry=host/prefix</c>,
 /// <c>--production-registries=a,b</c>, <c>--release-images=FILE</c> (default <c>images/release/release.yaml</c>),
 /// <c>--release-manifest=FILE</c> (default <c>manifests/release/promoter-manifest.yaml</c>),
@@ -74,15 +74,15 @@ public static class ReleaseDriver
             var release = new ReleaseRequest(version, decision.Range.HeadSha, images, stagingRegistry, productionRegistries, manifest, output);
             pipeline.ReleaseAsync(release).GetAwaiter().GetResult();
 
-            var git = context.Git();
-            git.CreateTag(version.Tag, decision.Range.HeadSha);
+            context.GitTag(context.RepositoryRoot, version.Tag, decision.Range.HeadSha);
             context.Log.Information("tagged {0} {1}", decision.Range.HeadSha, version.Tag);
             var (push, pushLine) = DecideTagPush(context, productionSetting is not null, dryRun: false, version.Tag);
-            if (push) git.PushTag(Remote(context), version.Tag);
+            if (push) context.GitPushRef(context.RepositoryRoot, RemoteName(context), version.Tag);
             context.Log.Information(pushLine);
         }
         catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException
-                                              or InvalidOperationException or ArgumentException or FormatException)
+                                              or InvalidOperationException or ArgumentException or FormatException
+                                              or LibGit2Sharp.LibGit2SharpException)
         {
             throw new CakeException($"PromoteRelease {version.Tag} failed: {exception.Message}");
         }
@@ -122,13 +122,14 @@ public static class ReleaseDriver
         return $"{endpoint.Address}/{prefix}";
     }
 
-    private static string Remote(BuildContext context) => context.Setting("git-remote", "origin");
+    /// <summary>The git remote the release tag is checked on and pushed to (<c>--git-remote</c>, default <c>origin</c>).</summary>
+    internal static string RemoteName(BuildContext context) => context.Setting("git-remote", GitRepository.DefaultRemote);
 
     /// <summary>Whether the tag is pushed: only to a configured remote, and only when production is real (configured).</summary>
     private static (bool Push, string Line) DecideTagPush(BuildContext context, bool productionConfigured, bool dryRun, string tag)
     {
-        var remote = Remote(context);
-        if (!context.Git().Remotes().Contains(remote, StringComparer.Ordinal))
+        var remote = RemoteName(context);
+        if (!context.GitRemotes(context.RepositoryRoot).Any(r => r.Name == remote))
             return (false, $"no git remote '{remote}' is configured: tag {tag} stays in this clone");
         if (!productionConfigured)
             return (false, $"tag {tag} is not pushed to '{remote}': the production registries are local registries of this run");

@@ -147,7 +147,7 @@ public sealed class ReleaseDecisionTableTests : IDisposable
         {
             var repo = ScriptedRepository.CreateReleased();
             var bump = repo.Commit("Bump", ("VERSION", "1.1.0\n"));
-            repo.Tool().CreateTag("v1.1.0", bump);
+            repo.Git("tag", "v1.1.0", bump);
             return new Setup(repo, ProwPostsubmit(bump));
         }, new Expected(ChangeKind.VersionOnly, Build: false, Push: false, Promote: false, "tag v1.1.0 already exists")),
 
