@@ -47,14 +47,19 @@ public static class GitAliases
     }
 
     /// <summary>
-    /// The repository's tags, ordered by name. The repository is closed when this returns: read a tag's names
-    /// and <c>Reference.TargetIdentifier</c>, not its <c>Target</c> (which would need the repository).
+    /// The repository's tags, ordered by name. The repository is closed when this returns: a tag's names,
+    /// <c>IsAnnotated</c> and <c>Reference.TargetIdentifier</c> can be read, the objects behind it cannot.
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     [CakeMethodAlias]
     public static List<Tag> GitTags(this ICakeContext context, DirectoryPath repositoryDirectoryPath) =>
-        Use(context, repositoryDirectoryPath, repository => repository.Tags.OrderBy(tag => tag.CanonicalName, StringComparer.Ordinal).ToList());
+        Use(context, repositoryDirectoryPath, repository =>
+        {
+            var tags = repository.Tags.OrderBy(tag => tag.CanonicalName, StringComparer.Ordinal).ToList();
+            foreach (var tag in tags) _ = tag.Target; // loaded while the repository is open (IsAnnotated reads it)
+            return tags;
+        });
 
     /// <summary>Creates the lightweight tag <paramref name="tagName"/> at HEAD (<c>git tag tagName</c>).</summary>
     /// <param name="context">The Cake context.</param>
@@ -139,13 +144,16 @@ public static class GitAliases
     /// <summary>
     /// Pushes a tag to a remote (<c>git push remote refs/tags/tag</c>), without credentials: git's credential
     /// helpers are not used, so the remote must accept the push as it is (a path, or a URL that carries its access).
+    /// Unlike Cake.Git, a push the remote refuses or cannot take is an error.
     /// </summary>
     /// <param name="context">The Cake context.</param>
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="remote">The name of the remote, e.g. <c>origin</c>.</param>
     /// <param name="pushRefSpec">The tag to push, by name (<c>v1.2.0</c>) or full name (<c>refs/tags/v1.2.0</c>), as Cake.Git reads it.</param>
-    /// <exception cref="InvalidOperationException">The remote or the tag does not exist, or the remote refused the tag (e.g. it has another tag of that name).</exception>
-    /// <exception cref="LibGit2SharpException">The remote cannot be reached.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The remote or the tag does not exist, the remote cannot be reached, or it refused the tag (e.g. it has another
+    /// tag of that name); the message names the remote and the tag.
+    /// </exception>
     [CakeMethodAlias]
     public static void GitPushRef(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string remote, string pushRefSpec)
     {
@@ -157,10 +165,17 @@ public static class GitAliases
             var tag = repository.Tags[pushRefSpec] ?? throw new InvalidOperationException($"git: no tag '{pushRefSpec}' to push.");
             // A refusal arrives in a callback from native code, which must not throw: collect, then throw here.
             var refused = new List<string>();
-            var options = new PushOptions { OnPushStatusError = error => refused.Add($"{error.Reference}: {error.Message}") };
-            repository.Network.Push(target, tag.CanonicalName, options);
-            if (refused.Count > 0)
-                throw new InvalidOperationException($"git: remote '{remote}' ({target.PushUrl}) refused {string.Join("; ", refused)}");
+            var options = new PushOptions { OnPushStatusError = error => refused.Add(error.Message) };
+            var failure = $"git: pushing {tag.CanonicalName} to remote '{remote}' ({target.PushUrl}) failed";
+            try
+            {
+                repository.Network.Push(target, tag.CanonicalName, options);
+            }
+            catch (LibGit2SharpException exception)
+            {
+                throw new InvalidOperationException($"{failure}: {exception.Message}", exception);
+            }
+            if (refused.Count > 0) throw new InvalidOperationException($"{failure}: {string.Join("; ", refused)}");
         });
     }
 

@@ -62,7 +62,7 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
     }
 
     /// <inheritdoc />
-    public bool IsShallow() => Use("read whether the clone is shallow", repository => repository.Info.IsShallow);
+    public bool IsShallow() => Use("read whether the clone is shallow", IsShallow);
 
     /// <inheritdoc />
     public IReadOnlyList<string> ChangedFiles(string? fromSha, string toSha)
@@ -120,7 +120,7 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
         {
             var commit = RequireCommit(repository, sha);
             var parents = commit.Parents.Select(parent => parent.Sha).ToList();
-            return parents.Count > 0 || !repository.Info.IsShallow ? parents : RecordedParents(repository, commit.Sha);
+            return parents.Count > 0 || !IsShallow(repository) ? parents : RecordedParents(repository, commit.Sha);
         });
     }
 
@@ -162,13 +162,22 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
         }
     }
 
-    /// <summary>The object folder of a repository, also for a linked worktree (whose objects are in the main git directory).</summary>
-    private static string ObjectsFolder(Repository repository)
+    /// <summary>
+    /// True when the clone is shallow. libgit2 looks for the <c>shallow</c> file in a linked worktree's own git
+    /// directory only; git keeps it in the main one, so that is read too.
+    /// </summary>
+    private static bool IsShallow(Repository repository) =>
+        repository.Info.IsShallow || File.Exists(Path.Combine(CommonDirectory(repository), "shallow"));
+
+    /// <summary>The object folder of a repository (for a linked worktree, the main git directory's).</summary>
+    private static string ObjectsFolder(Repository repository) => Path.Combine(CommonDirectory(repository), "objects");
+
+    /// <summary>The git directory the worktrees of a repository share: the main one named by a linked worktree's <c>commondir</c> file, else its own.</summary>
+    private static string CommonDirectory(Repository repository)
     {
         var gitDirectory = repository.Info.Path;
         var commonFile = Path.Combine(gitDirectory, "commondir");
-        var common = File.Exists(commonFile) ? Path.Combine(gitDirectory, File.ReadAllText(commonFile).Trim()) : gitDirectory;
-        return Path.GetFullPath(Path.Combine(common, "objects"));
+        return File.Exists(commonFile) ? Path.GetFullPath(Path.Combine(gitDirectory, File.ReadAllText(commonFile).Trim())) : gitDirectory;
     }
 
     private static Commit RequireCommit(Repository repository, string rev) =>
