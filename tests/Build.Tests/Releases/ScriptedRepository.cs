@@ -42,10 +42,13 @@ internal sealed class ScriptedRepository : IDisposable
     }
 
     /// <summary>A <c>git clone --depth N file://...</c> of this repository in a new temporary folder.</summary>
-    public ScriptedRepository ShallowClone(int depth)
+    public ScriptedRepository ShallowClone(int depth) => Clone($"--depth={depth}");
+
+    /// <summary>A <c>git clone OPTIONS file://...</c> of this repository in a new temporary folder (its <c>origin</c> is this repository).</summary>
+    public ScriptedRepository Clone(params string[] options)
     {
         var folder = Directory.CreateTempSubdirectory("releases-clone-").FullName;
-        Run(System.IO.Path.GetTempPath(), "clone", "--quiet", $"--depth={depth}", "--no-local", "file://" + Path, folder);
+        Run(System.IO.Path.GetTempPath(), ["clone", "--quiet", "--no-local", .. options, "file://" + Path, folder]);
         return new ScriptedRepository(folder, ownsFolder: true);
     }
 
