@@ -6,7 +6,7 @@ namespace Build.Tests.Releases;
 
 /// <summary>
 /// The release gates over scripted histories in real git repositories: each row builds a history, sets the CI
-/// environment a job would see, resolves the range through the Cake git tool and checks every gate.
+/// environment a job would see, resolves the range through the build program's git layer (LibGit2Sharp) and checks every gate.
 /// </summary>
 public sealed class ReleaseDecisionTableTests : IDisposable
 {
