@@ -10,7 +10,7 @@ namespace Build.Releases;
 
 /// <summary>
 /// The Cake side of PromoteRelease: reads the settings, picks the engine, starts local registries when none are
-/// configured, runs <see cref="ReleasePipeline"/>, and tags the commit with git. Settings:
+/// configured, runs <see cref="ReleasePipeline"/>, and tags the commit (LibGit2Sharp, Tools/Git). Settings:
 /// <c>--confirm</c> (act; a dry run otherwise), <c>--staging-registry=host/prefix</c>,
 /// <c>--production-registries=a,b</c>, <c>--release-images=FILE</c> (default <c>images/release/release.yaml</c>),
 /// <c>--release-manifest=FILE</c> (default <c>manifests/release/promoter-manifest.yaml</c>),
@@ -76,15 +76,15 @@ public static class ReleaseDriver
             var release = new ReleaseRequest(version, decision.Range.HeadSha, images, stagingRegistry, productionRegistries, manifest, output);
             pipeline.ReleaseAsync(release).GetAwaiter().GetResult();
 
-            var git = context.Git();
-            git.CreateTag(version.Tag, decision.Range.HeadSha);
+            context.GitTag(context.RepositoryRoot, version.Tag, decision.Range.HeadSha);
             context.Log.Information("tagged {0} {1}", decision.Range.HeadSha, version.Tag);
             var (push, pushLine) = DecideTagPush(context, settings.GitRemote, productionSetting is not null, dryRun: false, version.Tag);
-            if (push) git.PushTag(settings.GitRemote, version.Tag);
+            if (push) context.GitPushRef(context.RepositoryRoot, settings.GitRemote, version.Tag);
             context.Log.Information(pushLine);
         }
         catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException
-                                              or InvalidOperationException or ArgumentException or FormatException)
+                                              or InvalidOperationException or ArgumentException or FormatException
+                                              or LibGit2Sharp.LibGit2SharpException)
         {
             throw new CakeException($"PromoteRelease {version.Tag} failed: {exception.Message}");
         }
@@ -114,7 +114,7 @@ public static class ReleaseDriver
     /// <summary>Whether the tag is pushed: only to a configured remote, and only when production is real (configured).</summary>
     private static (bool Push, string Line) DecideTagPush(BuildContext context, string remote, bool productionConfigured, bool dryRun, string tag)
     {
-        if (!context.Git().Remotes().Contains(remote, StringComparer.Ordinal))
+        if (!context.GitRemotes(context.RepositoryRoot).Any(r => r.Name == remote))
             return (false, $"no git remote '{remote}' is configured: tag {tag} stays in this clone");
         if (!productionConfigured)
             return (false, $"tag {tag} is not pushed to '{remote}': the production registries are local registries of this run");

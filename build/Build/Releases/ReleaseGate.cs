@@ -29,16 +29,18 @@ public sealed record ReleaseGate(ReleaseMode Mode, string Line, ReleaseDecision?
 
     /// <summary>
     /// Resolves the range (Prow / GitHub Actions variables, or <c>--since</c>) and decides, with <c>--allow-prerelease</c>;
-    /// logs the one line and returns the gate. A malformed CI environment or a shallow clone without the range's
-    /// commits is a <see cref="ReleaseMode.Fail"/>.
+    /// logs the one line and returns the gate. The release tag counts as existing when it is in the clone or on the
+    /// remote of <c>--git-remote</c> (default <c>origin</c>). A malformed CI environment, a shallow clone without
+    /// the range's commits, or a remote whose tags cannot be read is a <see cref="ReleaseMode.Fail"/>.
     /// </summary>
     public static ReleaseGate Decide(BuildContext context)
     {
         ReleaseGate gate;
         try
         {
-            var options = new ReleaseOptions(context.Settings.Release.AllowPrerelease);
-            var decision = context.GitReleaseDecision(options, context.Settings.Release.Since);
+            var settings = context.Settings.Release;
+            var options = new ReleaseOptions(settings.AllowPrerelease);
+            var decision = context.GitReleaseDecision(context.RepositoryRoot, options, settings.Since, settings.GitRemote);
             gate = FromDecision(decision);
         }
         catch (Exception exception) when (exception is FormatException or InvalidOperationException)

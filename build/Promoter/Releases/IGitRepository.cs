@@ -1,8 +1,9 @@
 namespace Promoter.Releases;
 
 /// <summary>
-/// The read-only git operations the release gates need, so that this library holds no process code. The build
-/// program implements it over the <c>git</c> CLI; every <c>sha</c> is a full object name as <c>git rev-parse</c> prints it.
+/// The read-only git operations the release gates need, so that this library holds no git code. The build
+/// program implements it over libgit2 (LibGit2Sharp, in its Tools/Git folder); every <c>sha</c> is a full object
+/// name as <c>git rev-parse</c> prints it.
 /// </summary>
 public interface IGitRepository
 {
@@ -28,7 +29,11 @@ public interface IGitRepository
     /// <summary>The content of <paramref name="path"/> at <paramref name="rev"/> as UTF-8 text, or null when the file does not exist there.</summary>
     string? ShowFile(string rev, string path);
 
-    /// <summary>True when the tag <paramref name="tag"/> (<c>refs/tags/tag</c>) exists.</summary>
+    /// <summary>
+    /// True when the tag <paramref name="tag"/> (<c>refs/tags/tag</c>) exists: in this clone, or on the remote the
+    /// implementation was given, so that a clone fetched without tags does not release a version tagged upstream.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The remote cannot be read; the message names it.</exception>
     bool TagExists(string tag);
 
     /// <summary>

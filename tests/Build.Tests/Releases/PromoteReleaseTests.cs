@@ -163,6 +163,37 @@ public sealed class PromoteReleaseTests(ReleaseRegistries registries) : IDisposa
     }
 
     [Fact]
+    public void A_version_tagged_only_on_the_remote_is_skipped()
+    {
+        // As a CI clone fetched without tags sees it: the release tag is upstream, not in the clone.
+        using var repo = BumpedRepository("0.7.0", out var remote);
+        repo.Git("push", "--quiet", remote, "HEAD:refs/tags/v0.7.0");
+        HostRunner.Result result;
+        using (new ScopedEnvironment())
+            result = HostRunner.Run(typeof(BuildContext).Assembly, repo.Path, ["--target", Task, "--confirm", .. RegistryArguments]);
+
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Output.Should().Contain("PromoteRelease skipped: tag v0.7.0 already exists");
+        File.Exists(Path.Combine(repo.Path, "manifests/release/promoter-manifest.yaml")).Should().BeFalse();
+        repo.Git("tag", "--list").Should().Be("v0.1.0");
+    }
+
+    [Fact]
+    public void A_remote_that_cannot_be_read_refuses_naming_it()
+    {
+        using var repo = BumpedRepository("0.8.0", out _);
+        var missing = Path.Combine(Path.GetTempPath(), "promote-release-gone-" + _id);
+        repo.Git("remote", "set-url", "origin", missing);
+        HostRunner.Result result;
+        using (new ScopedEnvironment())
+            result = HostRunner.Run(typeof(BuildContext).Assembly, repo.Path, ["--target", Task, "--confirm", .. RegistryArguments]);
+
+        result.ExitCode.Should().NotBe(0, result.Output);
+        result.Output.Should().Contain($"PromoteRelease refused: git: cannot list the tags of remote 'origin' ({missing})");
+        File.Exists(Path.Combine(repo.Path, "manifests/release/promoter-manifest.yaml")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task The_docker_engine_builds_with_docker_and_promotes_the_pushed_digest()
     {
         using var repo = BumpedRepository("0.6.0", out _);

@@ -6,7 +6,7 @@ namespace Build.Tests.Releases;
 
 /// <summary>
 /// The release gates over scripted histories in real git repositories: each row builds a history, sets the CI
-/// environment a job would see, resolves the range through the Cake git tool and checks every gate.
+/// environment a job would see, resolves the range through the build program's git layer (LibGit2Sharp) and checks every gate.
 /// </summary>
 public sealed class ReleaseDecisionTableTests : IDisposable
 {
@@ -147,7 +147,7 @@ public sealed class ReleaseDecisionTableTests : IDisposable
         {
             var repo = ScriptedRepository.CreateReleased();
             var bump = repo.Commit("Bump", ("VERSION", "1.1.0\n"));
-            repo.Tool().CreateTag("v1.1.0", bump);
+            repo.Git("tag", "v1.1.0", bump);
             return new Setup(repo, ProwPostsubmit(bump));
         }, new Expected(ChangeKind.VersionOnly, Build: false, Push: false, Promote: false, "tag v1.1.0 already exists")),
 

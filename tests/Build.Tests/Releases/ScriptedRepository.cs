@@ -1,17 +1,12 @@
 using System.Diagnostics;
 using Build.Tools.Git;
-using Cake.Core;
-using Cake.Core.Configuration;
-using Cake.Core.Diagnostics;
-using Cake.Core.IO;
-using Cake.Core.Tooling;
 
 namespace Build.Tests.Releases;
 
 /// <summary>
 /// A real git repository in a temporary folder, scripted commit by commit with a fixed author, committer and
-/// clock so every run produces the same history. The fixture drives git directly; the code under test goes
-/// through <see cref="GitTool"/> on the Cake engine.
+/// clock so every run produces the same history. The fixture drives the git CLI directly; the code under test
+/// goes through <see cref="GitRepository"/> (LibGit2Sharp).
 /// </summary>
 internal sealed class ScriptedRepository : IDisposable
 {
@@ -47,10 +42,13 @@ internal sealed class ScriptedRepository : IDisposable
     }
 
     /// <summary>A <c>git clone --depth N file://...</c> of this repository in a new temporary folder.</summary>
-    public ScriptedRepository ShallowClone(int depth)
+    public ScriptedRepository ShallowClone(int depth) => Clone($"--depth={depth}");
+
+    /// <summary>A <c>git clone OPTIONS file://...</c> of this repository in a new temporary folder (its <c>origin</c> is this repository).</summary>
+    public ScriptedRepository Clone(params string[] options)
     {
         var folder = Directory.CreateTempSubdirectory("releases-clone-").FullName;
-        Run(System.IO.Path.GetTempPath(), "clone", "--quiet", $"--depth={depth}", "--no-local", "file://" + Path, folder);
+        Run(System.IO.Path.GetTempPath(), ["clone", "--quiet", "--no-local", .. options, "file://" + Path, folder]);
         return new ScriptedRepository(folder, ownsFolder: true);
     }
 
@@ -80,21 +78,8 @@ internal sealed class ScriptedRepository : IDisposable
     /// <exception cref="InvalidOperationException">git exits with a non-zero code.</exception>
     public string Git(params string[] arguments) => Run(Path, arguments);
 
-    /// <summary>A <see cref="GitTool"/> for this repository built from Cake.Core's own services.</summary>
-    public GitTool Tool()
-    {
-        // The repository goes in GitSettings: setting CakeEnvironment.WorkingDirectory would change the current
-        // directory of the whole test process (and leave it pointing at a deleted folder after Dispose).
-        var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
-        var fileSystem = new FileSystem();
-        var log = new CakeBuildLog(new CakeConsole(environment), Verbosity.Quiet);
-        var globber = new Globber(fileSystem, environment);
-        var configuration = new CakeConfiguration(new Dictionary<string, string>());
-        var strategy = new ToolResolutionStrategy(fileSystem, environment, globber, configuration, log);
-        var locator = new ToolLocator(environment, new ToolRepository(environment), strategy);
-        var runner = new ProcessRunner(fileSystem, environment, log, locator, configuration);
-        return new GitTool(fileSystem, environment, runner, locator, new GitSettings { WorkingDirectory = Path });
-    }
+    /// <summary>The code under test's view of this repository; <paramref name="remote"/> is the remote whose tags count too.</summary>
+    public GitRepository Tool(string? remote = GitRepository.DefaultRemote) => new(Path, remote);
 
     private string Run(string workingDirectory, params string[] arguments)
     {

@@ -74,6 +74,27 @@ public sealed class ShallowCloneTests : IDisposable
     }
 
     [Fact]
+    public void A_linked_worktree_of_the_clone_is_shallow_too()
+    {
+        // git keeps the shallow file in the main git directory; libgit2 alone would look in the worktree's.
+        var folder = Path.Combine(Path.GetTempPath(), "releases-worktree-" + Guid.NewGuid().ToString("N"));
+        _clone.Git("worktree", "add", "--quiet", "--detach", folder);
+        try
+        {
+            var git = new Build.Tools.Git.GitRepository(folder);
+
+            git.IsShallow().Should().BeTrue();
+            git.ParentsOf(_after).Should().Equal(_before);
+            var resolve = () => CommitRange.FromEnvironment(Postsubmit(), git);
+            resolve.Should().Throw<MissingCommitException>().Which.Shallow.Should().BeTrue();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Deepening_as_the_error_says_makes_the_range_resolve()
     {
         _clone.Git("fetch", "--quiet", "--deepen=1");
