@@ -61,6 +61,18 @@ public class BuildContext : FrostingContext
     /// <summary>The golden set file (<c>--golden</c>, default <c>images/golden/golden.yaml</c>).</summary>
     public FilePath GoldenSetFile => new FilePath(Setting("golden", "images/golden/golden.yaml")).MakeAbsolute(RepositoryRoot);
 
+    /// <summary>The golden sets the repository builds from source: the project's own and upstream CIP's.</summary>
+    public static readonly string[] RepositoryGoldenSets = ["images/golden/golden.yaml", "images/golden/upstream/golden.yaml"];
+
+    /// <summary>
+    /// The golden set files ContainerizeGolden builds or verifies: the one <c>--golden</c> names, else every set of
+    /// <see cref="RepositoryGoldenSets"/>.
+    /// </summary>
+    public IReadOnlyList<FilePath> ContainerizedGoldenSets =>
+        Setting("golden") is { Length: > 0 } file
+            ? [new FilePath(file).MakeAbsolute(RepositoryRoot)]
+            : RepositoryGoldenSets.Select(f => new FilePath(f).MakeAbsolute(RepositoryRoot)).ToList();
+
     /// <summary>
     /// The folder the golden set's archive paths are relative to (<c>--golden-archives</c>); null when not given, and then
     /// the golden set file's own <c>archiveRoot</c> key decides.
