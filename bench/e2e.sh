@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The upstream-equivalent E2E (cases "sanity" and "recursive-thin", three destinations each) timed as the whole
-# `./build.sh --target E2E` command - start-up and its own registries included - beside the reference flow
-# (../shared/bench/reference-flow.sh: docker load/push/manifest + skopeo copy, on one registry), in the same run.
+# `./build.sh --target E2E` command - start-up and its own registries included - beside a reference flow script
+# that pushes the same archives the upstream way (docker load/push/manifest + skopeo copy, on one registry) and prints
+# its wall time as the third field of its output, in the same run. The script is not part of the repository: give its
+# path in REFERENCE_FLOW; it gets the folder holding upstream's archives/ as its argument.
 # Goals: docker engine no slower than the reference; oci engine at most a third of the reference's time.
-# Usage: bench/e2e.sh [RUNS]   (default 3; the best run of each is reported)
+# Usage: REFERENCE_FLOW=/path/to/reference-flow.sh bench/e2e.sh [RUNS]   (default 3; the best run of each is reported)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shared="$(cd "$root/../shared" && pwd)"
+reference_flow="${REFERENCE_FLOW:?set REFERENCE_FLOW to the reference flow script (see the header of bench/e2e.sh)}"
 runs="${1:-3}"
 cd "$root"
-common=(--target E2E --golden=images/golden/upstream-cip.yaml "--golden-archives=$shared/testdata/cip-golden/archives" --verbosity=quiet)
+common=(--target E2E --golden=images/golden/upstream/golden.yaml --verbosity=quiet)
 ./build.sh --target Compile >/dev/null   # compile once, so the timed runs find everything up to date
 
 images=(gcr.io/k8s-staging-cip-test/golden-bar/bar:1.0 gcr.io/k8s-staging-cip-test/golden-foo/foo:1.0-linux_amd64
@@ -24,7 +26,7 @@ time_e2e() {
   seconds "$start" "$end"
 }
 
-reference=$(for _ in $(seq "$runs"); do bash "$shared/bench/reference-flow.sh" | awk '{print $3}'; done | best)
+reference=$(for _ in $(seq "$runs"); do bash "$reference_flow" "$root/images/golden/upstream" | awk '{print $3}'; done | best)
 docker_time=$(for _ in $(seq "$runs"); do docker rmi -f "${images[@]}" >/dev/null 2>&1 || true
   time_e2e --engine=docker --e2e-file=manifests/e2e/upstream/tests.yaml; done | best)
 oci=$(for _ in $(seq "$runs"); do time_e2e --engine=oci --e2e-file=manifests/e2e/upstream-oci/tests.yaml; done | best)

@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Pushes the upstream golden set (../shared/testdata/cip-golden) to a fresh local registry with each engine,
+# Pushes the upstream golden set (images/golden/upstream) to a fresh local registry with each engine,
 # through the whole `./build.sh --target PushSrc` command (start-up, its own registry and teardown included),
 # and prints both wall times and their ratio. Needs dockerd running (for the docker engine) and docker-registry.
 # Usage: bench/push-golden.sh [RUNS]   (default 3; the best run of each engine is reported)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-golden="$(cd "$root/../shared/testdata/cip-golden/archives" && pwd)"
 runs="${1:-3}"
 cd "$root"
-args=(--target PushSrc --golden=images/golden/upstream-cip.yaml "--golden-archives=$golden" --verbosity=quiet)
+args=(--target PushSrc --golden=images/golden/upstream/golden.yaml --verbosity=quiet)
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
 
 images=(gcr.io/k8s-staging-cip-test/golden-bar/bar:1.0 gcr.io/k8s-staging-cip-test/golden-foo/foo:1.0-linux_amd64

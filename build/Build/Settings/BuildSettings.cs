@@ -41,6 +41,9 @@ public sealed class BuildSettings
     public static readonly Setting<string> GoldenSet = new("golden", "FILE", "images/golden/golden.yaml", "images/golden/golden.yaml",
         "the golden set file", "ContainerizeGolden, LoadTarballs, PushSrc, E2E", Text);
 
+    /// <summary>The golden sets of the repository, which ContainerizeGolden builds or verifies when <c>--golden</c> is not given.</summary>
+    public static readonly IReadOnlyList<string> RepositoryGoldenSets = ["images/golden/golden.yaml", "images/golden/upstream/golden.yaml"];
+
     /// <summary><c>--golden-archives</c>: where the golden archives are (wins over the file's <c>archiveRoot:</c>).</summary>
     public static readonly Setting<string?> GoldenArchives = new("golden-archives", "DIR", null, "the file's archiveRoot:",
         "where the archives are (wins over the file's key)", "ContainerizeGolden, LoadTarballs, PushSrc, E2E", Text);
@@ -154,7 +157,8 @@ public sealed class BuildSettings
 
     /// <summary>ContainerizeGolden, LoadTarballs, PushSrc and E2E's golden set.</summary>
     public GoldenSettings Golden => new(FullPath(_reader.Get(GoldenSet)), _reader.Get(GoldenArchives) is { } archives ? FullPath(archives) : null,
-        _reader.Get(Verify), _reader.Get(Registry));
+        _reader.Get(Verify), _reader.Get(Registry),
+        _reader.IsGiven(GoldenSet) ? [FullPath(_reader.Get(GoldenSet))] : RepositoryGoldenSets.Select(FullPath).ToList());
 
     /// <summary>The run's registry pool: aliases and known storage folders.</summary>
     /// <exception cref="CakeException">A storage folder does not exist.</exception>
@@ -240,7 +244,9 @@ public sealed record CompileSettings(string Configuration, bool Rebuild);
 /// <param name="Archives">The archive root given on the command line (absolute), or null for the file's <c>archiveRoot:</c>.</param>
 /// <param name="Verify">ContainerizeGolden only verifies.</param>
 /// <param name="SourceRegistry">PushSrc's source registry <c>host[:port][/prefix]</c>, or null to start a local one.</param>
-public sealed record GoldenSettings(string SetFile, string? Archives, bool Verify, string? SourceRegistry);
+/// <param name="ContainerizedSets">The sets ContainerizeGolden builds or verifies (absolute): the one <c>--golden</c> names,
+/// else every set of <see cref="BuildSettings.RepositoryGoldenSets"/>.</param>
+public sealed record GoldenSettings(string SetFile, string? Archives, bool Verify, string? SourceRegistry, IReadOnlyList<string> ContainerizedSets);
 
 /// <summary>The run's registry pool.</summary>
 /// <param name="Aliases">Host to address, e.g. <c>gcr.io</c> to <c>127.0.0.1:5000</c>.</param>

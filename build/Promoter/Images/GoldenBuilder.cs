@@ -50,7 +50,8 @@ public static class GoldenBuilder
 {
     /// <summary>
     /// The <see cref="GoldenImage"/> that <paramref name="image"/>'s <c>build:</c> section describes, with the source
-    /// files read now: architecture, os and variant from <see cref="GoldenSetImage.Platform"/>.
+    /// files read now: architecture, os and variant from <see cref="GoldenSetImage.Platform"/>, the time zone of the v1
+    /// records from <see cref="GoldenSetBuild.SavedInTimeZone"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The image has no <c>build:</c> section.</exception>
     /// <exception cref="IOException">A source file cannot be read.</exception>
@@ -61,7 +62,7 @@ public static class GoldenBuilder
             .Select(l => new GoldenLayer(l.Files.Select(f => new GoldenFile(f.Path, File.ReadAllBytes(f.SourcePath), f.Mode)).ToList()))
             .ToList();
         return new GoldenImage(layers, image.Platform.Architecture, build.RepoTags, image.Platform.Os,
-            build.Author, build.CreatedBy, image.Platform.Variant);
+            build.Author, build.CreatedBy, image.Platform.Variant, SavedInTimeZone: build.SavedInTimeZone);
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Promoter.Oci;
 
@@ -28,6 +26,9 @@ public sealed record GoldenLayer(IReadOnlyList<GoldenFile> Files);
 /// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null to leave it out (upstream: <c>bazel build ...</c>).</param>
 /// <param name="Variant">The config's <c>variant</c> (e.g. <c>v7</c> for arm), or null to leave it out.</param>
 /// <param name="Entrypoint">The config's <c>config.Entrypoint</c> (e.g. <c>["/app/promoter"]</c>), or null for an empty <c>config</c> object.</param>
+/// <param name="SavedInTimeZone">The UTC offset of the local time zone of the machine that "ran <c>docker save</c>": docker
+/// writes the lower layers' v1 <c>created</c> as the Unix epoch in that zone (upstream's archives: -05:00). Whole
+/// minutes within ±23:59; the default is UTC.</param>
 public sealed record GoldenImage(
     IReadOnlyList<GoldenLayer> Layers,
     string Architecture,
@@ -36,21 +37,24 @@ public sealed record GoldenImage(
     string? Author = null,
     string? CreatedBy = null,
     string? Variant = null,
-    IReadOnlyList<string>? Entrypoint = null);
+    IReadOnlyList<string>? Entrypoint = null,
+    TimeSpan SavedInTimeZone = default);
 
 /// <summary>
 /// Writes golden images as <c>docker save</c> tarballs, byte for byte reproducibly: the same <see cref="GoldenImage"/>
-/// always gives the same bytes. Shape (after the upstream CIP golden archives, <c>specs/cip-formats.md</c> §5):
+/// always gives the same bytes. The shape is that of the upstream CIP golden archives (<c>specs/cip-formats.md</c> §5):
+/// Bazel's layer tars and config, saved by the moby daemon's <c>docker save</c>; described the same way, upstream's four
+/// archives come out byte for byte (<c>images/golden/upstream/golden.yaml</c>).
 /// <list type="bullet">
 /// <item>each layer tar: GNU headers, entries <c>./</c>, every parent directory (mode 0755) and every file, sorted by
 ///   name, mtime 0, uid/gid 0, empty uname/gname, padded to 10240-byte records; a layer without files is an empty tar
 ///   (10240 zero bytes);</item>
 /// <item>the config <c>&lt;sha256&gt;.json</c>: <c>architecture</c>, <c>author</c>?, <c>created</c> 1970-01-01T00:00:00Z,
 ///   one <c>history</c> entry per layer, <c>os</c>, <c>variant</c> (when set), <c>rootfs</c> (type layers, diff_ids), <c>config</c> {} - in that order;</item>
-/// <item>per layer a folder <c>&lt;id&gt;/</c> with <c>VERSION</c> (<c>1.0</c>), <c>json</c> (v1 id, parent, created) and
-///   <c>layer.tar</c>; the id is the sha256 (hex) of <c>"&lt;config digest&gt; &lt;index&gt; &lt;diff_id&gt;"</c>, so it is
-///   stable and unique per image (upstream's ids come from Bazel and are not reproduced);</item>
-/// <item><c>manifest.json</c> and <c>repositories</c> (omitted when there are no RepoTags);</item>
+/// <item>per layer a folder <c>&lt;v1 id&gt;/</c> with <c>VERSION</c> (<c>1.0</c>), <c>json</c> and <c>layer.tar</c>: docker's
+///   legacy v1 ids and records over the chain ids (<see cref="DockerSaveV1"/>);</item>
+/// <item><c>manifest.json</c> (Config, RepoTags, Layers) and <c>repositories</c> (omitted when there are no RepoTags), each
+///   compact JSON ending in a newline;</item>
 /// <item>the outer tar: POSIX ustar headers, entries sorted by name, files 0644, folders 0755, mtime 0, owner 0:0.</item>
 /// </list>
 /// </summary>
@@ -63,7 +67,7 @@ public static class GoldenImageWriter
     private const int ArchiveFileMode = 0x1A4; // 0644
 
     /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="path"/> (replacing it).</summary>
-    /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode or RepoTag.</exception>
+    /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode, RepoTag or time zone.</exception>
     public static void Write(GoldenImage image, string path)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -73,7 +77,7 @@ public static class GoldenImageWriter
     }
 
     /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="output"/>.</summary>
-    /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode or RepoTag.</exception>
+    /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode, RepoTag or time zone.</exception>
     public static void Write(GoldenImage image, Stream output) => Write(image, [], output);
 
     /// <summary>
@@ -84,7 +88,7 @@ public static class GoldenImageWriter
     /// <param name="image">The image; its <see cref="GoldenImage.Layers"/> may be empty when base layers are given.</param>
     /// <param name="baseLayers">Uncompressed layer tars, base first (may be empty).</param>
     /// <param name="output">Receives the archive.</param>
-    /// <exception cref="ArgumentException">No layer at all, a bad file path, duplicate path, name over 100 bytes, bad mode or RepoTag.</exception>
+    /// <exception cref="ArgumentException">No layer at all, a bad file path, duplicate path, name over 100 bytes, bad mode, RepoTag or time zone.</exception>
     public static void Write(GoldenImage image, IReadOnlyList<byte[]> baseLayers, Stream output)
     {
         if (image.Layers.Count + baseLayers.Count == 0) throw new ArgumentException("A golden image needs at least one layer.", nameof(image));
@@ -94,26 +98,19 @@ public static class GoldenImageWriter
         var configDigest = Digest.Of(config);
 
         var entries = new SortedDictionary<string, byte[]?>(StringComparer.Ordinal);
-        var ids = new List<string>();
+        var v1Layers = DockerSaveV1.Layers(image, diffIds);
+        var ids = v1Layers.Select(l => l.Id).ToList();
         for (var i = 0; i < layerTars.Count; i++)
         {
-            var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{configDigest.Value} {i} {diffIds[i].Value}")));
-            var parent = i == 0 ? null : ids[i - 1];
-            ids.Add(id);
+            var id = ids[i];
             entries[id + "/"] = null;
             entries[id + "/VERSION"] = "1.0"u8.ToArray();
-            entries[id + "/json"] = CanonicalJson.Write(json =>
-            {
-                json.WriteStartObject();
-                json.WriteString("id", id);
-                if (parent is not null) json.WriteString("parent", parent);
-                json.WriteString("created", Epoch);
-                json.WriteEndObject();
-            });
+            entries[id + "/json"] = v1Layers[i].Json;
             entries[id + "/layer.tar"] = layerTars[i];
         }
         entries[configDigest.Hex + ".json"] = config;
-        entries["manifest.json"] = CanonicalJson.Write(json =>
+        // docker writes manifest.json and repositories with Go's json.Encoder, which ends each document with a newline.
+        entries["manifest.json"] = EncoderOutput(json =>
         {
             json.WriteStartArray();
             json.WriteStartObject();
@@ -216,22 +213,6 @@ public static class GoldenImageWriter
             json.WriteEndObject();
         });
 
-    /// <summary>
-    /// The upstream golden image shape: layer 1 holds <c>golden/&lt;img&gt;/[&lt;subdir&gt;/]&lt;tag&gt;</c> with text
-    /// <c>"&lt;img&gt; &lt;tag&gt;\n"</c> (mode 0555), layer 2 is empty; author <c>Bazel</c>, created_by <c>bazel build ...</c>.
-    /// </summary>
-    /// <param name="image">Image name, e.g. <c>foo</c>.</param>
-    /// <param name="tag">Tag, e.g. <c>1.0-linux_s390x</c>; also the data file's name.</param>
-    /// <param name="subdirectory">Optional folder between image and tag (upstream: <c>linux_s390x</c>, <c>NOTAG</c>), or null.</param>
-    /// <param name="architecture">The config architecture (upstream: <c>amd64</c> for all four).</param>
-    /// <param name="repoTags">The RepoTags to record.</param>
-    public static GoldenImage UpstreamShape(string image, string tag, string? subdirectory, string architecture, IReadOnlyList<string> repoTags)
-    {
-        var path = subdirectory is null ? $"golden/{image}/{tag}" : $"golden/{image}/{subdirectory}/{tag}";
-        var data = new GoldenLayer([new GoldenFile(path, Encoding.UTF8.GetBytes($"{image} {tag}\n"))]);
-        return new GoldenImage([data, new GoldenLayer([])], architecture, repoTags, Author: "Bazel", CreatedBy: "bazel build ...");
-    }
-
     private static byte[] WriteRepositories(IReadOnlyList<string> repoTags, string topLayerId)
     {
         var byRepository = new List<(string Repository, List<string> Tags)>();
@@ -245,7 +226,7 @@ public static class GoldenImageWriter
             if (group.Tags is null) byRepository.Add(group = (repository, []));
             group.Tags.Add(repoTag[(colon + 1)..]);
         }
-        return CanonicalJson.Write(json =>
+        return EncoderOutput(json =>
         {
             json.WriteStartObject();
             foreach (var (repository, tags) in byRepository)
@@ -257,4 +238,7 @@ public static class GoldenImageWriter
             json.WriteEndObject();
         });
     }
+
+    /// <summary>Compact JSON followed by a newline, as Go's json.Encoder writes a document.</summary>
+    private static byte[] EncoderOutput(Action<Utf8JsonWriter> write) => [.. CanonicalJson.Write(write), (byte)'\n'];
 }

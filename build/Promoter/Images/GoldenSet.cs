@@ -53,9 +53,10 @@ public sealed record GoldenSetImage(string Name, string Archive, string ArchiveP
 /// <param name="RepoTags">The <c>manifest.json</c> RepoTags (<c>repository:tag</c>); empty writes <c>"RepoTags":null</c>.</param>
 /// <param name="Author">The config's and history's <c>author</c>, or null.</param>
 /// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null.</param>
+/// <param name="SavedInTimeZone">The UTC offset of the zone the archive is "saved in" (<see cref="GoldenImage.SavedInTimeZone"/>); zero when not given.</param>
 /// <param name="Line">Line of the <c>build:</c> mapping in the YAML file.</param>
 public sealed record GoldenSetBuild(IReadOnlyList<GoldenSetBuildLayer> Layers, IReadOnlyList<string> RepoTags,
-    string? Author, string? CreatedBy, int Line);
+    string? Author, string? CreatedBy, TimeSpan SavedInTimeZone, int Line);
 
 /// <summary>One layer of a <see cref="GoldenSetBuild"/>.</summary>
 /// <param name="Files">The files of the layer (empty: an empty layer tar, as upstream's second layer).</param>
@@ -86,7 +87,7 @@ public sealed record GoldenSetManifestList(string Repository, string Tag, IReadO
 /// <summary>
 /// A golden set: which archives to push to the source registry, under which repository and tags, and which manifest
 /// lists to build over them. Read from YAML (strict: unknown keys, wrong types, bad values are errors naming
-/// file:line and field). Format (see <c>images/golden/upstream-cip.yaml</c>):
+/// file:line and field). Format (see <c>images/golden/golden.yaml</c> and <c>images/golden/upstream/golden.yaml</c>):
 /// <code>
 /// images:                       # required, non-empty
 ///   - name: foo-s390x           # required, unique, [a-z0-9._-]+
@@ -99,6 +100,8 @@ public sealed record GoldenSetManifestList(string Repository, string Tag, IReadO
 ///       repoTags: ["golden-foo/foo:1.0-linux_s390x"]   # optional; default: repository:tag for each tag
 ///       author: someone                  # optional config/history author
 ///       createdBy: "..."                 # optional history created_by
+///       savedInTimeZone: "-05:00"        # optional UTC offset of the docker save machine (Z or +hh:mm/-hh:mm), default Z;
+///                                        #   the lower layers' v1 created is the Unix epoch in that zone
 ///       layers:                          # required, non-empty, base first
 ///         - files:                       # required list, may be empty (an empty layer)
 ///             - path: golden/foo/linux_s390x/1.0-linux_s390x   # required, path in the image
@@ -323,7 +326,7 @@ public sealed partial class GoldenSet
 
         private GoldenSetBuild ReadBuild(YamlNode node, string field, IReadOnlyList<string> defaultRepoTags)
         {
-            var map = Mapping(node, field, ["repoTags", "author", "createdBy", "layers"]);
+            var map = Mapping(node, field, ["repoTags", "author", "createdBy", "savedInTimeZone", "layers"]);
             var repoTags = defaultRepoTags;
             if (map.TryGetValue("repoTags", out var repoTagsNode))
             {
@@ -347,6 +350,7 @@ public sealed partial class GoldenSet
             }
             string? author = map.TryGetValue("author", out var authorNode) ? Scalar(authorNode, $"{field}.author") : null;
             string? createdBy = map.TryGetValue("createdBy", out var createdByNode) ? Scalar(createdByNode, $"{field}.createdBy") : null;
+            var savedInTimeZone = map.TryGetValue("savedInTimeZone", out var zoneNode) ? TimeZoneOffset(zoneNode, $"{field}.savedInTimeZone") : TimeSpan.Zero;
 
             var layerNodes = Sequence(Required(map, node, field, "layers"), $"{field}.layers", nonEmpty: true);
             var layers = new List<GoldenSetBuildLayer>();
@@ -389,7 +393,7 @@ public sealed partial class GoldenSet
                 }
                 layers.Add(new GoldenSetBuildLayer(files, Line(layerNodes[i])));
             }
-            return new GoldenSetBuild(layers, repoTags, author, createdBy, Line(node));
+            return new GoldenSetBuild(layers, repoTags, author, createdBy, savedInTimeZone, Line(node));
         }
 
         /// <summary>A relative path without '..' segments (archive, source, archiveRoot).</summary>
@@ -458,6 +462,19 @@ public sealed partial class GoldenSet
             return new Platform(parts[1], parts[0], parts.Length == 3 ? parts[2] : null);
         }
 
+        /// <summary>A UTC offset written <c>Z</c> or <c>+hh:mm</c> / <c>-hh:mm</c> (hours 00-23, minutes 00-59).</summary>
+        private TimeSpan TimeZoneOffset(YamlNode node, string field)
+        {
+            var value = Scalar(node, field);
+            if (value == "Z") return TimeSpan.Zero;
+            var match = OffsetPattern().Match(value);
+            if (!match.Success)
+                throw Error(node, field, $"'{value}' is not a UTC offset; expected Z or +hh:mm / -hh:mm (hours 00-23, minutes 00-59), e.g. \"-05:00\".");
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            var offset = new TimeSpan(int.Parse(match.Groups["h"].Value, invariant), int.Parse(match.Groups["m"].Value, invariant), 0);
+            return match.Groups["sign"].Value == "-" ? -offset : offset;
+        }
+
         private static int Line(YamlNode node) => (int)node.Start.Line;
 
         private GoldenSetException Error(YamlNode node, string field, string message) => new(file, Line(node), field, message);
@@ -471,4 +488,7 @@ public sealed partial class GoldenSet
 
     [GeneratedRegex("^[0-7]{3,4}$")]
     private static partial Regex ModePattern();
+
+    [GeneratedRegex("^(?<sign>[+-])(?<h>[01][0-9]|2[0-3]):(?<m>[0-5][0-9])$")]
+    private static partial Regex OffsetPattern();
 }

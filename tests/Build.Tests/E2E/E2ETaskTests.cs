@@ -141,7 +141,7 @@ public sealed class E2ETaskTests : IDisposable
         {
             // LoadTarballs and E2E only (exclusive): the Compile dependency would build the whole solution.
             result = BuildProgram.Run("--target", "LoadTarballs", "--target", "E2E", "--exclusive", $"--e2e-file={file}",
-                $"--golden={BuildProgram.UpstreamGoldenSet}", $"--golden-archives={BuildProgram.UpstreamArchives}");
+                $"--golden={BuildProgram.UpstreamGoldenSet}");
         }
         finally
         {

@@ -193,7 +193,7 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
     /// <summary>Pushes the upstream golden set (5 manifests, one tagless) under <paramref name="prefix"/>.</summary>
     private static async Task SeedAsync(LocalRegistry registry, string prefix)
     {
-        var set = GoldenSet.Load(BuildProgram.UpstreamGoldenSet, BuildProgram.UpstreamArchives);
+        var set = GoldenSet.Load(BuildProgram.UpstreamGoldenSet);
         using var client = registry.CreateClient();
         await new GoldenPusher(client, prefix).PushAsync(set, set.OpenImages());
         (await ManifestsAsync(registry, prefix)).Should().HaveCount(5);

@@ -8,17 +8,17 @@ using Xunit;
 
 namespace Build.Tests.Golden;
 
-/// <summary>Paths of the repository and of the shared upstream golden archives, and runs of the real build program.</summary>
+/// <summary>Paths of the repository and of upstream's golden set in it, and runs of the real build program.</summary>
 internal static class BuildProgram
 {
     /// <summary>The repository root (the folder holding Promoter.slnx), found upwards from the test binaries.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    /// <summary>The upstream CIP golden archives (read only; never modified).</summary>
-    public static string UpstreamArchives => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "testdata", "cip-golden", "archives"));
+    /// <summary>The committed upstream CIP golden archives, byte for byte upstream's (read only; never modified).</summary>
+    public static string UpstreamArchives => Path.Combine(RepositoryRoot, "images", "golden", "upstream", "archives");
 
-    /// <summary>The golden set of the upstream archives.</summary>
-    public static string UpstreamGoldenSet => Path.Combine(RepositoryRoot, "images", "golden", "upstream-cip.yaml");
+    /// <summary>The golden set of the upstream archives; its archiveRoot key names <see cref="UpstreamArchives"/>.</summary>
+    public static string UpstreamGoldenSet => Path.Combine(RepositoryRoot, "images", "golden", "upstream", "golden.yaml");
 
     /// <summary>Runs the real tasks of the build program in the repository root with <paramref name="args"/>.</summary>
     public static HostRunner.Result Run(params string[] args) =>

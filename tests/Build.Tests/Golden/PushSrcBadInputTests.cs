@@ -63,8 +63,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
     {
         // Docker skips a layer whose chain it already has; load the good archive first so that the corrupt copy would
         // otherwise "load" and push the good image.
-        var good = PushSrc(BuildProgram.UpstreamGoldenSet, "docker", $"{shared.Registry.Host}/docker-good", BuildProgram.UpstreamArchives,
-            target: "LoadTarballs");
+        var good = PushUpstream("docker", $"{shared.Registry.Host}/docker-good", target: "LoadTarballs");
         good.ExitCode.Should().Be(0, good.Output);
 
         var archive = MakeBad("layer-sha256");
@@ -79,7 +78,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
     [Fact]
     public void A_registry_that_refuses_connections_is_named_with_the_reference_being_pushed()
     {
-        var result = PushSrc(BuildProgram.UpstreamGoldenSet, "oci", "127.0.0.1:1/x", BuildProgram.UpstreamArchives);
+        var result = PushUpstream("oci", "127.0.0.1:1/x");
 
         result.ExitCode.Should().NotBe(0);
         ErrorLine(result).Should().Contain("PushSrc to 127.0.0.1:1/x").And.Contain("registry 127.0.0.1:1 refused the connection")
@@ -89,7 +88,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
     [DockerFact]
     public void A_registry_that_refuses_connections_is_named_by_the_docker_engine()
     {
-        var result = PushSrc(BuildProgram.UpstreamGoldenSet, "docker", "127.0.0.1:1/x", BuildProgram.UpstreamArchives);
+        var result = PushUpstream("docker", "127.0.0.1:1/x");
 
         result.ExitCode.Should().NotBe(0);
         // Images are pushed concurrently, so whichever push fails first is reported; it must name its reference.
@@ -109,7 +108,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
         HostRunner.Result result;
         try
         {
-            result = PushSrc(BuildProgram.UpstreamGoldenSet, "oci", $"{registry.Host}/secured", BuildProgram.UpstreamArchives);
+            result = PushUpstream("oci", $"{registry.Host}/secured");
         }
         finally
         {
@@ -141,9 +140,14 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private HostRunner.Result PushSrc(string goldenSet, string engine, string registry, string? archives = null, string target = "PushSrc") =>
+    /// <summary>Runs <paramref name="target"/> on a scratch golden set whose archives are the scratch archives.</summary>
+    private HostRunner.Result PushSrc(string goldenSet, string engine, string registry, string target = "PushSrc") =>
         BuildProgram.Run("--target", target, $"--engine={engine}", $"--registry={registry}",
-            $"--golden={goldenSet}", $"--golden-archives={archives ?? _scratch.Archives}");
+            $"--golden={goldenSet}", $"--golden-archives={_scratch.Archives}");
+
+    /// <summary>Runs <paramref name="target"/> on upstream's golden set (its archives are where its archiveRoot says).</summary>
+    private static HostRunner.Result PushUpstream(string engine, string registry, string target = "PushSrc") =>
+        BuildProgram.Run("--target", target, $"--engine={engine}", $"--registry={registry}", $"--golden={BuildProgram.UpstreamGoldenSet}");
 
     /// <summary>The one "Error: ..." line of the output (the build program reports the failure once).</summary>
     private static string ErrorLine(HostRunner.Result result)

@@ -93,7 +93,7 @@ public sealed class PushSrcTests(SharedRegistry shared) : IClassFixture<SharedRe
     private HostRunner.Result PushSrc(string engine, string prefix)
     {
         var result = BuildProgram.Run("--target", "PushSrc", $"--engine={engine}", $"--registry={shared.Registry.Host}/{prefix}",
-            $"--golden={BuildProgram.UpstreamGoldenSet}", $"--golden-archives={BuildProgram.UpstreamArchives}");
+            $"--golden={BuildProgram.UpstreamGoldenSet}");
         result.ExitCode.Should().Be(0, result.Output);
         return result;
     }

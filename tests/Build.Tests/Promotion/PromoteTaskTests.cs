@@ -22,7 +22,7 @@ public sealed class PromoteTaskTests : IAsyncLifetime
     {
         _registry = await LocalRegistry.StartAsync();
         var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_registry.Host}/stg",
-            $"--golden={BuildProgram.UpstreamGoldenSet}", $"--golden-archives={BuildProgram.UpstreamArchives}");
+            $"--golden={BuildProgram.UpstreamGoldenSet}");
         seeded.ExitCode.Should().Be(0, seeded.Output);
     }
 

@@ -35,8 +35,8 @@ public class DockerArchiveTests
         img.Layers[1].DiffId.Should().Be(Digest.Of(new byte[10240]));
         img.Layers[1].Size.Should().Be(10240);
 
-        // Layer 1 holds exactly one file, the data file of content/<image>/<tag>.
-        var expected = File.ReadAllBytes(Path.Combine(ImageTestData.GoldenRoot, "content", image, tag));
+        // Layer 1 holds exactly one file, the data file src/<image>/<tag>.
+        var expected = File.ReadAllBytes(ImageTestData.Source(image, tag));
         using var layer = archive.OpenLayer(img.Layers[0]);
         Digest.Of(ReadAll(layer)).Should().Be(img.Layers[0].DiffId);
         layer.Position = 0;

@@ -36,6 +36,7 @@ public class GoldenSetBuildTests
         build.RepoTags.Should().Equal("golden-bar/bar:1.0");
         build.Author.Should().Be("me");
         build.CreatedBy.Should().BeNull();
+        build.SavedInTimeZone.Should().Be(TimeSpan.Zero, "UTC when not given");
         build.Layers.Select(l => l.Files.Count).Should().Equal(2, 0);
         build.Layers[0].Files.Select(f => (f.Path, f.SourcePath, f.Mode, f.Line)).Should().Equal(
             ("golden/bar/1.0", Path.Combine(temp.Path, "src", "bar"), GoldenFile.ReadOnlyMode, 12),
@@ -74,6 +75,22 @@ public class GoldenSetBuildTests
             .Should().Be(new Promoter.Oci.Platform("arm", "linux", "v7"));
     }
 
+    [Theory]
+    [InlineData("Z", 0, 0)]
+    [InlineData("\"-05:00\"", -5, 0)]
+    [InlineData("\"+05:30\"", 5, 30)]
+    [InlineData("\"-23:59\"", -23, -59)]
+    [InlineData("\"+00:00\"", 0, 0)]
+    public void The_saver_time_zone_is_read_as_a_utc_offset(string value, int hours, int minutes)
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, Head + $"    build:\n      savedInTimeZone: {value}\n      layers:\n        - files: []\n");
+        var image = GoldenSet.Load(yaml, temp.Path).Images[0];
+
+        image.Build!.SavedInTimeZone.Should().Be(new TimeSpan(hours, minutes, 0));
+        GoldenBuilder.ToGoldenImage(image).SavedInTimeZone.Should().Be(new TimeSpan(hours, minutes, 0));
+    }
+
     public static TheoryData<string, int, string> BadBuilds() => new()
     {
         { "    build:\n      layers:\n        - files: []\n      colour: blue\n", 10, "images[0].build.colour: unknown key 'colour'*" },
@@ -88,7 +105,13 @@ public class GoldenSetBuildTests
         { "    build:\n      layers:\n        - files:\n            - source: src/bar\n", 10, "images[0].build.layers[0].files[0].path: required key 'path' is missing." },
         { "    build:\n      repoTags: [\"golden-bar/bar\"]\n      layers:\n        - files: []\n", 8, "images[0].build.repoTags: 'golden-bar/bar' is not a repository:tag reference*" },
         { "    build:\n      layers:\n        - files: []\n  - name: bar2\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"2.0\"]\n    platform: linux/amd64\n    build:\n      layers:\n        - files: []\n", 10, "images[1].archive: archive 'bar/1.0.tar' is also the archive of image 'bar'*" },
-        { "    build: yes\n", 7, "images[0].build: expected a mapping with keys repoTags, author, createdBy, layers." },
+        { "    build: yes\n", 7, "images[0].build: expected a mapping with keys repoTags, author, createdBy, savedInTimeZone, layers." },
+        { "    build:\n      savedInTimeZone: EST\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: 'EST' is not a UTC offset; expected Z or +hh:mm / -hh:mm*" },
+        { "    build:\n      savedInTimeZone: \"-5:00\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: '-5:00' is not a UTC offset*" },
+        { "    build:\n      savedInTimeZone: \"+24:00\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: '+24:00' is not a UTC offset*" },
+        { "    build:\n      savedInTimeZone: \"-05:60\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: '-05:60' is not a UTC offset*" },
+        { "    build:\n      savedInTimeZone: \"\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: expected a non-empty text value." },
+        { "    build:\n      savedInTimeZone: [\"-05:00\"]\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: expected a non-empty text value." },
     };
 
     [Theory]

@@ -7,12 +7,14 @@ namespace Promoter.Tests.Images;
 
 public class GoldenSetTests
 {
-    private static string UpstreamYaml => Path.Combine(ImageTestData.RepoRoot, "images", "golden", "upstream-cip.yaml");
+    private static string UpstreamYaml => Path.Combine(ImageTestData.UpstreamRoot, "golden.yaml");
 
     [Fact]
     public void Upstream_set_describes_the_four_archives_and_the_foo_list()
     {
-        var set = GoldenSet.Load(UpstreamYaml, ImageTestData.ArchiveRoot);
+        var set = GoldenSet.Load(UpstreamYaml);
+
+        set.ArchiveRoot.Should().Be(ImageTestData.ArchiveRoot);
 
         set.Images.Select(i => (i.Archive, i.Repository, string.Join(",", i.Tags), i.Tagless)).Should().Equal(
             ("bar/1.0.tar", "golden-bar/bar", "1.0", false),
@@ -20,6 +22,16 @@ public class GoldenSetTests
             ("foo/1.0-linux_s390x.tar", "golden-foo/foo", "1.0-linux_s390x", false),
             ("foo/NOTAG-0.tar", "golden-foo/foo", "", true));
         set.Images.Select(i => i.ArchivePath).Should().OnlyContain(p => File.Exists(p));
+
+        // The facts of upstream's build and save: Bazel's author and created_by, amd64 configs, the saver's zone -05:00.
+        set.Images.Should().OnlyContain(i => i.Platform == new Platform("amd64", "linux"));
+        set.Images.Select(i => i.Build!).Should().OnlyContain(b =>
+            b.Author == "Bazel" && b.CreatedBy == "bazel build ..." && b.SavedInTimeZone == TimeSpan.FromHours(-5) && b.Layers.Count == 2);
+        set.Images.Select(i => string.Join(",", i.Build!.RepoTags)).Should().Equal(
+            "gcr.io/k8s-staging-cip-test/golden-bar/bar:1.0",
+            "gcr.io/k8s-staging-cip-test/golden-foo/foo:1.0-linux_amd64",
+            "gcr.io/k8s-staging-cip-test/golden-foo/foo:1.0-linux_s390x",
+            "gcr.io/k8s-staging-cip-test/golden-foo/foo:NOTAG-0");
 
         var list = set.ManifestLists.Should().ContainSingle().Subject;
         list.Repository.Should().Be("golden-foo/foo");
@@ -31,7 +43,7 @@ public class GoldenSetTests
     [Fact]
     public void Opening_the_upstream_set_verifies_archives_and_builds_the_list()
     {
-        var set = GoldenSet.Load(UpstreamYaml, ImageTestData.ArchiveRoot);
+        var set = GoldenSet.Load(UpstreamYaml);
         var images = set.OpenImages();
         var index = GoldenSet.BuildManifestList(set.ManifestLists[0], images);
 

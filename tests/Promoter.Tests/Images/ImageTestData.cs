@@ -3,11 +3,14 @@ using System.Formats.Tar;
 
 namespace Promoter.Tests.Images;
 
-/// <summary>Paths of the shared upstream test data, temp folders and small tar helpers for the image tests.</summary>
+/// <summary>Paths of upstream's golden set in the repository, temp folders and small tar helpers for the image tests.</summary>
 internal static class ImageTestData
 {
-    public const string GoldenRoot = "/work/shared/testdata/cip-golden";
-    public static readonly string ArchiveRoot = Path.Combine(GoldenRoot, "archives");
+    /// <summary>images/golden/upstream: upstream CIP's golden set (golden.yaml), its data files (src/) and archives.</summary>
+    public static readonly string UpstreamRoot = Path.Combine(RepoRoot, "images", "golden", "upstream");
+
+    /// <summary>The committed upstream archives (byte for byte upstream's).</summary>
+    public static readonly string ArchiveRoot = Path.Combine(UpstreamRoot, "archives");
 
     /// <summary>(archive path relative to ArchiveRoot, image, tag) of the four upstream archives.</summary>
     public static readonly (string Archive, string Image, string Tag)[] Upstream =
@@ -19,6 +22,9 @@ internal static class ImageTestData
     ];
 
     public static string Archive(string relative) => Path.Combine(ArchiveRoot, relative);
+
+    /// <summary>The data file an upstream image carries, e.g. <c>src/foo/1.0-linux_s390x</c>.</summary>
+    public static string Source(string image, string tag) => Path.Combine(UpstreamRoot, "src", image, tag);
 
     /// <summary>The repository root (the folder holding Promoter.slnx).</summary>
     public static string RepoRoot
