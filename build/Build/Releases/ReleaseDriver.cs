@@ -3,6 +3,7 @@ using Build.Tools.Git;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
+using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Releases;
 
@@ -83,7 +84,7 @@ public static class ReleaseDriver
             if (push) git.PushTag(settings.GitRemote, version.Tag);
             context.Log.Information(pushLine);
         }
-        catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException
+        catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException or PromotionRefusedException
                                               or InvalidOperationException or ArgumentException or FormatException)
         {
             throw new CakeException($"PromoteRelease {version.Tag} failed: {exception.Message}");

@@ -4,26 +4,17 @@ using Promoter.Registry;
 
 namespace Promoter.Promotion.Engine;
 
-/// <summary>Counts of what a promotion wrote.</summary>
-/// <param name="ManifestsPut">Manifests (images, indexes and their children) written by digest.</param>
-/// <param name="BlobsUploaded">Blobs streamed from the source and uploaded.</param>
-/// <param name="BlobsMounted">Blobs mounted from another repository of the same registry.</param>
-/// <param name="BlobsPresent">Blobs the destination already had.</param>
-/// <param name="TagsWritten">Tags added or moved.</param>
-public sealed record PromotionResult(int ManifestsPut, int BlobsUploaded, int BlobsMounted, int BlobsPresent, int TagsWritten)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"{ManifestsPut} manifest(s) put, {BlobsUploaded} blob(s) uploaded, {BlobsMounted} mounted, {BlobsPresent} already present, {TagsWritten} tag(s) written";
-}
-
 /// <summary>
 /// Carries out a <see cref="PromotionPlan"/>: copies manifests by digest (an index after all its children, an image
 /// manifest after all its blobs are confirmed present), then writes the tags. Manifest bytes are never rewritten, so
 /// digests are preserved; blobs are mounted within one registry and streamed with sha256 verification across
-/// registries. Nothing is ever deleted.
+/// registries. Nothing is ever deleted. Only <see cref="PromotionPipeline"/>'s execute phase runs it, after the check
+/// phase refused what must not be written.
 /// </summary>
-public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions options, Action<string>? log = null)
+/// <param name="registries">The run's registry clients.</param>
+/// <param name="threads">How many copies (and repositories' tags) run at once; at least 1.</param>
+/// <param name="log">Receives one line per copy and per tag written.</param>
+internal sealed class PromotionExecutor(RegistryPool registries, int threads, Action<string>? log = null)
 {
     /// <summary>The state of one <see cref="ExecuteAsync"/> call: its counts and the copies it has started.</summary>
     private sealed class Run
@@ -43,16 +34,16 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
     }
 
     /// <summary>Executes the plan's copies, then its tags.</summary>
-    /// <exception cref="InvalidOperationException">The plan holds refused tag moves (nothing is written).</exception>
+    /// <exception cref="InvalidOperationException">A programming error: the plan holds refused tag moves, which the
+    /// check phase never lets through.</exception>
     /// <exception cref="RegistryException">A registry operation failed; tags of failed copies are not written.</exception>
-    public async Task<PromotionResult> ExecuteAsync(PromotionPlan plan, CancellationToken cancellationToken = default)
+    public async Task<PromotionCounts> ExecuteAsync(PromotionPlan plan, CancellationToken cancellationToken = default)
     {
         if (plan.Refusals.Count > 0)
-            throw new InvalidOperationException(
-                $"{plan.Refusals.Count} tag move(s) refused; nothing was promoted:\n  " + string.Join("\n  ", plan.Refusals));
+            throw new InvalidOperationException("a plan with refused tag moves reached the executor; the check phase must stop it.");
 
         var run = new Run();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {
             // The plan has just seen the digest missing in the destination: no need to ask again.
@@ -76,7 +67,7 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
                 log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
             }
         });
-        return new PromotionResult(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
+        return new PromotionCounts(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
     }
 
     /// <summary>
