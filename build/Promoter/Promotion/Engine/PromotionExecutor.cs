@@ -7,9 +7,10 @@ namespace Promoter.Promotion.Engine;
 /// <summary>
 /// Carries out a <see cref="PromotionPlan"/>: copies manifests by digest (an index after all its children, an image
 /// manifest after all its blobs are confirmed present), then writes the tags. Manifest bytes are never rewritten, so
-/// digests are preserved; blobs are mounted within one registry and streamed with sha256 verification across
-/// registries. Nothing is ever deleted. Only <see cref="PromotionPipeline"/>'s execute phase runs it, after the check
-/// phase refused what must not be written.
+/// digests are preserved; blobs go through one <see cref="BlobTransfer"/> per run (mounted within one registry,
+/// streamed with sha256 verification across registries, small ones read once for every destination). Nothing is ever
+/// deleted. Only <see cref="PromotionPipeline"/>'s execute phase runs it, after the check phase refused what must not
+/// be written.
 /// </summary>
 /// <param name="registries">The run's registry clients.</param>
 /// <param name="threads">How many copies (and repositories' tags) run at once; at least 1.</param>
@@ -21,14 +22,11 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     {
         public int Put, Uploaded, Mounted, Present, Tags;
         public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Copies = new();
-        /// <summary>Small blobs read (and sha256-verified) by this run, by digest, so a blob bound for several registries is read once.</summary>
-        public readonly ConcurrentDictionary<Digest, Lazy<Task<byte[]>>> Blobs = new();
-        public long CachedBytes;
         /// <summary>
-        /// Blob copies by (registry address, repository, digest): images copied at once often share a blob (an empty layer),
-        /// and two uploads of one blob into one repository race on Distribution's filesystem driver, so each runs once.
+        /// The run's blob moves: images copied at once often share a blob (an empty layer), and two uploads of one blob
+        /// into one repository race on Distribution's filesystem driver, so each runs once; small blobs are read once.
         /// </summary>
-        public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task<BlobCopyOutcome>>> BlobCopies = new();
+        public readonly BlobTransfer Blobs = new();
         /// <summary>Manifest bytes fetched (and sha256-verified) by this run, by digest: a digest names its bytes for good.</summary>
         public readonly ConcurrentDictionary<Digest, ManifestContent> Manifests = new();
     }
@@ -99,22 +97,15 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         }
         else
         {
-            var address = registries.Resolve(destination.Registry).Address;
-            var outcomes = await Task.WhenAll(document.Blobs.Select(async blob =>
-            {
-                var mine = new Lazy<Task<BlobCopyOutcome>>(() =>
-                    CopyBlobAsync(run, from, source.Repository, to, destination.Repository, blob, cancellationToken));
-                var shared = run.BlobCopies.GetOrAdd((address, destination.Repository, blob.ParsedDigest), mine);
-                var outcome = await shared.Value;
-                return ReferenceEquals(shared, mine) ? outcome : BlobCopyOutcome.AlreadyPresent;
-            }));
+            var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
+                run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken)));
             foreach (var outcome in outcomes)
             {
                 switch (outcome)
                 {
                     case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref run.Uploaded); break;
                     case BlobCopyOutcome.Mounted: Interlocked.Increment(ref run.Mounted); break;
-                    default: Interlocked.Increment(ref run.Present); break;
+                    default: Interlocked.Increment(ref run.Present); break; // already there, or brought by another copy of the run
                 }
             }
         }
@@ -124,36 +115,5 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             throw new RegistryException($"{destination}: the registry stored the manifest as {put}, not {digest}.", destination.ToString());
         run.Manifests.TryAdd(digest, manifest);
         Interlocked.Increment(ref run.Put);
-    }
-
-    /// <summary>Blobs up to this size (bytes) are kept in memory for the run when copied across registries.</summary>
-    public const long SmallBlobBytes = 1024 * 1024;
-
-    /// <summary>Memory the small-blob cache may use per run (bytes); larger sets stream every copy.</summary>
-    public const long BlobCacheBytes = 64L * 1024 * 1024;
-
-    /// <summary>
-    /// Copies one blob: nothing when the target has it, a mount within one registry, otherwise the bytes. Small blobs bound
-    /// for several registries are read from the source once per run (verified as read) and uploaded from memory; larger ones
-    /// are streamed through with sha256 verification (<see cref="RegistryClient.CopyBlobAsync"/>).
-    /// </summary>
-    private static async Task<BlobCopyOutcome> CopyBlobAsync(Run run, RegistryClient from, string fromRepository, RegistryClient to,
-        string toRepository, Oci.Descriptor blob, CancellationToken cancellationToken)
-    {
-        var digest = blob.ParsedDigest;
-        if (from.BaseAddress == to.BaseAddress || blob.Size > SmallBlobBytes
-            || (!run.Blobs.ContainsKey(digest) && Interlocked.Add(ref run.CachedBytes, blob.Size) > BlobCacheBytes))
-            return await RegistryClient.CopyBlobAsync(from, fromRepository, to, toRepository, digest, cancellationToken);
-
-        if (await to.HeadBlobAsync(toRepository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
-        var bytes = await run.Blobs.GetOrAdd(digest, _ => new Lazy<Task<byte[]>>(async () =>
-        {
-            await using var stream = await from.GetBlobAsync(fromRepository, digest, cancellationToken);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            return buffer.ToArray();
-        })).Value;
-        await to.UploadBlobAsync(toRepository, digest, bytes, cancellationToken);
-        return BlobCopyOutcome.Uploaded;
     }
 }
