@@ -190,8 +190,9 @@ public sealed class DockerGoldenEngine(ICakeContext context, RegistryPool pool) 
 
         var manifest = client.GetManifestAsync(scratchRepository, scratchTag).GetAwaiter().GetResult();
         var document = manifest.Parse(scratch);
+        var blobs = new BlobTransfer();
         foreach (var blob in document.Blobs)
-            RegistryClient.CopyBlobAsync(client, scratchRepository, client, repository, blob.ParsedDigest).GetAwaiter().GetResult();
+            blobs.CopyAsync(client, scratchRepository, client, repository, blob.ParsedDigest, blob.Size).GetAwaiter().GetResult();
         var digest = client.PutManifestAsync(repository, manifest.Digest.Value, manifest.Bytes, manifest.MediaType).GetAwaiter().GetResult();
         client.DeleteManifestAsync(scratchRepository, manifest.Digest.Value).GetAwaiter().GetResult();
         context.Log.Information("pushed {0}@{1} (tagless)", $"{address}/{repository}", digest);

@@ -12,13 +12,14 @@ public static class PromoteFlow
 {
     /// <summary>
     /// Prints <see cref="PromoteSettings.Snapshot"/>'s snapshot on <paramref name="console"/> (upstream's YAML, nothing
-    /// else), or plans the promotion of the manifests, logs the plan, and executes it when confirmed.
+    /// else), or runs <see cref="PromotionPipeline"/> on the manifests with Promote's policy: the settings' confirm,
+    /// tag moves and threads; lost edges warned about and skipped.
     /// </summary>
     /// <param name="settings">What to promote and how.</param>
     /// <param name="pool">The run's registry clients.</param>
     /// <param name="log">Receives the plan and the result.</param>
     /// <param name="console">Receives the snapshot YAML as is.</param>
-    /// <exception cref="CakeException">A manifest is invalid, a registry refused, or the plan was refused (a tag move).</exception>
+    /// <exception cref="CakeException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
     public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console)
     {
         try
@@ -33,25 +34,30 @@ public static class PromoteFlow
             {
                 Manifest = settings.Manifest,
                 ThinManifestDirectory = settings.ThinManifestDirectory,
-                Confirm = settings.Confirm,
-                Options = new PromotionOptions { AllowTagMoves = settings.AllowTagMoves, Threads = settings.Threads },
+                Policy = new PromotionPolicy
+                {
+                    Confirm = settings.Confirm,
+                    AllowTagMoves = settings.AllowTagMoves,
+                    Threads = settings.Threads,
+                    LostEdges = LostEdgePolicy.WarnAndSkip,
+                    Log = (level, line) => Write(log, level, line),
+                },
             };
-            var edges = request.LoadEdges(warning => log.Warning(warning));
-            var plan = new PromotionPlanner(pool, request.Options).PlanAsync(edges).GetAwaiter().GetResult();
-            foreach (var line in plan.Describe()) log.Information(line);
-            if (plan.Lost.Count > 0)
-                log.Warning("{0} edge(s) name digests missing from the source; they are skipped", plan.Lost.Count);
-            if (!request.Confirm)
-            {
-                log.Information("Dry run complete: nothing was written (add --confirm to promote).");
-                return;
-            }
-            var result = new PromotionExecutor(pool, request.Options, line => log.Verbose(line)).ExecuteAsync(plan).GetAwaiter().GetResult();
-            log.Information("promoted: {0}", result);
+            new PromotionPipeline(pool, request.Policy).RunAsync(request.LoadEdges).GetAwaiter().GetResult();
         }
-        catch (Exception exception) when (exception is FormatException or ManifestException or RegistryException or InvalidOperationException)
+        catch (Exception exception) when (exception is FormatException or ManifestException or RegistryException or PromotionRefusedException)
         {
             throw new CakeException(exception.Message);
+        }
+    }
+
+    private static void Write(ICakeLog log, PromotionLogLevel level, string line)
+    {
+        switch (level)
+        {
+            case PromotionLogLevel.Warning: log.Warning(line); break;
+            case PromotionLogLevel.Detail: log.Verbose(line); break;
+            default: log.Information(line); break;
         }
     }
 }

@@ -3,6 +3,7 @@ using Build.Tools.Git;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
+using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Releases;
 
@@ -82,7 +83,7 @@ public static class ReleaseDriver
             if (push) context.GitPushRef(context.RepositoryRoot, settings.GitRemote, version.Tag);
             context.Log.Information(pushLine);
         }
-        catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException
+        catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException or PromotionRefusedException
                                               or InvalidOperationException or ArgumentException or FormatException
                                               or LibGit2Sharp.LibGit2SharpException)
         {

@@ -29,17 +29,19 @@ public sealed record ImagePushProgress(string Image, long BytesDone, long BytesT
 /// tags; then the manifest lists. The bytes pushed are the deterministic manifests of <see cref="PushableImage"/> and
 /// <see cref="PushableIndex"/>, so every digest is a property of the archives alone. A manifest is put only after the
 /// registry confirmed all its blobs (and, for a list, all its child manifests). Blobs, manifests and tags already in
-/// place are not sent again, so a second push uploads nothing. Tagless images are put by digest only.
+/// place are not sent again, so a second push uploads nothing. Tagless images are put by digest only. Blobs go up
+/// through a <see cref="BlobTransfer"/>: images pushed at once share blobs (the empty layer), and two uploads of one
+/// blob into one repository race on Distribution's filesystem driver, so each is uploaded once and the others wait.
 /// </summary>
-public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix, IProgress<ImagePushProgress>? progress = null)
+/// <param name="client">The registry to push to.</param>
+/// <param name="repositoryPrefix">The path every repository of the push lands under (may be empty).</param>
+/// <param name="progress">Receives each image's progress; null for none.</param>
+/// <param name="blobs">The run's blob transfer, to share its deduplication with other pushes; null for one of this pusher's own.</param>
+public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix, IProgress<ImagePushProgress>? progress = null,
+    BlobTransfer? blobs = null)
 {
     private int _uploaded, _present, _manifests;
-
-    /// <summary>
-    /// Blob uploads by (repository, digest): images pushed at once share blobs (the empty layer), and two uploads of one
-    /// blob into one repository race on Distribution's filesystem driver, so each runs once and the others wait for it.
-    /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, Digest), Lazy<Task>> _blobs = new();
+    private readonly BlobTransfer _blobs = blobs ?? new BlobTransfer();
 
     /// <summary>The repository an image of the set lands in: <c>prefix/repository</c>.</summary>
     public string RepositoryFor(string repository) =>
@@ -109,26 +111,15 @@ public sealed class GoldenPusher(RegistryClient client, string repositoryPrefix,
         long done = 0;
         foreach (var blob in image.Blobs)
         {
-            await _blobs.GetOrAdd((repository, blob.Digest), _ => new Lazy<Task>(() => EnsureBlobAsync(repository, blob, cancellationToken))).Value;
+            switch (await _blobs.UploadAsync(client, repository, blob.Digest, blob.Descriptor.Size, blob.OpenRead, cancellationToken))
+            {
+                case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref _uploaded); break;
+                case BlobCopyOutcome.AlreadyPresent: Interlocked.Increment(ref _present); break;
+                // Shared: another image of the run brought it and counted it.
+            }
             done += blob.Descriptor.Size;
             progress?.Report(new ImagePushProgress(name, done, total, false));
         }
-    }
-
-    /// <summary>Uploads <paramref name="blob"/> unless the repository has it, and confirms it is there afterwards.</summary>
-    private async Task EnsureBlobAsync(string repository, PushableBlob blob, CancellationToken cancellationToken)
-    {
-        if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is not null)
-        {
-            Interlocked.Increment(ref _present);
-            return;
-        }
-        await using (var content = blob.OpenRead())
-            await client.UploadBlobAsync(repository, blob.Digest, content, blob.Descriptor.Size, cancellationToken);
-        if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken) is null)
-            throw new RegistryException($"{client.Host}/{repository}: blob {blob.Digest} is missing right after its upload.",
-                $"{client.Host}/{repository}@{blob.Digest}");
-        Interlocked.Increment(ref _uploaded);
     }
 
     /// <summary>Puts the manifest under <paramref name="reference"/> unless it already resolves to <paramref name="digest"/>.</summary>

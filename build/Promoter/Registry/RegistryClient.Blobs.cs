@@ -110,45 +110,10 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>
-    /// Copies blob <paramref name="digest"/> from <paramref name="sourceRepository"/> of <paramref name="source"/> to
-    /// <paramref name="targetRepository"/> of <paramref name="target"/>: nothing when the target has it, a cross-repository
-    /// mount when both are the same registry, otherwise the bytes are streamed through (never decompressed) and the upload
-    /// is committed only if every byte hashes to <paramref name="digest"/>.
+    /// GET of a blob without verification: the body stream (owning the response) and its Content-Length. For
+    /// <see cref="BlobTransfer"/>, whose upload of the stream checks the digest before committing.
     /// </summary>
-    /// <exception cref="RegistryException">The source lacks the blob, its bytes do not match the digest (the target upload is
-    /// cancelled, nothing is committed), or either registry failed.</exception>
-    public static async Task<BlobCopyOutcome> CopyBlobAsync(RegistryClient source, string sourceRepository, RegistryClient target,
-        string targetRepository, Digest digest, CancellationToken cancellationToken = default)
-    {
-        if (await target.HeadBlobAsync(targetRepository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
-        if (source.BaseAddress == target.BaseAddress && sourceRepository != targetRepository
-            && await target.MountBlobAsync(targetRepository, digest, sourceRepository, cancellationToken))
-            return BlobCopyOutcome.Mounted;
-        var (stream, length) = await source.OpenBlobAsync(sourceRepository, digest, cancellationToken);
-        await using (stream)
-        {
-            try
-            {
-                await target.UploadBlobAsync(targetRepository, digest, stream, length ?? -1, cancellationToken);
-            }
-            catch (RegistryException e) when (e.StatusCode is null)
-            {
-                throw new RegistryException(
-                    $"copy blob {source.Describe(sourceRepository, digest.Value)} to {target.Host}/{targetRepository}: {e.Message}",
-                    e.Reference, inner: e);
-            }
-            catch (IOException e)
-            {
-                throw new RegistryException(
-                    $"copy blob {source.Describe(sourceRepository, digest.Value)} to {target.Host}/{targetRepository}: reading from registry {source.Host} failed ({e.Message}); the upload was not committed.",
-                    source.Describe(sourceRepository, digest.Value), inner: e);
-            }
-        }
-        return BlobCopyOutcome.Uploaded;
-    }
-
-    /// <summary>GET of a blob without verification: the body stream (owning the response) and its Content-Length.</summary>
-    private async Task<(Stream Stream, long? Length)> OpenBlobAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    internal async Task<(Stream Stream, long? Length)> OpenBlobAsync(string repository, Digest digest, CancellationToken cancellationToken)
     {
         var what = Describe(repository, digest.Value);
         var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, BlobUrl(repository, digest)),

@@ -12,9 +12,12 @@ namespace Promoter.Releases;
 /// per <see cref="ReleaseLayer"/> with sorted entries, mtime 0, uid/gid 0, files 0644 or 0755 (executable by the owner
 /// in the source tree), config timestamps 1970-01-01 - and pushed blob by blob by <see cref="GoldenPusher"/> with the
 /// deterministic manifest of <see cref="PushableImage"/>. The same sources give the same manifest digest on every machine.
+/// The images of one engine share a <see cref="BlobTransfer"/>: a base layer two release images share goes up once.
 /// </summary>
 public sealed class OciReleaseEngine(RegistryPool registries) : IReleaseImageEngine
 {
+    private readonly BlobTransfer _blobs = new();
+
     /// <summary>The history <c>created_by</c> of release image layers.</summary>
     public const string CreatedBy = "build.sh --target PromoteRelease";
 
@@ -60,7 +63,7 @@ public sealed class OciReleaseEngine(RegistryPool registries) : IReleaseImageEng
     {
         var pushable = image.Pushable ?? PushableImage.FromDockerArchive(image.Location);
         var path = RegistryPath.Parse(stagingRegistry);
-        var pusher = new GoldenPusher(registries.For(path.Host), path.Prefix);
+        var pusher = new GoldenPusher(registries.For(path.Host), path.Prefix, blobs: _blobs);
         var pushed = await pusher.PushImageAsync(image.Definition.Repository, image.Definition.Repository, pushable, [image.Tag], cancellationToken);
         return new StagedReleaseImage(image.Definition, $"{stagingRegistry}/{image.Definition.Repository}:{image.Tag}", pushed[0].Digest);
     }

@@ -21,27 +21,25 @@ public sealed record ReleaseRequest(
     string ManifestPath,
     string OutputFolder)
 {
-    /// <summary>Promotion options (threads); tag moves are never allowed for a release.</summary>
-    public PromotionOptions Promotion { get; init; } = new();
+    /// <summary>Registry operations at once during the promotion (the rest of a release's promotion policy is fixed).</summary>
+    public int PromotionThreads { get; init; } = 8;
 }
 
 /// <summary>What a release did.</summary>
 /// <param name="Built">The images built.</param>
 /// <param name="Staged">The images in staging with their digests (empty for a build-only run).</param>
 /// <param name="Manifest">The production promoter manifest written, or null for a build-only run.</param>
-/// <param name="Plan">The promotion plan, or null for a build-only run.</param>
-/// <param name="Result">What the promotion wrote, or null for a build-only run.</param>
+/// <param name="Promotion">The promotion's plan and counts, or null for a build-only run.</param>
 public sealed record ReleaseOutcome(
     IReadOnlyList<BuiltReleaseImage> Built,
     IReadOnlyList<StagedReleaseImage> Staged,
     PromoterManifest? Manifest,
-    PromotionPlan? Plan,
-    PromotionResult? Result);
+    PromotionOutcome? Promotion);
 
 /// <summary>
 /// The release steps after the gates said yes: build the release images (tag <c>v&lt;version&gt;</c>), push them to
 /// staging, write the production promoter manifest, promote staging to production by digest with
-/// <see cref="PromotionPlanner"/> and <see cref="PromotionExecutor"/>. Tagging the commit is the caller's (it needs git).
+/// <see cref="PromotionPipeline"/> under <see cref="Policy"/>. Tagging the commit is the caller's (it needs git).
 /// A presubmit only builds (<see cref="BuildAsync"/>); a dry run only describes (<see cref="Describe"/>).
 /// </summary>
 public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool registries, Action<string>? log = null)
@@ -82,7 +80,7 @@ public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool reg
     /// <exception cref="ReleaseBuildException">A build or push failed.</exception>
     /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
     /// <exception cref="ManifestException">The written manifest does not validate.</exception>
-    /// <exception cref="InvalidOperationException">The promotion was refused: a production tag points at another
+    /// <exception cref="PromotionRefusedException">The promotion was refused: a production tag points at another
     /// digest, or a staged digest is missing from staging.</exception>
     public async Task<ReleaseOutcome> ReleaseAsync(ReleaseRequest request, CancellationToken cancellationToken = default)
     {
@@ -101,32 +99,28 @@ public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool reg
             request.StagingRegistry, request.ProductionRegistries, staged);
         log?.Invoke($"wrote {request.ManifestPath} ({manifest.Images.Count} image(s), {manifest.Destinations.Count} production registr{(manifest.Destinations.Count == 1 ? "y" : "ies")})");
 
-        var (plan, result) = await PromoteAsync(manifest, request.Promotion, cancellationToken);
-        return new ReleaseOutcome(built, staged, manifest, plan, result);
+        var promotion = await PromoteAsync(manifest, request.PromotionThreads, cancellationToken);
+        return new ReleaseOutcome(built, staged, manifest, promotion);
     }
 
-    /// <summary>Plans and executes the promotion of <paramref name="manifest"/>; an empty plan writes nothing.</summary>
-    /// <exception cref="InvalidOperationException">The plan refuses a tag move or finds a digest missing from staging.</exception>
-    /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
-    public async Task<(PromotionPlan Plan, PromotionResult Result)> PromoteAsync(PromoterManifest manifest, PromotionOptions options,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A release's promotion policy: always confirmed (a release dry run never reaches the promotion), never a tag move
+    /// (a published release tag is immutable), and a digest missing from staging fails the release.
+    /// </summary>
+    /// <param name="threads">Registry operations at once.</param>
+    /// <param name="log">Receives every line of the promotion's log, details included; null for none.</param>
+    public static PromotionPolicy Policy(int threads, Action<string>? log) => new()
     {
-        options = options with { AllowTagMoves = false };
-        var edges = PromotionEdges.FromManifests([manifest]);
-        var plan = await new PromotionPlanner(registries, options).PlanAsync(edges, cancellationToken);
-        foreach (var line in plan.Describe()) log?.Invoke(line);
-        if (plan.Refusals.Count > 0)
-            throw new InvalidOperationException(
-                $"{manifest.File}: production already holds a release tag on another digest ({string.Join("; ", plan.Refusals)}); a release never moves a tag.");
-        if (plan.Lost.Count > 0)
-            throw new InvalidOperationException($"{manifest.File}: {string.Join("; ", plan.Lost)}.");
-        if (plan.IsEmpty)
-        {
-            log?.Invoke("promotion plan is empty: every production registry already holds the release");
-            return (plan, new PromotionResult(0, 0, 0, 0, 0));
-        }
-        var result = await new PromotionExecutor(registries, options, log).ExecuteAsync(plan, cancellationToken);
-        log?.Invoke($"promoted: {result}");
-        return (plan, result);
-    }
+        Confirm = true,
+        AllowTagMoves = false,
+        LostEdges = LostEdgePolicy.Fail,
+        Threads = threads,
+        Log = log is null ? null : (level, line) => log(level == PromotionLogLevel.Warning ? $"warning: {line}" : line),
+    };
+
+    /// <summary>Promotes <paramref name="manifest"/> (staging to production) under <see cref="Policy"/>; an empty plan writes nothing.</summary>
+    /// <exception cref="PromotionRefusedException">A production tag points at another digest, or a digest is missing from staging.</exception>
+    /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
+    public Task<PromotionOutcome> PromoteAsync(PromoterManifest manifest, int threads = 8, CancellationToken cancellationToken = default) =>
+        new PromotionPipeline(registries, Policy(threads, log)).RunAsync(_ => PromotionEdges.FromManifests([manifest]), cancellationToken);
 }

@@ -79,11 +79,12 @@ public sealed class PromoteReleaseTests(ReleaseRegistries registries) : IDisposa
         (await File.ReadAllTextAsync(manifestPath)).Should().Be(firstManifest);
         (await TagsAsync(registries.Production1, $"prod-{_id}/promoter")).Should().Equal(tagsBefore);
 
-        // Promoting the written manifest again is an empty plan: production already holds the release.
+        // Promoting the written manifest again (a dry run) is an empty plan: production already holds the release.
         using var pool = new RegistryPool(_ => new RegistryClientOptions { Insecure = true });
-        var plan = await new PromotionPlanner(pool, new PromotionOptions()).PlanAsync(PromotionEdges.FromManifests([ManifestReader.Load(manifestPath)]));
-        plan.Edges.Should().HaveCount(2).And.OnlyContain(e => e.Decision == EdgeDecision.AlreadyPromoted);
-        plan.IsEmpty.Should().BeTrue();
+        var again = await new PromotionPipeline(pool, new PromotionPolicy()).RunAsync(_ => PromotionEdges.FromManifests([ManifestReader.Load(manifestPath)]));
+        again.Stop.Should().Be(PromotionStop.DryRun);
+        again.Plan.Edges.Should().HaveCount(2).And.OnlyContain(e => e.Decision == EdgeDecision.AlreadyPromoted);
+        again.Plan.IsEmpty.Should().BeTrue();
     }
 
     [Fact]

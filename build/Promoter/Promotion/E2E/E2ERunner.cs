@@ -30,8 +30,9 @@ public sealed record E2ECaseResult(string Name, TimeSpan Duration, string? Failu
 /// Runs e2e tests in the upstream CIP way (specs/cip-formats.md section 4), one after another since they share
 /// registries: empty every registry the test lists, seed the golden set, check the <c>before</c> snapshots, promote
 /// with the test's invocation (<c>$PWD</c> replaced by the repository root; the runner adds <c>--confirm</c> as upstream's
-/// driver adds <c>--dry-run=false</c>), check the <c>after</c> snapshots. A test with <c>expect-error</c> must see its
-/// promotion fail with that text.
+/// driver adds <c>--dry-run=false</c>), check the <c>after</c> snapshots. The promotion is <see cref="PromotionPipeline"/>
+/// with the invocation's policy, lost edges skipped (upstream's cases expect it). A test with <c>expect-error</c> must
+/// see its promotion fail (a refusal or a registry error) with that text.
 /// </summary>
 public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, Action<string> log)
 {
@@ -71,16 +72,21 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
             return beforeFailure;
 
         var request = PromotionRequest.Parse([.. test.InvocationFor(repositoryRoot), "--confirm"]);
-        var edges = request.LoadEdges(warning => say($"warning: {warning}"));
-        var plan = await new PromotionPlanner(operations.Pool, request.Options).PlanAsync(edges, cancellationToken);
-        foreach (var line in plan.Describe()) say(line);
+        var policy = request.Policy with
+        {
+            LostEdges = LostEdgePolicy.WarnAndSkip,
+            Log = (level, line) =>
+            {
+                if (level == PromotionLogLevel.Warning) say($"warning: {line}");
+                else if (level == PromotionLogLevel.Information) say(line);
+            },
+        };
         string? error = null;
         try
         {
-            var result = await new PromotionExecutor(operations.Pool, request.Options).ExecuteAsync(plan, cancellationToken);
-            say($"promoted: {result}");
+            await new PromotionPipeline(operations.Pool, policy).RunAsync(request.LoadEdges, cancellationToken);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or Registry.RegistryException)
+        catch (Exception exception) when (exception is PromotionRefusedException or Registry.RegistryException)
         {
             error = exception.Message;
             say($"promotion failed: {FirstLine(error)}");

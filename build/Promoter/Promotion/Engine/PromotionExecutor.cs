@@ -4,55 +4,44 @@ using Promoter.Registry;
 
 namespace Promoter.Promotion.Engine;
 
-/// <summary>Counts of what a promotion wrote.</summary>
-/// <param name="ManifestsPut">Manifests (images, indexes and their children) written by digest.</param>
-/// <param name="BlobsUploaded">Blobs streamed from the source and uploaded.</param>
-/// <param name="BlobsMounted">Blobs mounted from another repository of the same registry.</param>
-/// <param name="BlobsPresent">Blobs the destination already had.</param>
-/// <param name="TagsWritten">Tags added or moved.</param>
-public sealed record PromotionResult(int ManifestsPut, int BlobsUploaded, int BlobsMounted, int BlobsPresent, int TagsWritten)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"{ManifestsPut} manifest(s) put, {BlobsUploaded} blob(s) uploaded, {BlobsMounted} mounted, {BlobsPresent} already present, {TagsWritten} tag(s) written";
-}
-
 /// <summary>
 /// Carries out a <see cref="PromotionPlan"/>: copies manifests by digest (an index after all its children, an image
 /// manifest after all its blobs are confirmed present), then writes the tags. Manifest bytes are never rewritten, so
-/// digests are preserved; blobs are mounted within one registry and streamed with sha256 verification across
-/// registries. Nothing is ever deleted.
+/// digests are preserved; blobs go through one <see cref="BlobTransfer"/> per run (mounted within one registry,
+/// streamed with sha256 verification across registries, small ones read once for every destination). Nothing is ever
+/// deleted. Only <see cref="PromotionPipeline"/>'s execute phase runs it, after the check phase refused what must not
+/// be written.
 /// </summary>
-public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions options, Action<string>? log = null)
+/// <param name="registries">The run's registry clients.</param>
+/// <param name="threads">How many copies (and repositories' tags) run at once; at least 1.</param>
+/// <param name="log">Receives one line per copy and per tag written.</param>
+internal sealed class PromotionExecutor(RegistryPool registries, int threads, Action<string>? log = null)
 {
     /// <summary>The state of one <see cref="ExecuteAsync"/> call: its counts and the copies it has started.</summary>
     private sealed class Run
     {
         public int Put, Uploaded, Mounted, Present, Tags;
         public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Copies = new();
-        /// <summary>Small blobs read (and sha256-verified) by this run, by digest, so a blob bound for several registries is read once.</summary>
-        public readonly ConcurrentDictionary<Digest, Lazy<Task<byte[]>>> Blobs = new();
-        public long CachedBytes;
         /// <summary>
-        /// Blob copies by (registry address, repository, digest): images copied at once often share a blob (an empty layer),
-        /// and two uploads of one blob into one repository race on Distribution's filesystem driver, so each runs once.
+        /// The run's blob moves: images copied at once often share a blob (an empty layer), and two uploads of one blob
+        /// into one repository race on Distribution's filesystem driver, so each runs once; small blobs are read once.
         /// </summary>
-        public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task<BlobCopyOutcome>>> BlobCopies = new();
+        public readonly BlobTransfer Blobs = new();
         /// <summary>Manifest bytes fetched (and sha256-verified) by this run, by digest: a digest names its bytes for good.</summary>
         public readonly ConcurrentDictionary<Digest, ManifestContent> Manifests = new();
     }
 
     /// <summary>Executes the plan's copies, then its tags.</summary>
-    /// <exception cref="InvalidOperationException">The plan holds refused tag moves (nothing is written).</exception>
+    /// <exception cref="InvalidOperationException">A programming error: the plan holds refused tag moves, which the
+    /// check phase never lets through.</exception>
     /// <exception cref="RegistryException">A registry operation failed; tags of failed copies are not written.</exception>
-    public async Task<PromotionResult> ExecuteAsync(PromotionPlan plan, CancellationToken cancellationToken = default)
+    public async Task<PromotionCounts> ExecuteAsync(PromotionPlan plan, CancellationToken cancellationToken = default)
     {
         if (plan.Refusals.Count > 0)
-            throw new InvalidOperationException(
-                $"{plan.Refusals.Count} tag move(s) refused; nothing was promoted:\n  " + string.Join("\n  ", plan.Refusals));
+            throw new InvalidOperationException("a plan with refused tag moves reached the executor; the check phase must stop it.");
 
         var run = new Run();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {
             // The plan has just seen the digest missing in the destination: no need to ask again.
@@ -76,7 +65,7 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
                 log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
             }
         });
-        return new PromotionResult(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
+        return new PromotionCounts(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
     }
 
     /// <summary>
@@ -108,22 +97,15 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
         }
         else
         {
-            var address = registries.Resolve(destination.Registry).Address;
-            var outcomes = await Task.WhenAll(document.Blobs.Select(async blob =>
-            {
-                var mine = new Lazy<Task<BlobCopyOutcome>>(() =>
-                    CopyBlobAsync(run, from, source.Repository, to, destination.Repository, blob, cancellationToken));
-                var shared = run.BlobCopies.GetOrAdd((address, destination.Repository, blob.ParsedDigest), mine);
-                var outcome = await shared.Value;
-                return ReferenceEquals(shared, mine) ? outcome : BlobCopyOutcome.AlreadyPresent;
-            }));
+            var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
+                run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken)));
             foreach (var outcome in outcomes)
             {
                 switch (outcome)
                 {
                     case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref run.Uploaded); break;
                     case BlobCopyOutcome.Mounted: Interlocked.Increment(ref run.Mounted); break;
-                    default: Interlocked.Increment(ref run.Present); break;
+                    default: Interlocked.Increment(ref run.Present); break; // already there, or brought by another copy of the run
                 }
             }
         }
@@ -133,36 +115,5 @@ public sealed class PromotionExecutor(RegistryPool registries, PromotionOptions 
             throw new RegistryException($"{destination}: the registry stored the manifest as {put}, not {digest}.", destination.ToString());
         run.Manifests.TryAdd(digest, manifest);
         Interlocked.Increment(ref run.Put);
-    }
-
-    /// <summary>Blobs up to this size (bytes) are kept in memory for the run when copied across registries.</summary>
-    public const long SmallBlobBytes = 1024 * 1024;
-
-    /// <summary>Memory the small-blob cache may use per run (bytes); larger sets stream every copy.</summary>
-    public const long BlobCacheBytes = 64L * 1024 * 1024;
-
-    /// <summary>
-    /// Copies one blob: nothing when the target has it, a mount within one registry, otherwise the bytes. Small blobs bound
-    /// for several registries are read from the source once per run (verified as read) and uploaded from memory; larger ones
-    /// are streamed through with sha256 verification (<see cref="RegistryClient.CopyBlobAsync"/>).
-    /// </summary>
-    private static async Task<BlobCopyOutcome> CopyBlobAsync(Run run, RegistryClient from, string fromRepository, RegistryClient to,
-        string toRepository, Oci.Descriptor blob, CancellationToken cancellationToken)
-    {
-        var digest = blob.ParsedDigest;
-        if (from.BaseAddress == to.BaseAddress || blob.Size > SmallBlobBytes
-            || (!run.Blobs.ContainsKey(digest) && Interlocked.Add(ref run.CachedBytes, blob.Size) > BlobCacheBytes))
-            return await RegistryClient.CopyBlobAsync(from, fromRepository, to, toRepository, digest, cancellationToken);
-
-        if (await to.HeadBlobAsync(toRepository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
-        var bytes = await run.Blobs.GetOrAdd(digest, _ => new Lazy<Task<byte[]>>(async () =>
-        {
-            await using var stream = await from.GetBlobAsync(fromRepository, digest, cancellationToken);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            return buffer.ToArray();
-        })).Value;
-        await to.UploadBlobAsync(toRepository, digest, bytes, cancellationToken);
-        return BlobCopyOutcome.Uploaded;
     }
 }

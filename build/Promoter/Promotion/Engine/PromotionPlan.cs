@@ -15,7 +15,7 @@ public enum EdgeDecision
     MoveTag,
     /// <summary>The tag points at another digest: refused; nothing is written for this edge.</summary>
     RefusedTagMove,
-    /// <summary>The digest is not in the source repository ("LOST"): reported and skipped.</summary>
+    /// <summary>The digest is not in the source repository ("LOST"): skipped with a warning, or refused, as the policy says.</summary>
     Lost,
 }
 

@@ -9,11 +9,10 @@ namespace Promoter.Promotion.Engine;
 /// a missing digest is copied, a tag on another digest is refused unless tag moves are allowed,
 /// and a digest missing from the source is reported as lost.
 /// </summary>
-public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions options)
+internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy policy)
 {
     /// <summary>The answers of one plan's HEAD requests, by <c>address/repository@reference</c>.</summary>
     private sealed class Heads : System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Digest?>>>;
-
 
     /// <summary>Plans <paramref name="edges"/>.</summary>
     /// <exception cref="Promoter.Registry.RegistryException">A registry could not be asked (refused connection, 401, ...).</exception>
@@ -22,7 +21,7 @@ public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions o
         var planned = new PlannedEdge[edges.Count];
         var heads = new Heads();
         await Parallel.ForEachAsync(Enumerable.Range(0, edges.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken },
             async (i, ct) => planned[i] = await PlanEdgeAsync(heads, edges[i], ct));
         return new PromotionPlan(planned);
     }
@@ -45,7 +44,7 @@ public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions o
             return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AddTag : EdgeDecision.Copy, digestInDestination, null);
         if (tagged.Value == digest)
             return new PlannedEdge(edge, EdgeDecision.AlreadyPromoted, true, null);
-        return new PlannedEdge(edge, options.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove,
+        return new PlannedEdge(edge, policy.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove,
             digestInDestination, tagged.Value);
     }
 
@@ -63,6 +62,4 @@ public sealed class PromotionPlanner(RegistryPool registries, PromotionOptions o
             return info?.Digest;
         })).Value;
     }
-
-
 }

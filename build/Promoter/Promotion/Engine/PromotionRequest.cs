@@ -16,11 +16,9 @@ public sealed record PromotionRequest
     /// <summary>A thin-manifest directory, or null.</summary>
     public string? ThinManifestDirectory { get; init; }
 
-    /// <summary>True to write to the destinations; false (the default) only prints the plan.</summary>
-    public bool Confirm { get; init; }
-
-    /// <summary>Execution options (threads, tag moves).</summary>
-    public PromotionOptions Options { get; init; } = new();
+    /// <summary>The flags' policy: <see cref="PromotionPolicy.Confirm"/> (false, a dry run, unless <c>--confirm</c> or
+    /// <c>--dry-run=false</c>), <see cref="PromotionPolicy.AllowTagMoves"/>, <see cref="PromotionPolicy.Threads"/>.</summary>
+    public PromotionPolicy Policy { get; init; } = new();
 
     private static readonly string[] IgnoredFlags = ["log-level", "use-service-account", "verbosity"];
 
@@ -48,10 +46,10 @@ public sealed record PromotionRequest
             {
                 "manifest" => request with { Manifest = Value() },
                 "thin-manifest-dir" => request with { ThinManifestDirectory = Value() },
-                "confirm" => request with { Confirm = value is null || Bool(name, value) },
-                "dry-run" => request with { Confirm = !(value is null || Bool(name, value)) },
-                "allow-tag-moves" => request with { Options = request.Options with { AllowTagMoves = value is null || Bool(name, value) } },
-                "threads" => request with { Options = request.Options with { Threads = Threads(Value()) } },
+                "confirm" => request with { Policy = request.Policy with { Confirm = value is null || Bool(name, value) } },
+                "dry-run" => request with { Policy = request.Policy with { Confirm = !(value is null || Bool(name, value)) } },
+                "allow-tag-moves" => request with { Policy = request.Policy with { AllowTagMoves = value is null || Bool(name, value) } },
+                "threads" => request with { Policy = request.Policy with { Threads = Threads(Value()) } },
                 _ when IgnoredFlags.Contains(name) => request,
                 _ => throw new FormatException(
                     $"promotion argument '{argument}' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads or --allow-tag-moves."),
@@ -62,7 +60,10 @@ public sealed record PromotionRequest
         return request;
     }
 
-    /// <summary>Loads the manifests the request names and computes their edges (with the overlap checks).</summary>
+    /// <summary>
+    /// Loads the manifests the request names and computes their edges (with the overlap checks); an
+    /// <see cref="EdgeLoader"/> for <see cref="PromotionPipeline.RunAsync"/>.
+    /// </summary>
     /// <param name="warn">Receives the thin-directory warnings (subfolders without a manifest).</param>
     /// <exception cref="ManifestException">A manifest is invalid (errors give file, line and field).</exception>
     public IReadOnlyList<PromotionEdge> LoadEdges(Action<string>? warn = null)

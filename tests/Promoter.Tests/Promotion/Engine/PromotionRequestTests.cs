@@ -16,8 +16,8 @@ public class PromotionRequestTests
 
         request.ThinManifestDirectory.Should().Be("/repo/test-e2e/cip/fixture/recursive-thin");
         request.Manifest.Should().BeNull();
-        request.Confirm.Should().BeTrue("--dry-run=false writes");
-        request.Options.Should().Be(new PromotionOptions { Threads = 3, AllowTagMoves = false });
+        request.Policy.Confirm.Should().BeTrue("--dry-run=false writes");
+        request.Policy.Should().Be(new PromotionPolicy { Confirm = true, Threads = 3, AllowTagMoves = false });
     }
 
     [Fact]
@@ -25,13 +25,12 @@ public class PromotionRequestTests
     {
         var request = PromotionRequest.Parse(["--manifest", "promoter-manifest.yaml"]);
         request.Manifest.Should().Be("promoter-manifest.yaml");
-        request.Confirm.Should().BeFalse();
-        request.Options.Should().Be(new PromotionOptions());
+        request.Policy.Should().Be(new PromotionPolicy(), "a dry run with upstream's defaults");
 
         PromotionRequest.Parse(["--manifest=m.yaml", "--confirm", "--allow-tag-moves"]).Should().Match<PromotionRequest>(
-            r => r.Confirm && r.Options.AllowTagMoves);
-        PromotionRequest.Parse(["--manifest=m.yaml", "--confirm=true", "--dry-run"]).Confirm.Should().BeFalse("the last flag wins");
-        PromotionRequest.Parse(["--manifest=m.yaml", "--allow-tag-moves=0"]).Options.AllowTagMoves.Should().BeFalse();
+            r => r.Policy.Confirm && r.Policy.AllowTagMoves);
+        PromotionRequest.Parse(["--manifest=m.yaml", "--confirm=true", "--dry-run"]).Policy.Confirm.Should().BeFalse("the last flag wins");
+        PromotionRequest.Parse(["--manifest=m.yaml", "--allow-tag-moves=0"]).Policy.AllowTagMoves.Should().BeFalse();
     }
 
     [Theory]

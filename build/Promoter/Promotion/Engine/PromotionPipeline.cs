@@ -1,0 +1,119 @@
+using System.Diagnostics;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>The load phase's input: reads manifests and returns the edges to promote.</summary>
+/// <param name="warn">Receives warnings that do not stop the load (a thin-directory subfolder without a manifest).</param>
+/// <exception cref="ManifestException">A manifest is invalid (file, line and field).</exception>
+public delegate IReadOnlyList<PromotionEdge> EdgeLoader(Action<string> warn);
+
+/// <summary>
+/// The one promotion pipeline: the named phases <see cref="Phases"/> run in order (load, plan, check, stop, execute),
+/// as promo-tools' <c>pipeline.Phase</c>. A dry run ends successfully at the stop phase; a refusal in the check phase
+/// (<see cref="PromotionRefusedException"/>) ends the run before anything is written. Callers differ only in the
+/// <see cref="PromotionPolicy"/> and in their <see cref="EdgeLoader"/>; see <c>Promotion/README.md</c>.
+/// </summary>
+public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy policy)
+{
+    /// <summary>The phases in the order they run.</summary>
+    public static IReadOnlyList<PromotionPhase> Phases { get; } =
+        [PromotionPhase.Load, PromotionPhase.Plan, PromotionPhase.Check, PromotionPhase.Stop, PromotionPhase.Execute];
+
+    /// <summary>What the phases of one run hand on to the next.</summary>
+    private sealed class RunState(EdgeLoader load)
+    {
+        public EdgeLoader Load { get; } = load;
+        public IReadOnlyList<PromotionEdge> Edges { get; set; } = [];
+        public PromotionPlan Plan { get; set; } = new([]);
+        public PromotionCounts Counts { get; set; } = PromotionCounts.None;
+    }
+
+    /// <summary>A phase's verdict: go on to the next phase or stop the run (not a failure), and one line for the log.</summary>
+    private readonly record struct Verdict(bool GoOn, string Summary);
+
+    /// <summary>Runs the phases on the edges <paramref name="load"/> returns.</summary>
+    /// <returns>Where the run stopped (a dry run or completed), the plan and what was written.</returns>
+    /// <exception cref="ManifestException">Load: a manifest is invalid.</exception>
+    /// <exception cref="Promoter.Registry.RegistryException">Plan or execute: a registry refused or could not be reached
+    /// (tags of failed copies are not written).</exception>
+    /// <exception cref="PromotionRefusedException">Check: a tag move, or a lost edge under <see cref="LostEdgePolicy.Fail"/>;
+    /// nothing was written.</exception>
+    public async Task<PromotionOutcome> RunAsync(EdgeLoader load, CancellationToken cancellationToken = default)
+    {
+        var state = new RunState(load);
+        var ran = new List<PromotionPhase>();
+        foreach (var phase in Phases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ran.Add(phase);
+            var name = $"phase {ran.Count}/{Phases.Count} {phase.ToString().ToLowerInvariant()}";
+            var clock = Stopwatch.StartNew();
+            Verdict verdict;
+            try
+            {
+                verdict = await RunPhaseAsync(phase, state, cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                Log(PromotionLogLevel.Detail, $"{name}: failed after {clock.ElapsedMilliseconds} ms ({exception.GetType().Name})");
+                throw;
+            }
+            Log(PromotionLogLevel.Detail, $"{name}: {verdict.Summary} ({clock.ElapsedMilliseconds} ms)");
+            if (!verdict.GoOn) return new PromotionOutcome(PromotionStop.DryRun, ran, state.Plan, PromotionCounts.None);
+        }
+        return new PromotionOutcome(PromotionStop.Completed, ran, state.Plan, state.Counts);
+    }
+
+    private Task<Verdict> RunPhaseAsync(PromotionPhase phase, RunState state, CancellationToken cancellationToken) => phase switch
+    {
+        PromotionPhase.Load => Task.FromResult(LoadPhase(state)),
+        PromotionPhase.Plan => PlanPhaseAsync(state, cancellationToken),
+        PromotionPhase.Check => Task.FromResult(CheckPhase(state)),
+        PromotionPhase.Stop => Task.FromResult(StopPhase()),
+        PromotionPhase.Execute => ExecutePhaseAsync(state, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "not a phase of the pipeline"),
+    };
+
+    private Verdict LoadPhase(RunState state)
+    {
+        state.Edges = state.Load(warning => Log(PromotionLogLevel.Warning, warning));
+        return new Verdict(true, $"{state.Edges.Count} edge(s)");
+    }
+
+    private async Task<Verdict> PlanPhaseAsync(RunState state, CancellationToken cancellationToken)
+    {
+        state.Plan = await new PromotionPlanner(registries, policy).PlanAsync(state.Edges, cancellationToken);
+        foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
+        return new Verdict(true, $"{state.Plan.Edges.Count} edge(s) decided");
+    }
+
+    private Verdict CheckPhase(RunState state)
+    {
+        var plan = state.Plan;
+        var failLost = policy.LostEdges == LostEdgePolicy.Fail;
+        var refused = plan.Edges
+            .Where(e => e.Decision == EdgeDecision.RefusedTagMove || (failLost && e.Decision == EdgeDecision.Lost))
+            .ToList();
+        if (refused.Count > 0) throw new PromotionRefusedException(refused);
+        if (plan.Lost.Count == 0) return new Verdict(true, "nothing refused");
+        Log(PromotionLogLevel.Warning, $"{plan.Lost.Count} edge(s) name digests missing from the source; they are skipped");
+        return new Verdict(true, $"nothing refused, {plan.Lost.Count} lost edge(s) skipped");
+    }
+
+    private Verdict StopPhase()
+    {
+        if (policy.Confirm) return new Verdict(true, "confirmed, going on");
+        Log(PromotionLogLevel.Information, "Dry run complete: nothing was written (add --confirm to promote).");
+        return new Verdict(false, "dry run, stopped here");
+    }
+
+    private async Task<Verdict> ExecutePhaseAsync(RunState state, CancellationToken cancellationToken)
+    {
+        var executor = new PromotionExecutor(registries, policy.Threads, line => Log(PromotionLogLevel.Detail, line));
+        state.Counts = await executor.ExecuteAsync(state.Plan, cancellationToken);
+        Log(PromotionLogLevel.Information, $"promoted: {state.Counts}");
+        return new Verdict(true, "done");
+    }
+
+    private void Log(PromotionLogLevel level, string line) => policy.Log?.Invoke(level, line);
+}

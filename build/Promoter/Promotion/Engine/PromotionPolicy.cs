@@ -1,0 +1,48 @@
+namespace Promoter.Promotion.Engine;
+
+/// <summary>What the check phase does with an edge whose digest is missing from the source (a "lost" edge).</summary>
+public enum LostEdgePolicy
+{
+    /// <summary>Warn and promote the other edges (upstream CIP's behaviour; Promote and E2E).</summary>
+    WarnAndSkip,
+    /// <summary>Refuse the whole promotion before anything is written (PromoteRelease: staging must hold every image).</summary>
+    Fail,
+}
+
+/// <summary>How important a line of a promotion's log is.</summary>
+public enum PromotionLogLevel
+{
+    /// <summary>The plan, the dry-run stop, the counts of what was written.</summary>
+    Information,
+    /// <summary>Thin-directory warnings, skipped lost edges.</summary>
+    Warning,
+    /// <summary>Each copy and tag written, each phase's duration.</summary>
+    Detail,
+}
+
+/// <summary>Receives the lines of a promotion's log.</summary>
+/// <param name="level">How important the line is.</param>
+/// <param name="line">One line of text, without a trailing newline.</param>
+public delegate void PromotionLog(PromotionLogLevel level, string line);
+
+/// <summary>
+/// How a <see cref="PromotionPipeline"/> runs: the only thing (besides where the edges come from) in which Promote,
+/// E2E and PromoteRelease differ. See <c>Promotion/README.md</c> for each caller's policy.
+/// </summary>
+public sealed record PromotionPolicy
+{
+    /// <summary>True to write; false (the default) stops a dry run after the check phase, which is not a failure.</summary>
+    public bool Confirm { get; init; }
+
+    /// <summary>Move a destination tag that points at another digest (refused by default, as upstream).</summary>
+    public bool AllowTagMoves { get; init; }
+
+    /// <summary>How many registry operations run at once (upstream's <c>--threads</c>); at least 1.</summary>
+    public int Threads { get; init; } = 8;
+
+    /// <summary>What to do with edges whose digest the source does not hold.</summary>
+    public LostEdgePolicy LostEdges { get; init; } = LostEdgePolicy.WarnAndSkip;
+
+    /// <summary>Receives the run's log lines; null for none.</summary>
+    public PromotionLog? Log { get; init; }
+}

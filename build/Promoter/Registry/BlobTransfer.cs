@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using Promoter.Oci;
+
+namespace Promoter.Registry;
+
+/// <summary>
+/// Gets blobs into registry repositories for one run (one instance per run, shared by its pushes and copies):
+/// each (registry, repository, digest) is moved at most once, and concurrent requests for it wait for that one move;
+/// nothing is sent when the repository has the blob; a copy within one registry is a cross-repository mount; a copy
+/// across registries streams the bytes and commits them only if they hash to the digest; small blobs bound for several
+/// registries are read from the source once per run. Local content (bytes or a stream opener) is uploaded the same
+/// way. Thread-safe. See <c>Registry/README.md</c>.
+/// </summary>
+/// <param name="cacheBytes">Memory the small-blob cache may hold (bytes); 0 streams every cross-registry copy.</param>
+public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheBytes)
+{
+    /// <summary>Blobs up to this size (bytes) are kept in memory for the run when copied across registries.</summary>
+    public const long SmallBlobBytes = 1024 * 1024;
+
+    /// <summary>The default memory the small-blob cache may hold per run (bytes); larger sets stream the rest.</summary>
+    public const long DefaultCacheBytes = 64L * 1024 * 1024;
+
+    /// <summary>Moves by (registry base address, repository, digest); a failed move is forgotten so a later call retries.</summary>
+    private readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task<BlobCopyOutcome>>> _moves = new();
+
+    /// <summary>Small blobs read (and verified) from a source, by digest: a digest names its bytes whichever registry holds them.</summary>
+    private readonly ConcurrentDictionary<Digest, Lazy<Task<byte[]>>> _small = new();
+
+    private long _cachedBytes;
+
+    /// <summary>
+    /// Copies blob <paramref name="digest"/> from <paramref name="sourceRepository"/> of <paramref name="source"/> into
+    /// <paramref name="targetRepository"/> of <paramref name="target"/>: nothing when the target has it, a mount when both
+    /// are one registry (the bytes when the registry cannot mount), otherwise the bytes, never decompressed, committed
+    /// only if they hash to <paramref name="digest"/>.
+    /// </summary>
+    /// <param name="source">The registry holding the blob.</param>
+    /// <param name="sourceRepository">The repository holding the blob.</param>
+    /// <param name="target">The registry to copy into (may be <paramref name="source"/>).</param>
+    /// <param name="targetRepository">The repository to copy into.</param>
+    /// <param name="digest">The blob's digest.</param>
+    /// <param name="size">The blob's size in bytes from its descriptor, or -1 when unknown (then it is never cached).</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <returns>What this call did; <see cref="BlobCopyOutcome.Shared"/> when another call of the run moved it.</returns>
+    /// <exception cref="RegistryException">The source lacks the blob, its bytes do not match the digest (nothing is
+    /// committed), or either registry failed; the message names both ends.</exception>
+    public Task<BlobCopyOutcome> CopyAsync(RegistryClient source, string sourceRepository, RegistryClient target, string targetRepository,
+        Digest digest, long size = -1, CancellationToken cancellationToken = default) =>
+        OnceAsync(target, targetRepository, digest,
+            () => CopyOnceAsync(source, sourceRepository, target, targetRepository, digest, size, cancellationToken));
+
+    /// <summary>Uploads <paramref name="content"/> as blob <paramref name="digest"/> unless the repository has it, then confirms it is there.</summary>
+    /// <param name="target">The registry to upload to.</param>
+    /// <param name="repository">The repository to upload to.</param>
+    /// <param name="digest">The digest the bytes must have.</param>
+    /// <param name="content">The blob's bytes.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>What this call did; <see cref="BlobCopyOutcome.Shared"/> when another call of the run moved it.</returns>
+    /// <exception cref="RegistryException">The bytes do not hash to the digest (nothing is sent), or the registry refused.</exception>
+    public Task<BlobCopyOutcome> UploadAsync(RegistryClient target, string repository, Digest digest, ReadOnlyMemory<byte> content,
+        CancellationToken cancellationToken = default) =>
+        OnceAsync(target, repository, digest, () => UploadOnceAsync(target, repository, digest,
+            () => target.UploadBlobAsync(repository, digest, content, cancellationToken), cancellationToken));
+
+    /// <summary>
+    /// Uploads the bytes <paramref name="open"/> gives as blob <paramref name="digest"/> unless the repository has it
+    /// (the stream is opened only then, and disposed), then confirms it is there.
+    /// </summary>
+    /// <param name="target">The registry to upload to.</param>
+    /// <param name="repository">The repository to upload to.</param>
+    /// <param name="digest">The digest the bytes must have.</param>
+    /// <param name="size">The number of bytes, or -1 when unknown.</param>
+    /// <param name="open">Opens the blob's bytes, read to the end.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>What this call did; <see cref="BlobCopyOutcome.Shared"/> when another call of the run moved it.</returns>
+    /// <exception cref="RegistryException">The bytes do not hash to the digest or number <paramref name="size"/> (nothing
+    /// is committed), or the registry refused.</exception>
+    public Task<BlobCopyOutcome> UploadAsync(RegistryClient target, string repository, Digest digest, long size, Func<Stream> open,
+        CancellationToken cancellationToken = default) =>
+        OnceAsync(target, repository, digest, () => UploadOnceAsync(target, repository, digest, async () =>
+        {
+            await using var content = open();
+            await target.UploadBlobAsync(repository, digest, content, size, cancellationToken);
+        }, cancellationToken));
+
+    /// <summary>Runs <paramref name="move"/> once per (registry, repository, digest); later callers wait for it and get <see cref="BlobCopyOutcome.Shared"/>.</summary>
+    private async Task<BlobCopyOutcome> OnceAsync(RegistryClient target, string repository, Digest digest, Func<Task<BlobCopyOutcome>> move)
+    {
+        var key = (target.BaseAddress.AbsoluteUri, repository, digest);
+        Lazy<Task<BlobCopyOutcome>>? mine = null;
+        mine = new Lazy<Task<BlobCopyOutcome>>(async () =>
+        {
+            try
+            {
+                return await move();
+            }
+            catch
+            {
+                _moves.TryRemove(KeyValuePair.Create(key, mine!));
+                throw;
+            }
+        });
+        var shared = _moves.GetOrAdd(key, mine);
+        var outcome = await shared.Value;
+        return ReferenceEquals(shared, mine) ? outcome : BlobCopyOutcome.Shared;
+    }
+
+    private static async Task<BlobCopyOutcome> UploadOnceAsync(RegistryClient target, string repository, Digest digest, Func<Task> upload,
+        CancellationToken cancellationToken)
+    {
+        if (await target.HeadBlobAsync(repository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
+        await upload();
+        if (await target.HeadBlobAsync(repository, digest, cancellationToken) is null)
+            throw new RegistryException($"{target.Host}/{repository}: blob {digest} is missing right after its upload.",
+                $"{target.Host}/{repository}@{digest}");
+        return BlobCopyOutcome.Uploaded;
+    }
+
+    private async Task<BlobCopyOutcome> CopyOnceAsync(RegistryClient source, string sourceRepository, RegistryClient target,
+        string targetRepository, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        if (await target.HeadBlobAsync(targetRepository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
+        var sameRegistry = source.BaseAddress == target.BaseAddress;
+        if (sameRegistry && sourceRepository != targetRepository
+            && await target.MountBlobAsync(targetRepository, digest, sourceRepository, cancellationToken))
+            return BlobCopyOutcome.Mounted;
+
+        var what = $"copy blob {source.Host}/{sourceRepository}@{digest} to {target.Host}/{targetRepository}";
+        try
+        {
+            if (!sameRegistry && CachedRead(source, sourceRepository, digest, size, cancellationToken) is { } read)
+            {
+                await target.UploadBlobAsync(targetRepository, digest, await read, cancellationToken);
+                return BlobCopyOutcome.Uploaded;
+            }
+            var (stream, length) = await source.OpenBlobAsync(sourceRepository, digest, cancellationToken);
+            await using (stream)
+                await target.UploadBlobAsync(targetRepository, digest, stream, length ?? -1, cancellationToken);
+            return BlobCopyOutcome.Uploaded;
+        }
+        catch (RegistryException e) when (e.StatusCode is null)
+        {
+            throw new RegistryException($"{what}: {e.Message}", e.Reference, inner: e);
+        }
+        catch (IOException e)
+        {
+            throw new RegistryException($"{what}: reading from registry {source.Host} failed ({e.Message}); the upload was not committed.",
+                $"{source.Host}/{sourceRepository}@{digest}", inner: e);
+        }
+    }
+
+    /// <summary>
+    /// The bytes of a small blob, read from the source once per run and verified as read; null when the blob is not
+    /// small, its size is unknown, or the cache is full (then the caller streams it).
+    /// </summary>
+    private Task<byte[]>? CachedRead(RegistryClient source, string repository, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        if (size is < 0 or > SmallBlobBytes) return null;
+        if (_small.TryGetValue(digest, out var known)) return known.Value;
+        if (!TryReserve(size)) return null;
+        Lazy<Task<byte[]>>? mine = null;
+        mine = new Lazy<Task<byte[]>>(async () =>
+        {
+            try
+            {
+                await using var stream = await source.GetBlobAsync(repository, digest, cancellationToken);
+                using var buffer = new MemoryStream((int)size);
+                await stream.CopyToAsync(buffer, cancellationToken);
+                return buffer.ToArray();
+            }
+            catch
+            {
+                if (_small.TryRemove(KeyValuePair.Create(digest, mine!))) Interlocked.Add(ref _cachedBytes, -size);
+                throw;
+            }
+        });
+        var shared = _small.GetOrAdd(digest, mine);
+        if (!ReferenceEquals(shared, mine)) Interlocked.Add(ref _cachedBytes, -size); // another call cached it meanwhile
+        return shared.Value;
+    }
+
+    /// <summary>Reserves <paramref name="size"/> bytes of the cache; false when they do not fit.</summary>
+    private bool TryReserve(long size)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _cachedBytes);
+            if (current + size > cacheBytes) return false;
+            if (Interlocked.CompareExchange(ref _cachedBytes, current + size, current) == current) return true;
+        }
+    }
+}
