@@ -1,4 +1,6 @@
 using Build.Engines;
+using Promoter.Golden;
+using Promoter.Images;
 using Build.Flows;
 using Build.Host;
 using Cake.Core;
@@ -42,8 +44,10 @@ public class BuildContext : FrostingContext
     private Registries? _registries;
 
     /// <summary>The image engine of the run (the <c>engine</c> setting), chosen once.</summary>
-    public IGoldenEngine Engine => _engine ??= GoldenEngines.For(Settings.EngineKind, this, Registries.Pool);
-    private IGoldenEngine? _engine;
+    public IImageEngine Engine => _engine ??= Settings.EngineKind == ImageEngineKind.Docker
+        ? new DockerImageEngine(this, Registries.Pool, RepositoryRoot.FullPath)
+        : new OciImageEngine(Registries.Pool);
+    private IImageEngine? _engine;
 
     /// <summary>The golden set loaded by LoadTarballs, for PushSrc and E2E.</summary>
     public LoadedGolden? Golden { get; set; }

@@ -1,5 +1,6 @@
 using Build.Settings;
-using Build.Engines;
+using Promoter.Golden;
+using Promoter.Images;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
@@ -22,7 +23,7 @@ namespace Build.Flows;
 /// <param name="log">Receives the run's lines.</param>
 /// <param name="repositoryRoot">What <c>$PWD</c> in an invocation stands for.</param>
 /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder for <c>junit_e2e.xml</c>, or null.</param>
-public sealed class E2EFlow(E2ESettings settings, IGoldenEngine engine, LoadedGolden? loaded, Registries registries,
+public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGolden? loaded, Registries registries,
     GoldenSettings goldenSettings, ICakeLog log, string repositoryRoot, string? artifacts)
 {
     private readonly ICakeLog _log = log;
@@ -37,12 +38,12 @@ public sealed class E2EFlow(E2ESettings settings, IGoldenEngine engine, LoadedGo
         IReadOnlyList<E2ETest> tests;
         try { tests = E2ETestFile.Load(TestFile); }
         catch (ManifestException exception) { throw new CakeException(exception.Message); }
-        _log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, engine is DockerGoldenEngine ? "docker" : "oci");
+        _log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, engine.Name);
 
         var pool = registries.Pool;
         // The registries start while the golden set is read and verified (or docker-loaded): neither needs the other.
         var serving = Task.Run(() => ServeHostsLocally(tests, pool));
-        var golden = loaded ?? engine.Load(GoldenEngines.LoadSet(goldenSettings));
+        var golden = loaded ?? GoldenFlow.Load(engine, goldenSettings, _log);
         serving.GetAwaiter().GetResult();
         var allowed = tests.SelectMany(t => t.Registries.Select(r => r.Name)).ToHashSet(StringComparer.Ordinal);
 
@@ -54,10 +55,13 @@ public sealed class E2EFlow(E2ESettings settings, IGoldenEngine engine, LoadedGo
                 try { _log.Verbose("purged: {0}", await purger.PurgeAsync(names, ct)); }
                 catch (PurgeRefusedException refused) { throw new CakeException(refused.Message); }
             },
-            Seed: (test, _) =>
+            Seed: async (test, ct) =>
             {
-                engine.Push(golden, SourceOf(test));
-                return Task.CompletedTask;
+                try { await GoldenPublisher.PushAsync(engine, golden, SourceOf(test), cancellationToken: ct); }
+                catch (Exception exception) when (exception is Promoter.Registry.RegistryException or ImageEngineException)
+                {
+                    throw new CakeException($"seeding {SourceOf(test)}: {exception.Message}");
+                }
             },
             Snapshot: (name, ct) => RegistrySnapshotter.TakeAsync(pool, name, ct),
             Pool: pool);

@@ -1,8 +1,9 @@
-using Build.Engines;
 using Build.Settings;
 using Cake.Core;
 using Cake.Core.Diagnostics;
+using Promoter.Golden;
 using Promoter.Images;
+using Promoter.Registry;
 
 namespace Build.Flows;
 
@@ -47,11 +48,57 @@ public static class GoldenFlow
                 log.Information("{0} {1} ({2} bytes)", archive.Sha256, archive.Path, archive.Size);
     }
 
-    /// <summary>Pushes the loaded golden set into <paramref name="registryName"/> and logs every reference with its digest.</summary>
-    /// <exception cref="CakeException">The registry or docker refused.</exception>
-    public static void Push(IGoldenEngine engine, LoadedGolden golden, string registryName, ICakeLog log)
+    /// <summary>Loads the golden set file of <paramref name="settings"/> (file, and archive root when given).</summary>
+    /// <exception cref="CakeException">The file is invalid (the message gives file, line and field).</exception>
+    public static GoldenSet LoadSet(GoldenSettings settings)
     {
-        foreach (var pushed in engine.Push(golden, registryName))
+        try
+        {
+            return settings.Archives is { } archives ? GoldenSet.Load(settings.SetFile, archives) : GoldenSet.Load(settings.SetFile);
+        }
+        catch (Exception exception) when (exception is GoldenSetException or ImageArchiveException or IOException)
+        {
+            throw new CakeException(exception.Message);
+        }
+    }
+
+    /// <summary>LoadTarballs: verifies every archive of the set and loads it into <paramref name="engine"/>; logs each image's digest when known.</summary>
+    /// <exception cref="CakeException">An archive is missing or corrupt, a platform disagrees with the file, or the engine failed.</exception>
+    public static LoadedGolden Load(IImageEngine engine, GoldenSettings settings, ICakeLog log)
+    {
+        var set = LoadSet(settings);
+        try
+        {
+            var loaded = GoldenPublisher.LoadAsync(engine, set).GetAwaiter().GetResult();
+            foreach (var (name, image) in loaded.Images)
+                log.Information("verified {0}: {1} ({2})", name, image.ManifestDigest?.Value ?? image.Location, image.Platform);
+            return loaded;
+        }
+        catch (Exception exception) when (exception is ImageArchiveException or GoldenSetException or ImageEngineException or IOException)
+        {
+            throw new CakeException(exception.Message);
+        }
+    }
+
+    /// <summary>PushSrc: pushes the loaded golden set into <paramref name="registryName"/> and logs every reference with its
+    /// digest, and what the engine sent when it knows.</summary>
+    /// <exception cref="CakeException">The registry or the engine refused.</exception>
+    public static void Push(IImageEngine engine, LoadedGolden golden, string registryName, ICakeLog log)
+    {
+        IReadOnlyList<PushedReference> references;
+        try
+        {
+            references = PushProgressDisplay.Run(log, golden.Set.Images.Select(i => i.Name),
+                progress => GoldenPublisher.PushAsync(engine, golden, registryName, progress));
+        }
+        catch (Exception exception) when (exception is RegistryException or ImageEngineException)
+        {
+            throw new CakeException($"PushSrc to {registryName}: {exception.Message}");
+        }
+        if (engine.Counts is { } counts)
+            log.Information("pushed {0} reference(s): {1} blob(s) uploaded, {2} already present, {3} manifest write(s)",
+                references.Count, counts.BlobsUploaded, counts.BlobsPresent, counts.ManifestsPut);
+        foreach (var pushed in references)
             log.Information("{0} {1}", pushed.Reference, pushed.Digest);
     }
 }

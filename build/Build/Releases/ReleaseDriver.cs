@@ -36,7 +36,7 @@ public static class ReleaseDriver
         var settings = context.Settings.Release;
         var confirm = settings.Confirm;
         var images = LoadImages(context, settings);
-        var engine = context.Settings.EngineKind == ImageEngineKind.Docker ? (IReleaseImageEngine)new DockerReleaseEngine(context) : new OciReleaseEngine(context.Registries.Pool);
+        var engine = context.Engine;
         var pipeline = new ReleasePipeline(engine, context.Registries.Pool, line => context.Log.Information(line));
         var output = (context.Artifacts ?? context.RepositoryRoot.Combine(".build")).Combine("release-images").FullPath;
         var manifest = settings.ManifestFile;
@@ -48,7 +48,7 @@ public static class ReleaseDriver
                 var request = new ReleaseRequest(version, decision.Range.HeadSha, images, "(none)", ["(none)"], manifest, output);
                 if (!confirm)
                 {
-                    foreach (var image in images.Images) context.Log.Information("would build {0}, tagged {1}; never pushed in this job", engine.DescribeBuild(image), version.Tag);
+                    foreach (var image in images.Images) context.Log.Information("would build {0}, tagged {1}; never pushed in this job", engine.DescribeBuild(ReleaseBuilds.Spec(image, version.Tag)), version.Tag);
                     context.Log.Information("dry run: nothing was built; pass --confirm to build");
                     return;
                 }

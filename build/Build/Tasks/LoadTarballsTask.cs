@@ -1,4 +1,4 @@
-using Build.Engines;
+using Build.Flows;
 using Build.Host;
 
 namespace Build.Tasks;
@@ -10,5 +10,5 @@ public sealed class LoadTarballsTask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
-        context.Golden = context.Engine.Load(GoldenEngines.LoadSet(context.Settings.Golden));
+        context.Golden = GoldenFlow.Load(context.Engine, context.Settings.Golden, context.Log);
 }

@@ -3,20 +3,6 @@ using Promoter.Oci;
 
 namespace Promoter.Images;
 
-/// <summary>A file to put into a golden image layer.</summary>
-/// <param name="Path">Path inside the image, relative, '/'-separated, e.g. <c>golden/foo/1.0</c>; parent directories are added.</param>
-/// <param name="Content">The file content.</param>
-/// <param name="Mode">Permission bits (0 to 07777 octal); the default 0555 (read-only, executable) is what upstream's golden files carry.</param>
-public sealed record GoldenFile(string Path, byte[] Content, int Mode = GoldenFile.ReadOnlyMode)
-{
-    /// <summary>Octal 0555, the mode of the upstream golden data files.</summary>
-    public const int ReadOnlyMode = 0x16D;
-}
-
-/// <summary>One layer of a golden image: its files (may be empty, giving an empty tar).</summary>
-/// <param name="Files">The files of the layer, in any order.</param>
-public sealed record GoldenLayer(IReadOnlyList<GoldenFile> Files);
-
 /// <summary>A golden image to write as a <c>docker save</c> archive.</summary>
 /// <param name="Layers">The layers, base first (at least one).</param>
 /// <param name="Architecture">The config's <c>architecture</c>, e.g. <c>amd64</c>.</param>
@@ -30,7 +16,7 @@ public sealed record GoldenLayer(IReadOnlyList<GoldenFile> Files);
 /// writes the lower layers' v1 <c>created</c> as the Unix epoch in that zone (upstream's archives: -05:00). Whole
 /// minutes within ±23:59; the default is UTC.</param>
 public sealed record GoldenImage(
-    IReadOnlyList<GoldenLayer> Layers,
+    IReadOnlyList<LayerSpec> Layers,
     string Architecture,
     IReadOnlyList<string> RepoTags,
     string Os = "linux",
@@ -141,10 +127,10 @@ public static class GoldenImageWriter
 
     /// <summary>Writes one layer tar (see the class summary for its shape).</summary>
     /// <exception cref="ArgumentException">A path that is empty, absolute, has empty, '.' or '..' segments, appears twice, or is too long.</exception>
-    public static byte[] WriteLayer(GoldenLayer layer)
+    public static byte[] WriteLayer(LayerSpec layer)
     {
         // An empty layer is an empty tar (only the end-of-archive blocks and padding), as upstream's; otherwise "./" comes first.
-        var entries = new SortedDictionary<string, GoldenFile?>(StringComparer.Ordinal);
+        var entries = new SortedDictionary<string, LayerFile?>(StringComparer.Ordinal);
         if (layer.Files.Count > 0) entries["./"] = null;
         foreach (var file in layer.Files)
         {

@@ -381,7 +381,7 @@ public sealed partial class GoldenSet
                     var sourcePath = Path.Combine(setFolder, source);
                     if (!System.IO.File.Exists(sourcePath))
                         throw Error(sourceNode, $"{fileField}.source", $"source file '{sourcePath}' does not exist (relative to {setFolder}).");
-                    var mode = GoldenFile.ReadOnlyMode;
+                    var mode = LayerFile.ReadOnlyExecutableMode;
                     if (entry.TryGetValue("mode", out var modeNode))
                     {
                         var text = Scalar(modeNode, $"{fileField}.mode");

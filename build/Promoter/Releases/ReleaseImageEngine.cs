@@ -6,13 +6,15 @@ namespace Promoter.Releases;
 /// <summary>A release image built and ready to push (or, in a presubmit, only built).</summary>
 /// <param name="Definition">The image definition it was built from.</param>
 /// <param name="Tag">The tag it carries, <c>v&lt;version&gt;</c>.</param>
-/// <param name="Location">Where the build is: the <c>docker save</c> archive (oci engine) or the local docker image name (docker engine).</param>
-/// <param name="ManifestDigest">The manifest digest it will have in a registry when the engine knows it before pushing
-/// (the oci engine: a property of the archive); null for the docker engine, whose digest comes from the push.</param>
-public sealed record BuiltReleaseImage(ReleaseImage Definition, string Tag, string Location, Digest? ManifestDigest)
+/// <param name="Image">The engine's image: <see cref="EngineImage.Location"/> is the archive (oci) or the local docker
+/// image (docker); <see cref="EngineImage.ManifestDigest"/> is known before the push for the oci engine only.</param>
+public sealed record BuiltReleaseImage(ReleaseImage Definition, string Tag, EngineImage Image)
 {
-    /// <summary>The oci engine's pushable image.</summary>
-    internal PushableImage? Pushable { get; init; }
+    /// <summary>Where the build is (archive path or local docker image name).</summary>
+    public string Location => Image.Location;
+
+    /// <summary>The manifest digest it will have in a registry, when known before pushing; else null.</summary>
+    public Digest? ManifestDigest => Image.ManifestDigest;
 }
 
 /// <summary>A release image in the staging registry.</summary>
@@ -21,23 +23,57 @@ public sealed record BuiltReleaseImage(ReleaseImage Definition, string Tag, stri
 /// <param name="Digest">The manifest digest the staging registry holds under that reference.</param>
 public sealed record StagedReleaseImage(ReleaseImage Definition, string Reference, Digest Digest);
 
-/// <summary>How release images are built and pushed to staging: daemonless (<see cref="OciReleaseEngine"/>) or through docker.</summary>
-public interface IReleaseImageEngine
+/// <summary>Turns release image definitions into engine build specs (<see cref="ImageBuildSpec"/>).</summary>
+public static class ReleaseBuilds
 {
-    /// <summary>The engine's name, <c>oci</c> or <c>docker</c>.</summary>
-    string Name { get; }
+    /// <summary>The history <c>created_by</c> of daemonless release image layers.</summary>
+    public const string CreatedBy = "build.sh --target PromoteRelease";
 
-    /// <summary>One line saying how <paramref name="image"/> is built (for a dry run).</summary>
-    string DescribeBuild(ReleaseImage image);
+    private const int RegularMode = 0x1A4; // 0644
+    private const int ExecutableMode = 0x1ED; // 0755
 
-    /// <summary>Builds <paramref name="image"/> tagged <paramref name="tag"/>; build outputs go to <paramref name="outputFolder"/>.</summary>
-    /// <exception cref="ReleaseBuildException">The build failed (the message names the image and the cause).</exception>
-    Task<BuiltReleaseImage> BuildAsync(ReleaseImage image, string tag, string outputFolder, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The build spec of <paramref name="image"/> tagged <paramref name="tag"/>: its <c>oci:</c> section as layers of the
+    /// source tree's files (0644, or 0755 when the owner may execute it; folders recursively, empty folders dropped), its
+    /// <c>docker:</c> section as a Dockerfile build. Layer files are read only when the image has an <c>oci:</c> section.
+    /// </summary>
+    /// <exception cref="ReleaseBuildException">A layer source holds a symbolic link, or a folder holds no file.</exception>
+    public static ImageBuildSpec Spec(ReleaseImage image, string tag)
+    {
+        LayeredBuild? layered = null;
+        if (image.Oci is { } oci)
+            layered = new LayeredBuild(oci.BaseArchivePath, oci.Layers.Select(ReadLayer).ToList(), oci.Entrypoint, CreatedBy);
+        var docker = image.Docker is { } d ? new DockerfileBuild(d.DockerfilePath, d.ContextPath) : null;
+        return new ImageBuildSpec(image.Repository, tag, image.Platform, layered, docker);
+    }
 
-    /// <summary>Pushes a built image to <paramref name="stagingRegistry"/> (<c>host[/prefix]</c>) under its tag.</summary>
-    /// <exception cref="Promoter.Registry.RegistryException">The registry refused or could not be reached.</exception>
-    /// <exception cref="ReleaseBuildException">The push failed otherwise (e.g. docker failed).</exception>
-    Task<StagedReleaseImage> PushAsync(BuiltReleaseImage image, string stagingRegistry, CancellationToken cancellationToken = default);
+    /// <summary>The files of one layer: a folder's files (recursively; empty folders are not kept) or the one file.</summary>
+    private static LayerSpec ReadLayer(ReleaseLayer layer)
+    {
+        string InImage(string relative) => layer.Target.Length == 0 ? relative : $"{layer.Target}/{relative}";
+        if (File.Exists(layer.SourcePath))
+            return new LayerSpec([ReadFile(layer.SourcePath, InImage(Path.GetFileName(layer.SourcePath)))]);
+
+        var files = new List<LayerFile>();
+        foreach (var path in Directory.EnumerateFileSystemEntries(layer.SourcePath, "*", SearchOption.AllDirectories))
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not null)
+                throw new ReleaseBuildException($"layer {layer.Source}: {path} is a symbolic link; release layers hold regular files only.");
+            if (Directory.Exists(path)) continue;
+            var relative = Path.GetRelativePath(layer.SourcePath, path).Replace(Path.DirectorySeparatorChar, '/');
+            files.Add(ReadFile(path, InImage(relative)));
+        }
+        if (files.Count == 0)
+            throw new ReleaseBuildException($"layer {layer.Source}: the folder {layer.SourcePath} holds no file.");
+        return new LayerSpec(files);
+    }
+
+    private static LayerFile ReadFile(string path, string pathInImage)
+    {
+        var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
+        return new LayerFile(pathInImage, File.ReadAllBytes(path), executable ? ExecutableMode : RegularMode);
+    }
 }
 
 /// <summary>A release image could not be built or pushed; the message names the image and the cause.</summary>

@@ -1,3 +1,4 @@
+using Promoter.Images;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
@@ -42,7 +43,7 @@ public sealed record ReleaseOutcome(
 /// <see cref="PromotionPipeline"/> under <see cref="Policy"/>. Tagging the commit is the caller's (it needs git).
 /// A presubmit only builds (<see cref="BuildAsync"/>); a dry run only describes (<see cref="Describe"/>).
 /// </summary>
-public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool registries, Action<string>? log = null)
+public sealed class ReleasePipeline(IImageEngine engine, RegistryPool registries, Action<string>? log = null)
 {
     /// <summary>What a release of <paramref name="request"/> would do, one line per step; nothing is built, pushed or written.</summary>
     public IReadOnlyList<string> Describe(ReleaseRequest request)
@@ -50,7 +51,7 @@ public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool reg
         var tag = request.Version.Tag;
         var lines = new List<string>();
         foreach (var image in request.Images.Images)
-            lines.Add($"would build {engine.DescribeBuild(image)}, tagged {tag}");
+            lines.Add($"would build {engine.DescribeBuild(ReleaseBuilds.Spec(image, tag))}, tagged {tag}");
         foreach (var image in request.Images.Images)
             lines.Add($"would push {request.StagingRegistry}/{image.Repository}:{tag}");
         lines.Add($"would write {request.ManifestPath}: src {request.StagingRegistry} -> {string.Join(", ", request.ProductionRegistries)}");
@@ -68,7 +69,10 @@ public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool reg
         var built = new List<BuiltReleaseImage>();
         foreach (var image in request.Images.Images)
         {
-            var result = await engine.BuildAsync(image, request.Version.Tag, request.OutputFolder, cancellationToken);
+            var spec = ReleaseBuilds.Spec(image, request.Version.Tag);
+            BuiltReleaseImage result;
+            try { result = new BuiltReleaseImage(image, request.Version.Tag, await engine.BuildAsync(spec, request.OutputFolder, cancellationToken)); }
+            catch (ImageEngineException exception) { throw new ReleaseBuildException($"release image {image.Repository}: {exception.Message}", exception); }
             log?.Invoke($"built {image.Repository}:{result.Tag} ({image.Platform}, {engine.Name}) at {result.Location}" +
                         (result.ManifestDigest is { } digest ? $", manifest {digest}" : ""));
             built.Add(result);
@@ -88,7 +92,14 @@ public sealed class ReleasePipeline(IReleaseImageEngine engine, RegistryPool reg
         var staged = new List<StagedReleaseImage>();
         foreach (var image in built)
         {
-            var pushed = await engine.PushAsync(image, request.StagingRegistry, cancellationToken);
+            StagedReleaseImage pushed;
+            try
+            {
+                var references = await engine.PushAsync(image.Image, new PushTarget(request.StagingRegistry, image.Definition.Repository, [image.Tag]),
+                    cancellationToken: cancellationToken);
+                pushed = new StagedReleaseImage(image.Definition, $"{request.StagingRegistry}/{image.Definition.Repository}:{image.Tag}", references[0].Digest);
+            }
+            catch (ImageEngineException exception) { throw new ReleaseBuildException($"release image {image.Definition.Repository}: {exception.Message}", exception); }
             if (image.ManifestDigest is { } expected && expected != pushed.Digest)
                 throw new ReleaseBuildException($"{pushed.Reference}: staging holds {pushed.Digest}, but the build's manifest is {expected}.");
             log?.Invoke($"pushed {pushed.Reference} {pushed.Digest}");

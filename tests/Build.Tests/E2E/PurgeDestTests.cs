@@ -3,7 +3,8 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Images;
-using Promoter.Publishing;
+using Promoter.Golden;
+using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Xunit;
 
@@ -194,8 +195,9 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
     private static async Task SeedAsync(LocalRegistry registry, string prefix)
     {
         var set = GoldenSet.Load(BuildProgram.UpstreamGoldenSet);
-        using var client = registry.CreateClient();
-        await new GoldenPusher(client, prefix).PushAsync(set, set.OpenImages());
+        using var pool = new RegistryPool(_ => new RegistryClientOptions());
+        var engine = new OciImageEngine(pool);
+        await GoldenPublisher.PushAsync(engine, await GoldenPublisher.LoadAsync(engine, set), $"{registry.Host}/{prefix}");
         (await ManifestsAsync(registry, prefix)).Should().HaveCount(5);
     }
 

@@ -1,3 +1,4 @@
+using Promoter.Images;
 using Xunit;
 using Build.Tests.Host;
 using FluentAssertions;
@@ -44,8 +45,8 @@ public sealed class PromoteReleaseTests(ReleaseRegistries registries) : IDisposa
             Digest.Of(Skopeo.InspectRaw(reference)).Should().Be(staged!.Value, $"skopeo reads {reference}");
 
         // The digest is the deterministic build's: building the same sources again gives the same manifest.
-        var rebuilt = await new OciReleaseEngine(new RegistryPool(_ => new RegistryClientOptions()))
-            .BuildAsync(ReleaseImageSet.Load(Path.Combine(repo.Path, "images/release/release.yaml")).Images[0], "v0.2.0", Temp());
+        var rebuilt = await new OciImageEngine(new RegistryPool(_ => new RegistryClientOptions()))
+            .BuildAsync(ReleaseBuilds.Spec(ReleaseImageSet.Load(Path.Combine(repo.Path, "images/release/release.yaml")).Images[0], "v0.2.0"), Temp());
         rebuilt.ManifestDigest.Should().Be(staged);
 
         var manifest = ManifestReader.Load(Path.Combine(repo.Path, "manifests/release/promoter-manifest.yaml"));

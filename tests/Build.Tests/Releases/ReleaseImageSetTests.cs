@@ -63,10 +63,10 @@ public sealed class ReleaseImageSetTests : IDisposable
     public async Task The_oci_build_is_reproducible_and_normalizes_modes()
     {
         var image = ReleaseImageSet.Load(Write("images:\n  - repository: team/app\n    platform: linux/arm64/v8\n    oci:\n      entrypoint: [/run.sh]\n      layers:\n        - source: rootfs\n          target: opt/app\n")).Images[0];
-        var engine = new OciReleaseEngine(new RegistryPool(_ => new RegistryClientOptions()));
-        var first = await engine.BuildAsync(image, "v1.0.0", Path.Combine(_folder, "out1"));
+        var engine = new OciImageEngine(new RegistryPool(_ => new RegistryClientOptions()));
+        var first = await engine.BuildAsync(ReleaseBuilds.Spec(image, "v1.0.0"), Path.Combine(_folder, "out1"));
         File.SetLastWriteTimeUtc(Path.Combine(_folder, "rootfs/etc/a.txt"), new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        var second = await engine.BuildAsync(image, "v1.0.0", Path.Combine(_folder, "out2"));
+        var second = await engine.BuildAsync(ReleaseBuilds.Spec(image, "v1.0.0"), Path.Combine(_folder, "out2"));
 
         Path.GetFileName(first.Location).Should().Be("team_app-v1.0.0.tar");
         File.ReadAllBytes(second.Location).Should().Equal(File.ReadAllBytes(first.Location), "mtimes must not reach the archive");
@@ -87,7 +87,7 @@ public sealed class ReleaseImageSetTests : IDisposable
         var baseArchive = Path.Combine(PromoteReleaseTests.RepositoryRoot, "images/golden/archives/bar/1.0.tar");
         var relative = Path.GetRelativePath(_folder, baseArchive);
         var image = ReleaseImageSet.Load(Write($"images:\n  - repository: app\n    platform: linux/amd64\n    oci:\n      base: {relative}\n      layers:\n        - source: rootfs\n")).Images[0];
-        var built = await new OciReleaseEngine(new RegistryPool(_ => new RegistryClientOptions())).BuildAsync(image, "v1.0.0", Path.Combine(_folder, "out"));
+        var built = await new OciImageEngine(new RegistryPool(_ => new RegistryClientOptions())).BuildAsync(ReleaseBuilds.Spec(image, "v1.0.0"), Path.Combine(_folder, "out"));
 
         var baseLayers = DockerArchive.Open(baseArchive).Images[0].Layers.Select(l => l.DiffId).ToList();
         var layers = DockerArchive.Open(built.Location).Images[0].Layers.Select(l => l.DiffId).ToList();
@@ -100,8 +100,8 @@ public sealed class ReleaseImageSetTests : IDisposable
     {
         var baseArchive = Path.Combine(PromoteReleaseTests.RepositoryRoot, "images/golden/archives/foo/1.0-linux_s390x.tar");
         var image = ReleaseImageSet.Load(Write($"images:\n  - repository: app\n    platform: linux/amd64\n    oci:\n      base: {Path.GetRelativePath(_folder, baseArchive)}\n      layers:\n        - source: rootfs\n")).Images[0];
-        var act = () => new OciReleaseEngine(new RegistryPool(_ => new RegistryClientOptions())).BuildAsync(image, "v1.0.0", Path.Combine(_folder, "out"));
-        (await act.Should().ThrowAsync<ReleaseBuildException>()).Which.Message.Should().Contain("is linux/s390x, but the image is defined for linux/amd64");
+        var act = () => new OciImageEngine(new RegistryPool(_ => new RegistryClientOptions())).BuildAsync(ReleaseBuilds.Spec(image, "v1.0.0"), Path.Combine(_folder, "out"));
+        (await act.Should().ThrowAsync<ImageEngineException>()).Which.Message.Should().Contain("is linux/s390x, but the image is built for linux/amd64");
     }
 
     private string Write(string yaml)

@@ -10,7 +10,7 @@ namespace Promoter.Tests.Images;
 public class GoldenImageWriterTests
 {
     private static GoldenImage S390x() => new(
-        [new GoldenLayer([new GoldenFile("golden/foo/linux_s390x/1.0-linux_s390x", "foo 1.0-linux_s390x\n"u8.ToArray())]), new GoldenLayer([])],
+        [new LayerSpec([new LayerFile("golden/foo/linux_s390x/1.0-linux_s390x", "foo 1.0-linux_s390x\n"u8.ToArray())]), new LayerSpec([])],
         "amd64", ["gcr.io/k8s-staging-cip-test/golden-foo/foo:1.0-linux_s390x"], Author: "Bazel", CreatedBy: "bazel build ...",
         SavedInTimeZone: TimeSpan.FromHours(-5));
 
@@ -31,7 +31,7 @@ public class GoldenImageWriterTests
     {
         using var temp = new TempFolder();
         var image = new GoldenImage(
-            [new GoldenLayer([new GoldenFile("etc/x/b.txt", "b"u8.ToArray(), 0x1A4), new GoldenFile("a", "a\n"u8.ToArray())]), new GoldenLayer([])],
+            [new LayerSpec([new LayerFile("etc/x/b.txt", "b"u8.ToArray(), 0x1A4), new LayerFile("a", "a\n"u8.ToArray())]), new LayerSpec([])],
             "arm64", ["example.test/x/y:1", "example.test/x/y:2"], Os: "linux");
         var path = temp.File("x.tar");
         GoldenImageWriter.Write(image, path);
@@ -60,9 +60,9 @@ public class GoldenImageWriterTests
     [Fact]
     public void Bad_file_paths_are_refused()
     {
-        var dotdot = () => GoldenImageWriter.WriteLayer(new GoldenLayer([new GoldenFile("a/../b", [])]));
+        var dotdot = () => GoldenImageWriter.WriteLayer(new LayerSpec([new LayerFile("a/../b", [])]));
         dotdot.Should().Throw<ArgumentException>().WithMessage("Golden file path 'a/../b' is invalid*");
-        var twice = () => GoldenImageWriter.WriteLayer(new GoldenLayer([new GoldenFile("a", []), new GoldenFile("a", [])]));
+        var twice = () => GoldenImageWriter.WriteLayer(new LayerSpec([new LayerFile("a", []), new LayerFile("a", [])]));
         twice.Should().Throw<ArgumentException>().WithMessage("Golden file path 'a' appears twice*");
     }
 
@@ -73,9 +73,9 @@ public class GoldenImageWriterTests
     /// <summary>Three layers, an author with HTML characters, a variant and an entrypoint, saved at +05:30.</summary>
     private static GoldenImage SmallImage() => new(
         [
-            new GoldenLayer([new GoldenFile("a", "a\n"u8.ToArray())]),
-            new GoldenLayer([new GoldenFile("b/c", "c\n"u8.ToArray(), 0x1A4)]),
-            new GoldenLayer([]),
+            new LayerSpec([new LayerFile("a", "a\n"u8.ToArray())]),
+            new LayerSpec([new LayerFile("b/c", "c\n"u8.ToArray(), 0x1A4)]),
+            new LayerSpec([]),
         ],
         "arm", ["example.test/x/y:1"], Author: "me <me@example.test>", CreatedBy: "test", Variant: "v7",
         Entrypoint: ["/bin/x"], SavedInTimeZone: new TimeSpan(5, 30, 0));

@@ -39,14 +39,14 @@ public class GoldenSetBuildTests
         build.SavedInTimeZone.Should().Be(TimeSpan.Zero, "UTC when not given");
         build.Layers.Select(l => l.Files.Count).Should().Equal(2, 0);
         build.Layers[0].Files.Select(f => (f.Path, f.SourcePath, f.Mode, f.Line)).Should().Equal(
-            ("golden/bar/1.0", Path.Combine(temp.Path, "src", "bar"), GoldenFile.ReadOnlyMode, 12),
+            ("golden/bar/1.0", Path.Combine(temp.Path, "src", "bar"), LayerFile.ReadOnlyExecutableMode, 12),
             ("etc/conf", Path.Combine(temp.Path, "src", "bar"), 0x1A4, 14));
 
         var golden = GoldenBuilder.ToGoldenImage(image);
         golden.Architecture.Should().Be("arm64");
         golden.Os.Should().Be("linux");
         golden.Layers[0].Files.Select(f => (f.Path, System.Text.Encoding.UTF8.GetString(f.Content), f.Mode)).Should().Equal(
-            ("golden/bar/1.0", "bar 1.0\n", GoldenFile.ReadOnlyMode), ("etc/conf", "bar 1.0\n", 0x1A4));
+            ("golden/bar/1.0", "bar 1.0\n", LayerFile.ReadOnlyExecutableMode), ("etc/conf", "bar 1.0\n", 0x1A4));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using Cake.Core.Diagnostics;
-using Promoter.Publishing;
+using Promoter.Images;
 using Spectre.Console;
 
-namespace Build.Engines;
+namespace Build.Flows;
 
 /// <summary>
 /// Shows push progress: a Spectre.Console progress bar per image on an interactive terminal, plain log lines in CI
@@ -11,7 +11,7 @@ namespace Build.Engines;
 public static class PushProgressDisplay
 {
     /// <summary>Runs <paramref name="push"/> while showing its progress for <paramref name="images"/>.</summary>
-    public static PushReport Run(ICakeLog log, IEnumerable<string> images, Func<IProgress<ImagePushProgress>, Task<PushReport>> push)
+    public static T Run<T>(ICakeLog log, IEnumerable<string> images, Func<IProgress<ImagePushProgress>, Task<T>> push)
     {
         var interactive = !Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
                           && log.Verbosity >= Verbosity.Normal;
