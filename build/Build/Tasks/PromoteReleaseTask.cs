@@ -1,5 +1,5 @@
 using Build.Host;
-using Build.Releases;
+using Build.Flows;
 
 namespace Build.Tasks;
 
@@ -16,17 +16,19 @@ public sealed class PromoteReleaseTask : FrostingTask<BuildContext>
     /// <summary>
     /// The release gates. A closed gate skips the task - except when it is the run's target: Cake refuses to skip a
     /// target ("Could not reach target ... skipped due to a criteria", a failed run), so then the task runs and
-    /// <see cref="ReleaseDriver.Run"/> does nothing after the same skip line.
+    /// <see cref="ReleaseFlow.Run"/> does nothing after the same skip line.
     /// </summary>
     /// <inheritdoc />
     public override bool ShouldRun(BuildContext context)
     {
-        _gate = ReleaseGate.Decide(context);
+        _gate = ReleaseGate.Decide(context.Settings.Release, context, context.RepositoryRoot);
         var isTarget = context.Arguments.HasArgument("target")
                        && context.Arguments.GetArguments("target").Contains(Name, StringComparer.OrdinalIgnoreCase);
         return _gate.Runs || isTarget;
     }
 
     /// <inheritdoc />
-    public override void Run(BuildContext context) => ReleaseDriver.Run(context, _gate ?? ReleaseGate.Decide(context));
+    public override void Run(BuildContext context) =>
+        new ReleaseFlow(context.Settings.Release, context.Engine, context.Registries, context, context.RepositoryRoot, context.Artifacts)
+            .Run(_gate ?? ReleaseGate.Decide(context.Settings.Release, context, context.RepositoryRoot));
 }

@@ -1,4 +1,4 @@
-using Build.Releases;
+using Build.Flows;
 using FluentAssertions;
 using Promoter.Releases;
 using Xunit;

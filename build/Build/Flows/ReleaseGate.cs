@@ -1,9 +1,10 @@
+using Build.Settings;
 using Build.Tools.Git;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Releases;
 
-namespace Build.Releases;
+namespace Build.Flows;
 
 /// <summary>What PromoteRelease does for this run.</summary>
 public enum ReleaseMode
@@ -33,14 +34,13 @@ public sealed record ReleaseGate(ReleaseMode Mode, string Line, ReleaseDecision?
     /// remote of <c>--git-remote</c> (default <c>origin</c>). A malformed CI environment, a shallow clone without
     /// the range's commits, or a remote whose tags cannot be read is a <see cref="ReleaseMode.Fail"/>.
     /// </summary>
-    public static ReleaseGate Decide(BuildContext context)
+    public static ReleaseGate Decide(ReleaseSettings settings, ICakeContext context, Cake.Core.IO.DirectoryPath repositoryRoot)
     {
         ReleaseGate gate;
         try
         {
-            var settings = context.Settings.Release;
             var options = new ReleaseOptions(settings.AllowPrerelease);
-            var decision = context.GitReleaseDecision(context.RepositoryRoot, options, settings.Since, settings.GitRemote);
+            var decision = context.GitReleaseDecision(repositoryRoot, options, settings.Since, settings.GitRemote);
             gate = FromDecision(decision);
         }
         catch (Exception exception) when (exception is FormatException or InvalidOperationException)
