@@ -71,10 +71,10 @@ public class GoldenSetTests
 
     public static TheoryData<string, int, string> BadFiles() => new()
     {
-        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n    colour: blue\n", 7, "images[0].colour: unknown key 'colour'*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n    colour: blue\n", 7, "images[0].colour: unknown key (expected one of: name, archive, repository, tags, platform, tagless, build)" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n", 2, "images[0].platform: required key 'platform' is missing." },
         { "images:\n  - name: bar\n    archive: bar/2.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 3, "images[0].archive: archive '*bar/2.0.tar' does not exist*" },
-        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: Golden/Bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 4, "images[0].repository: 'Golden/Bar' is not a repository path*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: Golden/Bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 4, "images[0].repository: 'Golden/Bar' is not a repository name: it holds upper-case letters*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\", \"-bad\"]\n    platform: linux/amd64\n", 5, "images[0].tags: '-bad' is not a valid tag*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: amd64\n", 6, "images[0].platform: 'amd64' is not a platform*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    platform: linux/amd64\n", 2, "images[0].tags: expected at least one tag, or tagless: true*" },
@@ -82,8 +82,8 @@ public class GoldenSetTests
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-bar/bar\n    tag: \"2.0\"\n    entries:\n      - image: baz\n", 11, "manifestLists[0].entries[0].image: no image named 'baz'*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-foo/foo\n    tag: \"1.0\"\n    entries:\n      - image: bar\n", 11, "manifestLists[0].entries[0].image: image 'bar' is pushed to golden-bar/bar*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-bar/bar\n    tag: \"1.0\"\n    entries:\n      - image: bar\n", 9, "manifestLists[0].tag: golden-bar/bar:1.0 is already pushed by 'bar'." },
-        { "images: [\n", 2, "(yaml): not valid YAML*" },
-        { "images: {}\n", 1, "images: expected a list." },
+        { "images: [\n", 2, "(yaml): invalid YAML: *" },
+        { "images: {}\n", 1, "images: expected a list, found a mapping" },
     };
 
     [Theory]
