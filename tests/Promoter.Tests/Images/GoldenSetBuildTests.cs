@@ -91,6 +91,20 @@ public class GoldenSetBuildTests
         GoldenBuilder.ToGoldenImage(image).SavedInTimeZone.Should().Be(new TimeSpan(hours, minutes, 0));
     }
 
+    [Fact]
+    public void Optional_keys_written_as_yaml_null_count_as_absent()
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, Head + "    tagless: ~\n    build:\n      repoTags:\n      author: ~\n      savedInTimeZone:\n      layers:\n        - files: []\n");
+
+        var image = GoldenSet.Load(yaml, temp.Path).Images[0];
+
+        image.Tagless.Should().BeFalse();
+        image.Build!.RepoTags.Should().Equal("golden-bar/bar:1.0");
+        image.Build.Author.Should().BeNull();
+        image.Build.SavedInTimeZone.Should().Be(TimeSpan.Zero);
+    }
+
     public static TheoryData<string, int, string> BadBuilds() => new()
     {
         { "    build:\n      layers:\n        - files: []\n      colour: blue\n", 10, "images[0].build.colour: unknown key (expected one of: repoTags, author, createdBy, savedInTimeZone, layers)" },
@@ -112,6 +126,9 @@ public class GoldenSetBuildTests
         { "    build:\n      savedInTimeZone: \"-05:60\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: '-05:60' is not a UTC offset*" },
         { "    build:\n      savedInTimeZone: \"\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: expected a non-empty text value." },
         { "    build:\n      savedInTimeZone: [\"-05:00\"]\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: expected a string, found a list" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/bar\n              source: src/bar\n", 12, "images[0].build.layers[0].files[0].source: mapping key \"source\" already defined at line 11" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/bar\n              owner: root\n", 12, "images[0].build.layers[0].files[0].owner: unknown key (expected one of: path, source, mode)" },
+        { "    build:\n      layers:\n        - files: []\n          diff: none\n", 10, "images[0].build.layers[0].diff: unknown key (expected one of: files)" },
     };
 
     [Theory]
