@@ -1,35 +1,54 @@
 using System.Text.RegularExpressions;
 using Promoter.Oci;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Promoter.Promotion;
 
 namespace Promoter.Images;
 
-/// <summary>A golden set file is malformed or inconsistent; the message names the file, line and field.</summary>
+/// <summary>
+/// A golden set file is malformed or inconsistent. The message lists every problem found, one per line, each as
+/// <c>file:line: field: message</c>; <see cref="File"/>, <see cref="Line"/> and <see cref="Field"/> are the first one's.
+/// </summary>
 public sealed class GoldenSetException : Exception
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception for one problem.</summary>
     /// <param name="file">The YAML file.</param>
     /// <param name="line">1-based line of the offending node (0 when not known).</param>
     /// <param name="field">The field path, e.g. <c>images[2].platform</c>.</param>
     /// <param name="message">What was wrong and what was expected.</param>
     /// <param name="inner">The underlying error, if any.</param>
     public GoldenSetException(string file, int line, string field, string message, Exception? inner = null)
-        : base($"{file}:{line}: {field}: {message}", inner)
+        : this([new ManifestError(new SourceLocation(file, line, field), message)], inner)
     {
-        File = file;
-        Line = line;
-        Field = field;
+    }
+
+    /// <summary>Creates the exception from the problems the YAML reader found.</summary>
+    /// <param name="errors">The problems, in the order they were found (at least one).</param>
+    /// <param name="inner">The underlying error, if any.</param>
+    /// <exception cref="ArgumentException"><paramref name="errors"/> is empty.</exception>
+    public GoldenSetException(IReadOnlyList<ManifestError> errors, Exception? inner = null)
+        : base(Describe(errors), inner)
+    {
+        Errors = errors;
+        File = errors[0].At.File;
+        Line = errors[0].At.Line;
+        Field = errors[0].At.Field;
     }
 
     /// <summary>The YAML file.</summary>
     public string File { get; }
 
-    /// <summary>1-based line number.</summary>
+    /// <summary>1-based line number of the first problem.</summary>
     public int Line { get; }
 
-    /// <summary>The field path.</summary>
+    /// <summary>The field path of the first problem.</summary>
     public string Field { get; }
+
+    /// <summary>Every problem found, each with file, line and field.</summary>
+    public IReadOnlyList<ManifestError> Errors { get; }
+
+    private static string Describe(IReadOnlyList<ManifestError> errors) => errors.Count > 0
+        ? string.Join(Environment.NewLine, errors)
+        : throw new ArgumentException("A GoldenSetException needs at least one problem.", nameof(errors));
 }
 
 /// <summary>One image of a golden set.</summary>
@@ -86,8 +105,12 @@ public sealed record GoldenSetManifestList(string Repository, string Tag, IReadO
 
 /// <summary>
 /// A golden set: which archives to push to the source registry, under which repository and tags, and which manifest
-/// lists to build over them. Read from YAML (strict: unknown keys, wrong types, bad values are errors naming
-/// file:line and field). Format (see <c>images/golden/golden.yaml</c> and <c>images/golden/upstream/golden.yaml</c>):
+/// lists to build over them. Read with the project's strict YAML reader, as promoter manifests and release definitions
+/// are: duplicate and unknown keys, wrong types and bad values are errors naming file:line and field, and one load
+/// reports every problem. Repository names, tags and platforms follow the shared rules (<see cref="RepositoryName"/>,
+/// <see cref="ImageReference.IsValidTag"/>, <see cref="Platform.Parse"/>). A key written with a YAML null value
+/// (<c>~</c> or nothing) counts as absent when it is optional. Format (see <c>images/golden/golden.yaml</c> and
+/// <c>images/golden/upstream/golden.yaml</c>):
 /// <code>
 /// images:                       # required, non-empty
 ///   - name: foo-s390x           # required, unique, [a-z0-9._-]+
@@ -154,33 +177,25 @@ public sealed partial class GoldenSet
     /// <summary>Reads and validates a golden set file.</summary>
     /// <param name="yamlPath">The YAML file.</param>
     /// <param name="archiveRoot">The folder archive paths are relative to (wins over the file's <c>archiveRoot</c> key).</param>
-    /// <exception cref="GoldenSetException">Unreadable YAML, an unknown key, a missing or invalid field, a missing committed-only
-    /// archive, a missing build source, a duplicate name, repository:tag or built archive path, or a list entry naming an
-    /// unknown image or one in another repository.</exception>
+    /// <exception cref="GoldenSetException">Unreadable YAML, a duplicate or unknown key, a missing or invalid field, a missing
+    /// committed-only archive, a missing build source, a duplicate name, repository:tag or built archive path, or a list
+    /// entry naming an unknown image or one in another repository; every problem found is listed.</exception>
     public static GoldenSet Load(string yamlPath, string archiveRoot) => LoadCore(yamlPath, archiveRoot);
 
     private static GoldenSet LoadCore(string yamlPath, string? archiveRoot)
     {
         if (!System.IO.File.Exists(yamlPath))
             throw new GoldenSetException(yamlPath, 0, "(file)", "the golden set file does not exist.");
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(yamlPath);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new GoldenSetException(yamlPath, (int)e.Start.Line, "(yaml)", $"not valid YAML: {e.Message}", e);
-        }
-        if (stream.Documents.Count != 1)
-            throw new GoldenSetException(yamlPath, 1, "(file)", $"expected exactly one YAML document, found {stream.Documents.Count}.");
-        var root = stream.Documents[0].RootNode;
-        var setFolder = Path.GetDirectoryName(Path.GetFullPath(yamlPath))!;
-        var parser = new Parser(yamlPath, setFolder);
-        var archiveFolder = archiveRoot is not null ? Path.GetFullPath(archiveRoot) : parser.ArchiveRootKey(root);
-        var (images, lists) = parser.Read(root, archiveFolder);
-        return new GoldenSet(yamlPath, archiveFolder, images, lists);
+        YNode? root;
+        try { root = YamlTree.Parse(System.IO.File.ReadAllText(yamlPath), yamlPath, namePaths: true); }
+        catch (ManifestException e) { throw new GoldenSetException(e.Errors, e); }
+
+        var decoder = new YamlDecoder(yamlPath);
+        var reader = new Reader(decoder, Path.GetDirectoryName(Path.GetFullPath(yamlPath))!);
+        var (archiveFolder, images, lists) = reader.Read(root, archiveRoot is null ? null : Path.GetFullPath(archiveRoot));
+        if (decoder.Errors.Count > 0)
+            throw new GoldenSetException(decoder.Errors);
+        return new GoldenSet(yamlPath, archiveFolder!, images, lists);
     }
 
     /// <summary>
@@ -208,283 +223,356 @@ public sealed partial class GoldenSet
     /// <exception cref="KeyNotFoundException">An entry's image is not in <paramref name="images"/>.</exception>
     public static PushableIndex BuildManifestList(GoldenSetManifestList list, IReadOnlyDictionary<string, PushableImage> images) =>
         PushableIndex.Create(list.Entries.Select(e => new PushableIndexEntry(images[e.Image], e.Platform)).ToList());
-
-    private sealed class Parser(string file, string setFolder)
+    /// <summary>
+    /// Reads the document with the project's strict YAML reader (<see cref="YamlDecoder"/>): every problem is recorded
+    /// there with file, line and field, and reading goes on, so that one load reports them all. The checks here are the
+    /// golden set's own; repository names, tags and platforms are checked by the shared rules of <c>Promoter.Oci</c>.
+    /// </summary>
+    private sealed class Reader(YamlDecoder d, string setFolder)
     {
         private static readonly string[] TopKeys = ["images", "manifestLists", "archiveRoot"];
+        private static readonly string[] ImageKeys = ["name", "archive", "repository", "tags", "platform", "tagless", "build"];
+        private static readonly string[] BuildKeys = ["repoTags", "author", "createdBy", "savedInTimeZone", "layers"];
+        private static readonly string[] LayerKeys = ["files"];
+        private static readonly string[] FileKeys = ["path", "source", "mode"];
+        private static readonly string[] ListKeys = ["repository", "tag", "entries"];
+        private static readonly string[] EntryKeys = ["image", "platform"];
 
-        /// <summary>The full path of the <c>archiveRoot</c> key (relative to the set's folder).</summary>
-        public string ArchiveRootKey(YamlNode root)
+        /// <summary>The set's parts; the archive root is null only when an error says why.</summary>
+        /// <param name="root">The document, or null for a file without one.</param>
+        /// <param name="archiveRoot">The archive root given to Load (full path), or null to use the file's key.</param>
+        public (string? ArchiveRoot, List<GoldenSetImage> Images, List<GoldenSetManifestList> Lists) Read(YNode? root, string? archiveRoot)
         {
-            var top = Mapping(root, "(document)", TopKeys);
-            if (!top.TryGetValue("archiveRoot", out var node))
-                throw Error(root, "(document).archiveRoot", "no archive root was given and the file has no 'archiveRoot' key; expected a folder relative to the file, e.g. archiveRoot: archives.");
-            return Path.Combine(setFolder, RelativePath(node, "archiveRoot", "the golden set file's folder"));
-        }
-
-        public (List<GoldenSetImage>, List<GoldenSetManifestList>) Read(YamlNode root, string archiveRoot)
-        {
-            var top = Mapping(root, "(document)", TopKeys);
-            if (top.TryGetValue("archiveRoot", out var archiveRootNode)) RelativePath(archiveRootNode, "archiveRoot", "the golden set file's folder");
-            var imagesNode = Required(top, root, "(document)", "images");
             var images = new List<GoldenSetImage>();
+            var lists = new List<GoldenSetManifestList>();
+            var top = d.RequiredMapping(root, "", TopKeys);
+            if (top is null)
+            {
+                if (root is null)
+                    d.Error(root, "(document)", $"the file holds no YAML document; expected a mapping with keys {string.Join(", ", TopKeys)}.");
+                return (archiveRoot, images, lists);
+            }
+
+            var archiveRootNode = Optional(top, "archiveRoot");
+            if (archiveRootNode is not null)
+            {
+                if (RelativePath(archiveRootNode, "archiveRoot", "the golden set file's folder") is { } relative)
+                    archiveRoot ??= Path.Combine(setFolder, relative);
+            }
+            else if (archiveRoot is null)
+                d.Error(top, "(document).archiveRoot", "no archive root was given and the file has no 'archiveRoot' key; expected a folder relative to the file, e.g. archiveRoot: archives.");
+
+            // Every image entry with a name (null when the rest of it is invalid), and who pushes each repository:tag.
+            var named = new Dictionary<string, GoldenSetImage?>(StringComparer.Ordinal);
             var pushed = new Dictionary<string, string>(StringComparer.Ordinal);
-            var imageNodes = Sequence(imagesNode, "images", nonEmpty: true);
+            var imageNodes = List(Required(top, "", "images"), "images", nonEmpty: true);
             for (var i = 0; i < imageNodes.Count; i++)
             {
-                var image = ReadImage(imageNodes[i], $"images[{i}]", archiveRoot);
-                if (images.Any(x => x.Name == image.Name))
-                    throw Error(imageNodes[i], $"images[{i}].name", $"name '{image.Name}' is used twice; expected unique names.");
+                var field = YamlDecoder.Index("images", i);
+                var (name, image) = ReadImage(imageNodes[i], field, archiveRoot);
+                if (name is null) continue;
+                if (!named.TryAdd(name, image))
+                {
+                    d.Error(imageNodes[i], $"{field}.name", $"name '{name}' is used twice; expected unique names.");
+                    continue;
+                }
+                if (image is null) continue;
                 var sameArchive = images.FirstOrDefault(x => x.ArchivePath == image.ArchivePath && (x.Build is not null || image.Build is not null));
                 if (sameArchive is not null)
-                    throw Error(imageNodes[i], $"images[{i}].archive", $"archive '{image.Archive}' is also the archive of image '{sameArchive.Name}', and one of them builds it; expected one image per built archive.");
+                    d.Error(imageNodes[i], $"{field}.archive", $"archive '{image.Archive}' is also the archive of image '{sameArchive.Name}', and one of them builds it; expected one image per built archive.");
                 foreach (var tag in image.Tags)
                     if (!pushed.TryAdd($"{image.Repository}:{tag}", image.Name))
-                        throw Error(imageNodes[i], $"images[{i}].tags", $"{image.Repository}:{tag} is already pushed by image '{pushed[$"{image.Repository}:{tag}"]}'.");
+                        d.Error(imageNodes[i], $"{field}.tags", $"{image.Repository}:{tag} is already pushed by image '{pushed[$"{image.Repository}:{tag}"]}'.");
                 images.Add(image);
             }
 
-            var lists = new List<GoldenSetManifestList>();
-            if (top.TryGetValue("manifestLists", out var listsNode))
-            {
-                var listNodes = Sequence(listsNode, "manifestLists", nonEmpty: false);
-                for (var i = 0; i < listNodes.Count; i++)
-                {
-                    var field = $"manifestLists[{i}]";
-                    var list = Mapping(listNodes[i], field, ["repository", "tag", "entries"]);
-                    var repository = Repository(Required(list, listNodes[i], field, "repository"), $"{field}.repository");
-                    var tagNode = Required(list, listNodes[i], field, "tag");
-                    var tag = Tag(tagNode, $"{field}.tag");
-                    if (!pushed.TryAdd($"{repository}:{tag}", field))
-                        throw Error(tagNode, $"{field}.tag", $"{repository}:{tag} is already pushed by '{pushed[$"{repository}:{tag}"]}'.");
-                    var entryNodes = Sequence(Required(list, listNodes[i], field, "entries"), $"{field}.entries", nonEmpty: true);
-                    var entries = new List<GoldenSetListEntry>();
-                    for (var j = 0; j < entryNodes.Count; j++)
-                    {
-                        var entryField = $"{field}.entries[{j}]";
-                        var entry = Mapping(entryNodes[j], entryField, ["image", "platform"]);
-                        var imageNode = Required(entry, entryNodes[j], entryField, "image");
-                        var name = Scalar(imageNode, $"{entryField}.image");
-                        var image = images.FirstOrDefault(x => x.Name == name);
-                        if (image is null)
-                            throw Error(imageNode, $"{entryField}.image", $"no image named '{name}'; expected one of {string.Join(", ", images.Select(x => x.Name))}.");
-                        if (image!.Repository != repository)
-                            throw Error(imageNode, $"{entryField}.image", $"image '{name}' is pushed to {image.Repository}; a manifest list can only name manifests in its own repository {repository}.");
-                        Platform? platform = entry.TryGetValue("platform", out var p) ? ParsePlatform(p, $"{entryField}.platform") : null;
-                        entries.Add(new GoldenSetListEntry(name, platform, Line(entryNodes[j])));
-                    }
-                    var duplicate = entries.GroupBy(e => e.Platform ?? images.First(x => x.Name == e.Image).Platform).FirstOrDefault(g => g.Count() > 1);
-                    if (duplicate is not null)
-                        throw Error(listNodes[i], $"{field}.entries", $"platform {duplicate.Key} appears {duplicate.Count()} times; expected each platform once.");
-                    lists.Add(new GoldenSetManifestList(repository, tag, entries, Line(listNodes[i])));
-                }
-            }
-            return (images, lists);
+            var listNodes = List(Optional(top, "manifestLists"), "manifestLists", nonEmpty: false);
+            for (var i = 0; i < listNodes.Count; i++)
+                if (ReadList(listNodes[i], YamlDecoder.Index("manifestLists", i), named, pushed) is { } list)
+                    lists.Add(list);
+            return (archiveRoot, images, lists);
         }
 
-        private GoldenSetImage ReadImage(YamlNode node, string field, string archiveRoot)
+        // The image's name (null when it has none) and the image (null when a required part is missing or unreadable).
+        private (string? Name, GoldenSetImage? Image) ReadImage(YNode node, string field, string? archiveRoot)
         {
-            var map = Mapping(node, field, ["name", "archive", "repository", "tags", "platform", "tagless", "build"]);
-            var nameNode = Required(map, node, field, "name");
-            var name = Scalar(nameNode, $"{field}.name");
-            if (!NamePattern().IsMatch(name))
-                throw Error(nameNode, $"{field}.name", $"'{name}' is not a valid name; expected [a-z0-9._-]+.");
-            var archiveNode = Required(map, node, field, "archive");
+            var map = d.RequiredMapping(node, field, ImageKeys);
+            if (map is null) return (null, null);
+            var nameNode = Required(map, field, "name");
+            var name = Text(nameNode, $"{field}.name");
+            if (name is not null && !NamePattern().IsMatch(name))
+                d.Error(nameNode, $"{field}.name", $"'{name}' is not a valid name; expected [a-z0-9._-]+.");
+
+            var archiveNode = Required(map, field, "archive");
             var archive = RelativePath(archiveNode, $"{field}.archive", "the archive root");
-            var archivePath = Path.Combine(archiveRoot, archive);
-            if (!map.ContainsKey("build") && !System.IO.File.Exists(archivePath))
-                throw Error(archiveNode, $"{field}.archive", $"archive '{archivePath}' does not exist (archive root {archiveRoot}).");
-            var repository = Repository(Required(map, node, field, "repository"), $"{field}.repository");
+            // Without an archive root (an error already says so) the path stays relative: nothing is looked up.
+            var archivePath = archive is null || archiveRoot is null ? archive : Path.Combine(archiveRoot, archive);
+            var build = Optional(map, "build");
+            if (build is null && archiveRoot is not null && archivePath is not null && !System.IO.File.Exists(archivePath))
+                d.Error(archiveNode, $"{field}.archive", $"archive '{archivePath}' does not exist (archive root {archiveRoot}).");
+
+            var repository = Repository(Required(map, field, "repository"), $"{field}.repository");
+
+            var tagsNode = Optional(map, "tags");
+            var tagNodes = List(tagsNode, $"{field}.tags", nonEmpty: false);
             var tags = new List<string>();
-            if (map.TryGetValue("tags", out var tagsNode))
+            foreach (var tagNode in tagNodes)
             {
-                foreach (var tagNode in Sequence(tagsNode, $"{field}.tags", nonEmpty: false))
-                {
-                    var tag = Tag(tagNode, $"{field}.tags");
-                    if (tags.Contains(tag)) throw Error(tagNode, $"{field}.tags", $"tag '{tag}' is listed twice.");
-                    tags.Add(tag);
-                }
+                if (Tag(tagNode, $"{field}.tags") is not { } tag) continue;
+                if (tags.Contains(tag)) d.Error(tagNode, $"{field}.tags", $"tag '{tag}' is listed twice.");
+                else tags.Add(tag);
             }
-            var tagless = false;
-            if (map.TryGetValue("tagless", out var taglessNode))
-            {
-                var text = Scalar(taglessNode, $"{field}.tagless");
-                if (text is not ("true" or "false"))
-                    throw Error(taglessNode, $"{field}.tagless", $"'{text}' is not a boolean; expected true or false.");
-                tagless = text == "true";
-            }
-            if (tagless && tags.Count > 0)
-                throw Error(tagsNode!, $"{field}.tags", "a tagless image carries no tags; remove tags or tagless.");
-            if (!tagless && tags.Count == 0)
-                throw Error(node, $"{field}.tags", "expected at least one tag, or tagless: true for an image pushed by digest only.");
-            var platform = ParsePlatform(Required(map, node, field, "platform"), $"{field}.platform");
-            var build = map.TryGetValue("build", out var buildNode)
-                ? ReadBuild(buildNode, $"{field}.build", tagless ? [] : tags.Select(t => $"{repository}:{t}").ToList())
-                : null;
-            return new GoldenSetImage(name, archive, archivePath, repository, tags, platform, tagless, Line(node), build);
+            var tagless = d.Bool(map.Get("tagless"), $"{field}.tagless", missing: false);
+            if (tagless && tagNodes.Count > 0)
+                d.Error(tagsNode, $"{field}.tags", "a tagless image carries no tags; remove tags or tagless.");
+            if (!tagless && tagsNode is null or YSequence { Items.Count: 0 })
+                d.Error(node, $"{field}.tags", "expected at least one tag, or tagless: true for an image pushed by digest only.");
+
+            var platform = ReadPlatform(Required(map, field, "platform"), $"{field}.platform");
+            var buildSection = build is null
+                ? null
+                : ReadBuild(build, $"{field}.build", tagless ? [] : tags.Select(t => $"{repository}:{t}").ToList());
+            var image = name is null || archive is null || repository is null || platform is null
+                ? null
+                : new GoldenSetImage(name, archive, archivePath!, repository, tags, platform, tagless, node.Line, buildSection);
+            return (name, image);
         }
 
-        private GoldenSetBuild ReadBuild(YamlNode node, string field, IReadOnlyList<string> defaultRepoTags)
+        private GoldenSetBuild? ReadBuild(YNode node, string field, IReadOnlyList<string> defaultRepoTags)
         {
-            var map = Mapping(node, field, ["repoTags", "author", "createdBy", "savedInTimeZone", "layers"]);
+            var map = d.RequiredMapping(node, field, BuildKeys);
+            if (map is null) return null;
             var repoTags = defaultRepoTags;
-            if (map.TryGetValue("repoTags", out var repoTagsNode))
+            if (Optional(map, "repoTags") is { } repoTagsNode)
             {
                 var list = new List<string>();
-                foreach (var tagNode in Sequence(repoTagsNode, $"{field}.repoTags", nonEmpty: false))
+                foreach (var tagNode in List(repoTagsNode, $"{field}.repoTags", nonEmpty: false))
                 {
-                    var value = Scalar(tagNode, $"{field}.repoTags");
-                    ImageReference? parsed = null;
-                    // A RepoTag may name a registry (gcr.io/x/y:1) or not (golden-foo/foo:1.0, Docker Hub style).
-                    try { parsed = ImageReference.Parse(value); }
-                    catch (FormatException)
-                    {
-                        try { parsed = ImageReference.Parse("registry.invalid/" + value); } catch (FormatException) { }
-                    }
-                    if (parsed is null || parsed.Tag is null || parsed.Digest is not null)
-                        throw Error(tagNode, $"{field}.repoTags", $"'{value}' is not a repository:tag reference; expected e.g. golden-foo/foo:1.0 (no digest).");
-                    if (list.Contains(value)) throw Error(tagNode, $"{field}.repoTags", $"'{value}' is listed twice.");
-                    list.Add(value);
+                    if (Text(tagNode, $"{field}.repoTags") is not { } value) continue;
+                    if (!IsRepoTag(value))
+                        d.Error(tagNode, $"{field}.repoTags", $"'{value}' is not a repository:tag reference; expected e.g. golden-foo/foo:1.0 (no digest).");
+                    else if (list.Contains(value))
+                        d.Error(tagNode, $"{field}.repoTags", $"'{value}' is listed twice.");
+                    else
+                        list.Add(value);
                 }
                 repoTags = list;
             }
-            string? author = map.TryGetValue("author", out var authorNode) ? Scalar(authorNode, $"{field}.author") : null;
-            string? createdBy = map.TryGetValue("createdBy", out var createdByNode) ? Scalar(createdByNode, $"{field}.createdBy") : null;
-            var savedInTimeZone = map.TryGetValue("savedInTimeZone", out var zoneNode) ? TimeZoneOffset(zoneNode, $"{field}.savedInTimeZone") : TimeSpan.Zero;
+            var author = Text(Optional(map, "author"), $"{field}.author");
+            var createdBy = Text(Optional(map, "createdBy"), $"{field}.createdBy");
+            var zoneNode = Optional(map, "savedInTimeZone");
+            var savedInTimeZone = zoneNode is null ? TimeSpan.Zero : TimeZoneOffset(zoneNode, $"{field}.savedInTimeZone");
 
-            var layerNodes = Sequence(Required(map, node, field, "layers"), $"{field}.layers", nonEmpty: true);
+            var layerNodes = List(Required(map, field, "layers"), $"{field}.layers", nonEmpty: true);
             var layers = new List<GoldenSetBuildLayer>();
             for (var i = 0; i < layerNodes.Count; i++)
             {
-                var layerField = $"{field}.layers[{i}]";
-                var layer = Mapping(layerNodes[i], layerField, ["files"]);
-                var fileNodes = Sequence(Required(layer, layerNodes[i], layerField, "files"), $"{layerField}.files", nonEmpty: false);
+                var layerField = YamlDecoder.Index($"{field}.layers", i);
+                var layer = d.RequiredMapping(layerNodes[i], layerField, LayerKeys);
+                if (layer is null) continue;
+                var fileNodes = List(Required(layer, layerField, "files"), $"{layerField}.files", nonEmpty: false);
                 var files = new List<GoldenSetBuildFile>();
-                var paths = new HashSet<string>(StringComparer.Ordinal);
+                var paths = new List<string>();
                 for (var j = 0; j < fileNodes.Count; j++)
-                {
-                    var fileField = $"{layerField}.files[{j}]";
-                    var entry = Mapping(fileNodes[j], fileField, ["path", "source", "mode"]);
-                    var pathNode = Required(entry, fileNodes[j], fileField, "path");
-                    var path = Scalar(pathNode, $"{fileField}.path");
-                    var segments = path.Split('/');
-                    if (segments.Any(s => s is "" or "." or ".." || s.Contains('\\')))
-                        throw Error(pathNode, $"{fileField}.path", $"'{path}' is not a path in the image; expected a relative '/'-separated path like golden/foo/1.0, without empty, '.' or '..' segments.");
-                    if (System.Text.Encoding.UTF8.GetByteCount("./" + path) > 100)
-                        throw Error(pathNode, $"{fileField}.path", $"'{path}' is too long; the layer tar name './{path}' must be at most 100 bytes.");
-                    foreach (var other in paths)
-                        if (other == path || other.StartsWith(path + "/", StringComparison.Ordinal) || path.StartsWith(other + "/", StringComparison.Ordinal))
-                            throw Error(pathNode, $"{fileField}.path", $"'{path}' collides with '{other}' in the same layer; expected each file once and no file inside another file.");
-                    paths.Add(path);
-                    var sourceNode = Required(entry, fileNodes[j], fileField, "source");
-                    var source = RelativePath(sourceNode, $"{fileField}.source", "the golden set file's folder");
-                    var sourcePath = Path.Combine(setFolder, source);
-                    if (!System.IO.File.Exists(sourcePath))
-                        throw Error(sourceNode, $"{fileField}.source", $"source file '{sourcePath}' does not exist (relative to {setFolder}).");
-                    var mode = LayerFile.ReadOnlyExecutableMode;
-                    if (entry.TryGetValue("mode", out var modeNode))
-                    {
-                        var text = Scalar(modeNode, $"{fileField}.mode");
-                        if (!ModePattern().IsMatch(text))
-                            throw Error(modeNode, $"{fileField}.mode", $"'{text}' is not a permission mode; expected 3 or 4 octal digits, e.g. \"0555\" or \"0644\".");
-                        mode = Convert.ToInt32(text, 8);
-                    }
-                    files.Add(new GoldenSetBuildFile(path, source, sourcePath, mode, Line(fileNodes[j])));
-                }
-                layers.Add(new GoldenSetBuildLayer(files, Line(layerNodes[i])));
+                    if (ReadFile(fileNodes[j], YamlDecoder.Index($"{layerField}.files", j), paths) is { } file)
+                        files.Add(file);
+                layers.Add(new GoldenSetBuildLayer(files, layerNodes[i].Line));
             }
-            return new GoldenSetBuild(layers, repoTags, author, createdBy, savedInTimeZone, Line(node));
+            return savedInTimeZone is { } zone ? new GoldenSetBuild(layers, repoTags, author, createdBy, zone, node.Line) : null;
         }
 
-        /// <summary>A relative path without '..' segments (archive, source, archiveRoot).</summary>
-        private string RelativePath(YamlNode node, string field, string relativeTo)
+        // One file of a layer; `paths` are the paths of the layer's files before it, which its path must not collide with.
+        private GoldenSetBuildFile? ReadFile(YNode node, string field, List<string> paths)
         {
-            var value = Scalar(node, field);
-            if (Path.IsPathRooted(value) || value.Split('/', '\\').Contains(".."))
-                throw Error(node, field, $"'{value}' must be a path relative to {relativeTo}, without '..'.");
+            var map = d.RequiredMapping(node, field, FileKeys);
+            if (map is null) return null;
+            var pathNode = Required(map, field, "path");
+            var path = Text(pathNode, $"{field}.path");
+            if (path is not null)
+            {
+                var other = paths.FirstOrDefault(o =>
+                    o == path || o.StartsWith(path + "/", StringComparison.Ordinal) || path.StartsWith(o + "/", StringComparison.Ordinal));
+                if (path.Split('/').Any(s => s is "" or "." or ".." || s.Contains('\\')))
+                    d.Error(pathNode, $"{field}.path", $"'{path}' is not a path in the image; expected a relative '/'-separated path like golden/foo/1.0, without empty, '.' or '..' segments.");
+                else if (System.Text.Encoding.UTF8.GetByteCount("./" + path) > 100)
+                    d.Error(pathNode, $"{field}.path", $"'{path}' is too long; the layer tar name './{path}' must be at most 100 bytes.");
+                else if (other is not null)
+                    d.Error(pathNode, $"{field}.path", $"'{path}' collides with '{other}' in the same layer; expected each file once and no file inside another file.");
+                paths.Add(path);
+            }
+
+            var sourceNode = Required(map, field, "source");
+            var source = RelativePath(sourceNode, $"{field}.source", "the golden set file's folder");
+            var sourcePath = source is null ? null : Path.Combine(setFolder, source);
+            if (sourcePath is not null && !System.IO.File.Exists(sourcePath))
+                d.Error(sourceNode, $"{field}.source", $"source file '{sourcePath}' does not exist (relative to {setFolder}).");
+
+            int? mode = LayerFile.ReadOnlyExecutableMode;
+            if (Optional(map, "mode") is { } modeNode && Text(modeNode, $"{field}.mode") is { } text)
+            {
+                mode = ModePattern().IsMatch(text) ? Convert.ToInt32(text, 8) : null;
+                if (mode is null)
+                    d.Error(modeNode, $"{field}.mode", $"'{text}' is not a permission mode; expected 3 or 4 octal digits, e.g. \"0555\" or \"0644\".");
+            }
+            return path is null || source is null || mode is null ? null : new GoldenSetBuildFile(path, source, sourcePath!, mode.Value, node.Line);
+        }
+
+        private GoldenSetManifestList? ReadList(YNode node, string field, Dictionary<string, GoldenSetImage?> named, Dictionary<string, string> pushed)
+        {
+            var map = d.RequiredMapping(node, field, ListKeys);
+            if (map is null) return null;
+            var repository = Repository(Required(map, field, "repository"), $"{field}.repository");
+            var tagNode = Required(map, field, "tag");
+            var tag = Tag(tagNode, $"{field}.tag");
+            if (repository is not null && tag is not null && !pushed.TryAdd($"{repository}:{tag}", field))
+                d.Error(tagNode, $"{field}.tag", $"{repository}:{tag} is already pushed by '{pushed[$"{repository}:{tag}"]}'.");
+
+            var entryNodes = List(Required(map, field, "entries"), $"{field}.entries", nonEmpty: true);
+            var entries = new List<GoldenSetListEntry>();
+            var platforms = new List<Platform>();
+            for (var j = 0; j < entryNodes.Count; j++)
+            {
+                var entryField = YamlDecoder.Index($"{field}.entries", j);
+                var entry = d.RequiredMapping(entryNodes[j], entryField, EntryKeys);
+                if (entry is null) continue;
+                var imageNode = Required(entry, entryField, "image");
+                var name = Text(imageNode, $"{entryField}.image");
+                var platformNode = Optional(entry, "platform");
+                var platform = platformNode is null ? null : ReadPlatform(platformNode, $"{entryField}.platform");
+                if (name is null) continue;
+                if (!named.TryGetValue(name, out var image))
+                    d.Error(imageNode, $"{entryField}.image", $"no image named '{name}'; expected one of {string.Join(", ", named.Keys)}.");
+                else if (image is not null && repository is not null && image.Repository != repository)
+                    d.Error(imageNode, $"{entryField}.image", $"image '{name}' is pushed to {image.Repository}; a manifest list can only name manifests in its own repository {repository}.");
+                else if (image is not null)
+                    platforms.Add(platform ?? image.Platform);
+                entries.Add(new GoldenSetListEntry(name, platform, entryNodes[j].Line));
+            }
+            var duplicate = platforms.GroupBy(p => p).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+                d.Error(node, $"{field}.entries", $"platform {duplicate.Key} appears {duplicate.Count()} times; expected each platform once.");
+            return repository is null || tag is null ? null : new GoldenSetManifestList(repository, tag, entries, node.Line);
+        }
+
+        /// <summary>The value of a key the golden set requires; a missing key is an error at its mapping.</summary>
+        private YNode? Required(YMapping map, string field, string key)
+        {
+            var value = map.Get(key);
+            if (value is null)
+                d.Error(map, $"{(field.Length == 0 ? "(document)" : field)}.{key}", $"required key '{key}' is missing.");
             return value;
         }
 
-        private Dictionary<string, YamlNode> Mapping(YamlNode node, string field, string[] allowed)
+        /// <summary>The value of an optional key; null when it is missing or written as YAML null (<c>~</c>, nothing).</summary>
+        private static YNode? Optional(YMapping map, string key) => map.Get(key) is { } value && value is not YScalar { IsNull: true } ? value : null;
+
+        /// <summary>A list (<see cref="YamlDecoder.Sequence"/>), which a required one must not leave empty.</summary>
+        private List<YNode> List(YNode? node, string field, bool nonEmpty)
         {
-            if (node is not YamlMappingNode mapping)
-                throw Error(node, field, $"expected a mapping with keys {string.Join(", ", allowed)}.");
-            var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-            foreach (var (keyNode, value) in ((YamlMappingNode)node).Children)
+            var items = d.Sequence(node, field);
+            if (nonEmpty && node is YSequence { Items.Count: 0 } or YScalar { IsNull: true })
+                d.Error(node, field, "expected a non-empty list.");
+            return items;
+        }
+
+        /// <summary>The text of a scalar (<see cref="YamlDecoder.String"/>), which must not be empty or null; null for a missing node.</summary>
+        private string? Text(YNode? node, string field)
+        {
+            var value = d.String(node, field);
+            if (value is "" || node is YScalar { IsNull: true })
             {
-                var key = keyNode is YamlScalarNode { Value: { } k } ? k : "";
-                if (!allowed.Contains(key))
-                    throw Error(keyNode, $"{field}.{key}", $"unknown key '{key}'; expected one of {string.Join(", ", allowed)}.");
-                result[key] = value;
+                d.Error(node, field, "expected a non-empty text value.");
+                return null;
             }
-            return result;
+            return value;
         }
 
-        private YamlNode Required(Dictionary<string, YamlNode> map, YamlNode owner, string field, string key) =>
-            map.TryGetValue(key, out var value) ? value : throw Error(owner, $"{field}.{key}", $"required key '{key}' is missing.");
-
-        private IReadOnlyList<YamlNode> Sequence(YamlNode node, string field, bool nonEmpty)
+        /// <summary>A relative path without '..' segments (archive, source, archiveRoot).</summary>
+        private string? RelativePath(YNode? node, string field, string relativeTo)
         {
-            if (node is not YamlSequenceNode sequence)
-                throw Error(node, field, "expected a list.");
-            if (nonEmpty && sequence.Children.Count == 0)
-                throw Error(node, field, "expected a non-empty list.");
-            return sequence.Children.ToList();
-        }
-
-        private string Scalar(YamlNode node, string field) =>
-            node is YamlScalarNode { Value: { Length: > 0 } value } ? value : throw Error(node, field, "expected a non-empty text value.");
-
-        private string Repository(YamlNode node, string field)
-        {
-            var value = Scalar(node, field);
-            try
+            var value = Text(node, field);
+            if (value is not null && (Path.IsPathRooted(value) || value.Split('/', '\\').Contains("..")))
             {
-                var parsed = ImageReference.Parse("registry.invalid/" + value);
-                if (parsed.Tag is null && parsed.Digest is null) return value;
+                d.Error(node, field, $"'{value}' must be a path relative to {relativeTo}, without '..'.");
+                return null;
             }
-            catch (FormatException) { }
-            throw Error(node, field, $"'{value}' is not a repository path; expected lower-case components separated by '/', no registry, tag or digest (e.g. golden-foo/foo).");
+            return value;
         }
 
-        private string Tag(YamlNode node, string field)
+        /// <summary>A repository path without registry (<see cref="RepositoryName"/>), e.g. <c>golden-foo/foo</c>.</summary>
+        private string? Repository(YNode? node, string field)
         {
-            var value = Scalar(node, field);
-            return ImageReference.IsValidTag(value) ? value : throw Error(node, field, $"'{value}' is not a valid tag; expected [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}.");
+            var value = Text(node, field);
+            if (value is not null && RepositoryName.Problem(value) is { } problem)
+            {
+                d.Error(node, field, $"'{value}' is not a repository name: {problem}; expected a repository path without registry, tag or digest, e.g. golden-foo/foo.");
+                return null;
+            }
+            return value;
         }
 
-        private Platform ParsePlatform(YamlNode node, string field)
+        /// <summary>A tag (<see cref="ImageReference.IsValidTag"/>).</summary>
+        private string? Tag(YNode? node, string field)
         {
-            var value = Scalar(node, field);
-            var parts = value.Split('/');
-            if (parts.Length is < 2 or > 3 || parts.Any(p => !PlatformPart().IsMatch(p)))
-                throw Error(node, field, $"'{value}' is not a platform; expected os/architecture[/variant], e.g. linux/amd64.");
-            return new Platform(parts[1], parts[0], parts.Length == 3 ? parts[2] : null);
+            var value = Text(node, field);
+            if (value is not null && !ImageReference.IsValidTag(value))
+            {
+                d.Error(node, field, $"'{value}' is not a valid tag; expected [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}.");
+                return null;
+            }
+            return value;
+        }
+
+        /// <summary><c>os/architecture[/variant]</c> (<see cref="Platform.Parse"/>).</summary>
+        private Platform? ReadPlatform(YNode? node, string field)
+        {
+            if (Text(node, field) is not { } value) return null;
+            try { return Platform.Parse(value); }
+            catch (FormatException e)
+            {
+                d.Error(node, field, e.Message);
+                return null;
+            }
         }
 
         /// <summary>A UTC offset written <c>Z</c> or <c>+hh:mm</c> / <c>-hh:mm</c> (hours 00-23, minutes 00-59).</summary>
-        private TimeSpan TimeZoneOffset(YamlNode node, string field)
+        private TimeSpan? TimeZoneOffset(YNode node, string field)
         {
-            var value = Scalar(node, field);
+            var value = Text(node, field);
+            if (value is null) return null;
             if (value == "Z") return TimeSpan.Zero;
             var match = OffsetPattern().Match(value);
             if (!match.Success)
-                throw Error(node, field, $"'{value}' is not a UTC offset; expected Z or +hh:mm / -hh:mm (hours 00-23, minutes 00-59), e.g. \"-05:00\".");
+            {
+                d.Error(node, field, $"'{value}' is not a UTC offset; expected Z or +hh:mm / -hh:mm (hours 00-23, minutes 00-59), e.g. \"-05:00\".");
+                return null;
+            }
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             var offset = new TimeSpan(int.Parse(match.Groups["h"].Value, invariant), int.Parse(match.Groups["m"].Value, invariant), 0);
             return match.Groups["sign"].Value == "-" ? -offset : offset;
         }
 
-        private static int Line(YamlNode node) => (int)node.Start.Line;
-
-        private GoldenSetException Error(YamlNode node, string field, string message) => new(file, Line(node), field, message);
+        /// <summary>
+        /// A <c>manifest.json</c> RepoTag: <c>repository:tag</c>, with a registry (<c>gcr.io/x/y:1</c>) or without one
+        /// (<c>golden-foo/foo:1.0</c>, Docker Hub style), no digest (<see cref="ImageReference.Parse"/>).
+        /// </summary>
+        private static bool IsRepoTag(string value)
+        {
+            foreach (var text in new[] { value, "registry.invalid/" + value })
+            {
+                try
+                {
+                    var parsed = ImageReference.Parse(text);
+                    return parsed.Tag is not null && parsed.Digest is null;
+                }
+                catch (FormatException) { }
+            }
+            return false;
+        }
     }
 
     [GeneratedRegex("^[a-z0-9._-]+$")]
     private static partial Regex NamePattern();
-
-    [GeneratedRegex("^[a-z0-9_]+$")]
-    private static partial Regex PlatformPart();
 
     [GeneratedRegex("^[0-7]{3,4}$")]
     private static partial Regex ModePattern();

@@ -49,6 +49,21 @@ internal sealed class YamlDecoder(string file)
         return mapping;
     }
 
+    /// <summary>
+    /// As <see cref="Mapping"/>, but a null node (an empty list item, a key written without a value) is an error too,
+    /// worded as for any other non-mapping; null without an error only for a missing node, whose key the caller requires
+    /// in its own words.
+    /// </summary>
+    public YMapping? RequiredMapping(YNode? node, string field, params string[] allowed)
+    {
+        if (node is YScalar { IsNull: true })
+        {
+            Error(node, FieldOrDocument(field), $"expected a mapping with keys {string.Join(", ", allowed)}, found {node.Kind}");
+            return null;
+        }
+        return Mapping(node, field, allowed);
+    }
+
     /// <summary>The items of a list; an empty list for a missing or null node.</summary>
     public List<YNode> Sequence(YNode? node, string field)
     {

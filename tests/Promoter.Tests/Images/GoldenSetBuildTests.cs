@@ -91,12 +91,26 @@ public class GoldenSetBuildTests
         GoldenBuilder.ToGoldenImage(image).SavedInTimeZone.Should().Be(new TimeSpan(hours, minutes, 0));
     }
 
+    [Fact]
+    public void Optional_keys_written_as_yaml_null_count_as_absent()
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, Head + "    tagless: ~\n    build:\n      repoTags:\n      author: ~\n      savedInTimeZone:\n      layers:\n        - files: []\n");
+
+        var image = GoldenSet.Load(yaml, temp.Path).Images[0];
+
+        image.Tagless.Should().BeFalse();
+        image.Build!.RepoTags.Should().Equal("golden-bar/bar:1.0");
+        image.Build.Author.Should().BeNull();
+        image.Build.SavedInTimeZone.Should().Be(TimeSpan.Zero);
+    }
+
     public static TheoryData<string, int, string> BadBuilds() => new()
     {
-        { "    build:\n      layers:\n        - files: []\n      colour: blue\n", 10, "images[0].build.colour: unknown key 'colour'*" },
+        { "    build:\n      layers:\n        - files: []\n      colour: blue\n", 10, "images[0].build.colour: unknown key (expected one of: repoTags, author, createdBy, savedInTimeZone, layers)" },
         { "    build:\n      author: me\n", 8, "images[0].build.layers: required key 'layers' is missing." },
         { "    build:\n      layers: []\n", 8, "images[0].build.layers: expected a non-empty list." },
-        { "    build:\n      layers:\n        - files: {}\n", 9, "images[0].build.layers[0].files: expected a list." },
+        { "    build:\n      layers:\n        - files: {}\n", 9, "images[0].build.layers[0].files: expected a list, found a mapping" },
         { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/missing\n", 11, "images[0].build.layers[0].files[0].source: source file '*src/missing' does not exist*" },
         { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: ../src/bar\n", 11, "images[0].build.layers[0].files[0].source: '../src/bar' must be a path relative to the golden set file's folder*" },
         { "    build:\n      layers:\n        - files:\n            - path: golden/../etc/passwd\n              source: src/bar\n", 10, "images[0].build.layers[0].files[0].path: 'golden/../etc/passwd' is not a path in the image*" },
@@ -105,13 +119,16 @@ public class GoldenSetBuildTests
         { "    build:\n      layers:\n        - files:\n            - source: src/bar\n", 10, "images[0].build.layers[0].files[0].path: required key 'path' is missing." },
         { "    build:\n      repoTags: [\"golden-bar/bar\"]\n      layers:\n        - files: []\n", 8, "images[0].build.repoTags: 'golden-bar/bar' is not a repository:tag reference*" },
         { "    build:\n      layers:\n        - files: []\n  - name: bar2\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"2.0\"]\n    platform: linux/amd64\n    build:\n      layers:\n        - files: []\n", 10, "images[1].archive: archive 'bar/1.0.tar' is also the archive of image 'bar'*" },
-        { "    build: yes\n", 7, "images[0].build: expected a mapping with keys repoTags, author, createdBy, savedInTimeZone, layers." },
+        { "    build: yes\n", 7, "images[0].build: expected a mapping with keys repoTags, author, createdBy, savedInTimeZone, layers, found a scalar" },
         { "    build:\n      savedInTimeZone: EST\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: 'EST' is not a UTC offset; expected Z or +hh:mm / -hh:mm*" },
         { "    build:\n      savedInTimeZone: \"-5:00\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: '-5:00' is not a UTC offset*" },
         { "    build:\n      savedInTimeZone: \"+24:00\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: '+24:00' is not a UTC offset*" },
         { "    build:\n      savedInTimeZone: \"-05:60\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: '-05:60' is not a UTC offset*" },
         { "    build:\n      savedInTimeZone: \"\"\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: expected a non-empty text value." },
-        { "    build:\n      savedInTimeZone: [\"-05:00\"]\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: expected a non-empty text value." },
+        { "    build:\n      savedInTimeZone: [\"-05:00\"]\n      layers:\n        - files: []\n", 8, "images[0].build.savedInTimeZone: expected a string, found a list" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/bar\n              source: src/bar\n", 12, "images[0].build.layers[0].files[0].source: mapping key \"source\" already defined at line 11" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/bar\n              owner: root\n", 12, "images[0].build.layers[0].files[0].owner: unknown key (expected one of: path, source, mode)" },
+        { "    build:\n      layers:\n        - files: []\n          diff: none\n", 10, "images[0].build.layers[0].diff: unknown key (expected one of: files)" },
     };
 
     [Theory]

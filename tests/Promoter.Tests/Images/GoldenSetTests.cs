@@ -71,10 +71,10 @@ public class GoldenSetTests
 
     public static TheoryData<string, int, string> BadFiles() => new()
     {
-        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n    colour: blue\n", 7, "images[0].colour: unknown key 'colour'*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n    colour: blue\n", 7, "images[0].colour: unknown key (expected one of: name, archive, repository, tags, platform, tagless, build)" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n", 2, "images[0].platform: required key 'platform' is missing." },
         { "images:\n  - name: bar\n    archive: bar/2.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 3, "images[0].archive: archive '*bar/2.0.tar' does not exist*" },
-        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: Golden/Bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 4, "images[0].repository: 'Golden/Bar' is not a repository path*" },
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: Golden/Bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 4, "images[0].repository: 'Golden/Bar' is not a repository name: it holds upper-case letters*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\", \"-bad\"]\n    platform: linux/amd64\n", 5, "images[0].tags: '-bad' is not a valid tag*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: amd64\n", 6, "images[0].platform: 'amd64' is not a platform*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    platform: linux/amd64\n", 2, "images[0].tags: expected at least one tag, or tagless: true*" },
@@ -82,9 +82,23 @@ public class GoldenSetTests
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-bar/bar\n    tag: \"2.0\"\n    entries:\n      - image: baz\n", 11, "manifestLists[0].entries[0].image: no image named 'baz'*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-foo/foo\n    tag: \"1.0\"\n    entries:\n      - image: bar\n", 11, "manifestLists[0].entries[0].image: image 'bar' is pushed to golden-bar/bar*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\nmanifestLists:\n  - repository: golden-bar/bar\n    tag: \"1.0\"\n    entries:\n      - image: bar\n", 9, "manifestLists[0].tag: golden-bar/bar:1.0 is already pushed by 'bar'." },
-        { "images: [\n", 2, "(yaml): not valid YAML*" },
-        { "images: {}\n", 1, "images: expected a list." },
+        { "images: [\n", 2, "(yaml): invalid YAML: *" },
+        { "images: {}\n", 1, "images: expected a list, found a mapping" },
+        // The shared reader's rules: duplicate keys, unknown keys (the known ones listed), repository names and platforms.
+        { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    name: baz\n", 4, "images[0].name: mapping key \"name\" already defined at line 2" },
+        { "archiveRoot: a\narchiveRoot: b\n", 2, "archiveRoot: mapping key \"archiveRoot\" already defined at line 1" },
+        { Bar + "colour: blue\n", 7, "colour: unknown key (expected one of: images, manifestLists, archiveRoot)" },
+        { Bar + "manifestLists:\n  - repository: golden-bar/bar\n    tag: \"2.0\"\n    entries:\n      - image: bar\n        arch: s390x\n", 12, "manifestLists[0].entries[0].arch: unknown key (expected one of: image, platform)" },
+        { Bar.Replace("golden-bar/bar", "golden-bar/bar:1.0"), 4, "images[0].repository: 'golden-bar/bar:1.0' is not a repository name: *; expected a repository path without registry, tag or digest*" },
+        { Bar + "manifestLists:\n  - repository: golden-bar//bar\n    tag: \"2.0\"\n    entries:\n      - image: bar\n", 8, "manifestLists[0].repository: 'golden-bar//bar' is not a repository name: it has an empty path component*" },
+        { Bar.Replace("linux/amd64", "linux/amd64/v1/x"), 6, "images[0].platform: 'linux/amd64/v1/x' is not a platform; expected os/architecture[/variant], e.g. linux/amd64." },
+        { Bar + "manifestLists:\n  - repository: golden-bar/bar\n    tag: \"2.0\"\n    entries:\n      - image: bar\n        platform: linux/S390X\n", 12, "manifestLists[0].entries[0].platform: 'linux/S390X' is not a platform*" },
+        { "", 1, "(document): the file holds no YAML document; expected a mapping with keys images, manifestLists, archiveRoot." },
+        { "images:\n  - ~\n", 2, "images[0]: expected a mapping with keys name, archive, repository, tags, platform, tagless, build, found null" },
     };
+
+    // One valid image (lines 1-6) that the bad files above extend or alter.
+    private const string Bar = "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n";
 
     [Theory]
     [MemberData(nameof(BadFiles))]
@@ -96,6 +110,61 @@ public class GoldenSetTests
         act.Should().Throw<GoldenSetException>()
             .Where(e => e.File == yaml && e.Line == line)
             .WithMessage($"{yaml}:{line}: {message}");
+    }
+
+    [Fact]
+    public void Every_problem_of_a_file_is_reported_at_once_each_with_file_line_and_field()
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, """
+            images:
+              - name: bar
+                archive: bar/1.0.tar
+                repository: golden_bar//bar
+                tags: ["1.0"]
+                platform: linux
+                colour: blue
+              - name: foo
+                archive: foo/1.0-linux_amd64.tar
+                repository: golden-foo/foo
+                tags: ["1.0-linux_amd64"]
+                platform: linux/amd64
+            manifestLists:
+              - repository: golden-foo/foo
+                tag: "1.0"
+                entries:
+                  - image: foo
+                    platform: linux/S390X
+            """);
+
+        var act = () => GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
+
+        var error = act.Should().Throw<GoldenSetException>().Which;
+        error.Errors.Select(e => (e.At.File, e.At.Line, e.At.Field)).Should().Equal(
+            (yaml, 7, "images[0].colour"),
+            (yaml, 4, "images[0].repository"),
+            (yaml, 6, "images[0].platform"),
+            (yaml, 18, "manifestLists[0].entries[0].platform"));
+        (error.File, error.Line, error.Field).Should().Be((yaml, 7, "images[0].colour"), "the exception's own location is the first problem's");
+        error.Message.Split(Environment.NewLine).Should().Equal(error.Errors.Select(e => e.ToString()));
+        error.Message.Split(Environment.NewLine).Should().SatisfyRespectively(
+            l => l.Should().Be($"{yaml}:7: images[0].colour: unknown key (expected one of: name, archive, repository, tags, platform, tagless, build)"),
+            l => l.Should().StartWith($"{yaml}:4: images[0].repository: 'golden_bar//bar' is not a repository name: it has an empty path component"),
+            l => l.Should().Be($"{yaml}:6: images[0].platform: 'linux' is not a platform; expected os/architecture[/variant], e.g. linux/amd64."),
+            l => l.Should().Be($"{yaml}:18: manifestLists[0].entries[0].platform: 'linux/S390X' is not a platform; expected os/architecture[/variant], e.g. linux/amd64."));
+    }
+
+    [Fact]
+    public void A_duplicate_key_stops_the_read_naming_the_key_path_and_the_first_definition()
+    {
+        using var temp = new TempFolder();
+        var yaml = Write(temp, Bar.Replace("    platform: linux/amd64\n", "    platform: linux/amd64\n    tags: [\"2.0\"]\n"));
+
+        var act = () => GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
+
+        act.Should().Throw<GoldenSetException>()
+            .Where(e => e.File == yaml && e.Line == 7 && e.Field == "images[0].tags" && e.Errors.Count == 1)
+            .WithMessage($"{yaml}:7: images[0].tags: mapping key \"tags\" already defined at line 5");
     }
 
     private static string Write(TempFolder temp, string content)
