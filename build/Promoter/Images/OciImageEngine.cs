@@ -6,9 +6,10 @@ using Promoter.Registry;
 namespace Promoter.Images;
 
 /// <summary>
-/// The daemonless engine (<c>oci</c>): archives are read and verified in-process and pushed blob by blob with the
-/// deterministic manifests of <see cref="PushableImage"/> and <see cref="PushableIndex"/>, so every digest is a property of
-/// the archive alone, not of a Docker version. Builds write a byte-reproducible <c>docker save</c> archive
+/// The daemonless engine (<c>oci</c>): archives - <c>docker save</c> tarballs or OCI image-layout tarballs - are read and
+/// verified in-process and pushed blob by blob: a <c>docker save</c> image with the deterministic manifest of
+/// <see cref="PushableImage"/>, a layout's image with its stored manifest bytes, an index with the deterministic manifest
+/// list of <see cref="PushableIndex"/>; so every digest is a property of the archive alone, not of a Docker version. Builds write a byte-reproducible <c>docker save</c> archive
 /// (<see cref="GoldenImageWriter"/>: sorted entries, mtime 0, uid/gid 0, config dates 1970-01-01). A manifest is put only
 /// after the registry confirmed all its blobs (an index: all its children); blobs, manifests and tags already in place
 /// are not sent again. Blobs go through one <see cref="BlobTransfer"/> for the run, so images pushed at once share
@@ -29,7 +30,7 @@ public sealed class OciImageEngine(RegistryPool registries) : IImageEngine
     /// <inheritdoc />
     public Task<EngineImage> LoadAsync(string archivePath, string name, CancellationToken cancellationToken = default)
     {
-        var image = PushableImage.FromDockerArchive(archivePath);
+        var image = PushableImage.FromArchive(archivePath);
         return Task.FromResult(new EngineImage(name, image.Platform, archivePath, image.ManifestDigest) { Pushable = image });
     }
 

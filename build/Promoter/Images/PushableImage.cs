@@ -48,8 +48,10 @@ public sealed class PushableBlob
 /// </summary>
 public sealed class PushableImage
 {
-    private PushableImage(byte[] manifestBytes, PushableBlob config, IReadOnlyList<PushableBlob> layers, Platform platform, string source)
+    private PushableImage(byte[] manifestBytes, PushableBlob config, IReadOnlyList<PushableBlob> layers, Platform platform, string source,
+        string manifestMediaType = MediaTypes.DockerManifest)
     {
+        ManifestMediaType = manifestMediaType;
         ManifestBytes = manifestBytes;
         ManifestDigest = Digest.Of(manifestBytes);
         Config = config;
@@ -58,8 +60,9 @@ public sealed class PushableImage
         Source = source;
     }
 
-    /// <summary>The manifest media type: always <see cref="MediaTypes.DockerManifest"/>.</summary>
-    public string ManifestMediaType => MediaTypes.DockerManifest;
+    /// <summary>The manifest media type: <see cref="MediaTypes.DockerManifest"/> for a <c>docker save</c> archive (the
+    /// manifest is written here), the stored manifest's own type for an OCI image layout (its bytes are pushed as stored).</summary>
+    public string ManifestMediaType { get; }
 
     /// <summary>The exact manifest bytes to push (UTF-8 JSON).</summary>
     public byte[] ManifestBytes { get; }
@@ -108,6 +111,44 @@ public sealed class PushableImage
     /// <summary>Opens and verifies <paramref name="archivePath"/>, then builds the pushable image of its first image.</summary>
     /// <exception cref="ImageArchiveException">The archive is missing, corrupt or fails verification.</exception>
     public static PushableImage FromDockerArchive(string archivePath) => FromDockerArchive(DockerArchive.Open(archivePath));
+
+    /// <summary>
+    /// The pushable image of an OCI image layout (OCI image-spec <c>image-layout.md</c>) whose <c>index.json</c> names
+    /// exactly one image manifest: the stored manifest bytes are pushed unchanged (so the digest is the layout's own), with
+    /// the config and layers as stored (media types kept, compressed layers stay compressed).
+    /// </summary>
+    /// <param name="layout">A verified layout.</param>
+    /// <exception cref="ImageArchiveException"><c>index.json</c> names no manifest, more than one, or an index; or the config is malformed.</exception>
+    public static PushableImage FromOciLayout(OciLayoutArchive layout)
+    {
+        if (layout.Manifests.Count != 1)
+            throw new ImageArchiveException(layout.Path,
+                $"index.json names {layout.Manifests.Count} manifests; expected exactly one image manifest (one image per archive).");
+        var entry = layout.Manifests[0];
+        if (entry.Document.IsIndex || entry.Document.Config is null)
+            throw new ImageArchiveException(layout.Path,
+                $"index.json names the index {entry.Descriptor.Digest}; expected one image manifest (push multi-platform images as one archive per platform and a manifest list).");
+        var configDescriptor = entry.Document.Config;
+        var configBytes = layout.ReadBlob(configDescriptor.ParsedDigest);
+        var (platform, _) = DockerArchive.ReadConfig(layout.Path, $"blobs/sha256/{configDescriptor.ParsedDigest.Hex}", configBytes);
+        var config = new PushableBlob(configDescriptor, () => new MemoryStream(configBytes, writable: false));
+        var layers = entry.Document.Layers.Select(l => new PushableBlob(l, () => layout.OpenBlob(l.ParsedDigest))).ToList();
+        return new PushableImage(layout.ReadBlob(entry.Descriptor.ParsedDigest), config, layers, platform, $"{layout.Path}#{entry.Descriptor.Digest}",
+            entry.Descriptor.MediaType);
+    }
+
+    /// <summary>
+    /// Opens and verifies an image archive of either kind - a <c>docker save</c> tarball or an OCI image-layout tarball
+    /// (told apart by its <c>oci-layout</c> entry) - and builds its pushable image.
+    /// </summary>
+    /// <exception cref="ImageArchiveException">The archive is missing, corrupt or fails verification.</exception>
+    public static PushableImage FromArchive(string archivePath)
+    {
+        var tar = TarIndex.Read(archivePath);
+        return tar.Find("oci-layout") is not null && tar.Find("manifest.json") is null
+            ? FromOciLayout(OciLayoutArchive.Open(archivePath))
+            : FromDockerArchive(archivePath);
+    }
 
     internal static byte[] WriteManifest(Descriptor config, IEnumerable<Descriptor> layers)
     {
