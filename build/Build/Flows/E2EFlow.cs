@@ -4,8 +4,10 @@ using Promoter.Images;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
-using Promoter.Promotion.E2E;
 using Promoter.Promotion.Engine;
+using Promoter.E2E;
+using Promoter.Registry;
+using Promoter.Yaml;
 
 namespace Build.Flows;
 

@@ -4,6 +4,7 @@ using Cake.Core.Diagnostics;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Yaml;
 
 namespace Build.Flows;
 

@@ -7,6 +7,7 @@ using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Releases;
+using Promoter.Yaml;
 
 namespace Build.Flows;
 

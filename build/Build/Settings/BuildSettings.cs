@@ -1,6 +1,8 @@
 using Cake.Core;
 using Promoter.Promotion;
 using static Build.Settings.SettingParsers;
+using Promoter.Golden;
+using Promoter.Registry;
 
 namespace Build.Settings;
 

@@ -1,4 +1,5 @@
 using Promoter.Oci;
+using Promoter.Archives;
 
 namespace Promoter.Images;
 
@@ -16,7 +17,7 @@ public sealed record EngineImage(string Name, Platform Platform, string Location
 
 /// <summary>Where a push goes.</summary>
 /// <param name="Registry">The registry name, <c>host[:port][/prefix]</c>.</param>
-/// <param name="Repository">The repository below the registry's prefix, e.g. <c>golden-foo/foo</c>.</param>
+/// <param name="Repository">The repository below the registry's prefix, e.g. <c>library/foo</c>.</param>
 /// <param name="Tags">The tags to leave on the manifest; empty for a push by digest only (a tagless image).</param>
 public sealed record PushTarget(string Registry, string Repository, IReadOnlyList<string> Tags);
 
@@ -27,7 +28,7 @@ public sealed record PushTarget(string Registry, string Repository, IReadOnlyLis
 public sealed record IndexChild(EngineImage Image, Platform? Platform = null);
 
 /// <summary>One reference a push wrote (or found already in place), with the digest it resolves to.</summary>
-/// <param name="Reference">e.g. <c>127.0.0.1:5000/k8s-staging-cip-test/golden-foo/foo:1.0</c>, or <c>...@sha256:…</c> for a tagless image.</param>
+/// <param name="Reference">e.g. <c>127.0.0.1:5000/k8s-staging-cip-test/library/foo:1.0</c>, or <c>...@sha256:…</c> for a tagless image.</param>
 /// <param name="Digest">The manifest digest.</param>
 /// <param name="MediaType">The manifest media type.</param>
 public sealed record PushedReference(string Reference, Digest Digest, string MediaType);
@@ -46,12 +47,12 @@ public sealed record PushCounts(int BlobsUploaded, int BlobsPresent, int Manifes
 public sealed record ImagePushProgress(string Image, long BytesDone, long BytesTotal, bool Done);
 
 /// <summary>A file of a layer to build.</summary>
-/// <param name="Path">Path inside the image, relative, '/'-separated, e.g. <c>golden/foo/1.0</c>; parent directories are added.</param>
+/// <param name="Path">Path inside the image, relative, '/'-separated, e.g. <c>data/foo/1.0</c>; parent directories are added.</param>
 /// <param name="Content">The file content.</param>
 /// <param name="Mode">Permission bits (0 to 07777 octal), e.g. 0555.</param>
 public sealed record LayerFile(string Path, byte[] Content, int Mode = LayerFile.ReadOnlyExecutableMode)
 {
-    /// <summary>Octal 0555 (read-only, executable), the mode of upstream CIP's golden data files.</summary>
+    /// <summary>Octal 0555 (read-only, executable), the mode of upstream CIP's test data files.</summary>
     public const int ReadOnlyExecutableMode = 0x16D;
 }
 
@@ -84,8 +85,8 @@ public sealed class ImageEngineException(string message, Exception? inner = null
 
 /// <summary>
 /// How images are loaded, built and pushed: daemonless in-process (<see cref="OciImageEngine"/>), or through the docker
-/// CLI (the build program's docker engine, KEP-2818's flow). Chosen once per run; golden sets and release images both
-/// go through it. See this folder's README for the digests each engine gives.
+/// CLI (the build program's docker engine, KEP-2818's flow). Chosen once per run; every image of the run
+/// goes through it. See this folder's README for the digests each engine gives.
 /// </summary>
 public interface IImageEngine
 {

@@ -2,6 +2,7 @@ using Promoter.Oci;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Archives;
 
 namespace Promoter.Images;
 
@@ -10,7 +11,7 @@ namespace Promoter.Images;
 /// verified in-process and pushed blob by blob: a <c>docker save</c> image with the deterministic manifest of
 /// <see cref="PushableImage"/>, a layout's image with its stored manifest bytes, an index with the deterministic manifest
 /// list of <see cref="PushableIndex"/>; so every digest is a property of the archive alone, not of a Docker version. Builds write a byte-reproducible <c>docker save</c> archive
-/// (<see cref="GoldenImageWriter"/>: sorted entries, mtime 0, uid/gid 0, config dates 1970-01-01). A manifest is put only
+/// (<see cref="DockerSaveWriter"/>: sorted entries, mtime 0, uid/gid 0, config dates 1970-01-01). A manifest is put only
 /// after the registry confirmed all its blobs (an index: all its children); blobs, manifests and tags already in place
 /// are not sent again. Blobs go through one <see cref="BlobTransfer"/> for the run, so images pushed at once share
 /// uploads (two uploads of one blob into one repository race on Distribution's filesystem driver).
@@ -49,11 +50,11 @@ public sealed class OciImageEngine(RegistryPool registries) : IImageEngine
         try
         {
             var baseLayers = ReadBaseLayers(spec, build);
-            var image = new GoldenImage(build.Layers, spec.Platform.Architecture, [$"{spec.Name}:{spec.Tag}"], spec.Platform.Os,
+            var image = new DockerSaveImage(build.Layers, spec.Platform.Architecture, [$"{spec.Name}:{spec.Tag}"], spec.Platform.Os,
                 CreatedBy: build.CreatedBy, Variant: spec.Platform.Variant, Entrypoint: build.Entrypoint);
             Directory.CreateDirectory(outputFolder);
             using (var output = new FileStream(archive, FileMode.Create, FileAccess.Write))
-                GoldenImageWriter.Write(image, baseLayers, output);
+                DockerSaveWriter.Write(image, baseLayers, output);
             var pushable = PushableImage.FromDockerArchive(archive);
             return Task.FromResult(new EngineImage(spec.Name, pushable.Platform, archive, pushable.ManifestDigest) { Pushable = pushable });
         }

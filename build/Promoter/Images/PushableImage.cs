@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Promoter.Oci;
+using Promoter.Archives;
+using Promoter.Registry;
 
 namespace Promoter.Images;
 

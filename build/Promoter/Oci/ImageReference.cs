@@ -7,12 +7,12 @@ namespace Promoter.Oci;
 /// the first path component is the registry when it holds a '.' or ':' or is <c>localhost</c>).
 /// </summary>
 /// <param name="Registry">Host and optional port, e.g. <c>127.0.0.1:5000</c>.</param>
-/// <param name="Repository">The repository path, e.g. <c>golden-foo/foo</c>.</param>
+/// <param name="Repository">The repository path, e.g. <c>library/foo</c>.</param>
 /// <param name="Tag">The tag, or null.</param>
 /// <param name="Digest">The digest, or null.</param>
 public sealed partial record ImageReference(string Registry, string Repository, string? Tag = null, Digest? Digest = null)
 {
-    /// <summary>The repository with its registry, e.g. <c>127.0.0.1:5000/golden-foo/foo</c>.</summary>
+    /// <summary>The repository with its registry, e.g. <c>127.0.0.1:5000/library/foo</c>.</summary>
     public string Name => $"{Registry}/{Repository}";
 
     /// <summary>Digest if present, otherwise tag: what a manifest request names.</summary>

@@ -1,10 +1,12 @@
 using Promoter.Oci;
+using Promoter.Registry;
+using Promoter.Yaml;
 
 namespace Promoter.Promotion;
 
 /// <summary>
 /// Reads promoter manifests, <c>images.yaml</c> lists and thin-manifest directories
-/// (<c>specs/cip-formats.md</c> §1 and §2). Decoding is strict: unknown keys and duplicate mapping keys are
+/// (<c>manifests/README.md</c> §1 and §2). Decoding is strict: unknown keys and duplicate mapping keys are
 /// errors, and tags are kept exactly as written. Every error names file, line and field.
 /// </summary>
 public static class ManifestReader

@@ -1,7 +1,10 @@
+using Promoter.Oci;
+using Promoter.Yaml;
+using Promoter.Registry;
 namespace Promoter.Promotion;
 
 /// <summary>
-/// One entry of a promoter manifest's <c>registries</c> list (<c>specs/cip-formats.md</c> §1).
+/// One entry of a promoter manifest's <c>registries</c> list (<c>manifests/README.md</c> §1).
 /// </summary>
 /// <param name="Name">A registry root plus an optional path prefix, e.g. <c>gcr.io/stg-proj/sub</c> or
 /// <c>127.0.0.1:5000/k8s-staging/golden-foo</c>; see <see cref="RegistryPath"/>.</param>
@@ -35,7 +38,7 @@ public sealed record ImageEntry(string Name, IReadOnlyList<DigestTags> Dmap)
 }
 
 /// <summary>
-/// A promoter manifest (<c>specs/cip-formats.md</c> §1): the registries (one source, the rest destinations)
+/// A promoter manifest (<c>manifests/README.md</c> §1): the registries (one source, the rest destinations)
 /// and the images to promote. Thin-manifest directories (§2) produce one per project.
 /// </summary>
 /// <param name="File">The manifest file, as named to the reader.</param>
@@ -66,7 +69,7 @@ public sealed record PromoterManifest(string File, IReadOnlyList<RegistryEntry> 
     }
 }
 
-/// <summary>The manifests of a thin-manifest directory (<c>specs/cip-formats.md</c> §2) and the warnings met on the way.</summary>
+/// <summary>The manifests of a thin-manifest directory (<c>manifests/README.md</c> §2) and the warnings met on the way.</summary>
 /// <param name="Manifests">One manifest per project, ordered by project name (ordinal).</param>
 /// <param name="Warnings">Human-readable warnings, e.g. for a <c>manifests/</c> subfolder without a <c>promoter-manifest.yaml</c>.</param>
 public sealed record ThinManifestSet(IReadOnlyList<PromoterManifest> Manifests, IReadOnlyList<string> Warnings);

@@ -1,9 +1,11 @@
 using System.Text;
+using Promoter.Oci;
+using Promoter.Yaml;
 
 namespace Promoter.Promotion;
 
 /// <summary>
-/// The contents of a registry as <c>cip run --snapshot</c> prints it (<c>specs/cip-formats.md</c> §3): a list
+/// The contents of a registry as <c>cip run --snapshot</c> prints it (<c>manifests/README.md</c> §3): a list
 /// of images, each with digest → tags. Image names are relative to the snapshotted registry name.
 /// </summary>
 /// <param name="Images">The images, in list order.</param>
@@ -80,7 +82,7 @@ public sealed record Snapshot(IReadOnlyList<ImageEntry> Images)
 
 /// <summary>
 /// The differences between an expected and an actual snapshot, compared the way the e2e driver does
-/// (<c>specs/cip-formats.md</c> §4): image list order and tag order matter, digest order does not.
+/// (<c>manifests/README.md</c> §4): image list order and tag order matter, digest order does not.
 /// </summary>
 /// <param name="Lines">One readable line per difference; empty when the snapshots match.</param>
 public sealed record SnapshotDiff(IReadOnlyList<string> Lines)

@@ -83,7 +83,7 @@ public sealed partial class RegistryClient : IDisposable
     /// <summary>
     /// <c>GET /v2/&lt;name&gt;/tags/list?n=</c>, following <c>Link</c> pages: every tag of <paramref name="repository"/>.
     /// </summary>
-    /// <param name="repository">The repository path, e.g. <c>golden-foo/foo</c>.</param>
+    /// <param name="repository">The repository path, e.g. <c>library/foo</c>.</param>
     /// <param name="pageSize">The <c>n</c> of each page request (at least 1).</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <exception cref="RegistryException">For example <c>NAME_UNKNOWN</c> (404) when the repository does not exist.</exception>
@@ -316,5 +316,5 @@ public sealed partial class RegistryClient : IDisposable
     private static string CheckRepository(string repository) =>
         !string.IsNullOrEmpty(repository) && !repository.StartsWith('/') && !repository.EndsWith('/') && !repository.Any(char.IsWhiteSpace)
             ? repository
-            : throw new ArgumentException($"'{repository}' is not a repository path (expected e.g. golden-foo/foo).", nameof(repository));
+            : throw new ArgumentException($"'{repository}' is not a repository path (expected e.g. library/foo).", nameof(repository));
 }

@@ -127,7 +127,7 @@ public static class RegistryInventory
     /// does not exist gives none.
     /// </summary>
     /// <param name="storageRoot">The registry's filesystem storage root.</param>
-    /// <param name="repository">The repository path, e.g. <c>golden-foo/foo</c>.</param>
+    /// <param name="repository">The repository path, e.g. <c>library/foo</c>.</param>
     /// <exception cref="RegistryException">The storage root does not exist, the repository name is not a valid path, or a
     /// link file does not hold the digest its folder names.</exception>
     public static IReadOnlyList<Digest> StoredRevisions(string storageRoot, string repository)
@@ -136,7 +136,7 @@ public static class RegistryInventory
             throw new RegistryException($"registry storage root '{storageRoot}' does not exist (expected the storage.filesystem.rootdirectory of a Distribution registry).");
         var segments = repository.Split('/');
         if (segments.Any(s => s.Length == 0 || s == "." || s == ".." || s.StartsWith('_')))
-            throw new RegistryException($"'{repository}' is not a repository name (expected path components like golden-foo/foo).", repository);
+            throw new RegistryException($"'{repository}' is not a repository name (expected path components like library/foo).", repository);
         var revisions = Path.Combine([storageRoot, "docker", "registry", "v2", "repositories", .. segments, "_manifests", "revisions", "sha256"]);
         if (!Directory.Exists(revisions)) return [];
         var result = new List<Digest>();

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Promoter.Oci;
 using Promoter.Promotion;
+using Promoter.Yaml;
 
 namespace Promoter.Releases;
 

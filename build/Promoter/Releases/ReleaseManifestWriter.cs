@@ -1,10 +1,12 @@
 using System.Text;
 using Promoter.Promotion;
+using Promoter.Oci;
+using Promoter.Yaml;
 
 namespace Promoter.Releases;
 
 /// <summary>
-/// Writes the production promoter manifest of a release in the upstream CIP format (<c>specs/cip-formats.md</c> §1):
+/// Writes the production promoter manifest of a release in the upstream CIP format (<c>manifests/README.md</c> §1):
 /// the staging registry as <c>src: true</c>, each production registry as a destination, and per image
 /// <c>dmap: {"&lt;digest&gt;": ["v&lt;version&gt;"]}</c>. The file is read back with <see cref="ManifestReader.Load"/>
 /// and its edges computed, so a file that would not load or validate is never left as a success.

@@ -2,6 +2,8 @@ using Promoter.Images;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Oci;
+using Promoter.Yaml;
 
 namespace Promoter.Releases;
 

@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace Promoter.Reporting;
 
 /// <summary>One test case of a JUnit report.</summary>
-/// <param name="ClassName">The group the case belongs to (JUnit's <c>classname</c>), e.g. a test class or an e2e file.</param>
+/// <param name="ClassName">The group the case belongs to (JUnit's <c>classname</c>), e.g. a test class or a test file.</param>
 /// <param name="Name">The case name.</param>
 /// <param name="Duration">Wall time of the case.</param>
 /// <param name="Failure">The failure message; null when the case passed.</param>

@@ -1,6 +1,7 @@
 using Build.Tests.Host;
 using FluentAssertions;
 using Xunit;
+using Promoter.Golden;
 
 namespace Build.Tests.Golden;
 

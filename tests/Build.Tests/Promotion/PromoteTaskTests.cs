@@ -3,6 +3,7 @@ using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
 using Xunit;
+using Promoter.Oci;
 
 namespace Build.Tests.Promotion;
 

@@ -5,6 +5,7 @@ using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Releases;
 using Xunit;
+using Promoter.Archives;
 
 namespace Build.Tests.Releases;
 

@@ -5,6 +5,7 @@ using FluentAssertions;
 using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
+using Promoter.Archives;
 
 namespace Promoter.Tests.Images;
 

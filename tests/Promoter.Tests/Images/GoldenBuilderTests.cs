@@ -3,6 +3,8 @@ using FluentAssertions;
 using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
+using Promoter.Archives;
+using Promoter.Golden;
 
 namespace Promoter.Tests.Images;
 

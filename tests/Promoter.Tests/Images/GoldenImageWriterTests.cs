@@ -4,12 +4,13 @@ using FluentAssertions;
 using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
+using Promoter.Archives;
 
 namespace Promoter.Tests.Images;
 
 public class GoldenImageWriterTests
 {
-    private static GoldenImage S390x() => new(
+    private static DockerSaveImage S390x() => new(
         [new LayerSpec([new LayerFile("golden/foo/linux_s390x/1.0-linux_s390x", "foo 1.0-linux_s390x\n"u8.ToArray())]), new LayerSpec([])],
         "amd64", ["gcr.io/k8s-staging-cip-test/golden-foo/foo:1.0-linux_s390x"], Author: "Bazel", CreatedBy: "bazel build ...",
         SavedInTimeZone: TimeSpan.FromHours(-5));
@@ -18,8 +19,8 @@ public class GoldenImageWriterTests
     public void Two_runs_write_byte_identical_archives()
     {
         using var temp = new TempFolder();
-        GoldenImageWriter.Write(S390x(), temp.File("a.tar"));
-        GoldenImageWriter.Write(S390x(), temp.File("b.tar"));
+        DockerSaveWriter.Write(S390x(), temp.File("a.tar"));
+        DockerSaveWriter.Write(S390x(), temp.File("b.tar"));
 
         var a = File.ReadAllBytes(temp.File("a.tar"));
         a.Length.Should().BeGreaterThan(20 * 1024);
@@ -30,17 +31,17 @@ public class GoldenImageWriterTests
     public void Written_archive_reads_back_through_DockerArchive()
     {
         using var temp = new TempFolder();
-        var image = new GoldenImage(
+        var image = new DockerSaveImage(
             [new LayerSpec([new LayerFile("etc/x/b.txt", "b"u8.ToArray(), 0x1A4), new LayerFile("a", "a\n"u8.ToArray())]), new LayerSpec([])],
             "arm64", ["example.test/x/y:1", "example.test/x/y:2"], Os: "linux");
         var path = temp.File("x.tar");
-        GoldenImageWriter.Write(image, path);
+        DockerSaveWriter.Write(image, path);
 
         var archive = DockerArchive.Open(path);
         var read = archive.Images.Should().ContainSingle().Subject;
         read.RepoTags.Should().Equal("example.test/x/y:1", "example.test/x/y:2");
         read.Platform.Should().Be(new Platform("arm64", "linux"));
-        read.Layers.Select(l => l.DiffId).Should().Equal(image.Layers.Select(l => Digest.Of(GoldenImageWriter.WriteLayer(l))));
+        read.Layers.Select(l => l.DiffId).Should().Equal(image.Layers.Select(l => Digest.Of(DockerSaveWriter.WriteLayer(l))));
 
         using var layer = archive.OpenLayer(read.Layers[0]);
         using var reader = new TarReader(layer);
@@ -60,10 +61,10 @@ public class GoldenImageWriterTests
     [Fact]
     public void Bad_file_paths_are_refused()
     {
-        var dotdot = () => GoldenImageWriter.WriteLayer(new LayerSpec([new LayerFile("a/../b", [])]));
-        dotdot.Should().Throw<ArgumentException>().WithMessage("Golden file path 'a/../b' is invalid*");
-        var twice = () => GoldenImageWriter.WriteLayer(new LayerSpec([new LayerFile("a", []), new LayerFile("a", [])]));
-        twice.Should().Throw<ArgumentException>().WithMessage("Golden file path 'a' appears twice*");
+        var dotdot = () => DockerSaveWriter.WriteLayer(new LayerSpec([new LayerFile("a/../b", [])]));
+        dotdot.Should().Throw<ArgumentException>().WithMessage("Layer file path 'a/../b' is invalid*");
+        var twice = () => DockerSaveWriter.WriteLayer(new LayerSpec([new LayerFile("a", []), new LayerFile("a", [])]));
+        twice.Should().Throw<ArgumentException>().WithMessage("Layer file path 'a' appears twice*");
     }
 
     // Docker's container Config struct as docker save writes it for an empty config (optional fields left out).
@@ -71,7 +72,7 @@ public class GoldenImageWriterTests
         """{"Hostname":"","Domainname":"","User":"","AttachStdin":false,"AttachStdout":false,"AttachStderr":false,"Tty":false,"OpenStdin":false,"StdinOnce":false,"Env":null,"Cmd":null,"Image":"","Volumes":null,"WorkingDir":"","Entrypoint":null,"OnBuild":null,"Labels":null}""";
 
     /// <summary>Three layers, an author with HTML characters, a variant and an entrypoint, saved at +05:30.</summary>
-    private static GoldenImage SmallImage() => new(
+    private static DockerSaveImage SmallImage() => new(
         [
             new LayerSpec([new LayerFile("a", "a\n"u8.ToArray())]),
             new LayerSpec([new LayerFile("b/c", "c\n"u8.ToArray(), 0x1A4)]),
@@ -86,9 +87,9 @@ public class GoldenImageWriterTests
         using var temp = new TempFolder();
         var image = SmallImage();
         var path = temp.File("small.tar");
-        GoldenImageWriter.Write(image, path);
+        DockerSaveWriter.Write(image, path);
         var files = ReadFiles(path);
-        var diffIds = image.Layers.Select(l => Digest.Of(GoldenImageWriter.WriteLayer(l)).Value).ToList();
+        var diffIds = image.Layers.Select(l => Digest.Of(DockerSaveWriter.WriteLayer(l)).Value).ToList();
 
         // Chain ids: the first diff_id, then sha256("<previous chain id> <diff_id>").
         var chain1 = Sha256Digest($"{diffIds[0]} {diffIds[1]}");
@@ -119,8 +120,8 @@ public class GoldenImageWriterTests
     public void The_saver_time_zone_changes_only_the_v1_folders()
     {
         using var temp = new TempFolder();
-        GoldenImageWriter.Write(SmallImage(), temp.File("ist.tar"));
-        GoldenImageWriter.Write(SmallImage() with { SavedInTimeZone = TimeSpan.Zero }, temp.File("utc.tar"));
+        DockerSaveWriter.Write(SmallImage(), temp.File("ist.tar"));
+        DockerSaveWriter.Write(SmallImage() with { SavedInTimeZone = TimeSpan.Zero }, temp.File("utc.tar"));
         var ist = ReadFiles(temp.File("ist.tar"));
         var utc = ReadFiles(temp.File("utc.tar"));
 
@@ -145,7 +146,7 @@ public class GoldenImageWriterTests
     public void Time_zones_beyond_a_day_or_with_seconds_are_refused()
     {
         var image = S390x() with { SavedInTimeZone = TimeSpan.FromHours(24) };
-        var act = () => GoldenImageWriter.Write(image, Stream.Null);
+        var act = () => DockerSaveWriter.Write(image, Stream.Null);
         act.Should().Throw<ArgumentException>().WithMessage("Time zone offset 1.00:00:00 is not a whole number of minutes*");
         var seconds = () => DockerSaveV1.EpochIn(TimeSpan.FromSeconds(90));
         seconds.Should().Throw<ArgumentException>();
@@ -163,7 +164,7 @@ public class GoldenImageWriterTests
         using var temp = new TempFolder();
         var repoTag = $"golden-writer-test/v1:{Guid.NewGuid():N}";
         var image = SmallImage() with { RepoTags = [repoTag], Architecture = "amd64", Variant = null };
-        GoldenImageWriter.Write(image, temp.File("ours.tar"));
+        DockerSaveWriter.Write(image, temp.File("ours.tar"));
         try
         {
             var load = Docker.Run("load", "-i", temp.File("ours.tar"));
@@ -182,7 +183,7 @@ public class GoldenImageWriterTests
         var zone = DateTimeOffset.Parse(System.Text.Json.JsonDocument.Parse(saved[firstJson]).RootElement.GetProperty("created").GetString()!,
             System.Globalization.CultureInfo.InvariantCulture).Offset;
 
-        GoldenImageWriter.Write(image with { SavedInTimeZone = zone }, temp.File("rewritten.tar"));
+        DockerSaveWriter.Write(image with { SavedInTimeZone = zone }, temp.File("rewritten.tar"));
         var ours = ReadFiles(temp.File("rewritten.tar"));
         ours.Keys.Order(StringComparer.Ordinal).Should().Equal(saved.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, content) in saved) ours[name].Should().Equal(content, name);

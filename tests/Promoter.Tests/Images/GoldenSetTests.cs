@@ -2,6 +2,7 @@ using FluentAssertions;
 using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
+using Promoter.Golden;
 
 namespace Promoter.Tests.Images;
 

@@ -5,6 +5,7 @@ using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
+using Promoter.Archives;
 
 namespace Promoter.Tests.Images;
 

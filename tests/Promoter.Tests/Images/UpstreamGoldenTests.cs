@@ -2,6 +2,8 @@ using FluentAssertions;
 using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
+using Promoter.Archives;
+using Promoter.Golden;
 
 namespace Promoter.Tests.Images;
 
@@ -50,7 +52,7 @@ public class UpstreamGoldenTests
         var image = GoldenSet.Load(UpstreamYaml).Image("bar");
         var golden = GoldenBuilder.ToGoldenImage(image);
         golden.SavedInTimeZone.Should().Be(TimeSpan.FromHours(-5));
-        GoldenImageWriter.Write(golden with { SavedInTimeZone = TimeSpan.Zero }, temp.File("utc.tar"));
+        DockerSaveWriter.Write(golden with { SavedInTimeZone = TimeSpan.Zero }, temp.File("utc.tar"));
 
         Digest.Of(File.ReadAllBytes(temp.File("utc.tar"))).Value.Should().NotBe(UpstreamSha256[0].Sha256);
         var utc = DockerArchive.Open(temp.File("utc.tar")).Images[0];

@@ -2,6 +2,7 @@ using FluentAssertions;
 using Promoter.Oci;
 using Promoter.Promotion;
 using Xunit;
+using Promoter.Registry;
 
 namespace Promoter.Tests.Oci;
 

@@ -1,6 +1,9 @@
 using FluentAssertions;
 using Promoter.Promotion;
 using Xunit;
+using Promoter.E2E;
+using Promoter.Oci;
+using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion;
 

@@ -1,6 +1,9 @@
 using FluentAssertions;
 using Promoter.Promotion;
 using Xunit;
+using Promoter.Oci;
+using Promoter.Registry;
+using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion;
 

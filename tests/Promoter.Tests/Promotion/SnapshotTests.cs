@@ -2,6 +2,8 @@ using System.Text;
 using FluentAssertions;
 using Promoter.Promotion;
 using Xunit;
+using Promoter.Oci;
+using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion;
 

@@ -1,6 +1,8 @@
 using FluentAssertions;
 using Promoter.Promotion;
 using Xunit;
+using Promoter.Oci;
+using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion;
 

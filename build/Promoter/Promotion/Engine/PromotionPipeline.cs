@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Promoter.Promotion;
+using Promoter.Registry;
+using Promoter.Yaml;
 
 namespace Promoter.Promotion.Engine;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Promoter.Promotion;
+using Promoter.Yaml;
 
 namespace Promoter.Promotion.Engine;
 

@@ -28,7 +28,7 @@ public sealed class PurgeRefusedException(IReadOnlyList<string> refusals)
 
 /// <summary>
 /// Empties registry paths (<c>host[:port][/prefix]</c>) before an e2e test, as upstream's e2e driver wipes its test
-/// registries (specs/cip-formats.md §4): for each repository under the prefix (the prefix itself and <c>prefix/…</c>),
+/// registries (manifests/README.md §4): for each repository under the prefix (the prefix itself and <c>prefix/…</c>),
 /// every manifest is deleted by digest (which also removes its tags), manifest lists / indexes first, then the rest,
 /// repository by repository. Tagless manifests are found through the endpoint's
 /// <see cref="RegistryEndpoint.StorageRoot"/> (see <see cref="RegistryInventory"/>); without one only manifests a tag

@@ -1,9 +1,11 @@
 using Promoter.Registry;
+using Promoter.Oci;
+using Promoter.Promotion;
 
 namespace Promoter.Promotion.Engine;
 
 /// <summary>
-/// Takes a <see cref="Snapshot"/> of a registry path, as <c>cip run --snapshot=REG</c> does (specs/cip-formats.md §3):
+/// Takes a <see cref="Snapshot"/> of a registry path, as <c>cip run --snapshot=REG</c> does (manifests/README.md §3):
 /// every repository under the path's prefix, recursively, each as an image named relative to the prefix with its
 /// digests mapped to their sorted tags. Tagless digests map to <c>[]</c>; children of a manifest list / index are
 /// sibling digests of the same image (with their own tags or <c>[]</c>); repositories without any digest are left out.

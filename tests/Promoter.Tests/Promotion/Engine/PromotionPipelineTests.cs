@@ -7,6 +7,7 @@ using Promoter.Promotion.Engine;
 using Promoter.Releases;
 using Promoter.Tests.Support;
 using Xunit;
+using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion.Engine;
 

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Promoter.Oci;
+using Promoter.Images;
 
-namespace Promoter.Images;
+namespace Promoter.Archives;
 
-/// <summary>A golden image to write as a <c>docker save</c> archive.</summary>
+/// <summary>An image to write as a <c>docker save</c> archive.</summary>
 /// <param name="Layers">The layers, base first (at least one).</param>
 /// <param name="Architecture">The config's <c>architecture</c>, e.g. <c>amd64</c>.</param>
-/// <param name="RepoTags">The <c>manifest.json</c> RepoTags, e.g. <c>gcr.io/k8s-staging-cip-test/golden-bar/bar:1.0</c>; may be empty.</param>
+/// <param name="RepoTags">The <c>manifest.json</c> RepoTags, e.g. <c>gcr.io/k8s-staging-cip-test/library/bar:1.0</c>; may be empty.</param>
 /// <param name="Os">The config's <c>os</c>.</param>
 /// <param name="Author">The config's and history's <c>author</c>, or null to leave it out (upstream: <c>Bazel</c>).</param>
 /// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null to leave it out (upstream: <c>bazel build ...</c>).</param>
@@ -15,7 +16,7 @@ namespace Promoter.Images;
 /// <param name="SavedInTimeZone">The UTC offset of the local time zone of the machine that "ran <c>docker save</c>": docker
 /// writes the lower layers' v1 <c>created</c> as the Unix epoch in that zone (upstream's archives: -05:00). Whole
 /// minutes within ±23:59; the default is UTC.</param>
-public sealed record GoldenImage(
+public sealed record DockerSaveImage(
     IReadOnlyList<LayerSpec> Layers,
     string Architecture,
     IReadOnlyList<string> RepoTags,
@@ -27,10 +28,10 @@ public sealed record GoldenImage(
     TimeSpan SavedInTimeZone = default);
 
 /// <summary>
-/// Writes golden images as <c>docker save</c> tarballs, byte for byte reproducibly: the same <see cref="GoldenImage"/>
-/// always gives the same bytes. The shape is that of the upstream CIP golden archives (<c>specs/cip-formats.md</c> §5):
-/// Bazel's layer tars and config, saved by the moby daemon's <c>docker save</c>; described the same way, upstream's four
-/// archives come out byte for byte (<c>images/golden/upstream/golden.yaml</c>).
+/// Writes images as <c>docker save</c> tarballs, byte for byte reproducibly: the same <see cref="DockerSaveImage"/>
+/// always gives the same bytes. The shape is that of upstream CIP's test-image archives (this folder's README): Bazel's
+/// layer tars and config, saved by the moby daemon's <c>docker save</c>; described the same way, those archives come out
+/// byte for byte.
 /// <list type="bullet">
 /// <item>each layer tar: GNU headers, entries <c>./</c>, every parent directory (mode 0755) and every file, sorted by
 ///   name, mtime 0, uid/gid 0, empty uname/gname, padded to 10240-byte records; a layer without files is an empty tar
@@ -44,7 +45,7 @@ public sealed record GoldenImage(
 /// <item>the outer tar: POSIX ustar headers, entries sorted by name, files 0644, folders 0755, mtime 0, owner 0:0.</item>
 /// </list>
 /// </summary>
-public static class GoldenImageWriter
+public static class DockerSaveWriter
 {
     /// <summary>The fixed timestamp of configs and history entries.</summary>
     public const string Epoch = "1970-01-01T00:00:00Z";
@@ -54,7 +55,7 @@ public static class GoldenImageWriter
 
     /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="path"/> (replacing it).</summary>
     /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode, RepoTag or time zone.</exception>
-    public static void Write(GoldenImage image, string path)
+    public static void Write(DockerSaveImage image, string path)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
@@ -64,20 +65,20 @@ public static class GoldenImageWriter
 
     /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="output"/>.</summary>
     /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode, RepoTag or time zone.</exception>
-    public static void Write(GoldenImage image, Stream output) => Write(image, [], output);
+    public static void Write(DockerSaveImage image, Stream output) => Write(image, [], output);
 
     /// <summary>
     /// Writes <paramref name="image"/> on top of ready-made base layer tars (e.g. the layers of a base image archive,
     /// unchanged) as a docker save tarball to <paramref name="output"/>: the base layers come first, then the image's
     /// own layers; the config's <c>rootfs.diff_ids</c> and <c>history</c> cover all of them.
     /// </summary>
-    /// <param name="image">The image; its <see cref="GoldenImage.Layers"/> may be empty when base layers are given.</param>
+    /// <param name="image">The image; its <see cref="DockerSaveImage.Layers"/> may be empty when base layers are given.</param>
     /// <param name="baseLayers">Uncompressed layer tars, base first (may be empty).</param>
     /// <param name="output">Receives the archive.</param>
     /// <exception cref="ArgumentException">No layer at all, a bad file path, duplicate path, name over 100 bytes, bad mode, RepoTag or time zone.</exception>
-    public static void Write(GoldenImage image, IReadOnlyList<byte[]> baseLayers, Stream output)
+    public static void Write(DockerSaveImage image, IReadOnlyList<byte[]> baseLayers, Stream output)
     {
-        if (image.Layers.Count + baseLayers.Count == 0) throw new ArgumentException("A golden image needs at least one layer.", nameof(image));
+        if (image.Layers.Count + baseLayers.Count == 0) throw new ArgumentException("An image needs at least one layer.", nameof(image));
         var layerTars = baseLayers.Concat(image.Layers.Select(WriteLayer)).ToList();
         var diffIds = layerTars.Select(t => Digest.Of(t)).ToList();
         var config = WriteConfig(image, diffIds);
@@ -136,17 +137,17 @@ public static class GoldenImageWriter
         {
             var segments = file.Path.Split('/');
             if (file.Path.Length == 0 || segments.Any(s => s is "" or "." or ".."))
-                throw new ArgumentException($"Golden file path '{file.Path}' is invalid: expected a relative path like golden/foo/1.0 without empty, '.' or '..' segments.");
+                throw new ArgumentException($"Layer file path '{file.Path}' is invalid: expected a relative path like data/foo/1.0 without empty, '.' or '..' segments.");
             for (var i = 1; i < segments.Length; i++)
             {
                 var directory = "./" + string.Join('/', segments[..i]) + "/";
                 if (entries.TryGetValue(directory, out var existing) && existing is not null)
-                    throw new ArgumentException($"Golden file path '{file.Path}' needs '{directory}' to be a directory, but it is a file.");
+                    throw new ArgumentException($"Layer file path '{file.Path}' needs '{directory}' to be a directory, but it is a file.");
                 entries[directory] = null;
             }
             var name = "./" + file.Path;
             if (entries.ContainsKey(name) || entries.ContainsKey(name + "/"))
-                throw new ArgumentException($"Golden file path '{file.Path}' appears twice or is also a directory.");
+                throw new ArgumentException($"Layer file path '{file.Path}' appears twice or is also a directory.");
             entries[name] = file;
         }
         using var buffer = new MemoryStream();
@@ -163,7 +164,7 @@ public static class GoldenImageWriter
     /// <summary>Writes the image config JSON (see the class summary for its fields and order).</summary>
     /// <param name="image">The image (architecture, os, author, created_by).</param>
     /// <param name="diffIds">The sha256 of each layer tar, base first.</param>
-    public static byte[] WriteConfig(GoldenImage image, IReadOnlyList<Digest> diffIds) =>
+    public static byte[] WriteConfig(DockerSaveImage image, IReadOnlyList<Digest> diffIds) =>
         CanonicalJson.Write(json =>
         {
             json.WriteStartObject();

@@ -2,7 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Promoter.Promotion;
+namespace Promoter.Yaml;
 
 /// <summary>A YAML node with the 1-based line it starts on. Scalars keep their text exactly as written.</summary>
 internal abstract class YNode

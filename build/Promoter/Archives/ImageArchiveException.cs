@@ -1,4 +1,4 @@
-namespace Promoter.Images;
+namespace Promoter.Archives;
 
 /// <summary>
 /// An image archive (a <c>docker save</c> tarball or an OCI image-layout tarball) is missing, truncated,

@@ -1,6 +1,8 @@
 using Promoter.Oci;
+using Promoter.Archives;
+using Promoter.Images;
 
-namespace Promoter.Images;
+namespace Promoter.Golden;
 
 /// <summary>One archive written by <see cref="GoldenBuilder.Build"/>.</summary>
 /// <param name="Image">The <see cref="GoldenSetImage.Name"/> of the image.</param>
@@ -43,25 +45,25 @@ public sealed record GoldenDifference(string Archive, GoldenDifferenceKind Kind,
 
 /// <summary>
 /// Builds the archives of a golden set from source (every image with a <c>build:</c> section, see <see cref="GoldenSet"/>)
-/// with <see cref="GoldenImageWriter"/>, and verifies committed archives against a fresh build. Images without a
+/// with <see cref="DockerSaveWriter"/>, and verifies committed archives against a fresh build. Images without a
 /// <c>build:</c> section are committed only and are neither written nor compared.
 /// </summary>
 public static class GoldenBuilder
 {
     /// <summary>
-    /// The <see cref="GoldenImage"/> that <paramref name="image"/>'s <c>build:</c> section describes, with the source
+    /// The <see cref="DockerSaveImage"/> that <paramref name="image"/>'s <c>build:</c> section describes, with the source
     /// files read now: architecture, os and variant from <see cref="GoldenSetImage.Platform"/>, the time zone of the v1
     /// records from <see cref="GoldenSetBuild.SavedInTimeZone"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The image has no <c>build:</c> section.</exception>
     /// <exception cref="IOException">A source file cannot be read.</exception>
-    public static GoldenImage ToGoldenImage(GoldenSetImage image)
+    public static DockerSaveImage ToGoldenImage(GoldenSetImage image)
     {
         var build = image.Build ?? throw new ArgumentException($"Golden image '{image.Name}' has no build section; its archive {image.Archive} is committed only.", nameof(image));
         var layers = build.Layers
             .Select(l => new LayerSpec(l.Files.Select(f => new LayerFile(f.Path, File.ReadAllBytes(f.SourcePath), f.Mode)).ToList()))
             .ToList();
-        return new GoldenImage(layers, image.Platform.Architecture, build.RepoTags, image.Platform.Os,
+        return new DockerSaveImage(layers, image.Platform.Architecture, build.RepoTags, image.Platform.Os,
             build.Author, build.CreatedBy, image.Platform.Variant, SavedInTimeZone: build.SavedInTimeZone);
     }
 
@@ -74,14 +76,14 @@ public static class GoldenBuilder
     /// <param name="outputFolder">The folder the archive paths are relative to (usually <see cref="GoldenSet.ArchiveRoot"/>).</param>
     /// <returns>One entry per written archive, with its sha256 and size.</returns>
     /// <exception cref="IOException">A source file cannot be read or an archive cannot be written.</exception>
-    /// <exception cref="ArgumentException">The writer rejects the image (see <see cref="GoldenImageWriter.Write(GoldenImage, string)"/>).</exception>
+    /// <exception cref="ArgumentException">The writer rejects the image (see <see cref="DockerSaveWriter.Write(DockerSaveImage, string)"/>).</exception>
     public static IReadOnlyList<GoldenBuiltArchive> Build(GoldenSet set, string outputFolder)
     {
         var result = new List<GoldenBuiltArchive>();
         foreach (var image in set.Images.Where(i => i.Build is not null))
         {
             var path = Path.Combine(Path.GetFullPath(outputFolder), image.Archive);
-            GoldenImageWriter.Write(ToGoldenImage(image), path);
+            DockerSaveWriter.Write(ToGoldenImage(image), path);
             using var stream = File.OpenRead(path);
             var sha256 = Digest.FromHash(System.Security.Cryptography.SHA256.HashData(stream));
             result.Add(new GoldenBuiltArchive(image.Name, Normalize(image.Archive), path, sha256, stream.Length));

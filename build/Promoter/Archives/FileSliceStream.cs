@@ -1,4 +1,4 @@
-namespace Promoter.Images;
+namespace Promoter.Archives;
 
 /// <summary>A read-only, seekable view of <c>length</c> bytes of a file starting at <c>offset</c>.</summary>
 internal sealed class FileSliceStream : Stream

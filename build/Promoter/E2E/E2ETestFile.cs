@@ -1,4 +1,6 @@
-namespace Promoter.Promotion;
+using Promoter.Promotion;
+using Promoter.Yaml;
+namespace Promoter.E2E;
 
 /// <summary>One <c>snapshots</c> entry of an e2e test: a registry path and its expected contents before and after promotion.</summary>
 /// <param name="Name">The registry name given to <c>--snapshot</c>, e.g. <c>us.gcr.io/prod-root/golden-foo</c>.</param>
@@ -6,7 +8,7 @@ namespace Promoter.Promotion;
 /// <param name="After">The expected snapshot after promotion.</param>
 public sealed record E2ESnapshot(string Name, Snapshot Before, Snapshot After);
 
-/// <summary>One test of an e2e test file (<c>specs/cip-formats.md</c> §4).</summary>
+/// <summary>One test of an e2e test file (<c>manifests/README.md</c> §4).</summary>
 /// <param name="Name">The test name.</param>
 /// <param name="Registries">The registries to wipe before the test; also where service accounts are looked up.</param>
 /// <param name="Invocation">Extra <c>cip run</c> arguments; the text <c>$PWD</c> stands for the repository root.</param>
@@ -45,7 +47,7 @@ public sealed record E2ETest(
 }
 
 /// <summary>
-/// Reads e2e test files (<c>test-e2e/cip/tests.yaml</c>, <c>specs/cip-formats.md</c> §4): a YAML list of
+/// Reads e2e test files (<c>test-e2e/cip/tests.yaml</c>, <c>manifests/README.md</c> §4): a YAML list of
 /// <c>{name, registries, invocation, snapshots}</c>. Anchors and aliases are resolved; keys are checked strictly;
 /// <c>before</c>/<c>after</c> are snapshots (lists of <c>{name, dmap}</c>) with digests and tags checked.
 /// </summary>

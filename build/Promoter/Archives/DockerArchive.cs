@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Promoter.Oci;
 
-namespace Promoter.Images;
+namespace Promoter.Archives;
 
 /// <summary>One layer of an image in a <c>docker save</c> archive.</summary>
 /// <param name="Path">The entry name of the layer tar inside the archive (from <c>manifest.json</c> <c>Layers</c>).</param>
@@ -46,7 +46,7 @@ public sealed class DockerArchiveImage
 
 /// <summary>
 /// A <c>docker save</c> tarball, read and verified (format: Docker's image tarball, moby
-/// <c>image/tarexport</c>; the upstream CIP golden archives are described in <c>specs/cip-formats.md</c> §5):
+/// <c>image/tarexport</c>; upstream CIP's test-image archives are one example):
 /// <list type="bullet">
 /// <item><c>manifest.json</c>: a JSON array of <c>{"Config": entry, "RepoTags": [..]|null, "Layers": [entry, ..]}</c>;</item>
 /// <item>the config entry: when named <c>&lt;64 hex&gt;.json</c> (or <c>blobs/sha256/&lt;hex&gt;</c>) its sha256 must equal that name;

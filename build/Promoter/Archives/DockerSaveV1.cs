@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Promoter.Oci;
 
-namespace Promoter.Images;
+namespace Promoter.Archives;
 
 /// <summary>
 /// The legacy v1 layer folders of a <c>docker save</c> archive, as the moby daemon writes them (its image export and
@@ -38,8 +38,8 @@ internal static class DockerSaveV1
     }
 
     /// <summary>The layer folders of <paramref name="image"/> whose layer tars hash to <paramref name="diffIds"/>.</summary>
-    /// <exception cref="ArgumentException"><see cref="GoldenImage.SavedInTimeZone"/> is not a whole number of minutes within ±23:59.</exception>
-    public static IReadOnlyList<Layer> Layers(GoldenImage image, IReadOnlyList<Digest> diffIds)
+    /// <exception cref="ArgumentException"><see cref="DockerSaveImage.SavedInTimeZone"/> is not a whole number of minutes within ±23:59.</exception>
+    public static IReadOnlyList<Layer> Layers(DockerSaveImage image, IReadOnlyList<Digest> diffIds)
     {
         var lowerCreated = EpochIn(image.SavedInTimeZone);
         var chainIds = ChainIds(diffIds);
@@ -103,11 +103,11 @@ internal static class DockerSaveV1
     private static List<(string, string)> LowerRecord(string created) =>
         [("created", Quote(created)), ("container_config", ContainerConfig(null))];
 
-    /// <summary>The top layer's record, from the fields <see cref="GoldenImageWriter.WriteConfig"/> writes into the config.</summary>
-    private static List<(string, string)> TopRecord(GoldenImage image)
+    /// <summary>The top layer's record, from the fields <see cref="DockerSaveWriter.WriteConfig"/> writes into the config.</summary>
+    private static List<(string, string)> TopRecord(DockerSaveImage image)
     {
         // comment, container and docker_version come between these, but the written config never has them.
-        var record = new List<(string, string)> { ("created", Quote(GoldenImageWriter.Epoch)), ("container_config", ContainerConfig(null)) };
+        var record = new List<(string, string)> { ("created", Quote(DockerSaveWriter.Epoch)), ("container_config", ContainerConfig(null)) };
         if (!string.IsNullOrEmpty(image.Author)) record.Add(("author", Quote(image.Author)));
         record.Add(("config", ContainerConfig(image.Entrypoint)));
         if (!string.IsNullOrEmpty(image.Architecture)) record.Add(("architecture", Quote(image.Architecture)));

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 
-namespace Promoter.Images;
+namespace Promoter.Archives;
 
 /// <summary>One regular file (or link to one) inside a tar file: where its data starts and how long it is.</summary>
 /// <param name="Name">The entry name with any leading <c>./</c> removed.</param>

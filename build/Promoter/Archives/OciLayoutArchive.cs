@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Promoter.Oci;
 
-namespace Promoter.Images;
+namespace Promoter.Archives;
 
 /// <summary>A manifest named by the top-level <c>index.json</c> of an OCI image layout.</summary>
 /// <param name="Descriptor">The descriptor in <c>index.json</c> (media type, digest, size, platform).</param>

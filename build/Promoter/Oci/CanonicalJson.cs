@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Promoter.Images;
+namespace Promoter.Oci;
 
 /// <summary>Writer settings for the JSON this folder produces: compact, and '+' (in media types) not escaped.</summary>
 internal static class CanonicalJson

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Promoter.Oci;
 using Promoter.Registry;
 
-namespace Promoter.Promotion.Engine;
+namespace Promoter.Registry;
 
 /// <summary>Where a registry name's host is served.</summary>
 /// <param name="Address">The host[:port] actually contacted, e.g. <c>127.0.0.1:40123</c>.</param>
@@ -14,7 +14,7 @@ public sealed record RegistryEndpoint(string Address, string? StorageRoot = null
 
 /// <summary>
 /// One <see cref="RegistryClient"/> per registry host, shared by every operation of a run. A host may be aliased to
-/// another address (the e2e runner serves <c>gcr.io</c>, <c>us.gcr.io</c>, ... from local registry processes, so the
+/// another address (an end-to-end run serves <c>gcr.io</c>, <c>us.gcr.io</c>, ... from local registry processes, so the
 /// upstream test files run unchanged and hermetically). Loopback addresses use plain http; credentials come from
 /// docker's config.json (<see cref="DockerConfig"/>) for the address contacted.
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class RegistryPool : IDisposable
 
     /// <summary>
     /// When true, only aliased hosts and loopback addresses may be contacted: <see cref="For"/> refuses any other host
-    /// before a request is made. The e2e runner sets it so that a test file can never reach a real registry.
+    /// before a request is made. A hermetic test run sets it so that it can never reach a real registry.
     /// </summary>
     public bool Hermetic { get; set; }
 

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Promoter.Promotion.Engine;
 using Promoter.Reporting;
+using Promoter.Promotion;
+using Promoter.Registry;
 
-namespace Promoter.Promotion.E2E;
+namespace Promoter.E2E;
 
 /// <summary>What the runner needs from the registries, as operations (the build program wires them to real registries).</summary>
 /// <param name="Purge">Empties the named registries (<c>host[/prefix]</c>), refusing unsafe ones before touching any.</param>
@@ -27,7 +29,7 @@ public sealed record E2ECaseResult(string Name, TimeSpan Duration, string? Failu
 }
 
 /// <summary>
-/// Runs e2e tests in the upstream CIP way (specs/cip-formats.md section 4), one after another since they share
+/// Runs e2e tests in the upstream CIP way (manifests/README.md §4), one after another since they share
 /// registries: empty every registry the test lists, seed the golden set, check the <c>before</c> snapshots, promote
 /// with the test's invocation (<c>$PWD</c> replaced by the repository root; the runner adds <c>--confirm</c> as upstream's
 /// driver adds <c>--dry-run=false</c>), check the <c>after</c> snapshots. The promotion is <see cref="PromotionPipeline"/>

@@ -1,4 +1,4 @@
-namespace Promoter.Promotion;
+namespace Promoter.Yaml;
 
 /// <summary>
 /// Where a value sits in a YAML file: the file as it was named to the reader, the 1-based line of the
@@ -13,7 +13,7 @@ public readonly record struct SourceLocation(string File, int Line, string Field
     public override string ToString() => $"{File}:{Line}";
 }
 
-/// <summary>One problem found in a CIP file (promoter manifest, images.yaml, snapshot or e2e test file).</summary>
+/// <summary>One problem found in an input file (a promoter manifest, images.yaml, snapshot, test or image-set file).</summary>
 /// <param name="At">The file, line and field the problem is about.</param>
 /// <param name="Message">What is wrong and what was expected.</param>
 public sealed record ManifestError(SourceLocation At, string Message)
@@ -24,7 +24,7 @@ public sealed record ManifestError(SourceLocation At, string Message)
 }
 
 /// <summary>
-/// Thrown when a CIP file cannot be read or fails validation (formats of <c>specs/cip-formats.md</c>).
+/// Thrown when a CIP file cannot be read or fails validation (formats: <c>manifests/README.md</c>).
 /// Carries every problem found, not just the first; <see cref="Exception.Message"/> lists them one per line.
 /// </summary>
 public sealed class ManifestException : Exception

@@ -1,6 +1,6 @@
 using YamlDotNet.Core;
 
-namespace Promoter.Promotion;
+namespace Promoter.Yaml;
 
 /// <summary>
 /// Strict typed reading of a <see cref="YNode"/> tree: collects every problem with file, line and field
