@@ -37,9 +37,7 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
     /// <exception cref="CakeException">The file is invalid, or a test failed (the message lists the failed tests).</exception>
     public void Run()
     {
-        IReadOnlyList<E2ETest> tests;
-        try { tests = E2ETestFile.Load(TestFile); }
-        catch (ManifestException exception) { throw new CakeException(exception.Message); }
+        var tests = E2ETestFile.Load(TestFile);
         _log.Information("e2e file {0}: {1} test(s), engine {2}", TestFile, tests.Count, engine.Name);
 
         var pool = registries.Pool;
@@ -52,11 +50,7 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
         var purger = new RegistryPurger(pool, allowed, allowNonLoopback: false,
             log: line => _log.Verbose("purge: {0}", line));
         var operations = new E2EOperations(
-            Purge: async (names, ct) =>
-            {
-                try { _log.Verbose("purged: {0}", await purger.PurgeAsync(names, ct)); }
-                catch (PurgeRefusedException refused) { throw new CakeException(refused.Message); }
-            },
+            Purge: async (names, ct) => _log.Verbose("purged: {0}", await purger.PurgeAsync(names, ct)),
             Seed: async (test, ct) =>
             {
                 try { await GoldenPublisher.PushAsync(engine, golden, SourceOf(test), cancellationToken: ct); }

@@ -21,11 +21,7 @@ public static class GoldenFlow
     public static void Containerize(GoldenSettings settings, ICakeLog log)
     {
         var sets = new List<GoldenSet>();
-        foreach (var file in settings.ContainerizedSets)
-        {
-            try { sets.Add(GoldenSet.Load(file)); }
-            catch (GoldenSetException e) { throw new CakeException(e.Message); }
-        }
+        foreach (var file in settings.ContainerizedSets) sets.Add(GoldenSet.Load(file));
         if (settings.Verify)
         {
             var failures = new List<string>();
@@ -58,7 +54,7 @@ public static class GoldenFlow
         {
             return settings.Archives is { } archives ? GoldenSet.Load(settings.SetFile, archives) : GoldenSet.Load(settings.SetFile);
         }
-        catch (Exception exception) when (exception is GoldenSetException or ImageArchiveException or IOException)
+        catch (IOException exception)
         {
             throw new CakeException(exception.Message);
         }
@@ -76,7 +72,7 @@ public static class GoldenFlow
                 log.Information("verified {0}: {1} ({2})", name, image.ManifestDigest?.Value ?? image.Location, image.Platform);
             return loaded;
         }
-        catch (Exception exception) when (exception is ImageArchiveException or GoldenSetException or ImageEngineException or IOException)
+        catch (IOException exception)
         {
             throw new CakeException(exception.Message);
         }

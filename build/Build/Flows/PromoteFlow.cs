@@ -46,7 +46,7 @@ public static class PromoteFlow
             };
             new PromotionPipeline(pool, request.Policy).RunAsync(request.LoadEdges).GetAwaiter().GetResult();
         }
-        catch (Exception exception) when (exception is FormatException or ManifestException or RegistryException or PromotionRefusedException)
+        catch (FormatException exception)
         {
             throw new CakeException(exception.Message);
         }

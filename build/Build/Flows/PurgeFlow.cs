@@ -21,9 +21,7 @@ public static class PurgeFlow
     public static void Run(PurgeSettings settings, RegistryPool pool, ICakeLog log)
     {
         var file = settings.TestFile;
-        IReadOnlyList<E2ETest> tests;
-        try { tests = E2ETestFile.Load(file); }
-        catch (ManifestException exception) { throw new CakeException(exception.Message); }
+        var tests = E2ETestFile.Load(file);
 
         var listed = tests.SelectMany(t => t.Registries.Select(r => r.Name)).Distinct(StringComparer.Ordinal).ToList();
         var sources = tests.Where(t => t.Registries.Count > 0).Select(t => t.Registries[0].Name).ToHashSet(StringComparer.Ordinal);
@@ -49,14 +47,6 @@ public static class PurgeFlow
                             "cannot be listed through the registry API and are left in place.", name, path.Host);
         }
 
-        try
-        {
-            var result = purger.PurgeAsync(destinations).GetAwaiter().GetResult();
-            log.Information("purged: {0}", result);
-        }
-        catch (PurgeRefusedException refused)
-        {
-            throw new CakeException(refused.Message);
-        }
+        log.Information("purged: {0}", purger.PurgeAsync(destinations).GetAwaiter().GetResult());
     }
 }

@@ -1,3 +1,4 @@
+using Promoter;
 using Promoter.Images;
 using Build.Settings;
 using Build.Tools.Git;
@@ -90,9 +91,7 @@ public sealed class ReleaseFlow(ReleaseSettings settings, IImageEngine engine, R
             if (push) cake.GitPushRef(repositoryRoot, settings.GitRemote, version.Tag);
             cake.Log.Information(pushLine);
         }
-        catch (Exception exception) when (exception is ReleaseBuildException or RegistryException or ManifestException or PromotionRefusedException
-                                              or InvalidOperationException or ArgumentException or FormatException
-                                              or LibGit2Sharp.LibGit2SharpException)
+        catch (Exception exception) when (exception is PromoterException or FormatException or LibGit2Sharp.LibGit2SharpException)
         {
             throw new CakeException($"PromoteRelease {version.Tag} failed: {exception.Message}");
         }

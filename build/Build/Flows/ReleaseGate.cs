@@ -43,7 +43,7 @@ public sealed record ReleaseGate(ReleaseMode Mode, string Line, ReleaseDecision?
             var decision = context.GitReleaseDecision(repositoryRoot, options, settings.Since, settings.GitRemote);
             gate = FromDecision(decision);
         }
-        catch (Exception exception) when (exception is FormatException or InvalidOperationException)
+        catch (Exception exception) when (exception is FormatException or GitException)
         {
             gate = new ReleaseGate(ReleaseMode.Fail, $"PromoteRelease refused: {exception.Message}", null);
         }

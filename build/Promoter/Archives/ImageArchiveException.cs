@@ -5,7 +5,7 @@ namespace Promoter.Archives;
 /// corrupt or inconsistent. The message names the archive path, the entry or field concerned, and what
 /// was expected.
 /// </summary>
-public sealed class ImageArchiveException : Exception
+public sealed class ImageArchiveException : PromoterException
 {
     /// <summary>Creates the exception for <paramref name="archivePath"/>.</summary>
     /// <param name="archivePath">The archive file the problem was found in.</param>
@@ -19,4 +19,7 @@ public sealed class ImageArchiveException : Exception
 
     /// <summary>The archive file the problem was found in.</summary>
     public string ArchivePath { get; }
+
+    /// <inheritdoc />
+    public override string? Subject => ArchivePath;
 }

@@ -11,7 +11,7 @@ namespace Promoter.Golden;
 /// A golden set file is malformed or inconsistent. The message lists every problem found, one per line, each as
 /// <c>file:line: field: message</c>; <see cref="File"/>, <see cref="Line"/> and <see cref="Field"/> are the first one's.
 /// </summary>
-public sealed class GoldenSetException : Exception
+public sealed class GoldenSetException : PromoterException
 {
     /// <summary>Creates the exception for one problem.</summary>
     /// <param name="file">The YAML file.</param>

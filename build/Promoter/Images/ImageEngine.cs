@@ -81,7 +81,7 @@ public sealed record DockerfileBuild(string Dockerfile, string Context);
 public sealed record ImageBuildSpec(string Name, string Tag, Platform Platform, LayeredBuild? Layered, DockerfileBuild? Dockerfile);
 
 /// <summary>An image could not be loaded, built or pushed by an engine; the message names the image and the cause.</summary>
-public sealed class ImageEngineException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ImageEngineException(string message, Exception? inner = null) : PromoterException(message, inner);
 
 /// <summary>
 /// How images are loaded, built and pushed: daemonless in-process (<see cref="OciImageEngine"/>), or through the docker

@@ -13,7 +13,7 @@ public sealed record RegistryError(string Code, string Message);
 /// a digest that does not match the bytes, or a local registry that cannot start. Messages never contain
 /// credentials.
 /// </summary>
-public sealed class RegistryException : Exception
+public sealed class RegistryException : PromoterException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">The full message.</param>
@@ -32,6 +32,9 @@ public sealed class RegistryException : Exception
 
     /// <summary>What the request was about (registry/repository[:tag|@digest]), or null.</summary>
     public string? Reference { get; }
+
+    /// <inheritdoc />
+    public override string? Subject => Reference;
 
     /// <summary>The HTTP status of the registry's answer, or null when no answer came (connection refused, digest mismatch).</summary>
     public HttpStatusCode? StatusCode { get; }

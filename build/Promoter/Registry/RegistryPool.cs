@@ -52,12 +52,12 @@ public sealed class RegistryPool : IDisposable
     public RegistryEndpoint Resolve(string host) => _aliases.TryGetValue(host, out var endpoint) ? endpoint : new RegistryEndpoint(host);
 
     /// <summary>The client for <paramref name="host"/> (<c>host[:port]</c>, resolved through the aliases), created on first use.</summary>
-    /// <exception cref="InvalidOperationException">The pool is <see cref="Hermetic"/> and the host is neither aliased nor loopback.</exception>
+    /// <exception cref="RegistryNotServedException">The pool is <see cref="Hermetic"/> and the host is neither aliased nor loopback.</exception>
     public RegistryClient For(string host)
     {
         var address = Resolve(host).Address;
         if (Hermetic && !_aliases.ContainsKey(host) && !IsLoopback(address))
-            throw new InvalidOperationException(
+            throw new RegistryNotServedException(
                 $"registry {host} is not served by a local registry of this run; a hermetic run never contacts other registries.");
         return _clients.GetOrAdd(address, a => new RegistryClient(a, _options(a)));
     }
@@ -73,3 +73,7 @@ public sealed class RegistryPool : IDisposable
         _clients.Clear();
     }
 }
+
+/// <summary>A hermetic run was asked to contact a registry that none of its local registries serves; no request was made.</summary>
+/// <param name="message">Names the registry host and the rule.</param>
+public sealed class RegistryNotServedException(string message) : PromoterRefusalException(message);

@@ -15,7 +15,7 @@ public sealed record CommitRange(JobKind Job, string? BaseSha, string HeadSha, s
     /// <summary>Reads the range from the environment (<see cref="RangeRequest.FromEnvironment"/>) and resolves it with <paramref name="git"/>.</summary>
     /// <exception cref="FormatException">The environment is malformed.</exception>
     /// <exception cref="MissingCommitException">A commit of the range is not in the clone (typically a shallow clone).</exception>
-    /// <exception cref="InvalidOperationException">A revision does not name a commit.</exception>
+    /// <exception cref="GitException">A revision does not name a commit.</exception>
     public static CommitRange FromEnvironment(IReadOnlyDictionary<string, string> environment, IGitRepository git, string? since = null) =>
         Resolve(RangeRequest.FromEnvironment(environment, since), git);
 
@@ -25,7 +25,7 @@ public sealed record CommitRange(JobKind Job, string? BaseSha, string HeadSha, s
     /// off is noticed rather than mistaken for a root commit.
     /// </summary>
     /// <exception cref="MissingCommitException">A commit of the range is not in the clone; the message names it and the fetch that fixes it.</exception>
-    /// <exception cref="InvalidOperationException">A revision does not name a commit.</exception>
+    /// <exception cref="GitException">A revision does not name a commit.</exception>
     public static CommitRange Resolve(RangeRequest request, IGitRepository git)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -61,7 +61,7 @@ public sealed record CommitRange(JobKind Job, string? BaseSha, string HeadSha, s
         {
             return git.RevParse(rev);
         }
-        catch (InvalidOperationException exception) when (git.IsShallow())
+        catch (GitException exception) when (git.IsShallow())
         {
             throw new MissingCommitException(rev, origin, shallow: true, exception);
         }
@@ -77,7 +77,7 @@ public sealed record CommitRange(JobKind Job, string? BaseSha, string HeadSha, s
 }
 
 /// <summary>A commit the range needs is not in the clone.</summary>
-public sealed class MissingCommitException : InvalidOperationException
+public sealed class MissingCommitException : GitException
 {
     /// <summary>Creates the error for <paramref name="commit"/>.</summary>
     /// <param name="commit">The missing commit id or revision.</param>
@@ -93,6 +93,9 @@ public sealed class MissingCommitException : InvalidOperationException
 
     /// <summary>The missing commit id or revision.</summary>
     public string Commit { get; }
+
+    /// <inheritdoc />
+    public override string? Subject => Commit;
 
     /// <summary>True when the clone is shallow.</summary>
     public bool Shallow { get; }

@@ -8,7 +8,7 @@ namespace Promoter.Releases;
 public interface IGitRepository
 {
     /// <summary>The full commit id <paramref name="rev"/> names (<c>git rev-parse --verify rev^{commit}</c>).</summary>
-    /// <exception cref="InvalidOperationException">The revision does not name a commit in this clone.</exception>
+    /// <exception cref="GitException">The revision does not name a commit in this clone.</exception>
     string RevParse(string rev);
 
     /// <summary>True when the commit object <paramref name="sha"/> is present in this clone.</summary>
@@ -33,7 +33,7 @@ public interface IGitRepository
     /// True when the tag <paramref name="tag"/> (<c>refs/tags/tag</c>) exists: in this clone, or on the remote the
     /// implementation was given, so that a clone fetched without tags does not release a version tagged upstream.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The remote cannot be read; the message names it.</exception>
+    /// <exception cref="GitException">The remote cannot be read; the message names it.</exception>
     bool TagExists(string tag);
 
     /// <summary>
@@ -44,4 +44,14 @@ public interface IGitRepository
 
     /// <summary>The best common ancestor of two commits (<c>git merge-base</c>), or null when none is known in this clone.</summary>
     string? MergeBase(string firstSha, string secondSha);
+}
+
+/// <summary>A git operation failed: a revision that names no commit, a repository that cannot be opened, a remote that
+/// cannot be reached or refused a push. The message names the operation, the repository or remote, and the cause.</summary>
+public class GitException : PromoterException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What failed, naming the operation and the repository or remote.</param>
+    /// <param name="inner">The underlying error (e.g. libgit2's), if any.</param>
+    public GitException(string message, Exception? inner = null) : base(message, inner) { }
 }

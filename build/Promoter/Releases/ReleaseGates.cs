@@ -93,7 +93,7 @@ public static class ReleaseGates
     /// <param name="git">The repository the range is in.</param>
     /// <param name="range">The resolved range.</param>
     /// <param name="options">Release options; null for the defaults.</param>
-    /// <exception cref="InvalidOperationException">git fails (the message carries git's error).</exception>
+    /// <exception cref="GitException">git fails (the message carries git's error).</exception>
     public static ReleaseDecision Decide(IGitRepository git, CommitRange range, ReleaseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(git);

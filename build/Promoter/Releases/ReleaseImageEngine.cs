@@ -77,7 +77,7 @@ public static class ReleaseBuilds
 }
 
 /// <summary>A release image could not be built or pushed; the message names the image and the cause.</summary>
-public sealed class ReleaseBuildException : Exception
+public sealed class ReleaseBuildException : PromoterException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What failed, naming the image.</param>

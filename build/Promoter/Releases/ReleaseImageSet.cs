@@ -6,7 +6,7 @@ using Promoter.Yaml;
 namespace Promoter.Releases;
 
 /// <summary>A release image definition file is malformed; the message lists every problem as <c>file:line: field: what was expected</c>.</summary>
-public sealed class ReleaseDefinitionException : Exception
+public sealed class ReleaseDefinitionException : PromoterException
 {
     /// <summary>Creates the exception from the reader's errors.</summary>
     /// <param name="errors">The problems, each with file, line and field.</param>

@@ -27,7 +27,7 @@ public sealed record ManifestError(SourceLocation At, string Message)
 /// Thrown when a CIP file cannot be read or fails validation (formats: <c>manifests/README.md</c>).
 /// Carries every problem found, not just the first; <see cref="Exception.Message"/> lists them one per line.
 /// </summary>
-public sealed class ManifestException : Exception
+public sealed class ManifestException : PromoterException
 {
     /// <summary>Creates the exception from one or more problems.</summary>
     /// <exception cref="ArgumentException"><paramref name="errors"/> is empty.</exception>
@@ -36,6 +36,9 @@ public sealed class ManifestException : Exception
     {
         Errors = list;
     }
+
+    /// <summary>The first problem's <c>file:line: field</c>.</summary>
+    public override string? Subject => Errors.Count > 0 ? $"{Errors[0].At.File}:{Errors[0].At.Line}: {Errors[0].At.Field}" : null;
 
     /// <summary>Creates the exception from a single problem.</summary>
     public ManifestException(ManifestError error)

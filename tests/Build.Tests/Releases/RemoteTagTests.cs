@@ -70,9 +70,9 @@ public sealed class RemoteTagTests : IDisposable
         var tagExists = () => _clone.Tool().TagExists("v1.2.0");
         var decide = () => Decide(remote: "origin");
 
-        tagExists.Should().Throw<InvalidOperationException>()
+        tagExists.Should().Throw<GitException>()
             .Which.Message.Should().StartWith($"git: cannot list the tags of remote 'origin' ({missing}) to see whether tag v1.2.0 exists there:");
-        decide.Should().Throw<InvalidOperationException>().Which.Message.Should().Contain("remote 'origin'");
+        decide.Should().Throw<GitException>().Which.Message.Should().Contain("remote 'origin'");
     }
 
     [Fact]

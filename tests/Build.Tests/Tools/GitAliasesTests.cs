@@ -133,7 +133,7 @@ public sealed class GitAliasesTests : IDisposable
 
             var push = () => _context.GitPushRef(_path, "origin", "v1.0.0");
 
-            push.Should().Throw<InvalidOperationException>()
+            push.Should().Throw<Promoter.Releases.GitException>()
                 .Which.Message.Should().StartWith($"git: pushing refs/tags/v1.0.0 to remote 'origin' ({remote}) failed: ");
             _repo.Git("ls-remote", "--tags", remote).Should().StartWith(_second, "the remote's tag is left alone");
         }

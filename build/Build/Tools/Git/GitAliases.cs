@@ -1,3 +1,4 @@
+using GitException = Promoter.Releases.GitException;
 using Cake.Core;
 using Cake.Core.Annotations;
 using Cake.Core.IO;
@@ -20,7 +21,7 @@ public static class GitAliases
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="sinceCommitId">The old side: a commit (any revision), or <see cref="GitCommit.RootCommit"/> for the empty tree.</param>
     /// <param name="toCommitId">The new side: a commit (any revision).</param>
-    /// <exception cref="InvalidOperationException">A revision does not name a commit.</exception>
+    /// <exception cref="GitException">A revision does not name a commit.</exception>
     [CakeMethodAlias]
     public static ICollection<GitDiffFile> GitDiff(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string sinceCommitId, string toCommitId)
     {
@@ -100,7 +101,7 @@ public static class GitAliases
     /// <param name="renderLongFormat">Always <c>tag-count-gsha</c>, also on a tagged commit (<c>git describe --long</c>).</param>
     /// <param name="strategy">Which references may be named.</param>
     /// <param name="minimumCommitIdAbbreviatedSize">The least number of hex digits of the abbreviated commit id; null for libgit2's default.</param>
-    /// <exception cref="InvalidOperationException"><paramref name="commitishName"/> does not name a commit.</exception>
+    /// <exception cref="GitException"><paramref name="commitishName"/> does not name a commit.</exception>
     /// <exception cref="LibGit2SharpException">No such reference is reachable (unlike Cake.Git, which logs and returns an empty string).</exception>
     [CakeMethodAlias]
     public static string GitDescribe(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string commitishName,
@@ -150,7 +151,7 @@ public static class GitAliases
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="remote">The name of the remote, e.g. <c>origin</c>.</param>
     /// <param name="pushRefSpec">The tag to push, by name (<c>v1.2.0</c>) or full name (<c>refs/tags/v1.2.0</c>), as Cake.Git reads it.</param>
-    /// <exception cref="InvalidOperationException">
+    /// <exception cref="GitException">
     /// The remote or the tag does not exist, the remote cannot be reached, or it refused the tag (e.g. it has another
     /// tag of that name); the message names the remote and the tag.
     /// </exception>
@@ -161,8 +162,8 @@ public static class GitAliases
         ArgumentException.ThrowIfNullOrWhiteSpace(pushRefSpec);
         Use(context, repositoryDirectoryPath, repository =>
         {
-            var target = repository.Network.Remotes[remote] ?? throw new InvalidOperationException($"git: no remote '{remote}' is configured.");
-            var tag = repository.Tags[pushRefSpec] ?? throw new InvalidOperationException($"git: no tag '{pushRefSpec}' to push.");
+            var target = repository.Network.Remotes[remote] ?? throw new GitException($"git: no remote '{remote}' is configured.");
+            var tag = repository.Tags[pushRefSpec] ?? throw new GitException($"git: no tag '{pushRefSpec}' to push.");
             // A refusal arrives in a callback from native code, which must not throw: collect, then throw here.
             var refused = new List<string>();
             var options = new PushOptions { OnPushStatusError = error => refused.Add(error.Message) };
@@ -173,9 +174,9 @@ public static class GitAliases
             }
             catch (LibGit2SharpException exception)
             {
-                throw new InvalidOperationException($"{failure}: {exception.Message}", exception);
+                throw new GitException($"{failure}: {exception.Message}", exception);
             }
-            if (refused.Count > 0) throw new InvalidOperationException($"{failure}: {string.Join("; ", refused)}");
+            if (refused.Count > 0) throw new GitException($"{failure}: {string.Join("; ", refused)}");
         });
     }
 
@@ -201,7 +202,7 @@ public static class GitAliases
     }
 
     private static Commit Commit(Repository repository, string rev) =>
-        GitRepository.FindCommit(repository, rev) ?? throw new InvalidOperationException($"git: '{rev}' does not name a commit.");
+        GitRepository.FindCommit(repository, rev) ?? throw new GitException($"git: '{rev}' does not name a commit.");
 
     private static List<GitRemote> Remotes(Repository repository) =>
         repository.Network.Remotes.Select(remote => new GitRemote(remote.Name, remote.PushUrl, remote.Url)).ToList();

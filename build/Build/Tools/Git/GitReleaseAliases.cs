@@ -8,7 +8,7 @@ namespace Build.Tools.Git;
 /// <summary>
 /// The git aliases of the release gates that Cake.Git has no alias for, over <see cref="GitRepository"/>
 /// (LibGit2Sharp). Each takes the repository as Cake.Git's aliases do (the repository or a folder inside it;
-/// relative paths start at the working directory); a git failure is an <see cref="InvalidOperationException"/>.
+/// relative paths start at the working directory); a git failure is a <see cref="GitException"/>.
 /// </summary>
 [CakeAliasCategory("Git")]
 public static class GitReleaseAliases
@@ -17,7 +17,7 @@ public static class GitReleaseAliases
     /// <param name="context">The Cake context.</param>
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="rev">Any revision: a commit id, a tag, <c>HEAD~1</c>, ...</param>
-    /// <exception cref="InvalidOperationException">The revision does not name a commit.</exception>
+    /// <exception cref="GitException">The revision does not name a commit.</exception>
     [CakeMethodAlias]
     public static string GitRevParse(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string rev) =>
         Repository(context, repositoryDirectoryPath).RevParse(rev);
@@ -41,7 +41,7 @@ public static class GitReleaseAliases
     /// <param name="context">The Cake context.</param>
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="sha">A commit id or revision.</param>
-    /// <exception cref="InvalidOperationException">The commit is not in this clone.</exception>
+    /// <exception cref="GitException">The commit is not in this clone.</exception>
     [CakeMethodAlias]
     public static IReadOnlyList<string> GitParents(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string sha) =>
         Repository(context, repositoryDirectoryPath).ParentsOf(sha);
@@ -51,7 +51,7 @@ public static class GitReleaseAliases
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="firstSha">A commit id or revision.</param>
     /// <param name="secondSha">Another.</param>
-    /// <exception cref="InvalidOperationException">A commit is not in this clone.</exception>
+    /// <exception cref="GitException">A commit is not in this clone.</exception>
     [CakeMethodAlias]
     public static string? GitMergeBase(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string firstSha, string secondSha) =>
         Repository(context, repositoryDirectoryPath).MergeBase(firstSha, secondSha);
@@ -61,7 +61,7 @@ public static class GitReleaseAliases
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="rev">A commit id or revision.</param>
     /// <param name="path">The file's path from the repository root, '/'-separated.</param>
-    /// <exception cref="InvalidOperationException"><paramref name="rev"/> does not name a commit.</exception>
+    /// <exception cref="GitException"><paramref name="rev"/> does not name a commit.</exception>
     [CakeMethodAlias]
     public static string? GitShowFile(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string rev, string path) =>
         Repository(context, repositoryDirectoryPath).ShowFile(rev, path);
@@ -71,7 +71,7 @@ public static class GitReleaseAliases
     /// <param name="repositoryDirectoryPath">The repository, or a folder inside it.</param>
     /// <param name="tag">The tag's name, e.g. <c>v1.2.0</c>.</param>
     /// <param name="remoteName">The remote also asked, when the clone has it; null asks none.</param>
-    /// <exception cref="InvalidOperationException">The remote cannot be read; the message names it.</exception>
+    /// <exception cref="GitException">The remote cannot be read; the message names it.</exception>
     [CakeMethodAlias]
     public static bool GitTagExists(this ICakeContext context, DirectoryPath repositoryDirectoryPath, string tag, string? remoteName = GitRepository.DefaultRemote) =>
         Repository(context, repositoryDirectoryPath, remoteName).TagExists(tag);
@@ -97,7 +97,7 @@ public static class GitReleaseAliases
     /// <param name="remoteName">The remote whose tags count as released too (<see cref="GitRepository.TagExists"/>); null for local tags alone.</param>
     /// <exception cref="FormatException">The CI environment is malformed.</exception>
     /// <exception cref="MissingCommitException">The clone lacks a commit of the range (a shallow clone).</exception>
-    /// <exception cref="InvalidOperationException">git fails, or the remote cannot be read.</exception>
+    /// <exception cref="GitException">git fails, or the remote cannot be read.</exception>
     [CakeMethodAlias]
     public static ReleaseDecision GitReleaseDecision(this ICakeContext context, DirectoryPath repositoryDirectoryPath,
         ReleaseOptions? options = null, string? since = null, string? remoteName = GitRepository.DefaultRemote)

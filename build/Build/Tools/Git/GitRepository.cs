@@ -7,7 +7,7 @@ namespace Build.Tools.Git;
 /// <summary>
 /// The git operations of the release gates (<see cref="IGitRepository"/>) over libgit2 (LibGit2Sharp). Each call
 /// opens the repository, reads what it needs and closes it again, as Cake.Git's aliases do. A libgit2 failure
-/// becomes an <see cref="InvalidOperationException"/> whose message names the operation, the repository and
+/// becomes an <see cref="GitException"/> whose message names the operation, the repository and
 /// libgit2's error.
 /// </summary>
 /// <param name="path">The repository's working tree, its git directory, or any folder inside them.</param>
@@ -78,7 +78,7 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
     /// The content of <paramref name="path"/> at <paramref name="rev"/> as UTF-8 text, exactly as committed, or null
     /// when no file of that path exists there.
     /// </summary>
-    /// <exception cref="InvalidOperationException"><paramref name="rev"/> does not name a commit.</exception>
+    /// <exception cref="GitException"><paramref name="rev"/> does not name a commit.</exception>
     public string? ShowFile(string rev, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rev);
@@ -92,7 +92,7 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
     /// (common in CI) still sees a release tagged upstream. The remote is asked only when the tag is not local and
     /// the clone has a remote of that name.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The remote cannot be read (unreachable, no access); the message names it.</exception>
+    /// <exception cref="GitException">The remote cannot be read (unreachable, no access); the message names it.</exception>
     public bool TagExists(string tag)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tag);
@@ -106,7 +106,7 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
         }
         catch (LibGit2SharpException exception)
         {
-            throw new InvalidOperationException(
+            throw new GitException(
                 $"git: cannot list the tags of remote '{remote.Name}' ({remote.Url}) to see whether tag {tag} exists there: {exception.Message}",
                 exception);
         }
@@ -181,7 +181,7 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
     }
 
     private static Commit RequireCommit(Repository repository, string rev) =>
-        FindCommit(repository, rev) ?? throw new InvalidOperationException($"git: '{rev}' does not name a commit in {repository.Info.WorkingDirectory ?? repository.Info.Path}.");
+        FindCommit(repository, rev) ?? throw new GitException($"git: '{rev}' does not name a commit in {repository.Info.WorkingDirectory ?? repository.Info.Path}.");
 
     private Repository OpenOrThrow()
     {
@@ -191,11 +191,11 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
         }
         catch (LibGit2SharpException exception)
         {
-            throw new InvalidOperationException($"git: cannot open the repository at {RepositoryPath}: {exception.Message}", exception);
+            throw new GitException($"git: cannot open the repository at {RepositoryPath}: {exception.Message}", exception);
         }
     }
 
-    /// <summary>Runs <paramref name="read"/> on the opened repository; a libgit2 error becomes an <see cref="InvalidOperationException"/>.</summary>
+    /// <summary>Runs <paramref name="read"/> on the opened repository; a libgit2 error becomes an <see cref="GitException"/>.</summary>
     private T Use<T>(string operation, Func<Repository, T> read)
     {
         using var repository = OpenOrThrow();
@@ -205,7 +205,7 @@ public sealed class GitRepository(string path, string? remoteName = GitRepositor
         }
         catch (LibGit2SharpException exception)
         {
-            throw new InvalidOperationException($"git: {operation} failed in {RepositoryPath}: {exception.Message}", exception);
+            throw new GitException($"git: {operation} failed in {RepositoryPath}: {exception.Message}", exception);
         }
     }
 }

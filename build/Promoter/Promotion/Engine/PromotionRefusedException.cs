@@ -5,7 +5,7 @@ namespace Promoter.Promotion.Engine;
 /// tag moves are not allowed), or, under <see cref="LostEdgePolicy.Fail"/>, a digest is missing from the source.
 /// The message's first line sums up; then one line per refused edge, as the plan prints it.
 /// </summary>
-public sealed class PromotionRefusedException : Exception
+public sealed class PromotionRefusedException : PromoterRefusalException
 {
     /// <summary>Creates the exception for <paramref name="refused"/> (tag moves and lost edges, in plan order).</summary>
     /// <param name="refused">The edges that make the promotion impossible; at least one.</param>

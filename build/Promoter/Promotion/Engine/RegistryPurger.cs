@@ -20,7 +20,7 @@ public sealed record PurgeResult(int Repositories, int IndexesDeleted, int Manif
 
 /// <summary>A purge was refused before anything was touched; <see cref="Exception.Message"/> has one line per refused registry.</summary>
 public sealed class PurgeRefusedException(IReadOnlyList<string> refusals)
-    : Exception(string.Join("\n", refusals))
+    : PromoterRefusalException(string.Join("\n", refusals))
 {
     /// <summary>One line per refused registry, naming the registry and the rule.</summary>
     public IReadOnlyList<string> Refusals { get; } = refusals;

@@ -1,0 +1,84 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Build.Tests.Golden;
+using Build.Tests.Host;
+using FluentAssertions;
+using Promoter;
+using Promoter.Registry;
+using Xunit;
+
+namespace Build.Tests.Architecture;
+
+/// <summary>The rules of the house that code can check: layers, one exception family, settings read in one file.</summary>
+public sealed class HouseRulesTests
+{
+    private static readonly string Root = BuildProgram.RepositoryRoot;
+
+    [Theory]
+    [InlineData("Oci")]
+    [InlineData("Registry")]
+    [InlineData("Images")]
+    [InlineData("Archives")]
+    [InlineData("Yaml")]
+    [InlineData("Reporting")]
+    public void Mechanism_folders_never_name_a_use_case_or_Cake(string folder)
+    {
+        var offenders = Directory.EnumerateFiles(Path.Combine(Root, "build", "Promoter", folder), "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".md", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+            .Where(x => Regex.IsMatch(x.line, @"\b(golden|Golden|E2E|e2e|Cake|PromoteRelease)\b|\bRelease[A-Z]"))
+            .Select(x => $"{Path.GetRelativePath(Root, x.f)}:{x.i + 1}: {x.line.Trim()}");
+
+        offenders.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Every_library_exception_belongs_to_the_one_family()
+    {
+        var exceptions = typeof(PromoterException).Assembly.GetTypes()
+            .Where(t => typeof(Exception).IsAssignableFrom(t) && t.IsPublic);
+
+        exceptions.Should().OnlyContain(t => typeof(PromoterException).IsAssignableFrom(t));
+        typeof(PromoterRefusalException).Assembly.GetTypes().Where(t => t.Name.Contains("Refused")).Should()
+            .OnlyContain(t => typeof(PromoterRefusalException).IsAssignableFrom(t), "domain refusals are their own kind");
+    }
+
+    [Fact]
+    public void A_library_error_reaches_the_cake_boundary_once_as_one_line_and_a_bug_keeps_its_stack_at_diagnostic()
+    {
+        var library = BuildProgram.Run("--target", "PushSrc", "--registry=127.0.0.1:1/x");
+        var bug = HostRunner.RunGraph(typeof(Build.Tests.Host.Graph.ATask).Assembly, Path.GetTempPath(), "--target", "Boom", "--verbosity", "diagnostic");
+
+        library.ExitCode.Should().Be(1);
+        Regex.Matches(library.Output, "^Error: .*refused the connection", RegexOptions.Multiline).Should().ContainSingle();
+        library.Output.Should().NotContain("   at Promoter.", "a library error is its message, not a stack trace");
+        bug.Output.Should().Contain("BoomTask.Run", "a programming error keeps its stack trace at -v diagnostic");
+    }
+
+    [Fact]
+    public void No_class_below_the_tasks_takes_the_whole_build_context()
+    {
+        var program = typeof(BuildContext).Assembly;
+        var offenders = program.GetTypes()
+            .Where(t => t.Namespace is { } ns && !ns.StartsWith("Build.Tasks", StringComparison.Ordinal) && !ns.StartsWith("Build.Host", StringComparison.Ordinal)
+                        && t != typeof(BuildContext) && t != typeof(BuildLifetime) && !t.Name.Contains('<'))
+            .SelectMany(t => t.GetConstructors().Cast<MethodBase>().Concat(t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+                .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(BuildContext)))
+                .Select(m => $"{t.FullName}.{m.Name}"));
+
+        offenders.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Settings_are_named_by_their_string_only_in_the_declarations_file()
+    {
+        var declarations = Path.Combine("build", "Build", "Settings", "BuildSettings.cs");
+        var offenders = Directory.EnumerateFiles(Path.Combine(Root, "build"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.EndsWith(declarations, StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+            .Where(x => Regex.IsMatch(x.line, @"(?<!Cake)Setting\(""|\.Flag\(""|GetArgument\w*\(""(?!target)"))
+            .Select(x => $"{Path.GetRelativePath(Root, x.f)}:{x.i + 1}");
+
+        offenders.Should().BeEmpty();
+    }
+}
