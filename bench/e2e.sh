@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # The upstream-equivalent E2E (cases "sanity" and "recursive-thin", three destinations each) timed as the whole
-# `./build.sh --target E2E` command - start-up and its own registries included - beside a reference flow script
-# that pushes the same archives the upstream way (docker load/push/manifest + skopeo copy, on one registry) and prints
-# its wall time as the third field of its output, in the same run. The script is not part of the repository: give its
-# path in REFERENCE_FLOW; it gets the folder holding upstream's archives/ as its argument.
+# `./build.sh --target E2E` command - start-up and its own registries included - beside bench/reference-flow.sh, which
+# pushes the same archives the upstream way (docker load/push/manifest + skopeo copy, on one registry), in the same run.
 # Goals: docker engine no slower than the reference; oci engine at most a third of the reference's time.
-# Usage: REFERENCE_FLOW=/path/to/reference-flow.sh bench/e2e.sh [RUNS]   (default 3; the best run of each is reported)
+# Usage: bench/e2e.sh [RUNS]   (default 3; the best run of each is reported)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-reference_flow="${REFERENCE_FLOW:?set REFERENCE_FLOW to the reference flow script (see the header of bench/e2e.sh)}"
+reference_flow="$root/bench/reference-flow.sh"
 runs="${1:-3}"
 cd "$root"
 common=(--target E2E --golden=images/golden/upstream/golden.yaml --verbosity=quiet)
