@@ -61,6 +61,7 @@ public class BuildContext : FrostingContext
     public T Track<T>(T resource) where T : IDisposable
     {
         _resources.Add(resource);
+        Interruption.Track(resource);
         return resource;
     }
 
@@ -69,6 +70,7 @@ public class BuildContext : FrostingContext
     {
         for (var i = _resources.Count - 1; i >= 0; i--)
         {
+            Interruption.Release(_resources[i]);
             try { _resources[i].Dispose(); }
             catch (Exception exception) { Log.Warning("Teardown: {0}", exception.Message); }
         }

@@ -2,6 +2,7 @@ using Build;
 using Build.Host;
 using Build.Settings;
 
+Interruption.Install();
 var exitCode = CakeHost.Create()
     .UseContext<BuildContext>()
     .UseLifetime<BuildLifetime>()
@@ -14,4 +15,4 @@ if (exitCode == 0 && args.Any(a => a is "--help" or "-h" or "-?" || a.StartsWith
     Console.Out.WriteLine();
     Console.Out.Write(BuildSettings.HelpText());
 }
-return exitCode;
+return Interruption.Finish(exitCode);
