@@ -20,8 +20,11 @@ public static class PromoteFlow
     /// <param name="pool">The run's registry clients.</param>
     /// <param name="log">Receives the plan and the result.</param>
     /// <param name="console">Receives the snapshot YAML as is.</param>
-    /// <exception cref="CakeException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
-    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console)
+    /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder: the plan goes there as <c>junit_promotion.xml</c> (one case per
+    /// edge; a refused tag move fails its case), even when the check phase then refuses it; null for none.</param>
+    /// <exception cref="CakeException">A registry name is malformed.</exception>
+    /// <exception cref="Promoter.PromoterException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
+    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts)
     {
         try
         {
@@ -42,6 +45,7 @@ public static class PromoteFlow
                     Threads = settings.Threads,
                     LostEdges = LostEdgePolicy.WarnAndSkip,
                     Log = (level, line) => Write(log, level, line),
+                    OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log),
                 },
             };
             new PromotionPipeline(pool, request.Policy).RunAsync(request.LoadEdges).GetAwaiter().GetResult();
@@ -49,6 +53,22 @@ public static class PromoteFlow
         catch (FormatException exception)
         {
             throw new CakeException(exception.Message);
+        }
+    }
+
+    /// <summary>The plan as review artifacts: JSON at <paramref name="planOut"/>, JUnit in <paramref name="artifacts"/>.</summary>
+    private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, ICakeLog log)
+    {
+        if (planOut is not null)
+        {
+            PlanReport.WriteJson(plan, planOut);
+            log.Information("plan: {0} ({1} edge(s), {2} manifest write(s))", planOut, plan.Edges.Count, plan.Copies.Count + plan.Tags.Count);
+        }
+        if (artifacts is not null)
+        {
+            var junit = Path.Combine(artifacts, "junit_promotion.xml");
+            PlanReport.WriteJUnit(plan, junit, "promotion");
+            log.Information("JUnit: {0}", junit);
         }
     }
 

@@ -98,6 +98,10 @@ public sealed class BuildSettings
     /// <summary><c>--allow-tag-moves</c>: move a destination tag that points at another digest.</summary>
     public static readonly Setting<bool> AllowTagMoves = Flag("allow-tag-moves", "Promote: move a destination tag that points at another digest", "Promote");
 
+    /// <summary><c>--plan-out</c>: write the promotion plan as JSON.</summary>
+    public static readonly Setting<string?> PlanOut = new("plan-out", "FILE", null, "",
+        "Promote: write the plan (every edge's action) as JSON, also when it is then refused", "Promote", Text);
+
     /// <summary><c>--snapshot</c>: print a registry's snapshot instead of promoting.</summary>
     public static readonly Setting<string?> Snapshot = new("snapshot", RegistryShape, null, "",
         "Promote: print the registry's snapshot in upstream's YAML instead of promoting", "Promote", RegistryName);
@@ -134,7 +138,7 @@ public sealed class BuildSettings
     public static readonly IReadOnlyList<SettingDeclaration> All =
     [
         Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, Registry, RegistryAliases, RegistryStorage, E2EFile,
-        PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, Snapshot,
+        PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote,
     ];
 
@@ -194,7 +198,8 @@ public sealed class BuildSettings
             if (snapshot is null && (manifest is null) == (thin is null))
                 throw new CakeException($"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
             var confirm = _reader.Get(Confirm) || _reader.Get(DryRun) == false;
-            return new PromoteSettings(manifest, thin, snapshot, confirm, _reader.Get(AllowTagMoves), _reader.Get(Threads));
+            return new PromoteSettings(manifest, thin, snapshot, confirm, _reader.Get(AllowTagMoves), _reader.Get(Threads),
+                _reader.Get(PlanOut) is { } planOut ? FullPath(planOut) : null);
         }
     }
 
@@ -272,7 +277,9 @@ public sealed record PurgeSettings(string TestFile, IReadOnlyList<string>? Only,
 /// <param name="Confirm">Write (else a dry run).</param>
 /// <param name="AllowTagMoves">Move tags that point at other digests.</param>
 /// <param name="Threads">Registry operations at once, 1 to 256.</param>
-public sealed record PromoteSettings(string? Manifest, string? ThinManifestDirectory, string? Snapshot, bool Confirm, bool AllowTagMoves, int Threads);
+/// <param name="PlanOut">Where to write the plan as JSON (absolute), or null.</param>
+public sealed record PromoteSettings(string? Manifest, string? ThinManifestDirectory, string? Snapshot, bool Confirm, bool AllowTagMoves, int Threads,
+    string? PlanOut);
 
 /// <summary>PromoteRelease.</summary>
 /// <param name="Confirm">Act (else a dry run).</param>

@@ -16,5 +16,6 @@ public sealed class PromoteTask : FrostingTask<BuildContext>
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
         PromoteFlow.Run(context.Settings.Promote, context.Registries.Pool, context.Log,
-            (IConsole?)context.ServiceProvider.GetService(typeof(IConsole)) ?? throw new InvalidOperationException("no console"));
+            (IConsole?)context.ServiceProvider.GetService(typeof(IConsole)) ?? throw new InvalidOperationException("no console"),
+            context.Artifacts?.FullPath);
 }

@@ -34,6 +34,13 @@ public sealed class PromoteTaskTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    private string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     private string Manifest(string name, string tagsOfBar)
     {
         var path = Path.Combine(_folder, name);
@@ -71,6 +78,57 @@ public sealed class PromoteTaskTests : IAsyncLifetime
         again.ExitCode.Should().Be(0, again.Output);
         again.Output.Should().Contain("plan: 0 copies, 0 tag(s), 0 refused, 0 lost, 1 already promoted")
             .And.Contain("promoted: 0 manifest(s) put, 0 blob(s) uploaded, 0 mounted, 0 already present, 0 tag(s) written");
+    }
+
+    [Fact]
+    public void The_plan_is_written_as_json_and_junit_even_when_it_is_refused()
+    {
+        var artifacts = Directory.CreateDirectory(Path.Combine(_folder, "artifacts")).FullName;
+        var planFile = Path.Combine(_folder, "plan.json");
+        // prod/foo:plan points at foo's amd64 image first; then a manifest wants the s390x image under that tag.
+        const string fooS390x = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828";
+        string FooManifest(string name, string digest) => WriteFile(name, $"""
+            registries:
+            - name: {_registry.Host}/stg/golden-foo
+              src: true
+            - name: {_registry.Host}/prod
+            images:
+            - name: foo
+              dmap:
+                "{digest}": ["plan"]
+                "{FooAmd64}": ["plan-amd64"]
+            """);
+        var seed = WriteFile("plan-seed.yaml", $"""
+            registries:
+            - name: {_registry.Host}/stg/golden-foo
+              src: true
+            - name: {_registry.Host}/prod
+            images:
+            - name: foo
+              dmap:
+                "{FooAmd64}": ["plan", "plan-amd64"]
+            """);
+        var seeded = BuildProgram.Run("--target", "Promote", $"--manifest={seed}", "--confirm");
+        seeded.ExitCode.Should().Be(0, seeded.Output);
+        var moving = FooManifest("plan-move.yaml", fooS390x);
+
+        Environment.SetEnvironmentVariable("ARTIFACTS", artifacts);
+        HostRunner.Result result;
+        try { result = BuildProgram.Run("--target", "Promote", $"--manifest={moving}", $"--plan-out={planFile}"); }
+        finally { Environment.SetEnvironmentVariable("ARTIFACTS", null); }
+
+        result.ExitCode.Should().NotBe(0, "the dry run of a refused tag move fails");
+        using var plan = System.Text.Json.JsonDocument.Parse(File.ReadAllText(planFile));
+        var edges = plan.RootElement.GetProperty("edges").EnumerateArray().Select(e => (e.GetProperty("action").GetString(), e.GetProperty("destination").GetString())).ToList();
+        edges.Should().BeEquivalentTo(new (string?, string?)[]
+        {
+            ("REFUSED", $"{_registry.Host}/prod/foo:plan"),
+            ("ALREADY", $"{_registry.Host}/prod/foo:plan-amd64"),
+        });
+        plan.RootElement.GetProperty("refused").GetInt32().Should().Be(1);
+        var junit = System.Xml.Linq.XDocument.Load(Path.Combine(artifacts, "junit_promotion.xml"));
+        junit.Descendants("testcase").Should().HaveCount(2);
+        junit.Descendants("failure").Should().ContainSingle().Which.Value.Should().Contain($"points at {FooAmd64}");
     }
 
     [Fact]

@@ -87,6 +87,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
     {
         state.Plan = await new PromotionPlanner(registries, policy).PlanAsync(state.Edges, cancellationToken);
         foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
+        policy.OnPlan?.Invoke(state.Plan);
         return new Verdict(true, $"{state.Plan.Edges.Count} edge(s) decided");
     }
 

@@ -3,7 +3,7 @@ using Promoter.Promotion;
 
 namespace Promoter.Promotion.Engine;
 
-/// <summary>What the planner decided for one edge (upstream CIP's rules, manifests/README.md §6).</summary>
+/// <summary>What the planner decided for one edge (upstream CIP's rules, build/Promoter/Promotion/README.md).</summary>
 public enum EdgeDecision
 {
     /// <summary>The destination already holds the digest under the tag (or, tagless, holds the digest): nothing to do.</summary>

@@ -45,4 +45,8 @@ public sealed record PromotionPolicy
 
     /// <summary>Receives the run's log lines; null for none.</summary>
     public PromotionLog? Log { get; init; }
+
+    /// <summary>Receives the plan as soon as the plan phase made it, before the check phase may refuse it (so a refused
+    /// plan can still be written out for review); null for none.</summary>
+    public Action<PromotionPlan>? OnPlan { get; init; }
 }
