@@ -6,8 +6,8 @@ namespace Build;
 /// Stops a run cleanly on SIGTERM or SIGINT (a Prow job timeout, a pod eviction, Ctrl-C): everything the run started and
 /// tracked (local registry processes and their storage, temporary folders) is released, newest first, and the process
 /// exits with 128 + the signal number (143 for SIGTERM, 130 for SIGINT), so CI sees an interrupted run, not a pass or an
-/// ordinary failure. A second signal exits at once. JUnit files are written by rename (see <c>Promoter.Reporting.JUnitXml</c>),
-/// so any that exist are complete XML.
+/// ordinary failure. A second signal exits at once. JUnit files and archives are written by rename, so any that exist
+/// are complete.
 /// </summary>
 public static class Interruption
 {
@@ -16,7 +16,7 @@ public static class Interruption
     private static readonly List<PosixSignalRegistration> Registrations = [];
     private static int _signals;
     private static int? _exitCode;
-    private static Task _released = Task.CompletedTask;
+    private static readonly TaskCompletionSource Released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// The exit code of the run: <paramref name="runExitCode"/>, or, when a signal interrupted the run, 128 + the signal
@@ -24,11 +24,10 @@ public static class Interruption
     /// </summary>
     public static int Finish(int runExitCode)
     {
-        Task released;
         int? code;
-        lock (Gate) (released, code) = (_released, _exitCode);
+        lock (Gate) code = _exitCode;
         if (code is null) return runExitCode;
-        released.Wait();
+        Released.Task.Wait();
         return code.Value;
     }
 
@@ -46,7 +45,16 @@ public static class Interruption
     /// <summary>Releases <paramref name="resource"/> if the run is interrupted before <see cref="Release"/> is called for it.</summary>
     public static void Track(IDisposable resource)
     {
-        lock (Gate) Resources.Add(resource);
+        lock (Gate)
+        {
+            if (_exitCode is null)
+            {
+                Resources.Add(resource);
+                return;
+            }
+        }
+        // Started after the signal: released at once.
+        resource.Dispose();
     }
 
     /// <summary>Forgets <paramref name="resource"/> (its owner released it).</summary>
@@ -67,13 +75,15 @@ public static class Interruption
         List<IDisposable> resources;
         lock (Gate)
         {
+            _exitCode = code;
             resources = Enumerable.Reverse(Resources).ToList();
             Resources.Clear();
         }
         Console.Error.WriteLine($"{signal.Signal}: the run is interrupted; releasing {resources.Count} resource(s) it started (a second signal exits at once).");
         // Off the signal thread: releasing stops registry processes and deletes their storage, which takes a moment. The
-        // main thread may end the run meanwhile (its work fails once the registries are gone); Finish waits for this.
-        var release = Task.Run(() =>
+        // main thread may end the run meanwhile (its work fails once the registries are gone): Finish waits for this and
+        // returns the signal's exit code; if the main thread is still busy, this exits the process itself.
+        Task.Run(() =>
         {
             foreach (var resource in resources)
             {
@@ -81,8 +91,8 @@ public static class Interruption
                 catch (Exception exception) { Console.Error.WriteLine($"interrupted: releasing {resource.GetType().Name} failed: {exception.Message}"); }
             }
             Console.Error.WriteLine($"interrupted by {signal.Signal}: exit code {code}");
+            Released.TrySetResult();
             Environment.Exit(code);
         });
-        lock (Gate) (_released, _exitCode) = (release, code);
     }
 }

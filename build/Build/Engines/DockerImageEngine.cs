@@ -120,7 +120,7 @@ public sealed class DockerImageEngine(ICakeContext context, RegistryPool pool, s
         var path = RegistryPath.Parse(target.Registry);
         var client = pool.For(path.Host);
         var repository = path.RepositoryFor(target.Repository);
-        var key = $"{target.Registry}|{target.Repository}|index|{target.Tags[0]}|{string.Join(',', children.Select(c => c.Image.Location))}";
+        var key = $"{target.Registry}|{target.Repository}|index|{target.Tags[0]}|{string.Join(',', children.Select(c => $"{c.Image.Location}={c.Platform}"))}";
         if (_pushed.TryGetValue(key, out var earlier) && await TryReplayAsync(client, repository, earlier.Manifests, cancellationToken))
             return earlier.References[0];
 
@@ -208,7 +208,8 @@ public sealed class DockerImageEngine(ICakeContext context, RegistryPool pool, s
         CancellationToken cancellationToken)
     {
         var scratchRepository = $"{ScratchPrefix}/{repository}";
-        const string scratchTag = "tagless";
+        // One scratch tag per local image: tagless images of one repository are pushed at once.
+        var scratchTag = "tagless-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(local)))[..16];
         var scratch = $"{address}/{scratchRepository}:{scratchTag}";
         context.DockerTag(local, scratch);
         context.DockerPush(scratch);

@@ -56,7 +56,7 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
                 try { await GoldenPublisher.PushAsync(engine, golden, SourceOf(test), cancellationToken: ct); }
                 catch (Exception exception) when (exception is Promoter.Registry.RegistryException or ImageEngineException)
                 {
-                    throw new CakeException($"seeding {SourceOf(test)}: {exception.Message}");
+                    throw new CakeException($"seeding {SourceOf(test)}: {exception.Message}", exception);
                 }
             },
             Snapshot: (name, ct) => RegistrySnapshotter.TakeAsync(pool, name, ct),

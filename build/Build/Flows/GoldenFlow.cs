@@ -21,7 +21,10 @@ public static class GoldenFlow
     public static void Containerize(GoldenSettings settings, ICakeLog log)
     {
         var sets = new List<GoldenSet>();
-        foreach (var file in settings.ContainerizedSets) sets.Add(GoldenSet.Load(file));
+        if (settings.Archives is not null && settings.ContainerizedSets.Count != 1)
+            throw new CakeException("--golden-archives names the archive root of one golden set: give that set with --golden.");
+        foreach (var file in settings.ContainerizedSets)
+            sets.Add(settings.Archives is { } archives ? GoldenSet.Load(file, archives) : GoldenSet.Load(file));
         if (settings.Verify)
         {
             var failures = new List<string>();
@@ -56,7 +59,7 @@ public static class GoldenFlow
         }
         catch (IOException exception)
         {
-            throw new CakeException(exception.Message);
+            throw new CakeException(exception.Message, exception);
         }
     }
 
@@ -74,7 +77,7 @@ public static class GoldenFlow
         }
         catch (IOException exception)
         {
-            throw new CakeException(exception.Message);
+            throw new CakeException(exception.Message, exception);
         }
     }
 
@@ -91,7 +94,7 @@ public static class GoldenFlow
         }
         catch (Exception exception) when (exception is RegistryException or ImageEngineException)
         {
-            throw new CakeException($"PushSrc to {registryName}: {exception.Message}");
+            throw new CakeException($"PushSrc to {registryName}: {exception.Message}", exception);
         }
         if (engine.Counts is { } counts)
             log.Information("pushed {0} reference(s): {1} blob(s) uploaded, {2} already present, {3} manifest write(s)",

@@ -52,7 +52,7 @@ public static class PromoteFlow
         }
         catch (FormatException exception)
         {
-            throw new CakeException(exception.Message);
+            throw new CakeException(exception.Message, exception);
         }
     }
 

@@ -46,20 +46,23 @@ public sealed class Registries : IDisposable
     /// <exception cref="CakeException">The registry binary is missing (the message gives the install command) or a process did not start.</exception>
     public IReadOnlyList<RegistryEndpoint> StartLocal(int count)
     {
-        var starts = Enumerable.Range(0, count).Select(_ => LocalRegistry.StartAsync()).ToList();
+        // Each registry is kept (and so stopped at teardown or on a signal) the moment it is up, not when the batch is.
+        var starts = Enumerable.Range(0, count).Select(_ => LocalRegistry.StartAsync().ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) lock (_started) _started.Add(t.Result);
+            return t;
+        }, TaskScheduler.Default).Unwrap()).ToList();
         try
         {
             Task.WhenAll(starts).GetAwaiter().GetResult();
         }
         catch (Exception exception) when (exception is not CakeException)
         {
-            foreach (var started in starts.Where(t => t.IsCompletedSuccessfully)) started.Result.Dispose();
-            throw new CakeException(exception.Message);
+            throw new CakeException(exception.Message, exception);
         }
         return starts.Select(t =>
         {
             var registry = t.Result;
-            _started.Add(registry);
             _log.Information("Started a local registry at {0} (storage {1})", registry.Host, registry.StorageRoot);
             return new RegistryEndpoint(registry.Host, registry.StorageRoot);
         }).ToList();
@@ -82,10 +85,18 @@ public sealed class Registries : IDisposable
     private string? _source;
 
     /// <inheritdoc />
+    /// <remarks>Safe to call twice and from two threads at once (teardown and a signal): the second call finds nothing left.</remarks>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Pool.Dispose();
-        Parallel.ForEach(_started, registry => registry.Dispose());
-        _started.Clear();
+        List<LocalRegistry> started;
+        lock (_started)
+        {
+            started = _started.ToList();
+            _started.Clear();
+        }
+        Parallel.ForEach(started, registry => registry.Dispose());
     }
+    private int _disposed;
 }

@@ -93,7 +93,7 @@ public sealed class ReleaseFlow(ReleaseSettings settings, IImageEngine engine, R
         }
         catch (Exception exception) when (exception is PromoterException or FormatException or LibGit2Sharp.LibGit2SharpException)
         {
-            throw new CakeException($"PromoteRelease {version.Tag} failed: {exception.Message}");
+            throw new CakeException($"PromoteRelease {version.Tag} failed: {exception.Message}", exception);
         }
     }
 
@@ -107,7 +107,7 @@ public sealed class ReleaseFlow(ReleaseSettings settings, IImageEngine engine, R
         }
         catch (ReleaseDefinitionException exception)
         {
-            throw new CakeException($"PromoteRelease: {exception.Message}");
+            throw new CakeException($"PromoteRelease: {exception.Message}", exception);
         }
     }
 

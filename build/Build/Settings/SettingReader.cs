@@ -59,7 +59,8 @@ public sealed class SettingReader
 
     /// <summary>
     /// Fails on an argument that is neither one of <paramref name="declared"/> nor an option Cake itself reads:
-    /// <c>target</c>, and Cake configuration keys written <c>section_key</c> (e.g. <c>--settings_noreport=true</c>).
+    /// <c>target</c>, and Cake configuration keys of Cake's own sections written <c>section_key</c> (e.g.
+    /// <c>--settings_noreport=true</c>, <c>--paths_tools=DIR</c>). A setting written with underscores is refused with its dashed name.
     /// </summary>
     /// <exception cref="CakeException">An unknown argument; the message names it and the closest declared names.</exception>
     public void RejectUnknown(IReadOnlyCollection<SettingDeclaration> declared)
@@ -68,6 +69,8 @@ public sealed class SettingReader
         foreach (var name in _arguments.GetArguments().Keys)
         {
             if (names.Contains(name, StringComparer.OrdinalIgnoreCase) || name.Equals("target", StringComparison.OrdinalIgnoreCase)) continue;
+            if (names.Contains(name.Replace('_', '-'), StringComparer.OrdinalIgnoreCase))
+                throw new CakeException($"Unknown argument '--{name}': build settings are written with dashes; did you mean --{name.Replace('_', '-').ToLowerInvariant()}?");
             if (IsCakeConfigurationKey(name)) continue;
             var closest = names.Select(n => (Name: n, Distance: Distance(name.ToLowerInvariant(), n)))
                 .Where(c => c.Distance <= Math.Max(2, name.Length / 3) || c.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
@@ -79,11 +82,15 @@ public sealed class SettingReader
         }
     }
 
-    /// <summary>A Cake configuration key given as an argument, <c>section_key</c> (letters only around one underscore).</summary>
+    /// <summary>The sections of Cake's own configuration (<c>Settings_SkipVerification</c>, <c>Paths_Tools</c>, <c>NuGet_Source</c>...).</summary>
+    private static readonly string[] CakeSections = ["settings", "paths", "nuget", "roslyn"];
+
+    /// <summary>A Cake configuration key given as an argument, <c>section_key</c> with one of <see cref="CakeSections"/>.</summary>
     private static bool IsCakeConfigurationKey(string name)
     {
         var parts = name.Split('_');
-        return parts.Length == 2 && parts.All(p => p.Length > 0 && p.All(char.IsAsciiLetter));
+        return parts.Length == 2 && parts[1].Length > 0 && parts[1].All(char.IsAsciiLetter)
+               && CakeSections.Contains(parts[0], StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The Levenshtein distance of two names (for "did you mean").</summary>

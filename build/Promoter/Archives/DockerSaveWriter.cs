@@ -57,10 +57,19 @@ public static class DockerSaveWriter
     /// <exception cref="ArgumentException">A bad file path, duplicate path, name over 100 bytes, bad mode, RepoTag or time zone.</exception>
     public static void Write(DockerSaveImage image, string path)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
-        Write(image, file);
+        // Written beside the target and renamed over it: an interrupted write never leaves a truncated archive.
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write)) Write(image, file);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Writes <paramref name="image"/> as a docker save tarball to <paramref name="output"/>.</summary>

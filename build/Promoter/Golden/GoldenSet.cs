@@ -213,7 +213,7 @@ public sealed partial class GoldenSet
         var result = new Dictionary<string, PushableImage>(StringComparer.Ordinal);
         foreach (var image in Images)
         {
-            var pushable = PushableImage.FromDockerArchive(image.ArchivePath);
+            var pushable = PushableImage.FromArchive(image.ArchivePath);
             if (pushable.Platform != image.Platform)
                 throw new GoldenSetException(File, image.Line, $"images[{image.Name}].platform",
                     $"the file says {image.Platform} but the config of {image.Archive} declares {pushable.Platform}; use a manifest list platform override to record another platform.");

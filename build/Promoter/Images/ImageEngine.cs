@@ -46,20 +46,6 @@ public sealed record PushCounts(int BlobsUploaded, int BlobsPresent, int Manifes
 /// <param name="Done">True once the manifest and tags are written.</param>
 public sealed record ImagePushProgress(string Image, long BytesDone, long BytesTotal, bool Done);
 
-/// <summary>A file of a layer to build.</summary>
-/// <param name="Path">Path inside the image, relative, '/'-separated, e.g. <c>data/foo/1.0</c>; parent directories are added.</param>
-/// <param name="Content">The file content.</param>
-/// <param name="Mode">Permission bits (0 to 07777 octal), e.g. 0555.</param>
-public sealed record LayerFile(string Path, byte[] Content, int Mode = LayerFile.ReadOnlyExecutableMode)
-{
-    /// <summary>Octal 0555 (read-only, executable), the mode of upstream CIP's test data files.</summary>
-    public const int ReadOnlyExecutableMode = 0x16D;
-}
-
-/// <summary>One layer to build: its files (may be empty, giving an empty tar).</summary>
-/// <param name="Files">The files of the layer, in any order.</param>
-public sealed record LayerSpec(IReadOnlyList<LayerFile> Files);
-
 /// <summary>A daemonless build: the base archive's layers unchanged, then one layer per <see cref="Layers"/> entry.</summary>
 /// <param name="BaseArchive">A <c>docker save</c> archive whose first image's layers come first, or null for <c>scratch</c>.</param>
 /// <param name="Layers">The image's own layers, base first.</param>
@@ -96,7 +82,8 @@ public interface IImageEngine
     /// <summary>What the engine sent so far in this run, or null when it cannot tell.</summary>
     PushCounts? Counts { get; }
 
-    /// <summary>Reads and verifies the <c>docker save</c> archive at <paramref name="archivePath"/> (and, for docker, loads it).</summary>
+    /// <summary>Reads and verifies the archive at <paramref name="archivePath"/> - a <c>docker save</c> tarball, or for the
+    /// oci engine also a one-image OCI layout - and, for docker, loads it.</summary>
     /// <param name="archivePath">The archive.</param>
     /// <param name="name">The image's name for logs and progress.</param>
     /// <param name="cancellationToken">Cancels the load.</param>
@@ -122,7 +109,7 @@ public interface IImageEngine
         CancellationToken cancellationToken = default);
 
     /// <summary>Pushes a manifest list of <paramref name="children"/> (pushed into the same repository already) under the single tag of <paramref name="target"/>.</summary>
-    /// <exception cref="Promoter.Registry.RegistryException">The registry refused, or a child is missing there.</exception>
-    /// <exception cref="ImageEngineException">The engine failed otherwise.</exception>
+    /// <exception cref="Promoter.Registry.RegistryException">The registry refused, or (oci) a child is missing there.</exception>
+    /// <exception cref="ImageEngineException">The engine failed otherwise, or (docker) a child was not pushed in this run.</exception>
     Task<PushedReference> PushIndexAsync(IReadOnlyList<IndexChild> children, PushTarget target, CancellationToken cancellationToken = default);
 }

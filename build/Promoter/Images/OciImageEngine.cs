@@ -1,6 +1,4 @@
 using Promoter.Oci;
-using Promoter.Promotion;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Archives;
 

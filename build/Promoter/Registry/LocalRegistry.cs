@@ -28,7 +28,7 @@ public sealed class LocalRegistry : IDisposable
     private const int LogLines = 200;
     private readonly Process _process;
     private readonly Queue<string> _log = new();
-    private bool _disposed;
+    private int _disposed;
 
     private LocalRegistry(Process process, string folder, int port)
     {
@@ -132,8 +132,7 @@ public sealed class LocalRegistry : IDisposable
     /// <summary>Kills the registry process and deletes the temporary folder.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return; // teardown and a signal may both dispose
         try
         {
             if (!_process.HasExited)

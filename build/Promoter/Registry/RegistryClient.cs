@@ -13,7 +13,7 @@ namespace Promoter.Registry;
 /// API V2). It authenticates anonymously, with HTTP Basic auth or with the bearer-token challenge flow (tokens cached
 /// per scope), retries 429/5xx answers and reset connections with exponential backoff (Polly), and checks the sha256
 /// digest of every manifest and blob byte it moves. Every failure is a <see cref="RegistryException"/>.
-/// Thread-safe; dispose it to release its connections.
+/// Thread-safe; dispose it to close its connections.
 /// </summary>
 public sealed partial class RegistryClient : IDisposable
 {

@@ -1,5 +1,6 @@
 using Promoter.Images;
 using Promoter.Oci;
+using Promoter.Archives;
 
 namespace Promoter.Releases;
 

@@ -39,6 +39,18 @@ public sealed class SettingsTests
         result.ExitCode.Should().Be(0, result.Output);
     }
 
+    [Theory]
+    [InlineData("--allow_prerelease", "did you mean --allow-prerelease")]
+    [InlineData("--golden_archives=x", "did you mean --golden-archives")]
+    [InlineData("--cip_engine=docker", "Unknown argument '--cip_engine'")]
+    public void Underscored_and_foreign_section_keys_are_refused(string argument, string message)
+    {
+        var result = BuildProgram.Run("--target", "PurgeDest", "--dryrun", argument);
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain(message);
+    }
+
     [Fact]
     public void A_bad_setting_of_another_task_does_not_fail_a_run_that_does_not_read_it()
     {
