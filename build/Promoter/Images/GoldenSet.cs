@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Promoter.Inputs;
 using Promoter.Oci;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -149,11 +150,13 @@ public sealed partial class GoldenSet
     /// <summary>Reads and validates a golden set file whose archive root is its <c>archiveRoot</c> key.</summary>
     /// <param name="yamlPath">The YAML file.</param>
     /// <exception cref="GoldenSetException">As <see cref="Load(string, string)"/>, or the file has no <c>archiveRoot</c> key.</exception>
+    /// <exception cref="InputFileException">As <see cref="Load(string, string)"/>.</exception>
     public static GoldenSet Load(string yamlPath) => LoadCore(yamlPath, null);
 
     /// <summary>Reads and validates a golden set file.</summary>
     /// <param name="yamlPath">The YAML file.</param>
     /// <param name="archiveRoot">The folder archive paths are relative to (wins over the file's <c>archiveRoot</c> key).</param>
+    /// <exception cref="InputFileException">The file is missing, not a regular file, or over <see cref="InputFile.MaxTextBytes"/>.</exception>
     /// <exception cref="GoldenSetException">Unreadable YAML, an unknown key, a missing or invalid field, a missing committed-only
     /// archive, a missing build source, a duplicate name, repository:tag or built archive path, or a list entry naming an
     /// unknown image or one in another repository.</exception>
@@ -161,13 +164,11 @@ public sealed partial class GoldenSet
 
     private static GoldenSet LoadCore(string yamlPath, string? archiveRoot)
     {
-        if (!System.IO.File.Exists(yamlPath))
-            throw new GoldenSetException(yamlPath, 0, "(file)", "the golden set file does not exist.");
+        var text = InputFile.ReadAllText(yamlPath);
         var stream = new YamlStream();
         try
         {
-            using var reader = new StreamReader(yamlPath);
-            stream.Load(reader);
+            stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
@@ -292,8 +293,8 @@ public sealed partial class GoldenSet
             var archiveNode = Required(map, node, field, "archive");
             var archive = RelativePath(archiveNode, $"{field}.archive", "the archive root");
             var archivePath = Path.Combine(archiveRoot, archive);
-            if (!map.ContainsKey("build") && !System.IO.File.Exists(archivePath))
-                throw Error(archiveNode, $"{field}.archive", $"archive '{archivePath}' does not exist (archive root {archiveRoot}).");
+            if (!map.ContainsKey("build") && InputFile.Problem(archivePath) is { } archiveProblem)
+                throw Error(archiveNode, $"{field}.archive", $"archive {archivePath}: {archiveProblem} (archive root {archiveRoot}).");
             var repository = Repository(Required(map, node, field, "repository"), $"{field}.repository");
             var tags = new List<string>();
             if (map.TryGetValue("tags", out var tagsNode))
@@ -379,8 +380,8 @@ public sealed partial class GoldenSet
                     var sourceNode = Required(entry, fileNodes[j], fileField, "source");
                     var source = RelativePath(sourceNode, $"{fileField}.source", "the golden set file's folder");
                     var sourcePath = Path.Combine(setFolder, source);
-                    if (!System.IO.File.Exists(sourcePath))
-                        throw Error(sourceNode, $"{fileField}.source", $"source file '{sourcePath}' does not exist (relative to {setFolder}).");
+                    if (InputFile.Problem(sourcePath) is { } sourceProblem)
+                        throw Error(sourceNode, $"{fileField}.source", $"source file {sourcePath}: {sourceProblem} (relative to {setFolder}).");
                     var mode = GoldenFile.ReadOnlyMode;
                     if (entry.TryGetValue("mode", out var modeNode))
                     {

@@ -1,3 +1,5 @@
+using Promoter.Inputs;
+
 namespace Promoter.Promotion;
 
 /// <summary>One <c>snapshots</c> entry of an e2e test: a registry path and its expected contents before and after promotion.</summary>
@@ -59,8 +61,8 @@ public static class E2ETestFile
 
     /// <summary>Reads the test file at <paramref name="path"/>; errors name the path as given.</summary>
     /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static IReadOnlyList<E2ETest> Load(string path) => Parse(File.ReadAllText(path), path);
+    /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
+    public static IReadOnlyList<E2ETest> Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>Parses an e2e test file.</summary>
     /// <param name="yaml">The file text.</param>

@@ -1,3 +1,4 @@
+using Promoter.Inputs;
 using Promoter.Oci;
 
 namespace Promoter.Promotion;
@@ -20,8 +21,8 @@ public static class ManifestReader
 
     /// <summary>Reads and validates the plain promoter manifest at <paramref name="path"/>; errors name the path as given.</summary>
     /// <exception cref="ManifestException">The YAML is invalid, has unknown or duplicate keys, or fails a §1 check.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static PromoterManifest Load(string path) => Parse(File.ReadAllText(path), path);
+    /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
+    public static PromoterManifest Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>
     /// Parses and validates a plain promoter manifest: keys <c>registries</c> and <c>images</c> only; a non-empty

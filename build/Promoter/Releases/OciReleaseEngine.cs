@@ -1,4 +1,5 @@
 using Promoter.Images;
+using Promoter.Inputs;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Publishing;
@@ -115,6 +116,6 @@ public sealed class OciReleaseEngine(RegistryPool registries) : IReleaseImageEng
     private static GoldenFile ReadFile(string path, string pathInImage)
     {
         var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
-        return new GoldenFile(pathInImage, File.ReadAllBytes(path), executable ? ExecutableMode : RegularMode);
+        return new GoldenFile(pathInImage, InputFile.ReadAllBytes(path, InputFile.MaxInMemoryBytes), executable ? ExecutableMode : RegularMode);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Promoter.Inputs;
 
 namespace Promoter.Releases;
 
@@ -167,7 +168,7 @@ public sealed record RangeRequest(JobKind Job, string? BaseRev, string HeadRev, 
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFile.ReadAllText(path);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
