@@ -4,6 +4,7 @@ using Promoter.Inputs;
 using Promoter.Promotion;
 using Promoter.Registry;
 using Promoter.Releases;
+using Promoter.Tests.Promotion;
 using Promoter.Tests.Support;
 using Xunit;
 
@@ -37,6 +38,8 @@ public sealed class NonRegularInputTests : IDisposable
         {
             ["GITHUB_ACTIONS"] = "true", ["GITHUB_EVENT_NAME"] = "push", ["GITHUB_EVENT_PATH"] = path,
         })),
+        ["thin manifest"] = ("thin/manifests/foo/promoter-manifest.yaml", (_, folder) => ThinDirectory(folder, "images/foo/images.yaml")),
+        ["thin images.yaml"] = ("thin/images/foo/images.yaml", (_, folder) => ThinDirectory(folder, "manifests/foo/promoter-manifest.yaml")),
         ["golden source file"] = ("src/data", (_, folder) => GoldenWithSource(folder)),
         ["golden committed archive"] = ("archives/bar.tar", (_, folder) => GoldenSet.Load(
             Write(folder, "golden.yaml", "images:\n  - name: bar\n    archive: bar.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n"),
@@ -46,7 +49,8 @@ public sealed class NonRegularInputTests : IDisposable
     /// <summary>The YAML and JSON loaders, which read the whole file and so have the 16 MiB bound.</summary>
     private static readonly string[] TextLoaders =
     [
-        "promoter manifest", "e2e file", "snapshot", "docker config.json", "golden set", "release definitions",
+        "promoter manifest", "e2e file", "snapshot", "docker config.json", "golden set", "release definitions", "thin manifest",
+        "thin images.yaml",
     ];
 
     public static TheoryData<string, string> LoaderKinds()
@@ -71,7 +75,11 @@ public sealed class NonRegularInputTests : IDisposable
 
         (error is InputFileException or GoldenSetException or ReleaseDefinitionException or ImageArchiveException or ManifestException
             or FormatException).Should().BeTrue("a refusal is a documented library error, not a crash: {0}", error);
-        error.Message.Should().Contain($"{path}: not a regular file ({SpecialFiles.Described(kind)})").And.NotContain("   at ");
+        // In a thin-manifest directory the link to /dev/zero is refused before the device is looked at: it leaves the directory.
+        var expected = loader.StartsWith("thin", StringComparison.Ordinal) && kind == "device"
+            ? $"{path}: a symbolic link to '/dev/zero' (/dev/zero), which leaves {Path.Combine(_folder, "thin")}; not followed"
+            : $"{path}: not a regular file ({SpecialFiles.Described(kind)})";
+        error.Message.Should().Contain(expected).And.NotContain("   at ");
     }
 
     [Theory]
@@ -129,6 +137,16 @@ public sealed class NonRegularInputTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         return path;
+    }
+
+    /// <summary>Loads <c>folder/thin</c> after writing a valid <paramref name="other"/> file of project foo beside the one under test.</summary>
+    private static void ThinDirectory(string folder, string other)
+    {
+        var text = other.EndsWith("images.yaml", StringComparison.Ordinal)
+            ? $"- name: foo\n  dmap:\n    \"{Digests.Of('a')}\": [\"1.0\"]\n"
+            : "registries:\n- name: 127.0.0.1:5000/stg\n  src: true\n- name: 127.0.0.1:5000/prod\n";
+        Write(folder, Path.Combine("thin", other), text);
+        ManifestReader.LoadThinDirectory(Path.Combine(folder, "thin"));
     }
 
     /// <summary>Loads a golden set whose one layer file has the source <c>src/data</c> and builds its image.</summary>
