@@ -82,10 +82,12 @@ public sealed partial class RegistryClient
             }
 
             client._options.Log?.Invoke($"fetching a token from {realm.GetLeftPart(UriPartial.Path)} for {string.Join(' ', scopes)}");
+            var tokenServer = $"the token server {realm.GetLeftPart(UriPartial.Authority)} of registry {client.Host}";
             HttpResponseMessage response;
             try
             {
-                response = await client._pipeline.ExecuteAsync(async ct => await client._http.SendAsync(Build(), ct), cancellationToken);
+                response = await client._pipeline.ExecuteAsync(async ct =>
+                    await client.SendWatchedAsync(Build(), "fetch a token for", reference, ct, tokenServer), cancellationToken);
             }
             catch (HttpRequestException e)
             {
@@ -102,7 +104,7 @@ public sealed partial class RegistryClient
                         $"the token server {realm.GetLeftPart(UriPartial.Path)} of registry {client.Host} answered {(int)response.StatusCode} {response.ReasonPhrase} for scope '{string.Join(' ', scopes)}'{(reference.Length > 0 ? $" (accessing {reference})" : "")}: {why}.",
                         reference, response.StatusCode);
                 }
-                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                var body = await client.ReadBodyAsync(response, "fetch a token for", reference, cancellationToken, party: tokenServer);
                 try
                 {
                     using var json = JsonDocument.Parse(body);
