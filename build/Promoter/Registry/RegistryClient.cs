@@ -25,7 +25,8 @@ public sealed partial class RegistryClient : IDisposable
     private readonly HttpClient _http;
     private readonly RegistryClientOptions _options;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly TokenCache _tokens;
+    private readonly AuthState _auth;
+    private int _tokenFetches;
 
     /// <summary>Creates a client for <paramref name="host"/>.</summary>
     /// <param name="host">Host and optional port, e.g. <c>127.0.0.1:5000</c> or <c>registry.k8s.io</c>. Loopback hosts
@@ -49,7 +50,7 @@ public sealed partial class RegistryClient : IDisposable
         { Timeout = Timeout.InfiniteTimeSpan }; // every wait is bounded by the read timeout instead (SendWatchedAsync, WatchBody)
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("promoter", "1.0"));
         _pipeline = BuildPipeline();
-        _tokens = new TokenCache(this);
+        _auth = new AuthState(this);
     }
 
     /// <summary>The registry host this client talks to, e.g. <c>127.0.0.1:5000</c>.</summary>
@@ -60,6 +61,9 @@ public sealed partial class RegistryClient : IDisposable
 
     /// <summary>True when the client holds credentials (never shows them).</summary>
     public bool HasCredential => _options.Credential is not null;
+
+    /// <summary>How many bearer tokens this client fetched from token servers (for tests and measurements).</summary>
+    public int TokenFetches => Volatile.Read(ref _tokenFetches);
 
     /// <summary>
     /// <c>GET /v2/</c>: checks that the host speaks the Distribution API v2 and that this client may use it
@@ -199,18 +203,27 @@ public sealed partial class RegistryClient : IDisposable
         string reference, CancellationToken cancellationToken)
     {
         var request = build();
-        _tokens.Authorize(request, scope);
-        var response = await SendWatchedAsync(request, operation, reference, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Unauthorized) return response;
-
-        var challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
-        if (challenge is null) return response;
-        var parsed = AuthChallenge.Parse(challenge.Scheme, challenge.Parameter);
-        if (!await _tokens.AnswerChallengeAsync(parsed, scope, reference, cancellationToken)) return response;
-        response.Dispose();
-        request = build();
-        _tokens.Authorize(request, scope);
-        return await SendWatchedAsync(request, operation, reference, cancellationToken);
+        HttpResponseMessage response;
+        var discovering = await _auth.EnterAsync(cancellationToken);
+        try
+        {
+            await _auth.AuthorizeAsync(request, scope, reference, cancellationToken);
+            response = await SendWatchedAsync(request, operation, reference, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && response.Headers.WwwAuthenticate.FirstOrDefault() is { } challenge)
+            {
+                var parsed = AuthChallenge.Parse(challenge.Scheme, challenge.Parameter);
+                if (!await _auth.AnswerChallengeAsync(parsed, scope, reference, request.Headers.Authorization, cancellationToken)) return response;
+                response.Dispose();
+                request = build();
+                await _auth.AuthorizeAsync(request, scope, reference, cancellationToken);
+                response = await SendWatchedAsync(request, operation, reference, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (discovering) _auth.Discovered();
+        }
+        return response;
     }
 
     /// <summary>
