@@ -18,10 +18,10 @@ registry_binary="$(command -v docker-registry || command -v registry)"
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
 
 work="$(mktemp -d)"
-pids=()
+# Registries are started inside $(...) subshells, so their ids live in pid files, not in a variable of this shell.
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for file in "$work"/*/pid; do [[ -f "$file" ]] && kill "$(cat "$file")" 2>/dev/null || true; done
+  sleep 0.2
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,7 +41,6 @@ start_registry() {
   } > "$folder/config.yml"
   : > "$folder/log"
   "$registry_binary" serve "$folder/config.yml" >>"$folder/log" 2>&1 &
-  pids+=($!)
   echo "$!" > "$folder/pid"
   for _ in $(seq 300); do
     if grep -q 'listening on' "$folder/log"; then
