@@ -24,11 +24,11 @@ public sealed class Registries : IDisposable
     /// purging and snapshotting (the Distribution API cannot list them).
     /// </summary>
     /// <param name="log">Receives the pool's retry messages (verbose) and the start of local registries.</param>
-    /// <param name="settings">Aliases and storage roots (folders checked by <see cref="BuildSettings.Registries"/>).</param>
+    /// <param name="settings">Aliases, storage roots (folders checked by <see cref="BuildSettings.Registries"/>) and the read timeout.</param>
     public Registries(ICakeLog log, RegistrySettings settings)
     {
         _log = log;
-        Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message));
+        Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout);
         foreach (var (host, address) in settings.Aliases) Pool.Alias(host, new RegistryEndpoint(address));
         foreach (var (host, folder) in settings.Storage) Pool.Alias(host, Pool.Resolve(host) with { StorageRoot = folder });
     }

@@ -65,6 +65,11 @@ public sealed class BuildSettings
     public static readonly Setting<IReadOnlyList<KeyValuePair<string, string>>> RegistryStorage = new("registry-storage", "HOST=FOLDER,...", [], "",
         "storage root of a Distribution registry on this machine, so PurgeDest and snapshots find tagless manifests", "PurgeDest, Promote", Pairs);
 
+    /// <summary><c>--registry-timeout</c>: seconds a registry may stay silent before a request to it fails.</summary>
+    public static readonly Setting<int> RegistryTimeout = new("registry-timeout", "SECONDS", 120, "120",
+        "seconds a registry may stay silent (sending nothing, taking nothing) before a request to it fails; connecting may take at most 30 of them",
+        "PushSrc, PurgeDest, E2E, Promote, PromoteRelease", Int(1, 3600));
+
     /// <summary><c>--e2e-file</c>: the e2e test file.</summary>
     public static readonly Setting<string> E2EFile = new("e2e-file", "FILE", "manifests/e2e/tests.yaml", "manifests/e2e/tests.yaml",
         "the e2e test file of E2E and PurgeDest", "E2E, PurgeDest", Text);
@@ -137,7 +142,7 @@ public sealed class BuildSettings
     /// <summary>Every declared setting, in the order help lists them.</summary>
     public static readonly IReadOnlyList<SettingDeclaration> All =
     [
-        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, Registry, RegistryAliases, RegistryStorage, E2EFile,
+        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote,
     ];
@@ -176,7 +181,7 @@ public sealed class BuildSettings
             foreach (var (host, folder) in storage)
                 if (!Directory.Exists(folder))
                     throw new CakeException($"Setting '{RegistryStorage.Name}': the storage folder '{folder}' of {host} does not exist.");
-            return new RegistrySettings(_reader.Get(RegistryAliases), storage);
+            return new RegistrySettings(_reader.Get(RegistryAliases), storage, TimeSpan.FromSeconds(_reader.Get(RegistryTimeout)));
         }
     }
 
@@ -258,7 +263,9 @@ public sealed record GoldenSettings(string SetFile, string? Archives, bool Verif
 /// <summary>The run's registry pool.</summary>
 /// <param name="Aliases">Host to address, e.g. <c>gcr.io</c> to <c>127.0.0.1:5000</c>.</param>
 /// <param name="Storage">Host to the absolute storage root of a Distribution registry on this machine (the folder exists).</param>
-public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>> Aliases, IReadOnlyList<KeyValuePair<string, string>> Storage);
+/// <param name="Timeout">How long a registry may stay silent before a request fails (<see cref="Promoter.Registry.RegistryClientOptions.ReadTimeout"/>).</param>
+public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>> Aliases, IReadOnlyList<KeyValuePair<string, string>> Storage,
+    TimeSpan Timeout);
 
 /// <summary>E2E.</summary>
 /// <param name="TestFile">The e2e test file (absolute).</param>

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Promoter.Inputs;
 
 namespace Promoter.Archives;
 
@@ -29,11 +30,11 @@ internal sealed class TarIndex
 
     public IEnumerable<TarFileEntry> Files => _files.Values;
 
-    /// <exception cref="ImageArchiveException">Missing file, not a tar, truncated, duplicate entry names.</exception>
+    /// <exception cref="ImageArchiveException">Missing or not a regular file (<see cref="InputFile.Problem"/>), not a tar, truncated, duplicate entry names.</exception>
     public static TarIndex Read(string path)
     {
-        if (!File.Exists(path))
-            throw new ImageArchiveException(path, "the archive file does not exist.");
+        if (InputFile.Problem(path) is { } problem)
+            throw new ImageArchiveException(path, problem);
         var files = new Dictionary<string, TarFileEntry>(StringComparer.Ordinal);
         using var stream = File.OpenRead(path);
         var fileLength = stream.Length;
@@ -67,7 +68,7 @@ internal sealed class TarIndex
                 }
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or IOException or Promoter.Inputs.InputFileException)
         {
             throw new ImageArchiveException(path, $"not a readable tar file (truncated or corrupt): {e.Message}", e);
         }

@@ -1,12 +1,19 @@
+using Promoter.Inputs;
 using Promoter.Promotion;
 using Promoter.Yaml;
+using Promoter.Registry;
+
 namespace Promoter.E2E;
 
 /// <summary>One <c>snapshots</c> entry of an e2e test: a registry path and its expected contents before and after promotion.</summary>
 /// <param name="Name">The registry name given to <c>--snapshot</c>, e.g. <c>us.gcr.io/prod-root/golden-foo</c>.</param>
 /// <param name="Before">The expected snapshot after seeding, before promotion.</param>
 /// <param name="After">The expected snapshot after promotion.</param>
-public sealed record E2ESnapshot(string Name, Snapshot Before, Snapshot After);
+public sealed record E2ESnapshot(string Name, Snapshot Before, Snapshot After)
+{
+    /// <summary>Where the snapshot entry was read from (its <c>name</c> key).</summary>
+    public SourceLocation? Location { get; init; }
+}
 
 /// <summary>One test of an e2e test file (<c>manifests/README.md</c> §4).</summary>
 /// <param name="Name">The test name.</param>
@@ -61,20 +68,24 @@ public static class E2ETestFile
 
     /// <summary>Reads the test file at <paramref name="path"/>; errors name the path as given.</summary>
     /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static IReadOnlyList<E2ETest> Load(string path) => Parse(File.ReadAllText(path), path);
+    /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
+    public static IReadOnlyList<E2ETest> Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>Parses an e2e test file.</summary>
     /// <param name="yaml">The file text.</param>
     /// <param name="file">The name to put in errors.</param>
     /// <exception cref="ManifestException">Invalid YAML, an unknown alias, unknown or duplicate keys, a test or
-    /// snapshot without a name, or an invalid snapshot entry; every error names file, line and field.</exception>
+    /// snapshot without a name, an invalid snapshot entry, a file with no test (a run that tests nothing must not pass), or a
+    /// snapshot of a registry that no test of the file lists (the tests purge only what they list, so such a snapshot
+    /// would check leftovers); every error names file, line and field.</exception>
     public static IReadOnlyList<E2ETest> Parse(string yaml, string file)
     {
         var root = YamlTree.Parse(yaml, file);
         var d = new YamlDecoder(file);
         var tests = new List<E2ETest>();
         var items = d.Sequence(root, "");
+        if (items.Count == 0 && d.Errors.Count == 0)
+            d.Error(new SourceLocation(file, root?.Line ?? 0, ""), "holds no test (expected a list of tests; a run that tests nothing must not pass)");
         for (var i = 0; i < items.Count; i++)
         {
             var path = YamlDecoder.Index("", i);
@@ -109,8 +120,26 @@ public static class E2ETestFile
             var expectError = map.Get(ExpectErrorKey) is { } expected ? d.String(expected, YamlDecoder.Child(path, ExpectErrorKey)) : null;
             tests.Add(new E2ETest(name, registries, invocation, snapshots) { Location = d.At(map, path), ExpectError = expectError });
         }
+        CheckSnapshotsAreListed(d, tests);
         d.ThrowIfAny();
         return tests;
+    }
+
+    /// <summary>Every snapshot must name a registry some test of the file lists, or a path inside one (same host identity).</summary>
+    private static void CheckSnapshotsAreListed(YamlDecoder d, List<E2ETest> tests)
+    {
+        var listed = tests.SelectMany(t => t.Registries)
+            .Select(r => RegistryPath.TryParse(r.Name, out var path, out _) ? path : null)
+            .OfType<RegistryPath>()
+            .ToList();
+        foreach (var snapshot in tests.SelectMany(t => t.Snapshots))
+        {
+            if (snapshot.Location is not { } at || !RegistryPath.TryParse(snapshot.Name, out var name, out _)) continue;
+            if (listed.Any(registry => registry.Contains(name))) continue;
+            var names = string.Join(", ", listed.Select(r => r.ToString()).Distinct());
+            d.Error(at, $"'{snapshot.Name}' is not in a registry any test of this file lists ({(names.Length > 0 ? names : "none")}); " +
+                "a snapshot must be of a registry the tests purge, or it checks leftovers");
+        }
     }
 
     private static List<E2ESnapshot> DecodeSnapshots(YamlDecoder d, YNode? node, string field)
@@ -131,9 +160,11 @@ public static class E2ETestFile
             var name = d.String(map.Get("name"), namePath) ?? "";
             if (name.Length == 0)
                 d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected the registry path to snapshot)");
+            else if (!RegistryPath.TryParse(name, out _, out var nameError))
+                d.Error(map.Get("name") ?? map, namePath, nameError!);
             var before = ManifestReader.DecodeImages(d, map.Get("before"), YamlDecoder.Child(path, "before"), checkFormats: true);
             var after = ManifestReader.DecodeImages(d, map.Get("after"), YamlDecoder.Child(path, "after"), checkFormats: true);
-            result.Add(new E2ESnapshot(name, new Snapshot(before), new Snapshot(after)));
+            result.Add(new E2ESnapshot(name, new Snapshot(before), new Snapshot(after)) { Location = d.At(map.Get("name") ?? map, namePath) });
         }
         return result;
     }

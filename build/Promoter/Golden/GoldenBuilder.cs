@@ -1,3 +1,4 @@
+using Promoter.Inputs;
 using Promoter.Oci;
 using Promoter.Archives;
 using Promoter.Images;
@@ -61,7 +62,7 @@ public static class GoldenBuilder
     {
         var build = image.Build ?? throw new ArgumentException($"Golden image '{image.Name}' has no build section; its archive {image.Archive} is committed only.", nameof(image));
         var layers = build.Layers
-            .Select(l => new LayerSpec(l.Files.Select(f => new LayerFile(f.Path, File.ReadAllBytes(f.SourcePath), f.Mode)).ToList()))
+            .Select(l => new LayerSpec(l.Files.Select(f => new LayerFile(f.Path, InputFile.ReadAllBytes(f.SourcePath, InputFile.MaxInMemoryBytes), f.Mode)).ToList()))
             .ToList();
         return new DockerSaveImage(layers, image.Platform.Architecture, build.RepoTags, image.Platform.Os,
             build.Author, build.CreatedBy, image.Platform.Variant, SavedInTimeZone: build.SavedInTimeZone);

@@ -1,6 +1,7 @@
 using Promoter.Images;
 using Promoter.Oci;
 using Promoter.Archives;
+using Promoter.Registry;
 
 namespace Promoter.Golden;
 

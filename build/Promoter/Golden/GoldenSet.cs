@@ -1,3 +1,4 @@
+using Promoter.Inputs;
 using System.Text.RegularExpressions;
 using Promoter.Oci;
 using Promoter.Promotion;
@@ -187,10 +188,9 @@ public sealed partial class GoldenSet
 
     private static GoldenSet LoadCore(string yamlPath, string? archiveRoot)
     {
-        if (!System.IO.File.Exists(yamlPath))
-            throw new GoldenSetException(yamlPath, 0, "(file)", "the golden set file does not exist.");
+        var text = InputFile.ReadAllText(yamlPath);
         YNode? root;
-        try { root = YamlTree.Parse(System.IO.File.ReadAllText(yamlPath), yamlPath, namePaths: true); }
+        try { root = YamlTree.Parse(text, yamlPath, namePaths: true); }
         catch (ManifestException e) { throw new GoldenSetException(e.Errors, e); }
 
         var decoder = new YamlDecoder(yamlPath);
@@ -311,8 +311,8 @@ public sealed partial class GoldenSet
             // Without an archive root (an error already says so) the path stays relative: nothing is looked up.
             var archivePath = archive is null || archiveRoot is null ? archive : Path.Combine(archiveRoot, archive);
             var build = Optional(map, "build");
-            if (build is null && archiveRoot is not null && archivePath is not null && !System.IO.File.Exists(archivePath))
-                d.Error(archiveNode, $"{field}.archive", $"archive '{archivePath}' does not exist (archive root {archiveRoot}).");
+            if (build is null && archiveRoot is not null && archivePath is not null && InputFile.Problem(archivePath) is { } archiveProblem)
+                d.Error(archiveNode, $"{field}.archive", $"archive {archivePath}: {archiveProblem} (archive root {archiveRoot}).");
 
             var repository = Repository(Required(map, field, "repository"), $"{field}.repository");
 
@@ -407,8 +407,8 @@ public sealed partial class GoldenSet
             var sourceNode = Required(map, field, "source");
             var source = RelativePath(sourceNode, $"{field}.source", "the golden set file's folder");
             var sourcePath = source is null ? null : Path.Combine(setFolder, source);
-            if (sourcePath is not null && !System.IO.File.Exists(sourcePath))
-                d.Error(sourceNode, $"{field}.source", $"source file '{sourcePath}' does not exist (relative to {setFolder}).");
+            if (sourcePath is not null && InputFile.Problem(sourcePath) is { } sourceProblem)
+                d.Error(sourceNode, $"{field}.source", $"source file {sourcePath}: {sourceProblem} (relative to {setFolder}).");
 
             int? mode = LayerFile.ReadOnlyExecutableMode;
             if (Optional(map, "mode") is { } modeNode && Text(modeNode, $"{field}.mode") is { } text)

@@ -1,5 +1,6 @@
 using Promoter.Oci;
 using Promoter.Archives;
+using Promoter.Registry;
 
 namespace Promoter.Images;
 

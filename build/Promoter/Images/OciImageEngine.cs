@@ -56,7 +56,7 @@ public sealed class OciImageEngine(RegistryPool registries) : IImageEngine
             var pushable = PushableImage.FromDockerArchive(archive);
             return Task.FromResult(new EngineImage(spec.Name, pushable.Platform, archive, pushable.ManifestDigest) { Pushable = pushable });
         }
-        catch (Exception exception) when (exception is ArgumentException or ImageArchiveException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is ArgumentException or ImageArchiveException or IOException or UnauthorizedAccessException or Promoter.Inputs.InputFileException)
         {
             throw new ImageEngineException($"image {spec.Name}: {exception.Message}", exception);
         }

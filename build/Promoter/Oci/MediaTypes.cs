@@ -1,3 +1,4 @@
+using Promoter.Registry;
 namespace Promoter.Oci;
 
 /// <summary>

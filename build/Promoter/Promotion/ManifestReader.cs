@@ -1,3 +1,4 @@
+using Promoter.Inputs;
 using Promoter.Oci;
 using Promoter.Registry;
 using Promoter.Yaml;
@@ -22,8 +23,8 @@ public static class ManifestReader
 
     /// <summary>Reads and validates the plain promoter manifest at <paramref name="path"/>; errors name the path as given.</summary>
     /// <exception cref="ManifestException">The YAML is invalid, has unknown or duplicate keys, or fails a §1 check.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static PromoterManifest Load(string path) => Parse(File.ReadAllText(path), path);
+    /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
+    public static PromoterManifest Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>
     /// Parses and validates a plain promoter manifest: keys <c>registries</c> and <c>images</c> only; a non-empty
@@ -70,14 +71,17 @@ public static class ManifestReader
     /// Every <c>promoter-manifest.yaml</c> under <c>DIR/manifests</c> must sit exactly at <c>manifests/P/</c>
     /// ("unexpected manifest path" otherwise); each needs a regular file <c>DIR/images/P/images.yaml</c>.
     /// A direct subfolder of <c>manifests</c> without a manifest is skipped with a warning; folders under
-    /// <c>images</c> without a manifest are ignored. Each thin manifest accepts <c>registries</c> and the
+    /// <c>images</c> without a manifest are ignored. Symbolic links are followed only while they stay inside DIR
+    /// (<see cref="ConfinedDirectory"/>): a link that leaves DIR or loops is an error naming the link and its target, and
+    /// every file read must be a regular file within <see cref="InputFile.MaxTextBytes"/>. Each thin manifest accepts <c>registries</c> and the
     /// deprecated (ignored) <c>imagesPath</c>, needs a non-empty <c>registries</c> with non-empty names and at
     /// least one <c>src: true</c> (the first wins); the digest/tag patterns and the single-source check are not run.
     /// The cross-edge overlap check is run by <see cref="PromotionEdges.FromManifests"/>, as for plain manifests.
     /// </summary>
     /// <param name="directory">DIR. Trailing separators are removed (upstream required DIR without one).</param>
     /// <returns>One manifest per project, ordered by project name, and the warnings.</returns>
-    /// <exception cref="ManifestException">A layout rule is broken, no manifest is found, or a file fails to decode or validate.</exception>
+    /// <exception cref="ManifestException">A layout rule is broken, a link leaves DIR or loops, a file is not a regular file or
+    /// too large, no manifest is found, or a file fails to decode or validate.</exception>
     public static ThinManifestSet LoadThinDirectory(string directory)
     {
         var dir = directory.Length > 1 ? directory.TrimEnd('/', Path.DirectorySeparatorChar) : directory;
@@ -85,19 +89,22 @@ public static class ManifestReader
         var manifestsDir = Path.Combine(dir, "manifests");
         var imagesDir = Path.Combine(dir, "images");
         var layout = new List<ManifestError>();
+        var tree = new ConfinedDirectory(dir);
+        var links = new List<LinkProblem>();
         foreach (var required in new[] { imagesDir, manifestsDir })
         {
-            if (!Directory.Exists(required))
+            if (tree.Escape(required) is { } escape)
+                links.Add(escape);
+            else if (!Directory.Exists(required))
                 layout.Add(new ManifestError(new SourceLocation(required, 1, ""), "not a directory (a thin-manifest directory needs both images/ and manifests/)"));
         }
-        if (layout.Count > 0)
-            throw new ManifestException(layout);
+        if (layout.Count + links.Count > 0)
+            throw new ManifestException(layout.Concat(links.Select(LinkError)));
 
         // Every promoter-manifest.yaml under manifests/ must be exactly DIR/manifests/<P>/promoter-manifest.yaml:
         // the path, DIR cut off as text, splits on '/' into 4 parts ("", "manifests", P, file name).
-        var found = Directory.EnumerateFiles(manifestsDir, ThinManifestFileName, SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var found = tree.FindFiles(manifestsDir, ThinManifestFileName, links);
+        layout.AddRange(links.Select(LinkError));
         foreach (var path in found)
         {
             var relative = path[dir.Length..].Replace(Path.DirectorySeparatorChar, '/');
@@ -116,25 +123,40 @@ public static class ManifestReader
         {
             var project = Path.GetFileName(projectDir);
             var manifestPath = Path.Combine(projectDir, ThinManifestFileName);
-            if (!File.Exists(manifestPath))
+            if (tree.Escape(manifestPath) is not null) continue; // reported by the walk above
+            if (InputFile.Problem(manifestPath) is { } manifestProblem)
             {
-                warnings.Add($"{projectDir}: skipped, no regular file {ThinManifestFileName} in it");
+                if (InputFile.IsAbsent(manifestPath))
+                    warnings.Add($"{projectDir}: skipped, no regular file {ThinManifestFileName} in it");
+                else
+                    errors.Add(new ManifestError(new SourceLocation(manifestPath, 0, ""), manifestProblem));
                 continue;
             }
             var imagesPath = Path.Combine(imagesDir, project, ImagesFileName);
-            if (!File.Exists(imagesPath))
+            if (tree.Escape(imagesPath) is { } escape)
             {
-                errors.Add(new ManifestError(new SourceLocation(manifestPath, 1, ""),
-                    $"no images file for project '{project}' (expected a regular file {imagesPath})"));
+                errors.Add(LinkError(escape));
+                continue;
+            }
+            if (InputFile.Problem(imagesPath) is { } imagesProblem)
+            {
+                errors.Add(InputFile.IsAbsent(imagesPath)
+                    ? new ManifestError(new SourceLocation(manifestPath, 1, ""),
+                        $"no images file for project '{project}' (expected a regular file {imagesPath})")
+                    : new ManifestError(new SourceLocation(imagesPath, 0, ""), imagesProblem));
                 continue;
             }
             try
             {
-                manifests.Add(ParseThin(File.ReadAllText(manifestPath), manifestPath, File.ReadAllText(imagesPath), imagesPath, project));
+                manifests.Add(ParseThin(InputFile.ReadAllText(manifestPath), manifestPath, InputFile.ReadAllText(imagesPath), imagesPath, project));
             }
             catch (ManifestException e)
             {
                 errors.AddRange(e.Errors);
+            }
+            catch (InputFileException e)
+            {
+                errors.Add(new ManifestError(new SourceLocation(e.Path, 0, ""), e.Reason));
             }
         }
         if (errors.Count > 0)
@@ -144,6 +166,8 @@ public static class ManifestReader
                 $"no thin manifests found (expected {dir}/manifests/<project>/{ThinManifestFileName})"));
         return new ThinManifestSet(manifests, warnings);
     }
+
+    private static ManifestError LinkError(LinkProblem link) => new(new SourceLocation(link.Link, 0, ""), link.Reason);
 
     /// <summary>Combines one thin manifest (registries) with its project's images.yaml (§2 "Combination").</summary>
     private static PromoterManifest ParseThin(string manifestYaml, string manifestFile, string imagesYaml, string imagesFile, string project)

@@ -1,4 +1,5 @@
 using System.Text;
+using Promoter.Inputs;
 using Promoter.Oci;
 using Promoter.Yaml;
 
@@ -74,8 +75,8 @@ public sealed record Snapshot(IReadOnlyList<ImageEntry> Images)
 
     /// <summary>Reads a snapshot file; see <see cref="Parse"/>.</summary>
     /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
-    public static Snapshot Load(string path) => Parse(File.ReadAllText(path), path);
+    /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
+    public static Snapshot Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Promoter.Inputs;
 
 namespace Promoter.Registry;
 
@@ -40,18 +41,21 @@ public sealed class DockerConfig
         return System.IO.Path.Combine(dir, "config.json");
     }
 
-    /// <summary>Loads <see cref="DefaultPath"/>; a missing file gives <see cref="Empty"/>.</summary>
+    /// <summary>Loads <see cref="DefaultPath"/> as <see cref="LoadIfPresent"/> does.</summary>
     /// <exception cref="FormatException">The file exists but is not a valid config.json.</exception>
-    public static DockerConfig LoadDefault()
-    {
-        var path = DefaultPath();
-        return File.Exists(path) ? Load(path) : Empty;
-    }
+    /// <exception cref="InputFileException">Something other than a regular file is there (a directory, a FIFO), or it is over the bound.</exception>
+    public static DockerConfig LoadDefault() => LoadIfPresent(DefaultPath());
+
+    /// <summary>Loads <paramref name="path"/>; nothing at all at that path gives <see cref="Empty"/>.</summary>
+    /// <exception cref="FormatException">The file exists but is not a valid config.json.</exception>
+    /// <exception cref="InputFileException">Something other than a regular file is there (a directory, a FIFO, a dangling
+    /// link), or it is over <see cref="InputFile.MaxTextBytes"/>.</exception>
+    public static DockerConfig LoadIfPresent(string path) => InputFile.IsAbsent(path) ? Empty : Load(path);
 
     /// <summary>Loads the file at <paramref name="path"/>.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
     /// <exception cref="FormatException">Not JSON, or an <c>auths</c> entry is malformed (the message names the file and entry, never the secret).</exception>
-    public static DockerConfig Load(string path) => Parse(File.ReadAllText(path), path);
+    public static DockerConfig Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>Parses config.json text; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="FormatException">Not JSON, or an <c>auths</c> entry is malformed.</exception>

@@ -16,9 +16,64 @@ namespace Promoter.Registry;
 public sealed record LocalRegistryTokenAuth(string Realm, string Service, string Issuer, string RootCertBundlePath);
 
 /// <summary>
+/// Basic authentication for a <see cref="LocalRegistry"/> (distribution's <c>auth.htpasswd</c> configuration): the registry
+/// answers 401 with <c>WWW-Authenticate: Basic realm=...</c> and checks each request's user and password against the
+/// bcrypt hashes of an htpasswd file - on every request, so the bcrypt cost is paid per request.
+/// </summary>
+/// <param name="HtpasswdPath">The htpasswd file (bcrypt entries only, as Distribution requires).</param>
+/// <param name="Realm">The realm the challenges name.</param>
+public sealed record LocalRegistryHtpasswdAuth(string HtpasswdPath, string Realm = "promoter-local-registry")
+{
+    /// <summary>The command that installs <c>htpasswd</c> on Debian/Ubuntu.</summary>
+    public const string InstallCommand = "apt-get install -y apache2-utils";
+
+    /// <summary>
+    /// Writes an htpasswd file of one user whose password is hashed with bcrypt at <paramref name="cost"/> by the
+    /// <c>htpasswd</c> command (apache2-utils; the password goes through its standard input, never its arguments).
+    /// </summary>
+    /// <param name="path">The file to write (replaced).</param>
+    /// <param name="user">The user name.</param>
+    /// <param name="password">The password.</param>
+    /// <param name="cost">The bcrypt cost, 4 to 17 (htpasswd's default is 5; each step doubles the registry's work per request).</param>
+    /// <exception cref="RegistryException">htpasswd is missing (the message gives <see cref="InstallCommand"/>) or failed.</exception>
+    public static async Task<LocalRegistryHtpasswdAuth> CreateAsync(string path, string user, string password, int cost = 5)
+    {
+        var start = new ProcessStartInfo("htpasswd")
+        {
+            ArgumentList = { "-B", "-C", cost.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-n", user },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new RegistryException("Could not start htpasswd.");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new RegistryException($"htpasswd is not installed ({e.Message}). Install it with: {InstallCommand}", inner: e);
+        }
+        using (process)
+        {
+            await process.StandardInput.WriteLineAsync(password);
+            process.StandardInput.Close();
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            if (process.ExitCode != 0)
+                throw new RegistryException($"htpasswd exited with code {process.ExitCode}: {(await error).Trim()}");
+            await File.WriteAllTextAsync(path, (await output).Trim() + "\n");
+        }
+        return new LocalRegistryHtpasswdAuth(path);
+    }
+}
+
+/// <summary>
 /// A CNCF Distribution registry (<c>docker-registry serve config.yml</c>, Debian package <c>docker-registry</c>) running
-/// on 127.0.0.1 at a free port, with a fresh temporary storage folder and deletes enabled. Dispose kills the process
-/// and deletes the folder.
+/// on 127.0.0.1 at a free port, with a fresh temporary storage folder and deletes enabled, open or with token or htpasswd
+/// (Basic) authentication. Dispose kills the process and deletes the folder.
 /// </summary>
 public sealed class LocalRegistry : IDisposable
 {
@@ -81,15 +136,28 @@ public sealed class LocalRegistry : IDisposable
     /// <param name="cancellationToken">Cancels the wait (the process is then killed).</param>
     /// <exception cref="RegistryException">The binary is missing, the process exited, or <c>/v2/</c> did not answer in time;
     /// the message carries the registry's log tail.</exception>
-    public static async Task<LocalRegistry> StartAsync(LocalRegistryTokenAuth? tokenAuth = null, TimeSpan? startTimeout = null,
-        CancellationToken cancellationToken = default)
+    public static Task<LocalRegistry> StartAsync(LocalRegistryTokenAuth? tokenAuth = null, TimeSpan? startTimeout = null,
+        CancellationToken cancellationToken = default) =>
+        StartCoreAsync(tokenAuth, null, startTimeout, cancellationToken);
+
+    /// <summary>Starts a registry protected by Basic authentication (<c>auth: htpasswd</c>) and waits until <c>GET /v2/</c> answers.</summary>
+    /// <param name="htpasswd">The htpasswd file and realm (see <see cref="LocalRegistryHtpasswdAuth.CreateAsync"/>).</param>
+    /// <param name="startTimeout">How long to wait for <c>/v2/</c> (default 30 s).</param>
+    /// <param name="cancellationToken">Cancels the wait (the process is then killed).</param>
+    /// <exception cref="RegistryException">As <see cref="StartAsync(LocalRegistryTokenAuth?, TimeSpan?, CancellationToken)"/>.</exception>
+    public static Task<LocalRegistry> StartAsync(LocalRegistryHtpasswdAuth htpasswd, TimeSpan? startTimeout = null,
+        CancellationToken cancellationToken = default) =>
+        StartCoreAsync(null, htpasswd, startTimeout, cancellationToken);
+
+    private static async Task<LocalRegistry> StartCoreAsync(LocalRegistryTokenAuth? tokenAuth, LocalRegistryHtpasswdAuth? htpasswd,
+        TimeSpan? startTimeout, CancellationToken cancellationToken)
     {
         var binary = FindBinary();
         var folder = Path.Combine(StorageParent(), "promoter-registry-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(folder, "storage"));
         var port = FreePort();
         var configPath = Path.Combine(folder, "config.yml");
-        await File.WriteAllTextAsync(configPath, Config(Path.Combine(folder, "storage"), port, tokenAuth), cancellationToken);
+        await File.WriteAllTextAsync(configPath, Config(Path.Combine(folder, "storage"), port, tokenAuth, htpasswd), cancellationToken);
 
         var start = new ProcessStartInfo(binary)
         {
@@ -223,7 +291,7 @@ public sealed class LocalRegistry : IDisposable
     }
 
     /// <summary>The distribution configuration (docs/configuration.md of distribution 2.x).</summary>
-    private static string Config(string storage, int port, LocalRegistryTokenAuth? tokenAuth)
+    private static string Config(string storage, int port, LocalRegistryTokenAuth? tokenAuth, LocalRegistryHtpasswdAuth? htpasswd)
     {
         static string Quote(string s) => "'" + s.Replace("'", "''") + "'";
         var yaml = new StringBuilder();
@@ -251,6 +319,13 @@ public sealed class LocalRegistry : IDisposable
             yaml.AppendLine($"    service: {Quote(tokenAuth.Service)}");
             yaml.AppendLine($"    issuer: {Quote(tokenAuth.Issuer)}");
             yaml.AppendLine($"    rootcertbundle: {Quote(tokenAuth.RootCertBundlePath)}");
+        }
+        else if (htpasswd is not null)
+        {
+            yaml.AppendLine("auth:");
+            yaml.AppendLine("  htpasswd:");
+            yaml.AppendLine($"    realm: {Quote(htpasswd.Realm)}");
+            yaml.AppendLine($"    path: {Quote(Path.GetFullPath(htpasswd.HtpasswdPath))}");
         }
         return yaml.ToString();
     }

@@ -8,38 +8,112 @@ namespace Promoter.Registry;
 public sealed partial class RegistryClient
 {
     /// <summary>
-    /// Answers auth challenges and remembers the answer: Basic auth once a registry asked for it, bearer tokens per
-    /// request scope (distribution's token authentication spec, <c>docs/spec/auth/token.md</c>).
+    /// How this client authenticates to its registry, learnt once and shared by every request (distribution's token
+    /// authentication spec, <c>docs/spec/auth/token.md</c>; RFC 7617 for Basic):
+    /// <list type="bullet">
+    /// <item>discovery: until the registry's first answer tells whether and how it challenges, requests go out one at a
+    /// time (<see cref="EnterAsync"/>), so eight threads starting together cost one challenge, not eight;</item>
+    /// <item>Basic: once the registry asked for it, every request carries the header pre-emptively (Distribution's
+    /// htpasswd checks a bcrypt hash per request, so the count of requests is the cost; none is sent twice);</item>
+    /// <item>Bearer: a token per request scope, cached until shortly before it expires; once the realm is known a token is
+    /// fetched before the first request of a scope, and concurrent requests of one scope share one fetch.</item>
+    /// </list>
+    /// A request that was challenged although it carried no credential (it left before the scheme was known) is answered
+    /// and retried; one that carried them and is still refused is not, and its 401 says the credentials were refused.
     /// </summary>
-    private sealed class TokenCache(RegistryClient client)
+    private sealed class AuthState(RegistryClient client)
     {
         private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new();
+        private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _fetches = new();
+        private readonly SemaphoreSlim _discovery = new(1, 1);
+        private volatile bool _discovered;
         private volatile bool _useBasic;
+        private volatile AuthChallenge? _bearer;
 
-        /// <summary>Adds the Authorization header a request of <paramref name="scope"/> should carry, if one is known.</summary>
-        public void Authorize(HttpRequestMessage request, RequestScope scope)
+        /// <summary>
+        /// Waits, before the registry's first answer is known, until no other request is out; true when the caller holds the
+        /// discovery turn and must call <see cref="Discovered"/> when its first attempt ends (answered or failed).
+        /// </summary>
+        public async Task<bool> EnterAsync(CancellationToken cancellationToken)
         {
-            if (_useBasic && client._options.Credential is { HasPassword: true } credential)
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.BasicHeaderValue());
-            else if (_tokens.TryGetValue(scope.Key, out var token) && token.Expires > DateTimeOffset.UtcNow)
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+            if (_discovered) return false;
+            await _discovery.WaitAsync(cancellationToken);
+            if (!_discovered) return true;
+            _discovery.Release();
+            return false;
         }
 
-        /// <summary>Prepares credentials for a retry of a request that got <paramref name="challenge"/>; false when there is nothing to try.</summary>
-        public async Task<bool> AnswerChallengeAsync(AuthChallenge challenge, RequestScope scope, string reference, CancellationToken cancellationToken)
+        /// <summary>Ends discovery (whatever the outcome: a failed first request must not make the others queue behind it).</summary>
+        public void Discovered()
+        {
+            _discovered = true;
+            _discovery.Release();
+        }
+
+        /// <summary>Adds the Authorization header a request of <paramref name="scope"/> should carry, fetching a bearer token
+        /// first when the realm is known and no valid token for the scope is cached.</summary>
+        public async Task AuthorizeAsync(HttpRequestMessage request, RequestScope scope, string reference, CancellationToken cancellationToken)
+        {
+            if (_useBasic && client._options.Credential is { HasPassword: true } credential)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.BasicHeaderValue());
+                return;
+            }
+            var token = CachedToken(scope);
+            if (token is null && _bearer is { } known && scope.DefaultScopes.Count > 0)
+                token = await TokenAsync(known, scope.DefaultScopes, scope, reference, stale: null, cancellationToken);
+            if (token is not null)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        /// <summary>
+        /// Prepares credentials for a retry of a request that got <paramref name="challenge"/> although it carried
+        /// <paramref name="sent"/>; false when there is nothing new to try (the 401 stands).
+        /// </summary>
+        public async Task<bool> AnswerChallengeAsync(AuthChallenge challenge, RequestScope scope, string reference,
+            AuthenticationHeaderValue? sent, CancellationToken cancellationToken)
         {
             if (challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
             {
-                if (_useBasic || client._options.Credential is not { HasPassword: true }) return false;
+                if (client._options.Credential is not { HasPassword: true }) return false;
+                if (sent?.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) == true) return false; // refused
                 _useBasic = true;
                 return true;
             }
             if (!challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || challenge.Realm is null) return false;
-            var scopes = challenge.Scopes.Union(scope.DefaultScopes).ToList();
-            var (token, lifetime) = await FetchTokenAsync(challenge, scopes, reference, cancellationToken);
-            // Renew a little early so a token does not expire between Authorize and the registry's check.
-            _tokens[scope.Key] = (token, DateTimeOffset.UtcNow + lifetime - TimeSpan.FromSeconds(Math.Min(10, lifetime.TotalSeconds / 2)));
+            _bearer = challenge;
+            var stale = sent?.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) == true ? sent.Parameter : null;
+            await TokenAsync(challenge, challenge.Scopes.Union(scope.DefaultScopes).ToList(), scope, reference, stale, cancellationToken);
             return true;
+        }
+
+        private string? CachedToken(RequestScope scope) =>
+            _tokens.TryGetValue(scope.Key, out var token) && token.Expires > DateTimeOffset.UtcNow ? token.Token : null;
+
+        /// <summary>
+        /// A token for <paramref name="scope"/>: the cached one unless it is <paramref name="stale"/> (the one a refused
+        /// request carried) or expired; otherwise one fetch of <paramref name="scopes"/> from the challenge's realm, shared by
+        /// every request of the scope that asks meanwhile.
+        /// </summary>
+        private async Task<string> TokenAsync(AuthChallenge challenge, IReadOnlyList<string> scopes, RequestScope scope, string reference,
+            string? stale, CancellationToken cancellationToken)
+        {
+            if (CachedToken(scope) is { } cached && cached != stale) return cached;
+            var fetch = _fetches.GetOrAdd(scope.Key, key => new Lazy<Task<string>>(async () =>
+            {
+                try
+                {
+                    var (token, lifetime) = await FetchTokenAsync(challenge, scopes, reference, CancellationToken.None);
+                    // Renew a little early so a token does not expire between Authorize and the registry's check.
+                    _tokens[scope.Key] = (token, DateTimeOffset.UtcNow + lifetime - TimeSpan.FromSeconds(Math.Min(10, lifetime.TotalSeconds / 2)));
+                    return token;
+                }
+                finally
+                {
+                    _fetches.TryRemove(key, out var _);
+                }
+            }));
+            return await fetch.Value.WaitAsync(cancellationToken);
         }
 
         /// <summary>
@@ -82,10 +156,13 @@ public sealed partial class RegistryClient
             }
 
             client._options.Log?.Invoke($"fetching a token from {realm.GetLeftPart(UriPartial.Path)} for {string.Join(' ', scopes)}");
+            Interlocked.Increment(ref client._tokenFetches);
+            var tokenServer = $"the token server {realm.GetLeftPart(UriPartial.Authority)} of registry {client.Host}";
             HttpResponseMessage response;
             try
             {
-                response = await client._pipeline.ExecuteAsync(async ct => await client._http.SendAsync(Build(), ct), cancellationToken);
+                response = await client._pipeline.ExecuteAsync(async ct =>
+                    await client.SendWatchedAsync(Build(), "fetch a token for", reference, ct, tokenServer), cancellationToken);
             }
             catch (HttpRequestException e)
             {
@@ -102,7 +179,7 @@ public sealed partial class RegistryClient
                         $"the token server {realm.GetLeftPart(UriPartial.Path)} of registry {client.Host} answered {(int)response.StatusCode} {response.ReasonPhrase} for scope '{string.Join(' ', scopes)}'{(reference.Length > 0 ? $" (accessing {reference})" : "")}: {why}.",
                         reference, response.StatusCode);
                 }
-                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                var body = await client.ReadBodyAsync(response, "fetch a token for", reference, cancellationToken, party: tokenServer);
                 try
                 {
                     using var json = JsonDocument.Parse(body);

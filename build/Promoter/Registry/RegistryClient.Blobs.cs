@@ -121,7 +121,7 @@ public sealed partial class RegistryClient
         try
         {
             await EnsureSuccessAsync(response, "get blob", what, cancellationToken);
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var body = WatchBody(await response.Content.ReadAsStreamAsync(cancellationToken), "get blob", what);
             return (new ResponseOwningStream(body, response), response.Content.Headers.ContentLength);
         }
         catch

@@ -39,7 +39,7 @@ public sealed partial class RegistryClient
         using var response = await SendAsync(() => ManifestRequest(HttpMethod.Get, repository, reference), RequestScope.Pull(repository),
             "get manifest", what, cancellationToken);
         await EnsureSuccessAsync(response, "get manifest", what, cancellationToken);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var bytes = await ReadBodyAsync(response, "get manifest", what, cancellationToken);
         var actual = Digest.Of(bytes);
         var expected = Digest.TryParse(reference, out var requested) ? requested : ReportedDigest(response, what);
         if (expected is { } e && e != actual)

@@ -12,7 +12,10 @@ namespace Promoter.Registry;
 /// A client of one registry host speaking the OCI Distribution API v2 (OCI distribution-spec; Docker registry HTTP
 /// API V2). It authenticates anonymously, with HTTP Basic auth or with the bearer-token challenge flow (tokens cached
 /// per scope), retries 429/5xx answers and reset connections with exponential backoff (Polly), and checks the sha256
-/// digest of every manifest and blob byte it moves. Every failure is a <see cref="RegistryException"/>.
+/// digest of every manifest and blob byte it moves. No request waits forever: connecting is bounded by
+/// <see cref="RegistryClientOptions.ConnectTimeout"/>, and every wait for the registry (for the answer, for the next bytes
+/// of a body, for it to take the request body) by <see cref="RegistryClientOptions.ReadTimeout"/>. Every failure is a
+/// <see cref="RegistryException"/>.
 /// Thread-safe; dispose it to close its connections.
 /// </summary>
 public sealed partial class RegistryClient : IDisposable
@@ -22,7 +25,8 @@ public sealed partial class RegistryClient : IDisposable
     private readonly HttpClient _http;
     private readonly RegistryClientOptions _options;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly TokenCache _tokens;
+    private readonly AuthState _auth;
+    private int _tokenFetches;
 
     /// <summary>Creates a client for <paramref name="host"/>.</summary>
     /// <param name="host">Host and optional port, e.g. <c>127.0.0.1:5000</c> or <c>registry.k8s.io</c>. Loopback hosts
@@ -41,12 +45,12 @@ public sealed partial class RegistryClient : IDisposable
         {
             AllowAutoRedirect = true,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(30),
+            ConnectTimeout = _options.ConnectTimeout,
         })
-        { Timeout = _options.RequestTimeout };
+        { Timeout = Timeout.InfiniteTimeSpan }; // every wait is bounded by the read timeout instead (SendWatchedAsync, WatchBody)
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("promoter", "1.0"));
         _pipeline = BuildPipeline();
-        _tokens = new TokenCache(this);
+        _auth = new AuthState(this);
     }
 
     /// <summary>The registry host this client talks to, e.g. <c>127.0.0.1:5000</c>.</summary>
@@ -57,6 +61,9 @@ public sealed partial class RegistryClient : IDisposable
 
     /// <summary>True when the client holds credentials (never shows them).</summary>
     public bool HasCredential => _options.Credential is not null;
+
+    /// <summary>How many bearer tokens this client fetched from token servers (for tests and measurements).</summary>
+    public int TokenFetches => Volatile.Read(ref _tokenFetches);
 
     /// <summary>
     /// <c>GET /v2/</c>: checks that the host speaks the Distribution API v2 and that this client may use it
@@ -110,7 +117,7 @@ public sealed partial class RegistryClient : IDisposable
             var url = next;
             using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), scope, operation, reference, cancellationToken);
             await EnsureSuccessAsync(response, operation, reference, cancellationToken);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var body = await ReadBodyAsync(response, operation, reference, cancellationToken);
             try
             {
                 using var json = JsonDocument.Parse(body);
@@ -174,7 +181,7 @@ public sealed partial class RegistryClient : IDisposable
         context.Properties.Set(OperationKey, $"{operation} {reference}");
         try
         {
-            return await _pipeline.ExecuteAsync(async ctx => await SendOnceAsync(build, scope, reference, ctx.CancellationToken), context);
+            return await _pipeline.ExecuteAsync(async ctx => await SendOnceAsync(build, scope, operation, reference, ctx.CancellationToken), context);
         }
         catch (HttpRequestException e)
         {
@@ -184,10 +191,6 @@ public sealed partial class RegistryClient : IDisposable
         {
             throw ConnectionError(e, operation, reference);
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new RegistryException($"{operation} {reference}: registry {Host} did not answer within {_options.RequestTimeout}.", reference, inner: e);
-        }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
@@ -196,23 +199,94 @@ public sealed partial class RegistryClient : IDisposable
 
     private static readonly ResiliencePropertyKey<string> OperationKey = new("promoter.operation");
 
-    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> build, RequestScope scope, string reference,
-        CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> build, RequestScope scope, string operation,
+        string reference, CancellationToken cancellationToken)
     {
         var request = build();
-        _tokens.Authorize(request, scope);
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Unauthorized) return response;
-
-        var challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
-        if (challenge is null) return response;
-        var parsed = AuthChallenge.Parse(challenge.Scheme, challenge.Parameter);
-        if (!await _tokens.AnswerChallengeAsync(parsed, scope, reference, cancellationToken)) return response;
-        response.Dispose();
-        request = build();
-        _tokens.Authorize(request, scope);
-        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        HttpResponseMessage response;
+        var discovering = await _auth.EnterAsync(cancellationToken);
+        try
+        {
+            await _auth.AuthorizeAsync(request, scope, reference, cancellationToken);
+            response = await SendWatchedAsync(request, operation, reference, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && response.Headers.WwwAuthenticate.FirstOrDefault() is { } challenge)
+            {
+                var parsed = AuthChallenge.Parse(challenge.Scheme, challenge.Parameter);
+                if (!await _auth.AnswerChallengeAsync(parsed, scope, reference, request.Headers.Authorization, cancellationToken)) return response;
+                response.Dispose();
+                request = build();
+                await _auth.AuthorizeAsync(request, scope, reference, cancellationToken);
+                response = await SendWatchedAsync(request, operation, reference, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (discovering) _auth.Discovered();
+        }
+        return response;
     }
+
+    /// <summary>
+    /// One HTTP exchange up to the answer's headers, bounded by the timeouts: the connect timeout, and the read timeout
+    /// restarted at every write of the request body (the first wait allows connect plus read, since a new connection may be
+    /// opened). The body of the answer is read through <see cref="WatchBody"/>.
+    /// </summary>
+    /// <param name="request">The request (sent once; its content is wrapped to watch the upload's progress).</param>
+    /// <param name="operation">What the request does, for messages (e.g. <c>get manifest</c>).</param>
+    /// <param name="reference">What it is about, for messages.</param>
+    /// <param name="cancellationToken">The caller's cancellation.</param>
+    /// <param name="party">Who answers, for messages; default <c>registry HOST</c> (a token server names itself).</param>
+    /// <exception cref="RegistryException">A timeout ran out (the message names the party, the request and the timeout).</exception>
+    internal async Task<HttpResponseMessage> SendWatchedAsync(HttpRequestMessage request, string operation, string reference,
+        CancellationToken cancellationToken, string? party = null)
+    {
+        var connect = _options.ConnectTimeout == Timeout.InfiniteTimeSpan || _options.ReadTimeout == Timeout.InfiniteTimeSpan
+            ? Timeout.InfiniteTimeSpan
+            : _options.ConnectTimeout + _options.ReadTimeout;
+        using var timer = new IdleTimer(_options.ReadTimeout, cancellationToken, first: connect);
+        if (request.Content is { } content) request.Content = new WatchedContent(content, timer);
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer.Token);
+        }
+        catch (Exception e) when (timer.Expired && e is OperationCanceledException or HttpRequestException or IOException)
+        {
+            throw new RegistryException(
+                $"{operation} {reference}: {party ?? $"registry {Host}"} sent nothing for {Seconds(_options.ReadTimeout)} (read timeout): " +
+                "it took the connection but neither read the request nor answered it.", reference, inner: e);
+        }
+        catch (OperationCanceledException e) when (e.InnerException is TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException(
+                $"{operation} {reference}: {party ?? $"registry {Host}"} did not accept the connection within {Seconds(_options.ConnectTimeout)} (connect timeout).",
+                reference, inner: e);
+        }
+    }
+
+    /// <summary>
+    /// The body of an answer with every read bounded by the read timeout: a registry that stops sending in the middle fails
+    /// the read with a <see cref="RegistryException"/> naming it and the request.
+    /// </summary>
+    internal Stream WatchBody(Stream body, string operation, string reference, string? party = null) =>
+        new IdleTimeoutStream(body, _options.ReadTimeout, e => new RegistryException(
+            $"{operation} {reference}: {party ?? $"registry {Host}"} sent nothing for {Seconds(_options.ReadTimeout)} in the middle of the answer (read timeout).",
+            reference, inner: e));
+
+    /// <summary>Reads a whole answer body (at most <paramref name="maxBytes"/> bytes; the rest is left unread) through <see cref="WatchBody"/>.</summary>
+    internal async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string operation, string reference, CancellationToken cancellationToken,
+        int maxBytes = int.MaxValue, string? party = null)
+    {
+        await using var body = WatchBody(await response.Content.ReadAsStreamAsync(cancellationToken), operation, reference, party);
+        using var content = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while (content.Length < maxBytes
+               && (read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, maxBytes - content.Length)), cancellationToken)) > 0)
+            content.Write(buffer, 0, read);
+        return content.ToArray();
+    }
+
+    private static string Seconds(TimeSpan timeout) => $"{timeout.TotalSeconds:0.###} s";
 
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
     {
@@ -283,12 +357,9 @@ public sealed partial class RegistryClient : IDisposable
         byte[] body = [];
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new byte[MaxErrorBodyBytes];
-            var total = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-            body = buffer[..total];
+            body = await ReadBodyAsync(response, operation, reference, cancellationToken, MaxErrorBodyBytes);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (Exception e) when (e is IOException or HttpRequestException or RegistryException)
         {
             // The status alone still makes a useful error.
         }

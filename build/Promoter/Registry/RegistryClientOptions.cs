@@ -21,8 +21,20 @@ public sealed class RegistryClientOptions
     /// <summary>The size of one PATCH of a chunked upload, in bytes (default 8 MiB).</summary>
     public int ChunkSize { get; init; } = 8 * 1024 * 1024;
 
-    /// <summary>The timeout of one HTTP request (default 5 minutes).</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long establishing a connection (TCP, and TLS for https) may take before the request fails (default 30 s;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits forever).
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the registry may stay silent before the request fails, not retried (default 2 minutes;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits forever): while the request body is sent (the clock restarts at every
+    /// write), until the answer's headers arrive (the first wait also allows <see cref="ConnectTimeout"/>, since a new
+    /// connection may be opened for it), and between any two reads of an answer's body. A slow transfer that keeps moving
+    /// never times out; a registry that accepts a connection and never answers, or stalls in the middle of a blob, does.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Receives one line per retry and per token fetch (never a credential); null for silence.</summary>
     public Action<string>? Log { get; init; }

@@ -58,8 +58,14 @@ public sealed record RegistryPath(string Host, string Prefix)
     /// <see cref="RegistryHost.Identity"/> (every loopback spelling is one host) and one prefix is the other or a parent
     /// of it (path components compared whole: <c>a/b</c> contains <c>a/b/c</c>, not <c>a/bc</c>).
     /// </summary>
-    public bool Overlaps(RegistryPath other) =>
-        ParsedHost.Identity == other.ParsedHost.Identity && (IsWithin(Prefix, other.Prefix) || IsWithin(other.Prefix, Prefix));
+    public bool Overlaps(RegistryPath other) => Contains(other) || other.Contains(this);
+
+    /// <summary>
+    /// True when every repository under <paramref name="other"/> is under this path: the hosts have one
+    /// <see cref="RegistryHost.Identity"/> and this prefix is <paramref name="other"/>'s or a parent of it (whole components).
+    /// </summary>
+    public bool Contains(RegistryPath other) =>
+        ParsedHost.Identity == other.ParsedHost.Identity && IsWithin(other.Prefix, Prefix);
 
     private static bool IsWithin(string inner, string outer) =>
         outer.Length == 0 || inner == outer || inner.StartsWith(outer + "/", StringComparison.Ordinal);

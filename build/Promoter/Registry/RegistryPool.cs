@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Promoter.Oci;
 using Promoter.Registry;
+using Promoter.Inputs;
 
 namespace Promoter.Registry;
 
@@ -28,14 +29,23 @@ public sealed class RegistryPool : IDisposable
     public RegistryPool(Func<string, RegistryClientOptions> options) => _options = options;
 
     /// <summary>A pool with credentials from the default docker config, http for loopback addresses, and an optional log.</summary>
-    public static RegistryPool Default(Action<string>? log = null)
+    /// <param name="log">Receives the clients' retry and token lines (never a credential).</param>
+    /// <param name="readTimeout">The clients' <see cref="RegistryClientOptions.ReadTimeout"/> (connecting may take at most 30 s
+    /// of it); null for the default.</param>
+    /// <exception cref="FormatException">The docker config.json is not valid.</exception>
+    /// <exception cref="Promoter.Inputs.InputFileException">The docker config.json is not a regular file, or too large.</exception>
+    public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null)
     {
         var config = DockerConfig.LoadDefault();
+        var defaults = new RegistryClientOptions();
+        var read = readTimeout ?? defaults.ReadTimeout;
         return new RegistryPool(address => new RegistryClientOptions
         {
             Insecure = IsLoopback(address),
             Credential = config.Find(address),
             Log = log,
+            ReadTimeout = read,
+            ConnectTimeout = read < defaults.ConnectTimeout ? read : defaults.ConnectTimeout,
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Promoter.Inputs;
 
 namespace Promoter.Releases;
 
@@ -167,9 +168,9 @@ public sealed record RangeRequest(JobKind Job, string? BaseRev, string HeadRev, 
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFile.ReadAllText(path);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InputFileException)
         {
             throw new FormatException($"GITHUB_EVENT_PATH={path}: cannot read the event payload: {exception.Message}", exception);
         }

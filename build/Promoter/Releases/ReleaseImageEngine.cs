@@ -1,3 +1,4 @@
+using Promoter.Inputs;
 using Promoter.Images;
 using Promoter.Oci;
 using Promoter.Archives;
@@ -73,7 +74,7 @@ public static class ReleaseBuilds
     private static LayerFile ReadFile(string path, string pathInImage)
     {
         var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
-        return new LayerFile(pathInImage, File.ReadAllBytes(path), executable ? ExecutableMode : RegularMode);
+        return new LayerFile(pathInImage, InputFile.ReadAllBytes(path, InputFile.MaxInMemoryBytes), executable ? ExecutableMode : RegularMode);
     }
 }
 

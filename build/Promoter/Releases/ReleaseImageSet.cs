@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Promoter.Inputs;
 using Promoter.Oci;
 using Promoter.Promotion;
 using Promoter.Yaml;
@@ -81,12 +82,13 @@ public sealed partial class ReleaseImageSet
     public IReadOnlyList<ReleaseImage> Images { get; }
 
     /// <summary>Reads and validates a definition file.</summary>
-    /// <exception cref="ReleaseDefinitionException">The file is missing, not YAML, or invalid (every problem listed).</exception>
+    /// <exception cref="ReleaseDefinitionException">The file is missing or not a regular file, not YAML, or invalid (every problem listed).</exception>
     public static ReleaseImageSet Load(string path)
     {
-        if (!System.IO.File.Exists(path))
-            throw new ReleaseDefinitionException([new ManifestError(new SourceLocation(path, 0, "(file)"), "the release image definition file does not exist")]);
-        return Parse(System.IO.File.ReadAllText(path), path);
+        string text;
+        try { text = InputFile.ReadAllText(path); }
+        catch (InputFileException e) { throw new ReleaseDefinitionException([new ManifestError(new SourceLocation(path, 0, ""), e.Reason)]); }
+        return Parse(text, path);
     }
 
     /// <summary>Parses definition text; relative paths resolve against <paramref name="file"/>'s folder.</summary>

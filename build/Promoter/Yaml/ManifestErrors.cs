@@ -5,12 +5,13 @@ namespace Promoter.Yaml;
 /// node, and the field path inside the document (e.g. <c>images[0].dmap</c>; empty for the document itself).
 /// </summary>
 /// <param name="File">The file name as given to the reader (e.g. <c>manifests/foo.yaml</c>).</param>
-/// <param name="Line">The 1-based line number of the node.</param>
+/// <param name="Line">The 1-based line number of the node, or 0 when the problem is about the file as a whole (it is missing,
+/// not a regular file, too large).</param>
 /// <param name="Field">The field path, e.g. <c>registries[1].name</c>, or empty for the whole document.</param>
 public readonly record struct SourceLocation(string File, int Line, string Field)
 {
-    /// <summary><c>file:line</c>.</summary>
-    public override string ToString() => $"{File}:{Line}";
+    /// <summary><c>file:line</c>, or just <c>file</c> when <see cref="Line"/> is 0.</summary>
+    public override string ToString() => Line > 0 ? $"{File}:{Line}" : File;
 }
 
 /// <summary>One problem found in an input file (a promoter manifest, images.yaml, snapshot, test or image-set file).</summary>
@@ -18,9 +19,9 @@ public readonly record struct SourceLocation(string File, int Line, string Field
 /// <param name="Message">What is wrong and what was expected.</param>
 public sealed record ManifestError(SourceLocation At, string Message)
 {
-    /// <summary><c>file:line: field: message</c> (the field part is left out for whole-document problems).</summary>
+    /// <summary><c>file:line: field: message</c> (the field part is left out for whole-document problems, the line for whole-file ones).</summary>
     public override string ToString() =>
-        At.Field.Length == 0 ? $"{At.File}:{At.Line}: {Message}" : $"{At.File}:{At.Line}: {At.Field}: {Message}";
+        At.Field.Length == 0 ? $"{At}: {Message}" : $"{At}: {At.Field}: {Message}";
 }
 
 /// <summary>

@@ -21,12 +21,13 @@ public sealed class HouseRulesTests
     [InlineData("Archives")]
     [InlineData("Yaml")]
     [InlineData("Reporting")]
+    [InlineData("Inputs")]
     public void Mechanism_folders_never_name_a_use_case_or_Cake(string folder) // not even in a using, a comment or an example
     {
         var offenders = Directory.EnumerateFiles(Path.Combine(Root, "build", "Promoter", folder), "*.*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".md", StringComparison.Ordinal))
             .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
-            .Where(x => Regex.IsMatch(x.line, @"golden|e2e|cake|promotion|\brelease", RegexOptions.IgnoreCase))
+            .Where(x => Regex.IsMatch(x.line, @"golden|e2e|cake|promotion|(?<!\.)\brelease", RegexOptions.IgnoreCase))
             .Select(x => $"{Path.GetRelativePath(Root, x.f)}:{x.i + 1}: {x.line.Trim()}");
 
         offenders.Should().BeEmpty();

@@ -43,7 +43,6 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
     [InlineData("layer-sha256", "layer '")]
     [InlineData("missing-config", "is missing from the archive")]
     [InlineData("unknown-media-type", "unknown manifest media type 'application/vnd.example.unknown+json'")]
-    [InlineData("oci-layout", "is an OCI image layout (oci-layout, index.json), not a docker save archive")]
     public async Task A_bad_archive_stops_the_oci_engine_before_anything_is_pushed(string kind, string expected)
     {
         var archive = MakeBad(kind);

@@ -114,7 +114,7 @@ public class GoldenSetBuildTests
         { "    build:\n      author: me\n", 8, "images[0].build.layers: required key 'layers' is missing." },
         { "    build:\n      layers: []\n", 8, "images[0].build.layers: expected a non-empty list." },
         { "    build:\n      layers:\n        - files: {}\n", 9, "images[0].build.layers[0].files: expected a list, found a mapping" },
-        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/missing\n", 11, "images[0].build.layers[0].files[0].source: source file '*src/missing' does not exist*" },
+        { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: src/missing\n", 11, "images[0].build.layers[0].files[0].source: source file *src/missing: does not exist*" },
         { "    build:\n      layers:\n        - files:\n            - path: golden/bar/1.0\n              source: ../src/bar\n", 11, "images[0].build.layers[0].files[0].source: '../src/bar' must be a path relative to the golden set file's folder*" },
         { "    build:\n      layers:\n        - files:\n            - path: golden/../etc/passwd\n              source: src/bar\n", 10, "images[0].build.layers[0].files[0].path: 'golden/../etc/passwd' is not a path in the image*" },
         { "    build:\n      layers:\n        - files:\n            - path: golden/bar\n              source: src/bar\n            - path: golden/bar/1.0\n              source: src/bar\n", 12, "images[0].build.layers[0].files[1].path: 'golden/bar/1.0' collides with 'golden/bar'*" },

@@ -74,7 +74,7 @@ public class GoldenSetTests
     {
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n    colour: blue\n", 7, "images[0].colour: unknown key (expected one of: name, archive, repository, tags, platform, tagless, build)" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n", 2, "images[0].platform: required key 'platform' is missing." },
-        { "images:\n  - name: bar\n    archive: bar/2.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 3, "images[0].archive: archive '*bar/2.0.tar' does not exist*" },
+        { "images:\n  - name: bar\n    archive: bar/2.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 3, "images[0].archive: archive *bar/2.0.tar: does not exist*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: Golden/Bar\n    tags: [\"1.0\"]\n    platform: linux/amd64\n", 4, "images[0].repository: 'Golden/Bar' is not a repository name: it holds upper-case letters*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\", \"-bad\"]\n    platform: linux/amd64\n", 5, "images[0].tags: '-bad' is not a valid tag*" },
         { "images:\n  - name: bar\n    archive: bar/1.0.tar\n    repository: golden-bar/bar\n    tags: [\"1.0\"]\n    platform: amd64\n", 6, "images[0].platform: 'amd64' is not a platform*" },

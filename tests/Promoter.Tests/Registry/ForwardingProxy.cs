@@ -38,8 +38,9 @@ internal sealed class ForwardingProxy : IDisposable
     public int Port { get; }
     public string Host => $"127.0.0.1:{Port}";
 
-    /// <summary>Every request seen: "METHOD /path?query [Content-Range]" and the status answered.</summary>
-    public ConcurrentQueue<(string Method, string PathAndQuery, string? ContentRange, int Status)> Requests { get; } = new();
+    /// <summary>Every request seen: "METHOD /path?query [Content-Range]", the status answered, and the scheme of the
+    /// Authorization header it carried (<c>Basic</c>, <c>Bearer</c>; null for none).</summary>
+    public ConcurrentQueue<(string Method, string PathAndQuery, string? ContentRange, int Status, string? AuthScheme)> Requests { get; } = new();
 
     private async Task LoopAsync()
     {
@@ -62,7 +63,7 @@ internal sealed class ForwardingProxy : IDisposable
         {
             if (_failWhen(request) && Interlocked.Decrement(ref _failuresLeft) >= 0)
             {
-                Requests.Enqueue((request.HttpMethod, request.Url!.PathAndQuery, request.Headers["Content-Range"], (int)_failStatus));
+                Requests.Enqueue((request.HttpMethod, request.Url!.PathAndQuery, request.Headers["Content-Range"], (int)_failStatus, Scheme(request)));
                 response.StatusCode = (int)_failStatus;
                 response.Close();
                 return;
@@ -82,7 +83,7 @@ internal sealed class ForwardingProxy : IDisposable
             }
             forward.Headers.Host = Host;
             using var answer = await _upstream.SendAsync(forward);
-            Requests.Enqueue((request.HttpMethod, request.Url.PathAndQuery, request.Headers["Content-Range"], (int)answer.StatusCode));
+            Requests.Enqueue((request.HttpMethod, request.Url.PathAndQuery, request.Headers["Content-Range"], (int)answer.StatusCode, Scheme(request)));
             response.StatusCode = (int)answer.StatusCode;
             foreach (var header in answer.Headers.Concat(answer.Content.Headers))
             {
@@ -106,6 +107,8 @@ internal sealed class ForwardingProxy : IDisposable
             try { response.Abort(); } catch (ObjectDisposedException) { }
         }
     }
+
+    private static string? Scheme(HttpListenerRequest request) => request.Headers["Authorization"]?.Split(' ')[0];
 
     public void Dispose()
     {

@@ -44,7 +44,7 @@ public sealed class EngineFixture : IAsyncLifetime
                 Insecure = RegistryPool.IsLoopback(address),
                 RetryBaseDelay = TimeSpan.FromMilliseconds(1),
                 MaxRetries = 1,
-                RequestTimeout = TimeSpan.FromSeconds(20),
+                ReadTimeout = TimeSpan.FromSeconds(20),
             };
         });
         pool.Alias(Staging, new RegistryEndpoint(First.Host, First.StorageRoot));

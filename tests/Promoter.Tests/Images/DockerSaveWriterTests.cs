@@ -8,7 +8,7 @@ using Promoter.Archives;
 
 namespace Promoter.Tests.Images;
 
-public class GoldenImageWriterTests
+public class DockerSaveWriterTests
 {
     private static DockerSaveImage S390x() => new(
         [new LayerSpec([new LayerFile("golden/foo/linux_s390x/1.0-linux_s390x", "foo 1.0-linux_s390x\n"u8.ToArray())]), new LayerSpec([])],

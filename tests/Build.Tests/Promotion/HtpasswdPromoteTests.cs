@@ -1,0 +1,72 @@
+using System.Text;
+using Build.Tests.Golden;
+using Build.Tests.Host;
+using FluentAssertions;
+using Promoter.Registry;
+using Xunit;
+
+namespace Build.Tests.Promotion;
+
+/// <summary>
+/// Fault suite, class "basic auth under concurrency", through the build program: with DOCKER_CONFIG pointing at a
+/// config.json holding basic auth for two htpasswd-protected Distribution processes, PushSrc seeds the project's golden
+/// set (pushed concurrently) and Promote with 8 threads copies its six images; both succeed.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class HtpasswdPromoteTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("htpasswd-promote-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task PushSrc_and_an_eight_thread_Promote_succeed_against_htpasswd_registries()
+    {
+        var htpasswd = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), "ci", "ci-pass");
+        using var source = await LocalRegistry.StartAsync(htpasswd);
+        using var destination = await LocalRegistry.StartAsync(htpasswd);
+        var docker = Directory.CreateDirectory(Path.Combine(_folder, "docker")).FullName;
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("ci:ci-pass"));
+        File.WriteAllText(Path.Combine(docker, "config.json"),
+            "{\"auths\":{" + $"\"{source.Host}\":{{\"auth\":\"{auth}\"}},\"{destination.Host}\":{{\"auth\":\"{auth}\"}}" + "}}");
+        var manifest = Path.Combine(_folder, "promoter-manifest.yaml");
+        File.WriteAllText(manifest, $"""
+            registries:
+            - name: {source.Host}/stg
+              src: true
+            - name: {destination.Host}/prod
+            images:
+            - name: golden-foo/foo
+              dmap:
+                "sha256:c468db675d48aac93bad9258fb5fd9fbb3615f204bbe60bb770c1a069240e1ed": ["1.0"]
+                "sha256:517bcc5ed5196d0d23b700983f51c11acad35f005e961fc66e325c05766354f4": ["1.0-linux_amd64"]
+                "sha256:b49863234f27a8320b8fcbdfb2705a5bbee36f151fa35ec0f0058b3709961b47": ["1.0-linux_s390x"]
+                "sha256:b1080bf8f2f0cad8e52b748a33c241d23a369ac2378e946b2e3dd1ae0a3f21df": ["1.0-linux_arm64"]
+                "sha256:15e11c253c4e7ba99aca2126680a52d5d22a25a250a96468558b515e27150f60": []
+            - name: golden-bar/bar
+              dmap:
+                "sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234": ["1.0"]
+            """);
+        var previous = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+        Environment.SetEnvironmentVariable("DOCKER_CONFIG", docker);
+        HostRunner.Result pushed, promoted;
+        try
+        {
+            pushed = BuildProgram.Run("--target", "PushSrc", $"--registry={source.Host}/stg");
+            promoted = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--threads=8", "--confirm");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous);
+        }
+
+        pushed.ExitCode.Should().Be(0, pushed.Output);
+        promoted.ExitCode.Should().Be(0, promoted.Output);
+        promoted.Output.Should().NotContain("401");
+        using var check = destination.CreateClient(new RegistryClientOptions { Credential = new RegistryCredential("ci", "ci-pass") });
+        (await check.ListTagsAsync("prod/golden-foo/foo")).Should().BeEquivalentTo("1.0", "1.0-linux_amd64", "1.0-linux_s390x", "1.0-linux_arm64");
+        (await check.ListTagsAsync("prod/golden-bar/bar")).Should().Equal("1.0");
+        (await check.HeadManifestAsync("prod/golden-foo/foo", "sha256:15e11c253c4e7ba99aca2126680a52d5d22a25a250a96468558b515e27150f60"))
+            .Should().NotBeNull("the tagless image is promoted by digest");
+    }
+}
