@@ -48,6 +48,22 @@ public abstract class SettingDeclaration
 
     /// <summary>True for an on/off setting that a bare <c>--name</c> turns on.</summary>
     public abstract bool IsFlag { get; }
+
+    /// <summary>Words that mark a setting's value as a credential, never shown.</summary>
+    private static readonly string[] SecretWords = ["password", "passwd", "secret", "token", "credential", "auth", "apikey", "api-key"];
+
+    /// <summary>True when the name says the value is a credential (<c>password</c>, <c>token</c>, <c>secret</c>, ...).</summary>
+    public bool IsSecret => IsSecretName(Name);
+
+    /// <summary>True when <paramref name="name"/> (of a setting or an argument) says its value is a credential.</summary>
+    public static bool IsSecretName(string name) => SecretWords.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// <paramref name="text"/> as a log line or an error may show it: <c>***</c> for a secret setting; otherwise with any
+    /// user-info (<c>user:password@</c> in a registry name, URL or list) replaced by <c>***@</c>. The one rule every
+    /// display of a setting's value goes through.
+    /// </summary>
+    public string Shown(string text) => IsSecret ? "***" : Promoter.Oci.RegistryHost.Redact(text);
 }
 
 /// <summary>A declared setting whose text parses to a <typeparamref name="T"/>.</summary>
@@ -80,7 +96,9 @@ public sealed class Setting<T> : SettingDeclaration
         }
         catch (FormatException exception)
         {
-            throw new CakeException($"Setting '{Name}' ({source}): {exception.Message}");
+            // Parsers quote the text they refuse: show it as every other display of the value does.
+            var message = text.Length > 0 ? exception.Message.Replace(text, Shown(text), StringComparison.Ordinal) : exception.Message;
+            throw new CakeException($"Setting '{Name}' ({source}): {message}");
         }
     }
 }

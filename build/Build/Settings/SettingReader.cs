@@ -38,7 +38,7 @@ public sealed class SettingReader
             _log.Verbose("Setting {0} has no value from arguments, {1} or cake.config: default {2}", setting.Name, setting.EnvironmentVariable, setting.DefaultText);
             return setting.Default;
         }
-        _log.Verbose("Setting {0} = '{1}' ({2})", setting.Name, text, source);
+        _log.Verbose("Setting {0} = '{1}' ({2})", setting.Name, setting.Shown(text), source);
         if (text.Length == 0 && !setting.IsFlag) throw new CakeException($"Setting '{setting.Name}' ({source}): expected {setting.Type}, got an empty value.");
         return setting.Parse(text, source);
     }

@@ -118,14 +118,16 @@ public sealed class OciImageEngine(RegistryPool registries) : IImageEngine
         return new PushedReference(reference, index.ManifestDigest, index.ManifestMediaType);
     }
 
-    /// <summary>Puts the manifest under <paramref name="reference"/> unless it already resolves to <paramref name="digest"/>.</summary>
+    /// <summary>
+    /// Puts the manifest under <paramref name="reference"/> unless it already resolves to <paramref name="digest"/>, then
+    /// reads it back (<see cref="ManifestWriter"/>): a tag another writer moved meanwhile fails the push, naming both digests.
+    /// </summary>
     private async Task PutAsync(RegistryClient client, string repository, string reference, byte[] bytes, string mediaType, Digest digest,
         CancellationToken cancellationToken)
     {
-        var existing = await client.HeadManifestAsync(repository, reference, cancellationToken);
-        if (existing?.Digest == digest) return;
-        await client.PutManifestAsync(repository, reference, bytes, mediaType, cancellationToken);
-        Interlocked.Increment(ref _manifests);
+        var outcome = await ManifestWriter.PutAsync(client, repository, reference, new ManifestContent(bytes, mediaType, digest),
+            ManifestPutGuard.Overwrite, cancellationToken);
+        if (outcome == ManifestPutOutcome.Written) Interlocked.Increment(ref _manifests);
     }
 
     private static LayeredBuild Require(ImageBuildSpec spec) =>

@@ -111,17 +111,28 @@ public sealed record RegistryHost
     /// <summary>True when <paramref name="text"/> parses and is loopback; false for anything else (never throws).</summary>
     public static bool IsLoopbackHost(string text) => TryParse(text, out var host, out _) && host.IsLoopback;
 
-    /// <summary>Replaces a user-info part (<c>user:secret@</c>) of <paramref name="text"/> with <c>***@</c>, so no error message
-    /// or log line repeats a credential someone wrote into a registry name.</summary>
+    /// <summary>
+    /// Replaces a user-info part (<c>user:secret@</c>) of <paramref name="text"/> with <c>***@</c>, so no error message
+    /// or log line repeats a credential someone wrote into a registry name, a URL or a list of them: everything from the
+    /// start (or after <c>scheme://</c>) to the last <c>@</c> that does not begin a digest (<c>name@sha256:...</c>) goes,
+    /// whatever characters the secret holds.
+    /// </summary>
     public static string Redact(string text)
     {
-        var at = text.LastIndexOf('@');
+        var at = text.Length - 1;
+        while ((at = text.LastIndexOf('@', at)) >= 0 && BeginsDigest(text, at)) at--;
         if (at < 0) return text;
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
         var start = schemeEnd >= 0 && schemeEnd < at ? schemeEnd + 3 : 0;
-        // A digest reference (name@sha256:...) is not user-info: its '@' follows a path.
-        if (text.IndexOf('/', start) is >= 0 and var slash && slash < at) return text;
         return text[..start] + "***" + text[at..];
+    }
+
+    /// <summary>True when the <c>@</c> at <paramref name="at"/> is followed by <c>algorithm:</c> (a digest reference), e.g. <c>@sha256:</c>.</summary>
+    private static bool BeginsDigest(string text, int at)
+    {
+        var colon = text.IndexOf(':', at + 1);
+        return colon > at + 1 && text.AsSpan(at + 1, colon - at - 1) is var algorithm
+            && algorithm.ToString() is "sha256" or "sha384" or "sha512";
     }
 
     /// <summary>DNS labels of letters, digits and '-' (not at either end), joined by '.'; an IPv4 dotted quad is one.</summary>

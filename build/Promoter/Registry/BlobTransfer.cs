@@ -59,7 +59,7 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
     /// <exception cref="RegistryException">The bytes do not hash to the digest (nothing is sent), or the registry refused.</exception>
     public Task<BlobCopyOutcome> UploadAsync(RegistryClient target, string repository, Digest digest, ReadOnlyMemory<byte> content,
         CancellationToken cancellationToken = default) =>
-        OnceAsync(target, repository, digest, () => UploadOnceAsync(target, repository, digest,
+        OnceAsync(target, repository, digest, () => UploadOnceAsync(target, repository, digest, content.Length,
             () => target.UploadBlobAsync(repository, digest, content, cancellationToken), cancellationToken));
 
     /// <summary>
@@ -77,7 +77,7 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
     /// is committed), or the registry refused.</exception>
     public Task<BlobCopyOutcome> UploadAsync(RegistryClient target, string repository, Digest digest, long size, Func<Stream> open,
         CancellationToken cancellationToken = default) =>
-        OnceAsync(target, repository, digest, () => UploadOnceAsync(target, repository, digest, async () =>
+        OnceAsync(target, repository, digest, () => UploadOnceAsync(target, repository, digest, size, async () =>
         {
             await using var content = open();
             await target.UploadBlobAsync(repository, digest, content, size, cancellationToken);
@@ -105,21 +105,38 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
         return ReferenceEquals(shared, mine) ? outcome : BlobCopyOutcome.Shared;
     }
 
-    private static async Task<BlobCopyOutcome> UploadOnceAsync(RegistryClient target, string repository, Digest digest, Func<Task> upload,
-        CancellationToken cancellationToken)
+    private static async Task<BlobCopyOutcome> UploadOnceAsync(RegistryClient target, string repository, Digest digest, long size,
+        Func<Task> upload, CancellationToken cancellationToken)
     {
         if (await target.HeadBlobAsync(repository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
-        await upload();
+        var outcome = await ConcurrentWriter.WriteAsync(async () =>
+            {
+                await upload();
+                return BlobCopyOutcome.Uploaded;
+            },
+            () => LandedAsync(target, repository, digest, size, cancellationToken), BlobCopyOutcome.AlreadyPresent, cancellationToken);
         if (await target.HeadBlobAsync(repository, digest, cancellationToken) is null)
             throw new RegistryException($"{target.Host}/{repository}: blob {digest} is missing right after its upload.",
                 $"{target.Host}/{repository}@{digest}");
-        return BlobCopyOutcome.Uploaded;
+        return outcome;
     }
+
+    /// <summary>Whether the target now serves the blob (with <paramref name="size"/> bytes, when known): a concurrent writer's upload counts.</summary>
+    private static async Task<bool> LandedAsync(RegistryClient target, string repository, Digest digest, long size, CancellationToken cancellationToken) =>
+        await target.HeadBlobAsync(repository, digest, cancellationToken) is { } length && (size < 0 || length == size);
 
     private async Task<BlobCopyOutcome> CopyOnceAsync(RegistryClient source, string sourceRepository, RegistryClient target,
         string targetRepository, Digest digest, long size, CancellationToken cancellationToken)
     {
         if (await target.HeadBlobAsync(targetRepository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
+        return await ConcurrentWriter.WriteAsync(() => MoveAsync(source, sourceRepository, target, targetRepository, digest, size, cancellationToken),
+            () => LandedAsync(target, targetRepository, digest, size, cancellationToken), BlobCopyOutcome.AlreadyPresent, cancellationToken);
+    }
+
+    /// <summary>One attempt of a copy the target lacks: a mount within one registry, else the bytes (cached when small).</summary>
+    private async Task<BlobCopyOutcome> MoveAsync(RegistryClient source, string sourceRepository, RegistryClient target,
+        string targetRepository, Digest digest, long size, CancellationToken cancellationToken)
+    {
         var sameRegistry = source.BaseAddress == target.BaseAddress;
         if (sameRegistry && sourceRepository != targetRepository
             && await target.MountBlobAsync(targetRepository, digest, sourceRepository, cancellationToken))

@@ -60,6 +60,19 @@ public sealed class NameRulesTests
     }
 
     [Theory]
+    [InlineData("admin:hunter2@gcr.io/prod", "***@gcr.io/prod")]
+    [InlineData("admin:hun/ter2@gcr.io/prod", "***@gcr.io/prod")] // a '/' in the secret does not make it a path
+    [InlineData("https://admin:hunter2@github.com/x/y.git", "https://***@github.com/x/y.git")]
+    [InlineData("a:hunter2@h1,b:hunter2@h2/x", "***@h2/x")] // a list: everything up to the last user-info goes
+    [InlineData("gcr.io=admin:hunter2@127.0.0.1:5000", "***@127.0.0.1:5000")]
+    [InlineData("admin:hunter2@gcr.io/foo@sha256:abc", "***@gcr.io/foo@sha256:abc")]
+    [InlineData("gcr.io/foo:1.0", "gcr.io/foo:1.0")]
+    public void Redact_removes_every_user_info_and_keeps_digests(string text, string shown)
+    {
+        RegistryHost.Redact(text).Should().Be(shown).And.NotContain("hunter2");
+    }
+
+    [Theory]
     [InlineData("localhost:5000", "127.0.0.1:5000")]
     [InlineData("[::1]:5000", "127.0.0.1:5000")]
     [InlineData("LOCALHOST:5000", "localhost:5000")]

@@ -18,10 +18,12 @@ internal sealed class ForwardingProxy : IDisposable
     private int _failuresLeft;
     private readonly Func<HttpListenerRequest, bool> _failWhen;
     private readonly HttpStatusCode _failStatus;
+    private readonly string? _failBody;
 
     public ForwardingProxy(string targetHost, int failures = 0, HttpStatusCode failStatus = HttpStatusCode.ServiceUnavailable,
-        Func<HttpListenerRequest, bool>? failWhen = null)
+        Func<HttpListenerRequest, bool>? failWhen = null, string? failBody = null)
     {
+        _failBody = failBody;
         _target = targetHost;
         _failuresLeft = failures;
         _failStatus = failStatus;
@@ -65,6 +67,13 @@ internal sealed class ForwardingProxy : IDisposable
             {
                 Requests.Enqueue((request.HttpMethod, request.Url!.PathAndQuery, request.Headers["Content-Range"], (int)_failStatus, Scheme(request)));
                 response.StatusCode = (int)_failStatus;
+                if (_failBody is not null)
+                {
+                    var failure = System.Text.Encoding.UTF8.GetBytes(_failBody);
+                    response.ContentType = "application/json";
+                    response.ContentLength64 = failure.Length;
+                    await response.OutputStream.WriteAsync(failure);
+                }
                 response.Close();
                 return;
             }

@@ -6,7 +6,8 @@ namespace Promoter.Promotion.Engine;
 
 /// <summary>
 /// Carries out a <see cref="PromotionPlan"/>: copies manifests by digest (an index after all its children, an image
-/// manifest after all its blobs are confirmed present), then writes the tags. Manifest bytes are never rewritten, so
+/// manifest after all its blobs are confirmed present), then writes the tags, each guarded by the plan's view of the tag
+/// and read back (<see cref="ManifestWriter"/>). Manifest bytes are never rewritten, so
 /// digests are preserved; blobs go through one <see cref="BlobTransfer"/> per run (mounted within one registry,
 /// streamed with sha256 verification across registries, small ones read once for every destination). Nothing is ever
 /// deleted. Only <see cref="PromotionPipeline"/>'s execute phase runs it, after the check phase refused what must not
@@ -17,6 +18,12 @@ namespace Promoter.Promotion.Engine;
 /// <param name="log">Receives one line per copy and per tag written.</param>
 internal sealed class PromotionExecutor(RegistryPool registries, int threads, Action<string>? log = null)
 {
+    /// <summary>
+    /// How long after its last tag put a run reads its tags back: a racing promotion that saw a tag absent just before this
+    /// run wrote it has put its own digest by then (Distribution has no conditional put, so a race is detected, not prevented).
+    /// </summary>
+    internal static readonly TimeSpan TagSettleTime = TimeSpan.FromMilliseconds(250);
+
     /// <summary>The state of one <see cref="ExecuteAsync"/> call: its counts and the copies it has started.</summary>
     private sealed class Run
     {
@@ -51,21 +58,61 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         // Tags of one repository are written one after another (repositories in parallel): re-putting a manifest under
         // a tag rewrites its revision link in place on Distribution's filesystem driver, and an index put under a tag at
         // that moment fails with MANIFEST_BLOB_UNKNOWN because the child's link reads empty.
+        var written = new ConcurrentQueue<TagJob>();
+        long lastPut = 0;
         var byRepository = plan.Tags.GroupBy(t => (registries.Resolve(t.Destination.Registry).Address, t.Destination.Repository)).ToList();
         await Parallel.ForEachAsync(byRepository, parallel, async (group, ct) =>
         {
             foreach (var job in group)
             {
                 var client = registries.For(job.Destination.Registry);
-                var manifest = run.Manifests.TryGetValue(job.Digest, out var known)
-                    ? known
-                    : await client.GetManifestAsync(job.Destination.Repository, job.Digest.Value, ct);
-                await client.PutManifestAsync(job.Destination.Repository, job.Destination.Tag!, manifest.Bytes, manifest.MediaType, ct);
+                var repository = job.Destination.Repository;
+                // Guarded by the plan's view of the tag, and read back: a tag another promotion wrote meanwhile fails
+                // this run, naming both digests, instead of two runs both reporting the tag as theirs.
+                var outcome = await ManifestWriter.PutAsync(client, repository, job.Destination.Tag!, job.Digest,
+                    async c => run.Manifests.TryGetValue(job.Digest, out var known) ? known : await client.GetManifestAsync(repository, job.Digest.Value, c),
+                    ManifestPutGuard.Expect(job.Previous), readBack: false, ct);
+                if (outcome == ManifestPutOutcome.AlreadyThere)
+                {
+                    log?.Invoke($"tag {job.Destination} already points at {job.Digest} (written by another promotion)");
+                    continue;
+                }
+                written.Enqueue(job);
+                Interlocked.Exchange(ref lastPut, Environment.TickCount64);
                 Interlocked.Increment(ref run.Tags);
                 log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
             }
         });
+        await ReadBackAsync(written, Interlocked.Read(ref lastPut), parallel);
         return new PromotionCounts(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
+    }
+
+    /// <summary>
+    /// Reads every tag written back once all are written, and at least <see cref="TagSettleTime"/> after the last put, so
+    /// that the put of a promotion racing this one (which checked the tag before this run wrote it) has landed: one HEAD per
+    /// tag. Every moved tag is reported, naming both digests.
+    /// </summary>
+    private async Task ReadBackAsync(IReadOnlyCollection<TagJob> written, long lastPut, ParallelOptions parallel)
+    {
+        if (written.Count == 0) return;
+        var wait = TagSettleTime - TimeSpan.FromMilliseconds(Environment.TickCount64 - lastPut);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, parallel.CancellationToken);
+        var failures = new ConcurrentQueue<string>();
+        await Parallel.ForEachAsync(written, parallel, async (job, ct) =>
+        {
+            try
+            {
+                await ManifestWriter.ReadBackAsync(registries.For(job.Destination.Registry), job.Destination.Repository, job.Destination.Tag!, job.Digest, ct);
+            }
+            catch (RegistryException e)
+            {
+                failures.Enqueue(e.Message);
+            }
+        });
+        if (!failures.IsEmpty)
+            throw new RegistryException(failures.Count == 1 ? failures.Single()
+                : $"{failures.Count} tag(s) moved under the run:\n" + string.Join("\n", failures.Order(StringComparer.Ordinal)));
+        log?.Invoke($"read back {written.Count} tag(s): each points at the digest written");
     }
 
     /// <summary>
@@ -110,10 +157,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             }
         }
 
-        var put = await to.PutManifestAsync(destination.Repository, digest.Value, manifest.Bytes, manifest.MediaType, cancellationToken);
-        if (put != digest)
-            throw new RegistryException($"{destination}: the registry stored the manifest as {put}, not {digest}.", destination.ToString());
+        var put = await ManifestWriter.PutAsync(to, destination.Repository, digest.Value, manifest, ManifestPutGuard.None, cancellationToken);
         run.Manifests.TryAdd(digest, manifest);
-        Interlocked.Increment(ref run.Put);
+        if (put == ManifestPutOutcome.Written) Interlocked.Increment(ref run.Put);
     }
 }

@@ -48,7 +48,9 @@ public sealed record CopyJob(ImageReference Source, ImageReference Destination);
 /// <summary>A tag to write in a destination once its digest is there.</summary>
 /// <param name="Destination">The destination repository and tag.</param>
 /// <param name="Digest">The digest the tag must point at.</param>
-public sealed record TagJob(ImageReference Destination, Digest Digest);
+/// <param name="Previous">The digest the tag pointed at when planned (a tag move), or null when it was absent; the write
+/// goes ahead only if the tag still points there.</param>
+public sealed record TagJob(ImageReference Destination, Digest Digest, Digest? Previous = null);
 
 /// <summary>The promotion plan: every edge's decision, and the distinct copies and tags it implies.</summary>
 public sealed class PromotionPlan
@@ -65,7 +67,7 @@ public sealed class PromotionPlan
             .ToList();
         Tags = writes
             .Where(e => e.Edge.Tag is not null)
-            .Select(e => new TagJob(e.Edge.DestinationReference(), Digest.Parse(e.Edge.Digest)))
+            .Select(e => new TagJob(e.Edge.DestinationReference(), Digest.Parse(e.Edge.Digest), e.CurrentDigest))
             .Distinct()
             .ToList();
     }

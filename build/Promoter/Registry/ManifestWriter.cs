@@ -1,0 +1,154 @@
+using Promoter.Oci;
+
+namespace Promoter.Registry;
+
+/// <summary>What a caller knows about a reference before <see cref="ManifestWriter"/> writes it.</summary>
+public sealed record ManifestPutGuard
+{
+    private ManifestPutGuard(bool check, bool overwrite, Digest? expected)
+    {
+        Check = check;
+        MayOverwrite = overwrite;
+        Expected = expected;
+    }
+
+    /// <summary>No HEAD before the put: the caller has just seen the reference missing (a copy by digest it planned).</summary>
+    public static ManifestPutGuard None { get; } = new(false, true, null);
+
+    /// <summary>A HEAD before the put: nothing is written when the reference already names the digest; anything else is overwritten (a push).</summary>
+    public static ManifestPutGuard Overwrite { get; } = new(true, true, null);
+
+    /// <summary>
+    /// A HEAD before the put: nothing is written when the tag already names the digest; the put goes ahead only when the
+    /// tag still names <paramref name="current"/> (null: the tag is still absent), as the caller saw it when it planned.
+    /// </summary>
+    /// <param name="current">The digest the tag named when the caller looked, or null when it was absent.</param>
+    public static ManifestPutGuard Expect(Digest? current) => new(true, false, current);
+
+    /// <summary>Whether a HEAD precedes the put.</summary>
+    public bool Check { get; }
+
+    /// <summary>Whether whatever the reference names may be replaced.</summary>
+    public bool MayOverwrite { get; }
+
+    /// <summary>Unless <see cref="MayOverwrite"/>: the digest the reference must still name (null: absent).</summary>
+    public Digest? Expected { get; }
+}
+
+/// <summary>What <see cref="ManifestWriter"/> did.</summary>
+public enum ManifestPutOutcome
+{
+    /// <summary>This call put the manifest, and reading the reference back gave its digest.</summary>
+    Written,
+
+    /// <summary>The reference already named the digest (before the put, or because a concurrent writer put the same bytes).</summary>
+    AlreadyThere,
+}
+
+/// <summary>
+/// The one way a manifest is written under a tag or its digest and confirmed: an optional guard HEAD
+/// (<see cref="ManifestPutGuard"/>), the PUT (robust to a concurrent writer of the same manifest), then one HEAD that
+/// reads the reference back and must give the digest written. A tag that another writer moved meanwhile - before the
+/// put (the guard) or between the put and the read-back - is a failure naming both digests. See <c>Registry/README.md</c>.
+/// </summary>
+public static class ManifestWriter
+{
+    /// <summary>Puts <paramref name="manifest"/> under <paramref name="reference"/> and reads it back.</summary>
+    /// <param name="client">The registry to write to.</param>
+    /// <param name="repository">The repository path.</param>
+    /// <param name="reference">A tag, or the manifest's own digest.</param>
+    /// <param name="manifest">The exact bytes, media type and digest to write.</param>
+    /// <param name="guard">What the caller expects the reference to name before the put.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>Whether this call wrote the manifest or found it in place.</returns>
+    /// <exception cref="RegistryException">The guard found the tag on another digest, the registry refused the put, or the
+    /// read-back gave another digest or nothing; the message names the reference and both digests.</exception>
+    public static Task<ManifestPutOutcome> PutAsync(RegistryClient client, string repository, string reference, ManifestContent manifest,
+        ManifestPutGuard guard, CancellationToken cancellationToken = default) =>
+        PutAsync(client, repository, reference, manifest.Digest, _ => Task.FromResult(manifest), guard, readBack: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PutAsync(RegistryClient,string,string,ManifestContent,ManifestPutGuard,CancellationToken)"/>, fetching the
+    /// bytes with <paramref name="content"/> only when they are to be put (not when the guard finds the digest in place).
+    /// </summary>
+    /// <param name="client">The registry to write to.</param>
+    /// <param name="repository">The repository path.</param>
+    /// <param name="reference">A tag, or <paramref name="digest"/> itself.</param>
+    /// <param name="digest">The digest the reference must name afterwards.</param>
+    /// <param name="content">Gives the manifest's bytes (which must hash to <paramref name="digest"/>).</param>
+    /// <param name="guard">What the caller expects the reference to name before the put.</param>
+    /// <param name="readBack">False when the caller reads a written tag back later itself (<see cref="ReadBackAsync"/>),
+    /// e.g. once all of a run's tags are written, so that a competitor's put has had time to land.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>Whether this call wrote the manifest or found it in place.</returns>
+    /// <exception cref="RegistryException">As the other overload; also when the bytes do not hash to <paramref name="digest"/>.</exception>
+    public static async Task<ManifestPutOutcome> PutAsync(RegistryClient client, string repository, string reference, Digest digest,
+        Func<CancellationToken, Task<ManifestContent>> content, ManifestPutGuard guard, bool readBack = true,
+        CancellationToken cancellationToken = default)
+    {
+        var what = Describe(client, repository, reference);
+        if (guard.Check)
+        {
+            var before = (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest;
+            if (before == digest) return ManifestPutOutcome.AlreadyThere;
+            if (!guard.MayOverwrite && before != guard.Expected)
+                throw new RegistryException(
+                    $"{what} moved under the run: it points at {before}, not at {guard.Expected?.Value ?? "nothing"} as planned; " +
+                    $"{digest} was not written there (another promotion wrote the tag meanwhile).", what);
+        }
+
+        var manifest = await content(cancellationToken);
+        if (manifest.Digest != digest)
+            throw new RegistryException($"{what}: the manifest to write is {manifest.Digest}, not {digest}.", what);
+        var outcome = await ConcurrentWriter.WriteAsync(async () =>
+            {
+                await client.PutManifestAsync(repository, reference, manifest.Bytes, manifest.MediaType, cancellationToken);
+                return ManifestPutOutcome.Written;
+            },
+            async () => (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest == digest,
+            ManifestPutOutcome.AlreadyThere, cancellationToken);
+        if (readBack) await ReadBackAsync(client, repository, reference, digest, cancellationToken);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="reference"/> back with one HEAD, which must name <paramref name="digest"/>. An answer of nothing
+    /// (or a race code) while a concurrent writer rewrites the link is asked again, within a few attempts; another digest is final.
+    /// </summary>
+    /// <param name="client">The registry written to.</param>
+    /// <param name="repository">The repository path.</param>
+    /// <param name="reference">The tag or digest written.</param>
+    /// <param name="digest">The digest written.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <exception cref="RegistryException">The tag names another digest ("moved under the run", naming both), or the
+    /// registry does not serve the reference.</exception>
+    public static async Task ReadBackAsync(RegistryClient client, string repository, string reference, Digest digest,
+        CancellationToken cancellationToken = default)
+    {
+        var what = Describe(client, repository, reference);
+        for (var attempt = 1; ; attempt++)
+        {
+            Digest? found;
+            try
+            {
+                found = (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest;
+            }
+            catch (RegistryException e) when (ConcurrentWriter.IsRace(e) && attempt < ConcurrentWriter.Attempts)
+            {
+                found = null;
+            }
+            if (found == digest) return;
+            if (found is { } other)
+                throw new RegistryException(
+                    $"{what} moved under the run: reading it back after this run wrote {digest} gave {other} " +
+                    "(another writer put the tag on that digest meanwhile).", what);
+            if (attempt >= ConcurrentWriter.Attempts)
+                throw new RegistryException($"{what}: the registry accepted {digest} but does not serve it when read back.", what);
+            await Task.Delay(ConcurrentWriter.Pause(attempt), cancellationToken);
+        }
+    }
+
+    /// <summary><c>host/repo:tag</c> or <c>host/repo@sha256:...</c>, for messages.</summary>
+    private static string Describe(RegistryClient client, string repository, string reference) =>
+        $"{client.Host}/{repository}{(Digest.TryParse(reference, out _) ? "@" : ":")}{reference}";
+}
