@@ -94,7 +94,7 @@ public static class ManifestWriter
             if (!guard.MayOverwrite && before != guard.Expected)
                 throw new RegistryException(
                     $"{what} moved under the run: it points at {before}, not at {guard.Expected?.Value ?? "nothing"} as planned; " +
-                    $"{digest} was not written there (another promotion wrote the tag meanwhile).", what);
+                    $"{digest} was not written there (another writer put the tag there meanwhile).", what);
         }
 
         var manifest = await content(cancellationToken);
