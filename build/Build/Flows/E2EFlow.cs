@@ -43,7 +43,17 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
         var pool = registries.Pool;
         // The registries start while the golden set is read and verified (or docker-loaded): neither needs the other.
         var serving = Task.Run(() => ServeHostsLocally(tests, pool));
-        var golden = loaded ?? GoldenFlow.Load(engine, goldenSettings, _log);
+        LoadedGolden golden;
+        try
+        {
+            golden = loaded ?? GoldenFlow.Load(engine, goldenSettings, _log);
+        }
+        catch
+        {
+            // The load's failure is the one to report; the registries are stopped at teardown either way.
+            try { serving.Wait(); } catch (AggregateException) { }
+            throw;
+        }
         serving.GetAwaiter().GetResult();
         var allowed = tests.SelectMany(t => t.Registries.Select(r => r.Name)).ToHashSet(StringComparer.Ordinal);
 
@@ -53,11 +63,7 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
             Purge: async (names, ct) => _log.Verbose("purged: {0}", await purger.PurgeAsync(names, ct)),
             Seed: async (test, ct) =>
             {
-                try { await GoldenPublisher.PushAsync(engine, golden, SourceOf(test), cancellationToken: ct); }
-                catch (Exception exception) when (exception is Promoter.Registry.RegistryException or ImageEngineException)
-                {
-                    throw new CakeException($"seeding {SourceOf(test)}: {exception.Message}", exception);
-                }
+                await GoldenPublisher.PushAsync(engine, golden, SourceOf(test), cancellationToken: ct);
             },
             Snapshot: (name, ct) => RegistrySnapshotter.TakeAsync(pool, name, ct),
             Pool: pool);

@@ -52,8 +52,9 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
             {
                 failure = await RunOneAsync(test, Say, cancellationToken);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception) when (exception is PromoterException or FormatException)
             {
+                // A case fails on what the library says went wrong; anything else is a bug and ends the run with its stack.
                 failure = $"{exception.GetType().Name}: {exception.Message}";
             }
             Say(failure is null ? $"PASSED in {clock.Elapsed.TotalSeconds:0.00} s" : $"FAILED: {failure}");

@@ -40,9 +40,6 @@ public readonly partial record struct Digest
     public static Digest Of(ReadOnlySpan<byte> content) =>
         new(Sha256Prefix + Convert.ToHexStringLower(SHA256.HashData(content)));
 
-    /// <summary>The sha256 digest of a stream read to its end.</summary>
-    public static async Task<Digest> OfAsync(Stream content, CancellationToken cancellationToken = default) =>
-        new(Sha256Prefix + Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken)));
 
     /// <summary>A digest from a finished sha256 hash (32 bytes).</summary>
     public static Digest FromHash(ReadOnlySpan<byte> sha256) =>

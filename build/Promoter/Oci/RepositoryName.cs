@@ -13,12 +13,6 @@ public static partial class RepositoryName
     /// <summary>The longest <c>host/repository</c> a registry accepts.</summary>
     public const int MaxTotalLength = 255;
 
-    /// <summary>True when <paramref name="path"/> is one or more valid components joined by '/'.</summary>
-    public static bool IsValid(string? path) => path is not null && path.Length <= MaxTotalLength && Pattern().IsMatch(path);
-
-    /// <summary>True when <paramref name="component"/> is one valid path component (no '/').</summary>
-    public static bool IsValidComponent(string? component) => component is not null && Component().IsMatch(component);
-
     /// <summary>Why <paramref name="path"/> is not a repository name, or null when it is one.</summary>
     public static string? Problem(string? path)
     {
@@ -37,7 +31,4 @@ public static partial class RepositoryName
 
     [GeneratedRegex("^[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*$")]
     private static partial Regex Pattern();
-
-    [GeneratedRegex("^[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*$")]
-    private static partial Regex Component();
 }
