@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Build.Tests.Golden;
+using Build.Tests.Host;
+using FluentAssertions;
+using Promoter.Promotion.Engine;
+using Promoter.Registry;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Build.Tests.E2E;
+
+/// <summary>
+/// Crash consistency as a tested property: the promoting process (the real build program, a child process) is killed
+/// with SIGKILL at 20 points of a promotion, counted in requests it sent to the destination registry; each time a rerun
+/// must converge to the snapshot of a clean run, and at the end no manifest in the destination may lack a blob or child.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
+    private const string FooList = "sha256:ca632b891781eb375f44f70d2ed6d39ff550072ad5df3e14bcb825bf46c1673a";
+    private const string FooAmd64 = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471";
+    private const string FooS390x = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828";
+    private const string FooTagless = "sha256:a01b3cdab3abec522200f925d7a89d497460f2240e8dbf2a11dfd3274c9de938";
+
+    private LocalRegistry _source = null!;
+    private LocalRegistry _destination = null!;
+    private readonly string _folder = Directory.CreateTempSubdirectory("crash-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        var started = await Task.WhenAll(LocalRegistry.StartAsync(), LocalRegistry.StartAsync());
+        (_source, _destination) = (started[0], started[1]);
+        var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
+        seeded.ExitCode.Should().Be(0, seeded.Output);
+    }
+
+    public Task DisposeAsync()
+    {
+        _source.Dispose();
+        _destination.Dispose();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Every_kill_of_the_promoting_process_converges_on_the_rerun_and_leaves_no_manifest_without_its_blobs()
+    {
+        using var pool = new RegistryPool(_ => new RegistryClientOptions());
+        pool.Alias(_destination.Host, new RegistryEndpoint(_destination.Host, _destination.StorageRoot));
+
+        var clean = Promote("prod-clean", _destination.Host, killAfterRequests: null);
+        clean.ExitCode.Should().Be(0, clean.Output);
+        var expected = (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/prod-clean")).ToText();
+        expected.Should().Contain(FooTagless).And.Contain(Bar);
+
+        var killed = 0;
+        var converged = 0;
+        var points = Enumerable.Range(0, 20).Select(i => 1 + i * 3).ToList(); // requests 1, 4, ..., 58
+        foreach (var point in points)
+        {
+            var prefix = $"prod-kill-{point}";
+            using var proxy = new KillingProxy(_destination.Port);
+            var run = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: point, proxy);
+            if (run.Killed) killed++;
+
+            proxy.Disarm();
+            var rerun = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null);
+            rerun.ExitCode.Should().Be(0, $"the rerun after a kill at request {point} must converge:\n{rerun.Output}");
+            var actual = (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/{prefix}")).ToText();
+            actual.Should().Be(expected, $"after a kill at request {point} and a rerun");
+            converged++;
+            output.WriteLine($"kill at request {point}: {(run.Killed ? "killed" : "finished first")}, {proxy.Requests} request(s) seen, rerun converged");
+        }
+
+        using var client = _destination.CreateClient();
+        var incomplete = await RegistryChecks.IncompleteManifestsAsync(client, _destination.StorageRoot);
+        var manifests = await RegistryChecks.ManifestsUnderAsync(client, _destination.StorageRoot, "prod-kill-1");
+        output.WriteLine($"kill points {points.Count}, killed mid-run {killed}, reruns converged {converged}, incomplete manifests {incomplete.Count}");
+        incomplete.Should().BeEmpty();
+        killed.Should().BeGreaterThan(points.Count / 2, "most points fall inside the promotion");
+        manifests.Should().NotBeEmpty();
+    }
+
+    private (int ExitCode, string Output, bool Killed) Promote(string prefix, string destinationHost, int? killAfterRequests, KillingProxy? proxy = null)
+    {
+        var manifest = Path.Combine(_folder, $"{prefix}-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(manifest, $"""
+            registries:
+            - name: {_source.Host}/stg
+              src: true
+            - name: {destinationHost}/{prefix}
+            images:
+            - name: golden-foo/foo
+              dmap:
+                "{FooList}": ["1.0"]
+                "{FooAmd64}": ["1.0-linux_amd64"]
+                "{FooS390x}": ["1.0-linux_s390x"]
+                "{FooTagless}": []
+            - name: golden-bar/bar
+              dmap:
+                "{Bar}": ["1.0"]
+            """);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Build.dll"), "--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal" })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        if (killAfterRequests is { } limit) proxy!.KillAt(limit, process);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit(120_000).Should().BeTrue("a promotion of six images ends in two minutes");
+        var killed = proxy?.KilledIt ?? false;
+        return (process.ExitCode, stdout.Result + stderr.Result, killed);
+    }
+
+    /// <summary>
+    /// A TCP forwarder to a registry that counts HTTP requests (request lines sent towards the registry) and SIGKILLs a
+    /// process when the count reaches a limit: the request that reaches the limit is not forwarded.
+    /// </summary>
+    private sealed class KillingProxy : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly int _target;
+        private readonly CancellationTokenSource _stop = new();
+        private int _requests;
+        private int _limit = int.MaxValue;
+        private Process? _victim;
+
+        public KillingProxy(int targetPort)
+        {
+            _target = targetPort;
+            _listener.Start();
+            _ = Task.Run(AcceptAsync);
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+        public int Requests => Volatile.Read(ref _requests);
+        public bool KilledIt { get; private set; }
+
+        public void KillAt(int requests, Process victim)
+        {
+            _victim = victim;
+            Volatile.Write(ref _limit, requests);
+        }
+
+        public void Disarm() => Volatile.Write(ref _limit, int.MaxValue);
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+                catch (Exception) { return; }
+                _ = Task.Run(() => PumpAsync(client));
+            }
+        }
+
+        private async Task PumpAsync(TcpClient client)
+        {
+            using (client)
+            using (var upstream = new TcpClient())
+            {
+                try
+                {
+                    await upstream.ConnectAsync(IPAddress.Loopback, _target);
+                    var toRegistry = CopyCountingAsync(client.GetStream(), upstream.GetStream());
+                    var toClient = upstream.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
+                    await Task.WhenAny(toRegistry, toClient);
+                }
+                catch (Exception) { }
+            }
+        }
+
+        /// <summary>Copies client bytes to the registry, counting request lines (" HTTP/1.1\r\n"); kills the victim at the limit.</summary>
+        private async Task CopyCountingAsync(NetworkStream from, NetworkStream to)
+        {
+            var marker = Encoding.ASCII.GetBytes(" HTTP/1.1\r\n");
+            var buffer = new byte[64 * 1024];
+            var matched = 0;
+            int read;
+            while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                for (var i = 0; i < read; i++)
+                {
+                    matched = buffer[i] == marker[matched] ? matched + 1 : buffer[i] == marker[0] ? 1 : 0;
+                    if (matched < marker.Length) continue;
+                    matched = 0;
+                    if (Interlocked.Increment(ref _requests) >= Volatile.Read(ref _limit) && _victim is { HasExited: false } victim)
+                    {
+                        victim.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
+                        KilledIt = true;
+                        return;
+                    }
+                }
+                await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+    }
+}
