@@ -81,7 +81,7 @@ public sealed class LocalRegistry : IDisposable
     public const string InstallCommand = "apt-get install -y docker-registry";
 
     private const int LogLines = 200;
-    private readonly Process _process;
+    private Process _process;
     private readonly Queue<string> _log = new();
     private int _disposed;
 
@@ -192,6 +192,44 @@ public sealed class LocalRegistry : IDisposable
             registry.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Kills the registry process with SIGKILL, as a crash would (no flush, no cleanup: a write in progress may leave an
+    /// empty link file or a partial blob in the storage), then starts it again on the same port, configuration and
+    /// storage and waits until <c>GET /v2/</c> answers. For crash-consistency tests.
+    /// </summary>
+    /// <param name="startTimeout">How long to wait for <c>/v2/</c> after the restart (default 30 s).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="RegistryException">The process did not come back.</exception>
+    public async Task CrashAndRestartAsync(TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
+    {
+        var old = _process;
+        try
+        {
+            if (!old.HasExited) old.Kill(entireProcessTree: true);
+            old.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        old.Dispose();
+        var start = new ProcessStartInfo(FindBinary())
+        {
+            ArgumentList = { "serve", Path.Combine(Folder, "config.yml") },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Folder,
+        };
+        var process = Process.Start(start) ?? throw new RegistryException($"Could not restart the registry on {Host}.");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitUntilReadyAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
     }
 
     /// <summary>A client for this registry (plain http, since the host is loopback).</summary>

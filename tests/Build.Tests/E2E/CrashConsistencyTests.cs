@@ -85,7 +85,47 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         manifests.Should().NotBeEmpty();
     }
 
-    private (int ExitCode, string Output, bool Killed) Promote(string prefix, string destinationHost, int? killAfterRequests, KillingProxy? proxy = null)
+    [Fact]
+    public async Task Every_crash_of_the_destination_registry_converges_on_the_rerun_and_leaves_no_manifest_without_its_blobs()
+    {
+        using var pool = new RegistryPool(_ => new RegistryClientOptions());
+        pool.Alias(_destination.Host, new RegistryEndpoint(_destination.Host, _destination.StorageRoot));
+        var clean = Promote("prod-reg-clean", _destination.Host, killAfterRequests: null);
+        clean.ExitCode.Should().Be(0, clean.Output);
+        var expected = (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/prod-reg-clean")).ToText();
+
+        var crashed = 0;
+        var points = Enumerable.Range(0, 10).Select(i => 2 + i * 6).ToList(); // requests 2, 8, ..., 56
+        foreach (var point in points)
+        {
+            var prefix = $"prod-crash-{point}";
+            using var proxy = new KillingProxy(_destination.Port);
+            Task restart = Task.CompletedTask;
+            var manifest = WriteManifest(prefix, $"127.0.0.1:{proxy.Port}");
+            using (var process = StartPromote(manifest))
+            {
+                proxy.KillAt(point, () => restart = _destination.CrashAndRestartAsync());
+                var finished = await WaitAsync(process);
+                finished.Should().BeTrue("a promotion whose registry crashed still ends (it fails or its retries get through)");
+            }
+            await restart;
+            if (proxy.KilledIt) crashed++;
+
+            proxy.Disarm();
+            var rerun = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null);
+            rerun.ExitCode.Should().Be(0, $"the rerun after a registry crash at request {point} must converge:\n{rerun.Output}");
+            (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/{prefix}")).ToText().Should().Be(expected, $"after a registry crash at request {point}");
+            output.WriteLine($"registry crash at request {point}: {(proxy.KilledIt ? "crashed" : "finished first")}, rerun converged");
+        }
+
+        using var client = _destination.CreateClient();
+        var incomplete = await RegistryChecks.IncompleteManifestsAsync(client, _destination.StorageRoot);
+        output.WriteLine($"registry crash points {points.Count}, crashed mid-run {crashed}, reruns converged {points.Count}, incomplete manifests {incomplete.Count}");
+        incomplete.Should().BeEmpty();
+        crashed.Should().BeGreaterThan(points.Count / 2);
+    }
+
+    private string WriteManifest(string prefix, string destinationHost)
     {
         var manifest = Path.Combine(_folder, $"{prefix}-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(manifest, $"""
@@ -104,11 +144,35 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
               dmap:
                 "{Bar}": ["1.0"]
             """);
+        return manifest;
+    }
+
+    private static Process StartPromote(string manifest)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Build.dll"), "--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal" })
+            start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        return process;
+    }
+
+    private static async Task<bool> WaitAsync(Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try { await process.WaitForExitAsync(timeout.Token); return true; }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); return false; }
+    }
+
+    private (int ExitCode, string Output, bool Killed) Promote(string prefix, string destinationHost, int? killAfterRequests, KillingProxy? proxy = null)
+    {
+        var manifest = WriteManifest(prefix, destinationHost);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Build.dll"), "--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal" })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
-        if (killAfterRequests is { } limit) proxy!.KillAt(limit, process);
+        if (killAfterRequests is { } limit) proxy!.KillAt(limit, () => process.Kill(entireProcessTree: true)); // SIGKILL: no cleanup
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit(120_000).Should().BeTrue("a promotion of six images ends in two minutes");
@@ -118,7 +182,8 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
 
     /// <summary>
     /// A TCP forwarder to a registry that counts HTTP requests (request lines sent towards the registry) and SIGKILLs a
-    /// process when the count reaches a limit: the request that reaches the limit is not forwarded.
+    /// process (the promoter, or the registry itself) when the count reaches a limit: the request that reaches the limit is
+    /// not forwarded.
     /// </summary>
     private sealed class KillingProxy : IDisposable
     {
@@ -127,7 +192,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         private readonly CancellationTokenSource _stop = new();
         private int _requests;
         private int _limit = int.MaxValue;
-        private Process? _victim;
+        private Action? _onLimit;
 
         public KillingProxy(int targetPort)
         {
@@ -140,9 +205,9 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         public int Requests => Volatile.Read(ref _requests);
         public bool KilledIt { get; private set; }
 
-        public void KillAt(int requests, Process victim)
+        public void KillAt(int requests, Action kill)
         {
-            _victim = victim;
+            _onLimit = kill;
             Volatile.Write(ref _limit, requests);
         }
 
@@ -189,9 +254,9 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
                     matched = buffer[i] == marker[matched] ? matched + 1 : buffer[i] == marker[0] ? 1 : 0;
                     if (matched < marker.Length) continue;
                     matched = 0;
-                    if (Interlocked.Increment(ref _requests) >= Volatile.Read(ref _limit) && _victim is { HasExited: false } victim)
+                    if (Interlocked.Increment(ref _requests) >= Volatile.Read(ref _limit) && Interlocked.Exchange(ref _onLimit, null) is { } kill)
                     {
-                        victim.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
+                        kill();
                         KilledIt = true;
                         return;
                     }
