@@ -95,7 +95,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         var expected = (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/prod-reg-clean")).ToText();
 
         var crashed = 0;
-        var points = Enumerable.Range(0, 10).Select(i => 2 + i * 6).ToList(); // requests 2, 8, ..., 56
+        var points = Enumerable.Range(0, 20).Select(i => 2 + i * 3).ToList(); // requests 2, 5, ..., 59
         foreach (var point in points)
         {
             var prefix = $"prod-crash-{point}";
