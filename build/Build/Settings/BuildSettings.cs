@@ -50,8 +50,13 @@ public sealed class BuildSettings
     public static readonly Setting<string?> GoldenArchives = new("golden-archives", "DIR", null, "the file's archiveRoot:",
         "where the archives are (wins over the file's key)", "ContainerizeGolden, LoadTarballs, PushSrc, E2E", Text);
 
-    /// <summary><c>--verify</c>: ContainerizeGolden only checks the committed archives.</summary>
-    public static readonly Setting<bool> Verify = Flag("verify", "ContainerizeGolden only checks the committed archives", "ContainerizeGolden");
+    /// <summary><c>--verify</c>: ContainerizeGolden and RenderJobs only check the committed files.</summary>
+    public static readonly Setting<bool> Verify = Flag("verify",
+        "only check the committed files (ContainerizeGolden: the golden archives; RenderJobs: manifests/k8s)", "ContainerizeGolden, RenderJobs");
+
+    /// <summary><c>--k8s-dir</c>: where RenderJobs writes (or verifies) the Kubernetes and Prow manifests.</summary>
+    public static readonly Setting<string> KubernetesDir = new("k8s-dir", "DIR", "manifests/k8s", "manifests/k8s",
+        "where RenderJobs writes (or with --verify checks) the Prow job config and the kustomize base and overlays", "RenderJobs", Text);
 
     /// <summary><c>--registry</c>: PushSrc's source registry.</summary>
     public static readonly Setting<string?> Registry = new("registry", RegistryShape, null, "a local registry",
@@ -142,7 +147,7 @@ public sealed class BuildSettings
     /// <summary>Every declared setting, in the order help lists them.</summary>
     public static readonly IReadOnlyList<SettingDeclaration> All =
     [
-        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, E2EFile,
+        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote,
     ];
@@ -170,6 +175,9 @@ public sealed class BuildSettings
     public GoldenSettings Golden => new(FullPath(_reader.Get(GoldenSet)), _reader.Get(GoldenArchives) is { } archives ? FullPath(archives) : null,
         _reader.Get(Verify), _reader.Get(Registry),
         _reader.IsGiven(GoldenSet) ? [FullPath(_reader.Get(GoldenSet))] : RepositoryGoldenSets.Select(FullPath).ToList());
+
+    /// <summary>RenderJobs.</summary>
+    public JobsSettings Jobs => new(FullPath(_reader.Get(KubernetesDir)), _reader.Get(Verify));
 
     /// <summary>The run's registry pool: aliases and known storage folders.</summary>
     /// <exception cref="CakeException">A storage folder does not exist.</exception>
@@ -259,6 +267,11 @@ public sealed record CompileSettings(string Configuration, bool Rebuild);
 /// <param name="ContainerizedSets">The sets ContainerizeGolden builds or verifies (absolute): the one <c>--golden</c> names,
 /// else every set of <see cref="BuildSettings.RepositoryGoldenSets"/>.</param>
 public sealed record GoldenSettings(string SetFile, string? Archives, bool Verify, string? SourceRegistry, IReadOnlyList<string> ContainerizedSets);
+
+/// <summary>RenderJobs.</summary>
+/// <param name="Folder">The folder the manifests are written to or verified in (absolute).</param>
+/// <param name="Verify">Only compare the folder with a fresh rendering.</param>
+public sealed record JobsSettings(string Folder, bool Verify);
 
 /// <summary>The run's registry pool.</summary>
 /// <param name="Aliases">Host to address, e.g. <c>gcr.io</c> to <c>127.0.0.1:5000</c>.</param>

@@ -1,0 +1,13 @@
+using Build.Flows;
+using Build.Host;
+
+namespace Build.Tasks;
+
+/// <summary>The <c>RenderJobs</c> task: writes the Prow jobs and the Kubernetes CronJob/Job (kustomize base and overlays) under manifests/k8s from their typed source (--verify checks them).</summary>
+[TaskName("RenderJobs")]
+[TaskDescription("Writes the Prow jobs and the Kubernetes CronJob/Job (kustomize base and overlays) under manifests/k8s from their typed source (--verify checks them).")]
+public sealed class RenderJobsTask : FrostingTask<BuildContext>
+{
+    /// <inheritdoc />
+    public override void Run(BuildContext context) => JobsFlow.Render(context.Settings.Jobs, context.Log);
+}
