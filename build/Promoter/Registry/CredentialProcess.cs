@@ -63,10 +63,11 @@ internal static class CredentialProcess
         return new Result(process.ExitCode, await output, await error);
     }
 
-    /// <summary>The first non-empty line of <paramref name="text"/>, at most 200 characters (for an error message).</summary>
+    /// <summary>The first non-empty line of <paramref name="text"/>, at most 200 characters and without its closing full
+    /// stop (for an error message, which adds its own).</summary>
     internal static string FirstLine(string text)
     {
-        var line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        var line = (text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "").TrimEnd('.');
         return line.Length > 200 ? line[..200] + "..." : line;
     }
 }
