@@ -59,24 +59,11 @@ public sealed class CredentialSourceTests(HelperRegistry fixture) : IClassFixtur
 
     public void Dispose() => Directory.Delete(_bin, recursive: true);
 
-    /// <summary>Writes an executable shell script <paramref name="name"/> into the search folder.</summary>
-    private void Script(string name, string body)
-    {
-        var path = Path.Combine(_bin, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    private void Script(string name, string body) => Executables.Script(_bin, name, body);
 
-    /// <summary>A helper answering <paramref name="user"/>/<paramref name="secret"/> for every server, logging each run's
-    /// arguments and server URL to <c>NAME.log</c>.</summary>
-    private void Helper(string name, string user, string secret) => Script("docker-credential-" + name, $$"""
-        server=$(cat)
-        echo "$1 $server" >> "{{_bin}}/{{name}}.log"
-        printf '{"ServerURL":"%s","Username":"{{user}}","Secret":"{{secret}}"}' "$server"
-        """);
+    private void Helper(string name, string user, string secret) => Executables.CredentialHelper(_bin, name, user, secret);
 
-    private string[] Runs(string name) =>
-        File.Exists(Path.Combine(_bin, name + ".log")) ? File.ReadAllLines(Path.Combine(_bin, name + ".log")) : [];
+    private string[] Runs(string name) => Executables.Runs(_bin, name);
 
     private DockerKeychain Keychain(string json, ICredentialSource? fallback = null, TimeSpan? timeout = null) =>
         new(DockerConfig.Parse(json, "/tmp/test/config.json"), fallback, timeout, searchPath: _bin);
