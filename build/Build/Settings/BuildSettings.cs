@@ -248,7 +248,7 @@ public sealed class BuildSettings
     private static Uri? HttpAddress(string text) =>
         Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
             ? uri
-            : throw new FormatException($"'{text}' is not an http:// URL.");
+            : throw new FormatException($"expected an http:// URL (e.g. http://127.0.0.1:8080/), got '{text}'.");
 
     /// <summary>A registry name <c>host[:port][/prefix]</c>, checked by <see cref="RegistryPath.Parse"/>.</summary>
     private static string? RegistryName(string text)
