@@ -75,6 +75,11 @@ public sealed class BuildSettings
         "seconds a registry may stay silent (sending nothing, taking nothing) before a request to it fails; connecting may take at most 30 of them",
         "PushSrc, PurgeDest, E2E, Promote, PromoteRelease", Int(1, 3600));
 
+    /// <summary><c>--metadata-server</c>: the GCE/GKE metadata server Google access tokens are asked from.</summary>
+    public static readonly Setting<Uri?> MetadataServer = new("metadata-server", "URL", null, "http://metadata.google.internal/",
+        "the GCE/GKE metadata server asked for an access token to Google's registries when gcloud gives none (tests point it at a loopback server)",
+        "PushSrc, PurgeDest, E2E, Promote, PromoteRelease", HttpAddress);
+
     /// <summary><c>--e2e-file</c>: the e2e test file.</summary>
     public static readonly Setting<string> E2EFile = new("e2e-file", "FILE", "manifests/e2e/tests.yaml", "manifests/e2e/tests.yaml",
         "the e2e test file of E2E and PurgeDest", "E2E, PurgeDest", Text);
@@ -147,7 +152,7 @@ public sealed class BuildSettings
     /// <summary>Every declared setting, in the order help lists them.</summary>
     public static readonly IReadOnlyList<SettingDeclaration> All =
     [
-        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, E2EFile,
+        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MetadataServer, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote,
     ];
@@ -189,7 +194,8 @@ public sealed class BuildSettings
             foreach (var (host, folder) in storage)
                 if (!Directory.Exists(folder))
                     throw new CakeException($"Setting '{RegistryStorage.Name}': the storage folder '{folder}' of {host} does not exist.");
-            return new RegistrySettings(_reader.Get(RegistryAliases), storage, TimeSpan.FromSeconds(_reader.Get(RegistryTimeout)));
+            return new RegistrySettings(_reader.Get(RegistryAliases), storage, TimeSpan.FromSeconds(_reader.Get(RegistryTimeout)),
+                _reader.Get(MetadataServer));
         }
     }
 
@@ -246,6 +252,12 @@ public sealed class BuildSettings
     private static Setting<bool> Flag(string name, string help, string tasks) =>
         new(name, "true|false", false, "false", help, tasks, Bool, isFlag: true);
 
+    /// <summary>An absolute <c>http://</c> URL (a base address; a path is kept as the base).</summary>
+    private static Uri? HttpAddress(string text) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
+            ? uri
+            : throw new FormatException($"expected an http:// URL (e.g. http://127.0.0.1:8080/), got '{text}'.");
+
     /// <summary>A registry name <c>host[:port][/prefix]</c>, checked by <see cref="RegistryPath.Parse"/>.</summary>
     private static string? RegistryName(string text)
     {
@@ -277,8 +289,9 @@ public sealed record JobsSettings(string Folder, bool Verify);
 /// <param name="Aliases">Host to address, e.g. <c>gcr.io</c> to <c>127.0.0.1:5000</c>.</param>
 /// <param name="Storage">Host to the absolute storage root of a Distribution registry on this machine (the folder exists).</param>
 /// <param name="Timeout">How long a registry may stay silent before a request fails (<see cref="Promoter.Registry.RegistryClientOptions.ReadTimeout"/>).</param>
+/// <param name="MetadataServer">The metadata server's base address, or null for Google's.</param>
 public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>> Aliases, IReadOnlyList<KeyValuePair<string, string>> Storage,
-    TimeSpan Timeout);
+    TimeSpan Timeout, Uri? MetadataServer = null);
 
 /// <summary>E2E.</summary>
 /// <param name="TestFile">The e2e test file (absolute).</param>

@@ -5,20 +5,29 @@ using Promoter.Inputs;
 namespace Promoter.Registry;
 
 /// <summary>
-/// The <c>auths</c> section of a docker CLI <c>config.json</c> (docker/cli <c>configfile</c> format):
-/// <c>{"auths": {"host[:port]": {"auth": base64("user:pass")} | {"username":..,"password":..} | {"identitytoken":..}}}</c>.
-/// Keys may carry a scheme and path (<c>https://index.docker.io/v1/</c>); they are matched by host.
-/// Credential helpers (<c>credsStore</c>, <c>credHelpers</c>) are not run.
+/// The credential sections of a docker CLI <c>config.json</c> (docker/cli <c>configfile</c> format):
+/// <c>{"auths": {"host[:port]": {"auth": base64("user:pass")} | {"username":..,"password":..} | {"identitytoken":..}},
+/// "credHelpers": {"host[:port]": "NAME"}, "credsStore": "NAME"}</c>.
+/// Keys may carry a scheme and path (<c>https://index.docker.io/v1/</c>); they are matched by host. Reading the file runs
+/// no helper; <see cref="DockerKeychain"/> does, when a registry needs its credential.
 /// </summary>
 public sealed class DockerConfig
 {
     private readonly Dictionary<string, RegistryCredential> _byHost;
 
-    private DockerConfig(string? path, Dictionary<string, RegistryCredential> byHost)
+    private DockerConfig(string? path, Dictionary<string, RegistryCredential> byHost, Dictionary<string, string>? helpers = null, string? store = null)
     {
         Path = path;
         _byHost = byHost;
+        CredentialHelpers = helpers ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        CredentialStore = store;
     }
+
+    /// <summary><c>credHelpers</c>: the helper name (<c>docker-credential-NAME</c>) per host (normalised).</summary>
+    public IReadOnlyDictionary<string, string> CredentialHelpers { get; }
+
+    /// <summary><c>credsStore</c>: the helper for every host without its own, or null.</summary>
+    public string? CredentialStore { get; }
 
     /// <summary>The file read, or null when none existed.</summary>
     public string? Path { get; }
@@ -58,7 +67,8 @@ public sealed class DockerConfig
     public static DockerConfig Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>Parses config.json text; <paramref name="source"/> names it in error messages.</summary>
-    /// <exception cref="FormatException">Not JSON, or an <c>auths</c> entry is malformed.</exception>
+    /// <exception cref="FormatException">Not JSON, an <c>auths</c> entry is malformed, <c>credHelpers</c> is not an object of
+    /// names, or <c>credsStore</c> is not a name.</exception>
     public static DockerConfig Parse(string json, string source)
     {
         JsonDocument doc;
@@ -70,17 +80,33 @@ public sealed class DockerConfig
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new FormatException($"{source}: expected a JSON object at the top level.");
-            if (!doc.RootElement.TryGetProperty("auths", out var auths) || auths.ValueKind == JsonValueKind.Null)
-                return new DockerConfig(source, byHost);
-            if (auths.ValueKind != JsonValueKind.Object)
-                throw new FormatException($"{source}: 'auths' must be an object of registry host to credentials.");
-            foreach (var entry in auths.EnumerateObject())
+            var root = doc.RootElement;
+            if (root.TryGetProperty("auths", out var auths) && auths.ValueKind != JsonValueKind.Null)
             {
-                var credential = ReadEntry(entry, source);
-                if (credential is not null) byHost[NormaliseHost(entry.Name)] = credential;
+                if (auths.ValueKind != JsonValueKind.Object)
+                    throw new FormatException($"{source}: 'auths' must be an object of registry host to credentials.");
+                foreach (var entry in auths.EnumerateObject())
+                {
+                    var credential = ReadEntry(entry, source);
+                    if (credential is not null) byHost[NormaliseHost(entry.Name)] = credential;
+                }
             }
+            var helpers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (root.TryGetProperty("credHelpers", out var named) && named.ValueKind != JsonValueKind.Null)
+            {
+                if (named.ValueKind != JsonValueKind.Object)
+                    throw new FormatException($"{source}: 'credHelpers' must be an object of registry host to helper name.");
+                foreach (var entry in named.EnumerateObject())
+                    helpers[NormaliseHost(entry.Name)] = HelperName(entry.Value, $"{source}: credHelpers[\"{entry.Name}\"]");
+            }
+            string? store = null;
+            if (root.TryGetProperty("credsStore", out var storeName) && storeName.ValueKind != JsonValueKind.Null)
+            {
+                var name = HelperName(storeName, $"{source}: credsStore");
+                if (name.Length > 0) store = name;
+            }
+            return new DockerConfig(source, byHost, helpers, store);
         }
-        return new DockerConfig(source, byHost);
     }
 
     /// <summary>
@@ -89,16 +115,25 @@ public sealed class DockerConfig
     /// </summary>
     public RegistryCredential? Find(string host)
     {
-        var key = NormaliseHost(host);
-        if (_byHost.TryGetValue(key, out var c)) return c;
-        if (key is "docker.io" or "registry-1.docker.io" or "index.docker.io")
-            foreach (var alias in new[] { "index.docker.io", "docker.io", "registry-1.docker.io" })
-                if (_byHost.TryGetValue(alias, out c)) return c;
+        foreach (var key in HostKeys(host))
+            if (_byHost.TryGetValue(key, out var c)) return c;
         return null;
     }
 
+    /// <summary>The keys <paramref name="host"/> is looked up by: itself (normalised), and for Docker Hub all its names.</summary>
+    internal static IEnumerable<string> HostKeys(string host)
+    {
+        var key = NormaliseHost(host);
+        yield return key;
+        if (key is "docker.io" or "registry-1.docker.io" or "index.docker.io")
+            foreach (var alias in new[] { "index.docker.io", "docker.io", "registry-1.docker.io" })
+                if (alias != key) yield return alias;
+    }
+
     /// <inheritdoc />
-    public override string ToString() => $"docker config {Path ?? "(none)"} with credentials for {Hosts.Count} host(s)";
+    public override string ToString() =>
+        $"docker config {Path ?? "(none)"} with credentials for {Hosts.Count} host(s), {CredentialHelpers.Count} credential helper(s)"
+        + (CredentialStore is null ? "" : $", credsStore {CredentialStore}");
 
     /// <summary><c>https://host:port/v1/</c> becomes <c>host:port</c>.</summary>
     internal static string NormaliseHost(string key)
@@ -110,6 +145,13 @@ public sealed class DockerConfig
         if (slash >= 0) s = s[..slash];
         return s.ToLowerInvariant();
     }
+
+    /// <summary>The helper name in <paramref name="value"/>: a string without a path separator (empty is allowed: docker
+    /// treats an empty <c>credsStore</c> as none).</summary>
+    private static string HelperName(JsonElement value, string where) =>
+        value.ValueKind == JsonValueKind.String && value.GetString() is { } name && name.IndexOfAny(['/', '\\']) < 0
+            ? name.Trim()
+            : throw new FormatException($"{where} must be a credential helper name (docker-credential-NAME runs it).");
 
     private static RegistryCredential? ReadEntry(JsonProperty entry, string source)
     {

@@ -54,7 +54,7 @@ public sealed partial class RegistryClient
         /// first when the realm is known and no valid token for the scope is cached.</summary>
         public async Task AuthorizeAsync(HttpRequestMessage request, RequestScope scope, string reference, CancellationToken cancellationToken)
         {
-            if (_useBasic && client._options.Credential is { HasPassword: true } credential)
+            if (_useBasic && await client.CredentialAsync(cancellationToken) is { HasPassword: true } credential)
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.BasicHeaderValue());
                 return;
@@ -75,7 +75,7 @@ public sealed partial class RegistryClient
         {
             if (challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
             {
-                if (client._options.Credential is not { HasPassword: true }) return false;
+                if (await client.CredentialAsync(cancellationToken) is not { HasPassword: true }) return false;
                 if (sent?.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) == true) return false; // refused
                 _useBasic = true;
                 return true;
@@ -124,7 +124,7 @@ public sealed partial class RegistryClient
         private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(AuthChallenge challenge, IReadOnlyList<string> scopes,
             string reference, CancellationToken cancellationToken)
         {
-            var credential = client._options.Credential;
+            var credential = await client.CredentialAsync(cancellationToken);
             Uri realm;
             try { realm = new Uri(challenge.Realm!); }
             catch (UriFormatException) { throw new RegistryException($"registry {client.Host} sent an auth challenge with an invalid realm '{challenge.Realm}'.", reference); }

@@ -59,8 +59,22 @@ public sealed partial class RegistryClient : IDisposable
     /// <summary>The base address, <c>http(s)://host/</c>.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>True when the client holds credentials (never shows them).</summary>
-    public bool HasCredential => _options.Credential is not null;
+    /// <summary>True when the client holds credentials or a source to ask for them (never shows them).</summary>
+    public bool HasCredential => _options.Credential is not null || _options.CredentialSource is not null;
+
+    // The credential last obtained from the source, for messages (its ToString never shows the secret).
+    private volatile RegistryCredential? _sourcedCredential;
+
+    /// <summary>The credential: <see cref="RegistryClientOptions.Credential"/>, else the source's answer for this host.</summary>
+    /// <exception cref="RegistryException">The source failed (names the registry and the source).</exception>
+    private async ValueTask<RegistryCredential?> CredentialAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Credential is { } given) return given;
+        if (_options.CredentialSource is not { } source) return null;
+        var found = await source.GetAsync(Host, cancellationToken);
+        _sourcedCredential = found;
+        return found;
+    }
 
     /// <summary>How many bearer tokens this client fetched from token servers (for tests and measurements).</summary>
     public int TokenFetches => Volatile.Read(ref _tokenFetches);
@@ -369,9 +383,9 @@ public sealed partial class RegistryClient : IDisposable
         if (errors.Count > 0)
             message += ": " + string.Join("; ", errors.Select(e => e.Message.Length > 0 ? $"{e.Code} ({e.Message})" : e.Code));
         if (response.StatusCode == HttpStatusCode.Unauthorized)
-            message += _options.Credential is null
-                ? $". No credentials for {Host} were given: add an 'auths' entry for it to the docker config.json (docker login {Host})."
-                : $". The registry refused the credentials of {_options.Credential}.";
+            message += (_options.Credential ?? _sourcedCredential) is not { } used
+                ? $". No credentials for {Host} were found: add an 'auths' entry, a credHelpers entry or a credsStore for it to the docker config.json (docker login {Host})."
+                : $". The registry refused the credentials of {used}.";
         else if (response.StatusCode == HttpStatusCode.Forbidden)
             message += ". The credentials are valid but lack permission for this operation.";
         else

@@ -9,6 +9,13 @@ public sealed class RegistryClientOptions
     /// <summary>Credentials for Basic auth and the token request; null for anonymous access.</summary>
     public RegistryCredential? Credential { get; init; }
 
+    /// <summary>
+    /// Where the credential comes from when <see cref="Credential"/> is null (a <see cref="DockerKeychain"/>): asked with
+    /// the client's host only once the registry challenges, and whenever the credential is needed after that (the source
+    /// caches; a token it renews is picked up). Null for anonymous access.
+    /// </summary>
+    public ICredentialSource? CredentialSource { get; init; }
+
     /// <summary>How many times a request is retried after a 429, a 5xx or a reset connection (default 4; 0 disables retries).</summary>
     public int MaxRetries { get; init; } = 4;
 

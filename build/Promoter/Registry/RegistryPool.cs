@@ -17,36 +17,46 @@ public sealed record RegistryEndpoint(string Address, string? StorageRoot = null
 /// One <see cref="RegistryClient"/> per registry host, shared by every operation of a run. A host may be aliased to
 /// another address (an end-to-end run serves <c>gcr.io</c>, <c>us.gcr.io</c>, ... from local registry processes, so the
 /// upstream test files run unchanged and hermetically). Loopback addresses use plain http; credentials come from
-/// docker's config.json (<see cref="DockerConfig"/>) for the address contacted.
+/// docker's config.json and its helpers, or Google's access tokens (<see cref="DockerKeychain"/>), for the address contacted.
 /// </summary>
 public sealed class RegistryPool : IDisposable
 {
     private readonly ConcurrentDictionary<string, RegistryClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, RegistryEndpoint> _aliases = new(StringComparer.OrdinalIgnoreCase);
     private readonly Func<string, RegistryClientOptions> _options;
+    private readonly List<IDisposable> _owned = [];
 
     /// <summary>A pool whose clients take their options from <paramref name="options"/> (per contacted address).</summary>
     public RegistryPool(Func<string, RegistryClientOptions> options) => _options = options;
 
-    /// <summary>A pool with credentials from the default docker config, http for loopback addresses, and an optional log.</summary>
-    /// <param name="log">Receives the clients' retry and token lines (never a credential).</param>
+    /// <summary>
+    /// A pool with credentials found as docker, crane and kpromo find them (<see cref="DockerKeychain"/> over the default
+    /// docker config, then <see cref="GoogleCredentials"/> for Google's registries: gcloud, else the metadata server),
+    /// looked up for the address contacted and only once a registry asks; http for loopback addresses; an optional log.
+    /// </summary>
+    /// <param name="log">Receives the clients' retry and token lines and why no Google token was found (never a credential).</param>
     /// <param name="readTimeout">The clients' <see cref="RegistryClientOptions.ReadTimeout"/> (connecting may take at most 30 s
     /// of it); null for the default.</param>
+    /// <param name="metadataServer">The GCE/GKE metadata server's base address; null for <see cref="MetadataServerAccessToken.DefaultAddress"/>.</param>
     /// <exception cref="FormatException">The docker config.json is not valid.</exception>
     /// <exception cref="Promoter.Inputs.InputFileException">The docker config.json is not a regular file, or too large.</exception>
-    public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null)
+    public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null, Uri? metadataServer = null)
     {
         var config = DockerConfig.LoadDefault();
+        var metadata = new MetadataServerAccessToken(metadataServer);
+        var keychain = new DockerKeychain(config, new GoogleCredentials(new GcloudAccessToken(), metadata, log));
         var defaults = new RegistryClientOptions();
         var read = readTimeout ?? defaults.ReadTimeout;
-        return new RegistryPool(address => new RegistryClientOptions
+        var pool = new RegistryPool(address => new RegistryClientOptions
         {
             Insecure = IsLoopback(address),
-            Credential = config.Find(address),
+            CredentialSource = keychain,
             Log = log,
             ReadTimeout = read,
             ConnectTimeout = read < defaults.ConnectTimeout ? read : defaults.ConnectTimeout,
         });
+        pool._owned.Add(metadata);
+        return pool;
     }
 
     /// <summary>
@@ -81,6 +91,8 @@ public sealed class RegistryPool : IDisposable
     {
         foreach (var client in _clients.Values) client.Dispose();
         _clients.Clear();
+        foreach (var owned in _owned) owned.Dispose();
+        _owned.Clear();
     }
 }
 

@@ -72,6 +72,16 @@ public sealed class SettingsTests
     }
 
     [Fact]
+    public void The_metadata_server_setting_takes_an_http_url_only()
+    {
+        var result = BuildProgram.Run("--target", "Promote", "--manifest=manifests/e2e/fixture/sanity/promoter-manifest.yaml",
+            "--metadata-server=https://metadata.example/");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("Setting 'metadata-server' (from the argument --metadata-server): expected an http:// URL");
+    }
+
+    [Fact]
     public void The_engine_setting_names_what_it_expects()
     {
         var result = BuildProgram.Run("--target", "LoadTarballs", "--engine=podman");

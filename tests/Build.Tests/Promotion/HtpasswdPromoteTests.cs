@@ -3,6 +3,7 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Promotion;
@@ -68,5 +69,64 @@ public sealed class HtpasswdPromoteTests : IDisposable
         (await check.ListTagsAsync("prod/golden-bar/bar")).Should().Equal("1.0");
         (await check.HeadManifestAsync("prod/golden-foo/foo", "sha256:15e11c253c4e7ba99aca2126680a52d5d22a25a250a96468558b515e27150f60"))
             .Should().NotBeNull("the tagless image is promoted by digest");
+    }
+
+    /// <summary>
+    /// The same promotion with no secret in config.json: the source's password comes from its <c>credHelpers</c> helper,
+    /// the destination's from the <c>credsStore</c> helper (which answers a wrong password for the source, so the
+    /// per-host helper must win), both real executables on PATH speaking the helper protocol; each runs once per
+    /// registry and build-program run.
+    /// </summary>
+    [Fact]
+    public async Task PushSrc_and_Promote_succeed_through_credHelpers_and_credsStore()
+    {
+        var htpasswd = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), "ci", "ci-helper-pass");
+        using var source = await LocalRegistry.StartAsync(htpasswd);
+        using var destination = await LocalRegistry.StartAsync(htpasswd);
+        var bin = Directory.CreateDirectory(Path.Combine(_folder, "bin")).FullName;
+        Executables.CredentialHelper(bin, "ci", "ci", "ci-helper-pass");
+        Executables.Script(bin, "docker-credential-store", $$"""
+            server=$(cat)
+            echo "$1 $server" >> "{{bin}}/store.log"
+            password=ci-helper-pass
+            [ "$server" = "{{source.Host}}" ] && password=wrong
+            printf '{"ServerURL":"%s","Username":"ci","Secret":"%s"}' "$server" "$password"
+            """);
+        var docker = Directory.CreateDirectory(Path.Combine(_folder, "docker")).FullName;
+        File.WriteAllText(Path.Combine(docker, "config.json"),
+            "{\"credsStore\":\"store\",\"credHelpers\":{" + $"\"{source.Host}\":\"ci\"" + "}}");
+        var manifest = Path.Combine(_folder, "promoter-manifest.yaml");
+        File.WriteAllText(manifest, $"""
+            registries:
+            - name: {source.Host}/stg
+              src: true
+            - name: {destination.Host}/prod
+            images:
+            - name: golden-bar/bar
+              dmap:
+                "sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234": ["1.0"]
+            """);
+        var previous = (Config: Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Path: Environment.GetEnvironmentVariable("PATH"));
+        Environment.SetEnvironmentVariable("DOCKER_CONFIG", docker);
+        Environment.SetEnvironmentVariable("PATH", bin + System.IO.Path.PathSeparator + previous.Path);
+        HostRunner.Result pushed, promoted;
+        try
+        {
+            pushed = BuildProgram.Run("--target", "PushSrc", $"--registry={source.Host}/stg");
+            promoted = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--threads=8", "--confirm");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous.Config);
+            Environment.SetEnvironmentVariable("PATH", previous.Path);
+        }
+
+        pushed.ExitCode.Should().Be(0, pushed.Output);
+        promoted.ExitCode.Should().Be(0, promoted.Output);
+        promoted.Output.Should().NotContain("ci-helper-pass");
+        Executables.Runs(bin, "ci").Should().Equal($"get {source.Host}", $"get {source.Host}");
+        Executables.Runs(bin, "store").Should().Equal($"get {destination.Host}");
+        using var check = destination.CreateClient(new RegistryClientOptions { Credential = new RegistryCredential("ci", "ci-helper-pass") });
+        (await check.ListTagsAsync("prod/golden-bar/bar")).Should().Equal("1.0");
     }
 }

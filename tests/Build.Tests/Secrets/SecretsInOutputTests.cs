@@ -6,6 +6,7 @@ using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
 using Promoter.Tests.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Secrets;
@@ -64,6 +65,7 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
     private const string IdentityToken = "idtok-9c1e5b7aa0d24f6e";
     private const string RegistryToken = "regtok-51f0c2d8e9b34a77";
     private const string WrongPassword = "wr0ng-PaSs-c4d2e8";
+    private const string BrokenHelperSecret = "br0ken-HELPER-secret-6d1f";
 
     private static string Basic(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
 
@@ -71,7 +73,7 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
     private static readonly string[] Secrets =
     [
         SecuredRegistry.Password, Basic(SecuredRegistry.User, SecuredRegistry.Password), IdentityToken, RegistryToken, WrongPassword,
-        Basic(SecuredRegistry.User, WrongPassword), Uri.EscapeDataString(SecuredRegistry.Password),
+        Basic(SecuredRegistry.User, WrongPassword), Uri.EscapeDataString(SecuredRegistry.Password), BrokenHelperSecret,
     ];
 
     private string Host => secured.Registry.Host;
@@ -134,6 +136,56 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
         result.ExitCode.Should().Be(0, result.Output);
         result.Output.Should().Contain("Setting registry = ").And.Contain("fetching a token from", "diagnostic output is on");
         secured.Tokens.Requests.Should().Contain(r => r.Granted);
+    }
+
+    /// <summary>A config.json naming <paramref name="helper"/> as the registry's credHelpers entry, and a PATH with
+    /// <paramref name="bin"/> (where the helper scripts are) first.</summary>
+    private (string Config, Dictionary<string, string> Environment) HelperConfig(string helper, string bin)
+    {
+        var folder = secured.NewFolder("docker-config");
+        File.WriteAllText(Path.Combine(folder, "config.json"),
+            JsonSerializer.Serialize(new Dictionary<string, object> { ["credHelpers"] = new Dictionary<string, string> { [Host] = helper } }));
+        return (folder, new Dictionary<string, string> { ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH") });
+    }
+
+    [Fact]
+    public void PushSrc_with_a_password_from_a_credential_helper_succeeds_and_prints_no_secret()
+    {
+        var bin = secured.NewFolder("bin");
+        Executables.CredentialHelper(bin, "secured", SecuredRegistry.User, SecuredRegistry.Password);
+        var (config, environment) = HelperConfig("secured", bin);
+
+        var result = Run(config, environment, "--target", "PushSrc", $"--registry={Host}/push-helper", $"--golden={BuildProgram.UpstreamGoldenSet}");
+
+        result.ExitCode.Should().Be(0, result.Output);
+        Executables.Runs(bin, "secured").Should().Equal($"get {Host}");
+    }
+
+    [Fact]
+    public void An_identity_token_from_a_credential_helper_is_not_printed_when_refused()
+    {
+        var bin = secured.NewFolder("bin");
+        Executables.CredentialHelper(bin, "idtoken", "<token>", IdentityToken);
+        var (config, environment) = HelperConfig("idtoken", bin);
+
+        var result = Run(config, environment, "--target", "PushSrc", $"--registry={Host}/push-helper-token", $"--golden={BuildProgram.UpstreamGoldenSet}");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("(identity token)");
+    }
+
+    [Fact]
+    public void A_broken_helper_answer_is_named_by_registry_and_helper_and_never_repeated()
+    {
+        var bin = secured.NewFolder("bin");
+        Executables.Script(bin, "docker-credential-broken", $"cat >/dev/null; echo '{{\"Username\":\"robot\",\"Secret\":\"{BrokenHelperSecret}'");
+        var (config, environment) = HelperConfig("broken", bin);
+
+        var result = Run(config, environment, "--target", "PushSrc", $"--registry={Host}/push-helper-broken", $"--golden={BuildProgram.UpstreamGoldenSet}");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain($"registry {Host}: credential helper docker-credential-broken (credHelpers of ")
+            .And.Contain("answered with something that is not JSON");
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class ConcurrentAuthTests(HtpasswdRegistries registries) : IClassF
 
         using var anonymous = new RegistryClient(registries.Source.Host);
         var missing = (await anonymous.Invoking(c => c.PingAsync()).Should().ThrowAsync<RegistryException>()).Which;
-        missing.Message.Should().Contain($"No credentials for {registries.Source.Host} were given");
+        missing.Message.Should().Contain($"No credentials for {registries.Source.Host} were found");
     }
 
     [Fact]

@@ -40,6 +40,20 @@ public sealed class DockerConfigTests
     }
 
     [Fact]
+    public void Reads_credHelpers_by_host_and_credsStore_without_running_them()
+    {
+        var config = DockerConfig.Parse("""
+            {"credHelpers": {"https://us.gcr.io/v2/": "gcloud", "127.0.0.1:5000": "test"}, "credsStore": "desktop"}
+            """, "config.json");
+
+        config.CredentialHelpers.Should().BeEquivalentTo(new Dictionary<string, string> { ["us.gcr.io"] = "gcloud", ["127.0.0.1:5000"] = "test" });
+        config.CredentialStore.Should().Be("desktop");
+        DockerConfig.Parse("{\"credsStore\": \"\"}", "config.json").CredentialStore.Should().BeNull("docker treats an empty store as none");
+        new DockerKeychain(config).Helpers.Select(h => h.Executable)
+            .Should().BeEquivalentTo("docker-credential-gcloud", "docker-credential-test", "docker-credential-desktop");
+    }
+
+    [Fact]
     public void Secrets_never_appear_in_text()
     {
         var credential = new RegistryCredential("ci", "hunter2");
@@ -55,6 +69,9 @@ public sealed class DockerConfigTests
     [InlineData("{\"auths\": [1]}", "'auths' must be an object")]
     [InlineData("{\"auths\": {\"r.example\": {\"auth\": \"%%%\"}}}", "auths[\"r.example\"].auth is not base64")]
     [InlineData("{\"auths\": ", "not valid JSON")]
+    [InlineData("{\"credHelpers\": [\"gcloud\"]}", "'credHelpers' must be an object")]
+    [InlineData("{\"credHelpers\": {\"gcr.io\": \"../../bin/evil\"}}", "credHelpers[\"gcr.io\"] must be a credential helper name")]
+    [InlineData("{\"credsStore\": 7}", "credsStore must be a credential helper name")]
     public void Malformed_files_are_named_in_the_error(string json, string expected)
     {
         var parse = () => DockerConfig.Parse(json, "my-config.json");
