@@ -124,11 +124,17 @@ public sealed class RegistryTimeoutTests
     [Fact]
     public async Task A_slow_answer_that_keeps_moving_does_not_time_out()
     {
-        // 4000 bytes in ten pieces 150 ms apart: 1.5 s in all, three times the read timeout, but never 0.5 s of silence.
+        // 4000 bytes in twenty pieces 250 ms apart: 5 s in all, two and a half times the read timeout, but never more than
+        // an eighth of it in silence (a margin that holds on a loaded machine).
         using var server = new StallingServer(_ => new StallingServer.Trickle(
             [.. StallingServer.Head("200 OK", ("Content-Length", Payload.Length.ToString()), ("Docker-Content-Digest", PayloadDigest.Value),
-                ("Content-Type", MediaTypes.OciManifest)), .. Payload], Piece: 400, Pause: TimeSpan.FromMilliseconds(150)));
-        using var client = Client(server.Host);
+                ("Content-Type", MediaTypes.OciManifest)), .. Payload], Piece: 200, Pause: TimeSpan.FromMilliseconds(250)));
+        using var client = new RegistryClient(server.Host, new RegistryClientOptions
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            ReadTimeout = TimeSpan.FromSeconds(2),
+            MaxRetries = 0,
+        });
 
         var manifest = await client.GetManifestAsync("team/app", "1.0");
 
