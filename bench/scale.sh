@@ -2,16 +2,18 @@
 # Promotion at scale, side by side in one run: N generated images (a shared 2 MiB base layer, a small layer of their own,
 # every 20th a manifest list, TAGS tags each) in a local source Distribution, promoted into DESTS empty destination
 # Distributions by the project (`./build.sh --target Promote`: dry run of the cold plan, cold --confirm, no-op --confirm)
-# and by `skopeo sync --all` (one per destination, all destinations at once). Each figure is the median of RUNS runs;
+# and by `skopeo sync --all` (one per destination, all destinations at once). Each figure is the median of RUNS runs
+# (SKOPEO_RUNS for skopeo, 1 by default: at N=200 x 3 destinations one cold sync alone takes minutes here);
 # every run starts from empty destinations (restarted on fresh storage). Prints one table: wall time, requests per image
 # (all registries' access logs), peak RSS (/usr/bin/time -v, the largest process of the command), and the ratio
 # skopeo sync / project.
 # The images are pushed by bench/ScaleGen (the project's own registry client, built with `dotnet build`).
 # Needs docker-registry (apt-get install docker-registry), skopeo, /usr/bin/time (apt-get install time).
-# Usage: bench/scale.sh [N] [DESTS]   (default 200 3; RUNS=3, TAGS=3, THREADS=8)
+# `skopeo copy` in parallel is not measured yet. KEEP=1 keeps the work folder (registries' logs) for a look afterwards.
+# Usage: bench/scale.sh [N] [DESTS]   (default 200 3; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-n="${1:-200}"; dests="${2:-3}"; runs="${RUNS:-3}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
+n="${1:-200}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
 cd "$root"
 registry_binary="$(command -v docker-registry || command -v registry)"
 command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
@@ -109,6 +111,7 @@ for run in $(seq "$runs"); do
   measure dry "${promote[@]}"
   measure cold "${promote[@]}" --confirm
   measure noop "${promote[@]}" --confirm
+  ((run > skopeo_runs)) && { echo "run $run/$runs done" >&2; continue; }
   reset_destinations
   measure sync-cold bash -c "$(declare -p ports); sync_all"
   measure sync-noop bash -c "$(declare -p ports); sync_all"
@@ -124,7 +127,7 @@ row() {
     "$((rss / 1024))" "$(median "$label" 4)" "$(median "$label" 5)"
 }
 echo
-echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations, threads $threads, median of $runs runs"
+echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations, threads $threads, median of $runs runs ($skopeo_runs for skopeo)"
 echo "| Command                      | Time (s) | Req/img  | RSS MiB | Uploads | Mounts | skopeo sync / project |"
 echo "|---|---|---|---|---|---|---|"
 echo "$(row dry 'Promote dry run (cold plan)') |  |"
