@@ -10,10 +10,10 @@
 # The images are pushed by bench/ScaleGen (the project's own registry client, built with `dotnet build`).
 # Needs docker-registry (apt-get install docker-registry), skopeo, /usr/bin/time (apt-get install time).
 # `skopeo copy` in parallel is not measured yet. KEEP=1 keeps the work folder (registries' logs) for a look afterwards.
-# Usage: bench/scale.sh [N] [DESTS]   (default 200 3; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8)
+# Usage: bench/scale.sh [N] [DESTS]   (default 100 3, about 4 minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-n="${1:-200}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
+n="${1:-100}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
 cd "$root"
 registry_binary="$(command -v docker-registry || command -v registry)"
 command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
@@ -39,6 +39,7 @@ start_registry() {
     echo "storage: {filesystem: {rootdirectory: '$folder/storage'}, delete: {enabled: true}, maintenance: {uploadpurging: {enabled: false}}}"
     echo "http: {addr: '127.0.0.1:$port', secret: bench}"
   } > "$folder/config.yml"
+  touch "$folder/log"   # before the registry opens it: the wait below reads it at once
   "$registry_binary" serve "$folder/config.yml" >>"$folder/log" 2>&1 &
   echo "$!" > "$folder/pid"
   for _ in $(seq 300); do

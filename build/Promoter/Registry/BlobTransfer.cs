@@ -9,8 +9,8 @@ namespace Promoter.Registry;
 /// nothing is sent when the repository has the blob; a copy within one registry is a cross-repository mount; a copy
 /// across registries streams the bytes and commits them only if they hash to the digest; small blobs bound for several
 /// registries are read from the source once per run; a blob copied across registries lands once per target registry,
-/// later repositories of that registry mount it from the first repository of the run that has it. Local content (bytes or a stream opener) is uploaded the same
-/// way. Thread-safe. See <c>Registry/README.md</c>.
+/// later repositories of that registry mount it from the first repository of the run that has it. Local content (bytes
+/// or a stream opener) is uploaded the same way. Thread-safe. See <c>Registry/README.md</c>.
 /// </summary>
 /// <param name="cacheBytes">Memory the small-blob cache may hold (bytes); 0 streams every cross-registry copy.</param>
 public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheBytes)

@@ -224,7 +224,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
         foreach (var repository in repositories)
             (await target.HeadBlobAsync(repository, digest)).Should().Be(bytes.Length);
 
-        // A later copy of the run into a repository that has it is a mount too; a new run finds the blob already in the first.
+        // A later copy of the run into yet another repository is a mount too; a new run finds the blob already in the first.
         var late = registries.Second.NewRepository("base-to-late");
         (await transfer.CopyAsync(source, from, target, late, digest, bytes.Length)).Should().Be(BlobCopyOutcome.Mounted);
         (await new BlobTransfer().CopyAsync(source, from, target, repositories[0], digest, bytes.Length)).Should().Be(BlobCopyOutcome.AlreadyPresent);
