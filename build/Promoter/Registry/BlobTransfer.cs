@@ -8,8 +8,9 @@ namespace Promoter.Registry;
 /// each (registry, repository, digest) is moved at most once, and concurrent requests for it wait for that one move;
 /// nothing is sent when the repository has the blob; a copy within one registry is a cross-repository mount; a copy
 /// across registries streams the bytes and commits them only if they hash to the digest; small blobs bound for several
-/// registries are read from the source once per run. Local content (bytes or a stream opener) is uploaded the same
-/// way. Thread-safe. See <c>Registry/README.md</c>.
+/// registries are read from the source once per run; a blob copied across registries lands once per target registry,
+/// later repositories of that registry mount it from the first repository of the run that has it. Local content (bytes
+/// or a stream opener) is uploaded the same way. Thread-safe. See <c>Registry/README.md</c>.
 /// </summary>
 /// <param name="cacheBytes">Memory the small-blob cache may hold (bytes); 0 streams every cross-registry copy.</param>
 public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheBytes)
@@ -26,13 +27,21 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
     /// <summary>Small blobs read (and verified) from a source, by digest: a digest names its bytes whichever registry holds them.</summary>
     private readonly ConcurrentDictionary<Digest, Lazy<Task<byte[]>>> _small = new();
 
+    /// <summary>
+    /// Per (target registry base address, digest): the first repository of the run that holds the blob (found there or
+    /// copied there), completed once it is there; null when that copy failed. Later cross-registry copies into the same
+    /// registry wait for it and mount from that repository instead of sending the bytes again.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string, Digest), TaskCompletionSource<string?>> _holders = new();
+
     private long _cachedBytes;
 
     /// <summary>
     /// Copies blob <paramref name="digest"/> from <paramref name="sourceRepository"/> of <paramref name="source"/> into
     /// <paramref name="targetRepository"/> of <paramref name="target"/>: nothing when the target has it, a mount when both
-    /// are one registry (the bytes when the registry cannot mount), otherwise the bytes, never decompressed, committed
-    /// only if they hash to <paramref name="digest"/>.
+    /// are one registry (the bytes when the registry cannot mount), a mount from the first repository of the run that got
+    /// the blob in the target registry, otherwise the bytes, never decompressed, committed only if they hash to
+    /// <paramref name="digest"/>.
     /// </summary>
     /// <param name="source">The registry holding the blob.</param>
     /// <param name="sourceRepository">The repository holding the blob.</param>
@@ -128,9 +137,56 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
     private async Task<BlobCopyOutcome> CopyOnceAsync(RegistryClient source, string sourceRepository, RegistryClient target,
         string targetRepository, Digest digest, long size, CancellationToken cancellationToken)
     {
-        if (await target.HeadBlobAsync(targetRepository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
-        return await ConcurrentWriter.WriteAsync(() => MoveAsync(source, sourceRepository, target, targetRepository, digest, size, cancellationToken),
+        var key = (target.BaseAddress.AbsoluteUri, digest);
+        if (await target.HeadBlobAsync(targetRepository, digest, cancellationToken) is not null)
+        {
+            var found = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            found.SetResult(targetRepository);
+            _holders.TryAdd(key, found);
+            return BlobCopyOutcome.AlreadyPresent;
+        }
+        if (source.BaseAddress == target.BaseAddress) return await WriteAsync();
+
+        // Across registries: the first copy of the run into this registry sends the bytes; the others wait for it and mount.
+        var mine = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = _holders.GetOrAdd(key, mine);
+        if (!ReferenceEquals(holder, mine))
+        {
+            if (await holder.Task.WaitAsync(cancellationToken) is { } from && from != targetRepository
+                && await TryMountAsync(target, targetRepository, digest, from, cancellationToken))
+                return BlobCopyOutcome.Mounted;
+            return await WriteAsync(); // the first copy failed, or the mount was refused: send the bytes
+        }
+        try
+        {
+            var outcome = await WriteAsync();
+            mine.SetResult(targetRepository);
+            return outcome;
+        }
+        catch
+        {
+            _holders.TryRemove(KeyValuePair.Create(key, mine));
+            mine.SetResult(null);
+            throw;
+        }
+
+        Task<BlobCopyOutcome> WriteAsync() => ConcurrentWriter.WriteAsync(
+            () => MoveAsync(source, sourceRepository, target, targetRepository, digest, size, cancellationToken),
             () => LandedAsync(target, targetRepository, digest, size, cancellationToken), BlobCopyOutcome.AlreadyPresent, cancellationToken);
+    }
+
+    /// <summary>A cross-repository mount within <paramref name="target"/>; false when refused or raced (the caller then sends the bytes).</summary>
+    private static async Task<bool> TryMountAsync(RegistryClient target, string repository, Digest digest, string from,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await target.MountBlobAsync(repository, digest, from, cancellationToken);
+        }
+        catch (RegistryException e) when (ConcurrentWriter.IsRace(e))
+        {
+            return false;
+        }
     }
 
     /// <summary>One attempt of a copy the target lacks: a mount within one registry, else the bytes (cached when small).</summary>

@@ -136,17 +136,21 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
             await direct.UploadBlobAsync(from, Digest.Of(large), large);
         }
         var transfer = new BlobTransfer();
-        var destinations = new[] { registries.Second.NewRepository("stream-a"), registries.Second.NewRepository("stream-b") };
+        // Two destination registries: the second is the same process behind another address (a proxy), which the client
+        // cannot tell from another registry; two repositories of one registry would get the second copy by a mount.
+        using var otherAddress = new ForwardingProxy(registries.Second.Host);
+        using var otherTarget = new RegistryClient(otherAddress.Host);
+        var destinations = new[] { (target, registries.Second.NewRepository("stream-a")), (otherTarget, registries.Second.NewRepository("stream-b")) };
 
-        foreach (var destination in destinations)
+        foreach (var (client, destination) in destinations)
         {
-            (await transfer.CopyAsync(source, from, target, destination, Digest.Of(small), small.Length)).Should().Be(BlobCopyOutcome.Uploaded);
-            (await transfer.CopyAsync(source, from, target, destination, Digest.Of(large), large.Length)).Should().Be(BlobCopyOutcome.Uploaded);
+            (await transfer.CopyAsync(source, from, client, destination, Digest.Of(small), small.Length)).Should().Be(BlobCopyOutcome.Uploaded);
+            (await transfer.CopyAsync(source, from, client, destination, Digest.Of(large), large.Length)).Should().Be(BlobCopyOutcome.Uploaded);
         }
 
         Count(proxy, "GET", $"/v2/{from}/blobs/{Digest.Of(small)}").Should().Be(1, "a small blob is read once per run for all destinations");
         Count(proxy, "GET", $"/v2/{from}/blobs/{Digest.Of(large)}").Should().Be(2, "a large blob is streamed through for each destination");
-        foreach (var destination in destinations)
+        foreach (var (_, destination) in destinations)
         {
             foreach (var bytes in new[] { small, large })
             {
@@ -194,5 +198,35 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
         await File.WriteAllBytesAsync(path, stored);
         (await transfer.CopyAsync(source, from, target, to, digest, size)).Should().Be(BlobCopyOutcome.Uploaded);
         (await target.HeadBlobAsync(to, digest)).Should().Be(layer.Length);
+    }
+
+    [Fact]
+    public async Task A_blob_copied_across_registries_into_several_repositories_goes_up_once_and_is_mounted_into_the_others()
+    {
+        using var proxy = new ForwardingProxy(registries.Second.Host);
+        using var source = registries.First.CreateClient();
+        using var target = new RegistryClient(proxy.Host);
+        var from = registries.First.NewRepository("base-from");
+        var bytes = RandomBytes(300_000, 7);
+        var digest = Digest.Of(bytes);
+        await source.UploadBlobAsync(from, digest, bytes);
+        var repositories = Enumerable.Range(0, 5).Select(i => registries.Second.NewRepository($"base-to-{i}")).ToList();
+        var transfer = new BlobTransfer();
+
+        // Five images sharing a base layer, copied at once into five repositories of one destination registry.
+        var outcomes = await Task.WhenAll(repositories.Select(r => transfer.CopyAsync(source, from, target, r, digest, bytes.Length)));
+
+        outcomes.Count(o => o == BlobCopyOutcome.Uploaded).Should().Be(1);
+        outcomes.Count(o => o == BlobCopyOutcome.Mounted).Should().Be(4);
+        var posts = proxy.Requests.Where(r => r.Method == "POST").ToList();
+        posts.Count(r => r.PathAndQuery.Contains("?mount=", StringComparison.Ordinal)).Should().Be(4);
+        posts.Count(r => !r.PathAndQuery.Contains("?mount=", StringComparison.Ordinal)).Should().Be(1, "the bytes go up once");
+        foreach (var repository in repositories)
+            (await target.HeadBlobAsync(repository, digest)).Should().Be(bytes.Length);
+
+        // A later copy of the run into yet another repository is a mount too; a new run finds the blob already in the first.
+        var late = registries.Second.NewRepository("base-to-late");
+        (await transfer.CopyAsync(source, from, target, late, digest, bytes.Length)).Should().Be(BlobCopyOutcome.Mounted);
+        (await new BlobTransfer().CopyAsync(source, from, target, repositories[0], digest, bytes.Length)).Should().Be(BlobCopyOutcome.AlreadyPresent);
     }
 }

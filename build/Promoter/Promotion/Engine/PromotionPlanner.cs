@@ -37,15 +37,20 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         if (await HeadAsync(heads, source, cancellationToken) is null)
             return new PlannedEdge(edge, EdgeDecision.Lost, false, null);
 
-        var digestInDestination = await HeadAsync(heads, destination.WithDigest(digest), cancellationToken) is not null;
         if (edge.Tag is null)
-            return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, digestInDestination, null);
+        {
+            var present = await HeadAsync(heads, destination.WithDigest(digest), cancellationToken) is not null;
+            return new PlannedEdge(edge, present ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, present, null);
+        }
 
+        // The HEAD by tag comes first: it answers the digest the tag points at, so a tag already on the wanted digest
+        // (the common case of a promotion run again) also proves the digest present, and costs this one request.
         var tagged = await HeadAsync(heads, destination, cancellationToken);
+        if (tagged == digest)
+            return new PlannedEdge(edge, EdgeDecision.AlreadyPromoted, true, null);
+        var digestInDestination = await HeadAsync(heads, destination.WithDigest(digest), cancellationToken) is not null;
         if (tagged is null)
             return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AddTag : EdgeDecision.Copy, digestInDestination, null);
-        if (tagged.Value == digest)
-            return new PlannedEdge(edge, EdgeDecision.AlreadyPromoted, true, null);
         return new PlannedEdge(edge, policy.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove,
             digestInDestination, tagged.Value);
     }
@@ -53,14 +58,17 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
     /// <summary>The digest the reference resolves to, or null when the registry has no such manifest.</summary>
     /// <remarks>
     /// One request per (address, repository, reference) per plan: the source digest of an image bound for three
-    /// destinations is asked once, not three times.
+    /// destinations is asked once, not three times. A tag found on a digest also records that digest as present in
+    /// its repository, so a later edge asking for it by digest (a tagless edge, another tag) sends nothing.
     /// </remarks>
     private Task<Digest?> HeadAsync(Heads heads, ImageReference reference, CancellationToken cancellationToken)
     {
-        var key = $"{registries.Resolve(reference.Registry).Address}/{reference.Repository}@{reference.ManifestReference}";
-        return heads.GetOrAdd(key, _ => new Lazy<Task<Digest?>>(async () =>
+        var repository = $"{registries.Resolve(reference.Registry).Address}/{reference.Repository}";
+        return heads.GetOrAdd($"{repository}@{reference.ManifestReference}", _ => new Lazy<Task<Digest?>>(async () =>
         {
             var info = await registries.For(reference.Registry).HeadManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken);
+            if (info is not null && reference.Digest is null)
+                heads.TryAdd($"{repository}@{info.Digest.Value}", new Lazy<Task<Digest?>>(Task.FromResult<Digest?>(info.Digest)));
             return info?.Digest;
         })).Value;
     }

@@ -32,9 +32,10 @@ public sealed class EngineFixture : IAsyncLifetime
 
     /// <summary>
     /// A pool with the two aliases and fast retries; <paramref name="created"/> (when given) receives the address of every
-    /// client the pool creates, i.e. every address it could ever send a request to.
+    /// client the pool creates, i.e. every address it could ever send a request to. <paramref name="staging"/> and
+    /// <paramref name="production"/> (when given) replace the registries' addresses, e.g. by a counting proxy's.
     /// </summary>
-    public RegistryPool NewPool(ConcurrentQueue<string>? created = null)
+    public RegistryPool NewPool(ConcurrentQueue<string>? created = null, string? staging = null, string? production = null)
     {
         var pool = new RegistryPool(address =>
         {
@@ -47,8 +48,8 @@ public sealed class EngineFixture : IAsyncLifetime
                 ReadTimeout = TimeSpan.FromSeconds(20),
             };
         });
-        pool.Alias(Staging, new RegistryEndpoint(First.Host, First.StorageRoot));
-        pool.Alias(Production, new RegistryEndpoint(Second.Host, Second.StorageRoot));
+        pool.Alias(Staging, new RegistryEndpoint(staging ?? First.Host, First.StorageRoot));
+        pool.Alias(Production, new RegistryEndpoint(production ?? Second.Host, Second.StorageRoot));
         return pool;
     }
 

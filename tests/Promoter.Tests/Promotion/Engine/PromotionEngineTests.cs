@@ -4,6 +4,7 @@ using Promoter.Oci;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Tests.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 
@@ -129,5 +130,40 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         again.Edges.Select(e => e.Decision).Should().AllBeEquivalentTo(EdgeDecision.AlreadyPromoted);
         var second = await executor.ExecuteAsync(again);
         second.Should().Be(PromotionCounts.None);
+    }
+
+    [Fact]
+    public async Task A_no_op_plan_costs_one_head_per_destination_tag_or_tagless_digest_plus_one_per_source_digest()
+    {
+        using var pool = fixture.NewPool();
+        var id = fixture.Unique("noop");
+        var src = pool.For(EngineFixture.Staging);
+        var d1 = await TestImages.PushAsync(src, $"{id}/stg/img", null, $"one {id}");
+        var d2 = await TestImages.PushAsync(src, $"{id}/stg/img", null, $"two {id}");
+        var d3 = await TestImages.PushAsync(src, $"{id}/stg/img", null, $"three {id}");
+        var source = $"{EngineFixture.Staging}/{id}/stg";
+        var edges = new[] { $"{EngineFixture.Production}/{id}/a", $"{EngineFixture.Production}/{id}/b" }.SelectMany(destination => new PromotionEdge[]
+        {
+            new(source, "img", d1.Digest.Value, destination, "img", "1.0"),
+            new(source, "img", d1.Digest.Value, destination, "img", "latest"),
+            new(source, "img", d2.Digest.Value, destination, "img", "2.0"),
+            new(source, "img", d3.Digest.Value, destination, "img", null),
+        }).ToList();
+        await new PromotionExecutor(pool, Options.Threads).ExecuteAsync(await new PromotionPlanner(pool, Options).PlanAsync(edges));
+
+        using var staging = new ForwardingProxy(fixture.First.Host);
+        using var production = new ForwardingProxy(fixture.Second.Host);
+        using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
+        var plan = await new PromotionPlanner(counted, Options).PlanAsync(edges);
+
+        plan.Edges.Should().OnlyContain(e => e.Decision == EdgeDecision.AlreadyPromoted);
+        // Before: a HEAD by digest in the source, then a HEAD by digest and one by tag in each destination (15 here).
+        // Now: the source digests once (3), and one HEAD per destination tag or tagless digest (4 in each of 2 destinations).
+        staging.Requests.Select(r => (r.Method, r.PathAndQuery)).Should().OnlyContain(r => r.Method == "HEAD")
+            .And.OnlyHaveUniqueItems().And.HaveCount(3);
+        production.Requests.Select(r => (r.Method, r.PathAndQuery)).Should().OnlyContain(r => r.Method == "HEAD")
+            .And.OnlyHaveUniqueItems().And.HaveCount(8);
+        production.Requests.Count(r => r.PathAndQuery.Contains("/manifests/sha256:", StringComparison.Ordinal))
+            .Should().Be(2, "only the tagless digest is asked by digest, once per destination");
     }
 }

@@ -1,0 +1,67 @@
+// Usage: dotnet run --project bench/ScaleGen -c Release -- HOST PREFIX N TAGS OUT
+// Pushes N images into HOST (repositories PREFIX/img-00000 ...), each of a shared 2 MiB base layer (uploaded once,
+// mounted into the other repositories), a small layer of its own and a config; every 20th image is an OCI index over
+// it and an arm64 sibling. Each image (or index) gets TAGS tags v1..vTAGS. Writes the promoter manifest's `images:`
+// section to OUT and the repository/tag list `skopeo sync --src yaml` wants to OUT.skopeo.
+using System.Text;
+using Promoter.Oci;
+using Promoter.Registry;
+
+var (host, prefix, count, tags, output) = (args[0], args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
+using var client = new RegistryClient(host, new RegistryClientOptions { Insecure = true });
+var baseLayer = new byte[2 * 1024 * 1024];
+new Random(42).NextBytes(baseLayer);
+var baseDigest = Digest.Of(baseLayer);
+var first = $"{prefix}/img-{0:D5}";
+await client.UploadBlobAsync(first, baseDigest, baseLayer);
+
+var pushed = new (string Repository, Digest Digest)[count];
+await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+{
+    var repository = $"{prefix}/img-{i:D5}";
+    if (i > 0 && !await client.MountBlobAsync(repository, baseDigest, first, ct))
+        await client.UploadBlobAsync(repository, baseDigest, baseLayer, ct);
+    var (amd64, amd64Bytes) = await PushImageAsync(repository, i, "amd64", ct);
+    var (digest, bytes, mediaType) = (amd64, amd64Bytes, MediaTypes.OciManifest);
+    if (i % 20 == 0)
+    {
+        var (arm64, arm64Bytes) = await PushImageAsync(repository, i, "arm64", ct);
+        var index = Encoding.UTF8.GetBytes($$$"""
+            {"schemaVersion":2,"mediaType":"{{{MediaTypes.OciIndex}}}","manifests":[
+             {"mediaType":"{{{MediaTypes.OciManifest}}}","digest":"{{{amd64}}}","size":{{{amd64Bytes.Length}}},"platform":{"architecture":"amd64","os":"linux"}},
+             {"mediaType":"{{{MediaTypes.OciManifest}}}","digest":"{{{arm64}}}","size":{{{arm64Bytes.Length}}},"platform":{"architecture":"arm64","os":"linux"}}]}
+            """);
+        (digest, bytes, mediaType) = (await client.PutManifestAsync(repository, Digest.Of(index).Value, index, MediaTypes.OciIndex, ct), index, MediaTypes.OciIndex);
+    }
+    for (var t = 1; t <= tags; t++)
+        await client.PutManifestAsync(repository, $"v{t}", bytes, mediaType, ct);
+    pushed[i] = (repository, digest);
+});
+
+var tagList = string.Join(", ", Enumerable.Range(1, tags).Select(t => $"\"v{t}\""));
+var manifest = new StringBuilder("images:\n");
+var skopeo = new StringBuilder();
+foreach (var (repository, digest) in pushed)
+{
+    manifest.Append($"- name: {repository[(prefix.Length + 1)..]}\n  dmap:\n    \"{digest}\": [{tagList}]\n");
+    skopeo.Append($"      {repository}: [{tagList}]\n");
+}
+await File.WriteAllTextAsync(output, manifest.ToString());
+await File.WriteAllTextAsync(output + ".skopeo", skopeo.ToString());
+Console.WriteLine($"pushed {count} image(s) into {host}/{prefix}, {count / 20 + (count % 20 > 0 ? 1 : 0)} of them manifest lists, {tags} tag(s) each");
+
+// One image: config and small layer of image i for the architecture, over the shared base layer; returns its digest and bytes.
+async Task<(Digest Digest, byte[] Bytes)> PushImageAsync(string repository, int i, string architecture, CancellationToken ct)
+{
+    var config = Encoding.UTF8.GetBytes($$$"""{"architecture":"{{{architecture}}}","os":"linux","config":{"Labels":{"image":"{{{i}}}"}},"rootfs":{"type":"layers","diff_ids":[]}}""");
+    var layer = Encoding.UTF8.GetBytes($"image {i} {architecture}\n");
+    await client.UploadBlobAsync(repository, Digest.Of(config), config, ct);
+    await client.UploadBlobAsync(repository, Digest.Of(layer), layer, ct);
+    var manifest = Encoding.UTF8.GetBytes($$"""
+        {"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}",
+         "config":{"mediaType":"{{MediaTypes.OciConfig}}","digest":"{{Digest.Of(config)}}","size":{{config.Length}}},
+         "layers":[{"mediaType":"{{MediaTypes.OciLayerTar}}","digest":"{{baseDigest}}","size":{{baseLayer.Length}}},
+                   {"mediaType":"{{MediaTypes.OciLayerTar}}","digest":"{{Digest.Of(layer)}}","size":{{layer.Length}}}]}
+        """);
+    return (await client.PutManifestAsync(repository, Digest.Of(manifest).Value, manifest, MediaTypes.OciManifest, ct), manifest);
+}
