@@ -63,7 +63,8 @@ public sealed class HtpasswdPromoteTests : IDisposable
 
         pushed.ExitCode.Should().Be(0, pushed.Output);
         promoted.ExitCode.Should().Be(0, promoted.Output);
-        promoted.Output.Should().NotContain("401");
+        // A status code as a word: "401" may well occur inside a port number or a digest of the output.
+        System.Text.RegularExpressions.Regex.IsMatch(promoted.Output, @"\b401\b").Should().BeFalse(promoted.Output);
         using var check = destination.CreateClient(new RegistryClientOptions { Credential = new RegistryCredential("ci", "ci-pass") });
         (await check.ListTagsAsync("prod/golden-foo/foo")).Should().BeEquivalentTo("1.0", "1.0-linux_amd64", "1.0-linux_s390x", "1.0-linux_arm64");
         (await check.ListTagsAsync("prod/golden-bar/bar")).Should().Equal("1.0");
