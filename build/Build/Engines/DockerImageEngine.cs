@@ -46,9 +46,10 @@ public sealed class DockerImageEngine(ICakeContext context, RegistryPool pool, s
     public PushCounts? Counts => null;
 
     /// <inheritdoc />
-    public Task<EngineImage> LoadAsync(string archivePath, string name, CancellationToken cancellationToken = default)
+    public Task<EngineImage> LoadAsync(string archivePath, string name, PushableImage? verified = null, CancellationToken cancellationToken = default)
     {
-        var verified = PushableImage.FromDockerArchive(archivePath);
+        // docker load takes docker save archives only: anything else (an OCI layout) is read here for its clear refusal.
+        if (verified is not { ManifestMediaType: MediaTypes.DockerManifest }) verified = PushableImage.FromDockerArchive(archivePath);
         IReadOnlyList<string> loaded;
         try { loaded = context.DockerLoad(archivePath); }
         catch (CakeException exception)

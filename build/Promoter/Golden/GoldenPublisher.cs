@@ -26,10 +26,10 @@ public static class GoldenPublisher
     /// <exception cref="ImageEngineException">The engine failed to load an archive.</exception>
     public static async Task<LoadedGolden> LoadAsync(IImageEngine engine, GoldenSet set, CancellationToken cancellationToken = default)
     {
-        set.OpenImages();
+        var verified = set.OpenImages();
         var loaded = new System.Collections.Concurrent.ConcurrentDictionary<string, EngineImage>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(set.Images, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
-            async (image, ct) => loaded[image.Name] = await engine.LoadAsync(image.ArchivePath, image.Name, ct));
+            async (image, ct) => loaded[image.Name] = await engine.LoadAsync(image.ArchivePath, image.Name, verified[image.Name], ct));
         return new LoadedGolden(set, set.Images.ToDictionary(i => i.Name, i => loaded[i.Name], StringComparer.Ordinal));
     }
 

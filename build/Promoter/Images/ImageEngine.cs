@@ -87,10 +87,12 @@ public interface IImageEngine
     /// oci engine also a one-image OCI layout - and, for docker, loads it.</summary>
     /// <param name="archivePath">The archive.</param>
     /// <param name="name">The image's name for logs and progress.</param>
+    /// <param name="verified">The archive as the caller already opened and verified it, or null; when given, the engine does
+    /// not read and hash the archive again.</param>
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <exception cref="ImageArchiveException">The archive is missing or corrupt (message starts with its path).</exception>
     /// <exception cref="ImageEngineException">The engine failed otherwise (docker load).</exception>
-    Task<EngineImage> LoadAsync(string archivePath, string name, CancellationToken cancellationToken = default);
+    Task<EngineImage> LoadAsync(string archivePath, string name, PushableImage? verified = null, CancellationToken cancellationToken = default);
 
     /// <summary>One line saying how <paramref name="spec"/> would be built (for a dry run).</summary>
     /// <exception cref="ImageEngineException">The spec has no part this engine can build.</exception>

@@ -27,9 +27,9 @@ public sealed class OciImageEngine(RegistryPool registries) : IImageEngine
     public PushCounts? Counts => new(_uploaded, _present, _manifests);
 
     /// <inheritdoc />
-    public Task<EngineImage> LoadAsync(string archivePath, string name, CancellationToken cancellationToken = default)
+    public Task<EngineImage> LoadAsync(string archivePath, string name, PushableImage? verified = null, CancellationToken cancellationToken = default)
     {
-        var image = PushableImage.FromArchive(archivePath);
+        var image = verified ?? PushableImage.FromArchive(archivePath);
         return Task.FromResult(new EngineImage(name, image.Platform, archivePath, image.ManifestDigest) { Pushable = image });
     }
 

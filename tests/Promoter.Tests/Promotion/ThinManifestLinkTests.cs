@@ -112,10 +112,10 @@ public sealed class ThinManifestLinkTests : IDisposable
     [Fact]
     public void Links_that_stay_inside_are_followed()
     {
-        Project("bar", In("shared", "bar-manifest"), In("shared", "bar-images"));
-        Directory.CreateSymbolicLink(In("manifests", "bar"), "../shared/bar-manifest");
+        Project("bar", In("common", "bar-manifest"), In("common", "bar-images"));
+        Directory.CreateSymbolicLink(In("manifests", "bar"), "../common/bar-manifest");
         Directory.CreateDirectory(In("images", "bar"));
-        File.CreateSymbolicLink(In("images", "bar", ManifestReader.ImagesFileName), In("shared", "bar-images", ManifestReader.ImagesFileName));
+        File.CreateSymbolicLink(In("images", "bar", ManifestReader.ImagesFileName), In("common", "bar-images", ManifestReader.ImagesFileName));
 
         var set = ManifestReader.LoadThinDirectory(_dir);
 
