@@ -23,7 +23,7 @@ public enum ImageEngineKind
 /// task asks for it, so a bad release setting cannot fail a Test run. Precedence: argument, <c>CIP_NAME</c>,
 /// <c>cake.config [Cip] Name</c>, default (<see cref="SettingReader"/>).
 /// </summary>
-public sealed class BuildSettings
+public sealed partial class BuildSettings
 {
     private const string RegistryShape = "HOST[:PORT][/PREFIX]";
 
@@ -154,7 +154,7 @@ public sealed class BuildSettings
     [
         Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MetadataServer, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
-        Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote,
+        Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitSettings,
     ];
 
     private readonly SettingReader _reader;
@@ -214,7 +214,7 @@ public sealed class BuildSettings
             var snapshot = _reader.Get(Snapshot);
             var manifest = _reader.Get(Manifest) is { } m ? FullPath(m) : null;
             var thin = _reader.Get(ThinManifestDir) is { } t ? FullPath(t) : null;
-            if (snapshot is null && (manifest is null) == (thin is null))
+            if (snapshot is null && !_reader.IsGiven(Plan) && (manifest is null) == (thin is null))
                 throw new CakeException($"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
             var confirm = _reader.Get(Confirm) || _reader.Get(DryRun) == false;
             return new PromoteSettings(manifest, thin, snapshot, confirm, _reader.Get(AllowTagMoves), _reader.Get(Threads),
@@ -228,7 +228,7 @@ public sealed class BuildSettings
 
     /// <summary>Fails on an argument that is not a declared setting or a Cake option (see <see cref="SettingReader.RejectUnknown"/>).</summary>
     /// <exception cref="CakeException">The message names the argument and the closest declared names.</exception>
-    public void RejectUnknownArguments() => _reader.RejectUnknown(All.ToList());
+    public void RejectUnknownArguments() => _reader.RejectUnknown(All.ToList(), Promoter.Promotion.Engine.KpromoFlags.Refusal);
 
     /// <summary>The settings as help lists them: one line each with value shape, default, the tasks that read it and the help text.</summary>
     public static string HelpText()

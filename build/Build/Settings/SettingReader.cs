@@ -63,12 +63,15 @@ public sealed class SettingReader
     /// <c>--settings_noreport=true</c>, <c>--paths_tools=DIR</c>). A setting written with underscores is refused with its dashed name.
     /// </summary>
     /// <exception cref="CakeException">An unknown argument; the message names it and the closest declared names.</exception>
-    public void RejectUnknown(IReadOnlyCollection<SettingDeclaration> declared)
+    /// <param name="declared">The declared settings.</param>
+    /// <param name="refusal">Gives the message for a name refused on purpose (a kpromo flag not implemented), else null.</param>
+    public void RejectUnknown(IReadOnlyCollection<SettingDeclaration> declared, Func<string, string?>? refusal = null)
     {
         var names = declared.Select(d => d.Name).ToList();
         foreach (var name in _arguments.GetArguments().Keys)
         {
             if (names.Contains(name, StringComparer.OrdinalIgnoreCase) || name.Equals("target", StringComparison.OrdinalIgnoreCase)) continue;
+            if (refusal?.Invoke(name) is { } refused) throw new CakeException($"Argument '--{name}': {refused}");
             if (names.Contains(name.Replace('_', '-'), StringComparer.OrdinalIgnoreCase))
                 throw new CakeException($"Unknown argument '--{name}': build settings are written with dashes; did you mean --{name.Replace('_', '-').ToLowerInvariant()}?");
             if (IsCakeConfigurationKey(name)) continue;

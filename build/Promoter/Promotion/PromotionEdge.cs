@@ -50,10 +50,14 @@ public static class PromotionEdges
     /// kept once. Tagged edges are grouped by destination <c>reg/image:tag</c>: several with the same digest are
     /// redundant (the first is kept); several with different digests are an error. Tagless edges are not grouped.
     /// </summary>
+    /// <param name="manifests">The manifests, in load order.</param>
+    /// <param name="overlaps">Null (the default, upstream's rule): overlapping edges fail the load. Otherwise
+    /// (<c>--isolate-edges</c>) each error line goes to it, and the edges of every overlapping destination tag are all kept
+    /// (one per digest), for the planner to refuse each of them (<see cref="Engine.EdgeDecision.RefusedOverlap"/>).</param>
     /// <returns>The edges, in the order first met.</returns>
     /// <exception cref="ManifestException">"overlapping edges detected": one error per destination tag claimed by
     /// different digests, listing each digest with the file, line and field it came from.</exception>
-    public static IReadOnlyList<PromotionEdge> FromManifests(IEnumerable<PromoterManifest> manifests)
+    public static IReadOnlyList<PromotionEdge> FromManifests(IEnumerable<PromoterManifest> manifests, Action<string>? overlaps = null)
     {
         var edges = new List<PromotionEdge>();
         var seen = new HashSet<PromotionEdge>();
@@ -109,6 +113,12 @@ public static class PromotionEdges
             var claims = byDigest.Select(g => $"{g.Key} ({Describe(origins[g.First()])})");
             var first = origins[byDigest[0].First()].Location;
             var message = $"overlapping edges detected: {edge.DestinationRegistry}/{edge.DestinationImage}:{edge.Tag} is claimed by {string.Join(" and by ", claims)}";
+            if (overlaps is not null)
+            {
+                overlaps(message);
+                result.AddRange(byDigest.Select(g => g.First()));
+                continue;
+            }
             errors.Add(first is { } at ? new ManifestError(at, message) : new ManifestError(new SourceLocation("(manifests)", 1, ""), message));
         }
         if (errors.Count > 0)

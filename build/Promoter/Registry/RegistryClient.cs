@@ -76,6 +76,12 @@ public sealed partial class RegistryClient : IDisposable
         return found;
     }
 
+    private long _requestsSent;
+
+    /// <summary>How many HTTP requests this client sent to its registry (retries and auth challenges included, token
+    /// servers not): the count a run's request budget is compared with.</summary>
+    public long RequestsSent => Interlocked.Read(ref _requestsSent);
+
     /// <summary>How many bearer tokens this client fetched from token servers (for tests and measurements).</summary>
     public int TokenFetches => Volatile.Read(ref _tokenFetches);
 
@@ -259,6 +265,7 @@ public sealed partial class RegistryClient : IDisposable
             : _options.ConnectTimeout + _options.ReadTimeout;
         using var timer = new IdleTimer(_options.ReadTimeout, cancellationToken, first: connect);
         if (request.Content is { } content) request.Content = new WatchedContent(content, timer);
+        if (party is null) Interlocked.Increment(ref _requestsSent);
         try
         {
             return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timer.Token);

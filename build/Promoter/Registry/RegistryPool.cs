@@ -82,6 +82,9 @@ public sealed class RegistryPool : IDisposable
         return _clients.GetOrAdd(address, a => new RegistryClient(a, _options(a)));
     }
 
+    /// <summary>Requests sent so far by every client of the pool (<see cref="RegistryClient.RequestsSent"/>).</summary>
+    public long RequestsSent => _clients.Values.Sum(c => c.RequestsSent);
+
     /// <summary>True when <paramref name="host"/> (<c>host[:port]</c>) parses (<see cref="RegistryHost"/>) and names a loopback
     /// address or localhost; false for anything that is not a plain host, user-info included.</summary>
     public static bool IsLoopback(string host) => RegistryHost.IsLoopbackHost(host);

@@ -1,15 +1,21 @@
 using System.Text.Json;
+using Promoter.Inputs;
+using Promoter.Oci;
 using Promoter.Reporting;
+using Promoter.Yaml;
 
 namespace Promoter.Promotion.Engine;
 
 /// <summary>
 /// A promotion plan as a review artifact: a JSON file listing every edge with its action, and a JUnit report with one
 /// test case per edge, so a reviewer sees in Prow exactly what a merge will write before it is written.
-/// <para>JSON shape: <c>{"edges":[{"action":"COPY|TAG|MOVE|ALREADY|REFUSED|LOST","source":"host/prefix/image@sha256:…",
-/// "destination":"host/prefix/image:tag" or "…@sha256:…","currentDigest":"sha256:…" (tag moves and refusals only)}],
-/// "copies":N,"tags":N,"refused":N,"lost":N,"manifestWrites":N}</c>; <c>manifestWrites</c> counts the manifest and tag
-/// PUTs execution sends (children of a manifest list add theirs; blob requests depend on what each destination holds).</para>
+/// <para>JSON shape (version 1): <c>{"version":1,"edges":[{"action":"COPY|TAG|MOVE|ALREADY|REFUSED|LOST",
+/// "source":"host/prefix/image@sha256:…","destination":"host/prefix/image:tag" or "…@sha256:…","sourceRegistry","image",
+/// "digest","destinationRegistry","tag" (null when tagless),"digestInDestination":bool,"reason":"tag move|overlap"
+/// (refusals only),"currentDigest":"sha256:…" (tag moves and refusals only)}],"copies":N,"tags":N,"refused":N,"lost":N,
+/// "manifestWrites":N,"manifestRequests":N}</c>; <c>manifestWrites</c> counts the manifest and tag PUTs execution sends,
+/// <c>manifestRequests</c> every request execution sends for them (<see cref="PromotionPlan.ManifestRequests"/>; children
+/// of a manifest list and blob requests come on top). <see cref="ReadJson"/> reads it back for <c>--plan=FILE</c>.</para>
 /// </summary>
 public static class PlanReport
 {
@@ -20,7 +26,7 @@ public static class PlanReport
         EdgeDecision.AddTag => "TAG",
         EdgeDecision.MoveTag => "MOVE",
         EdgeDecision.AlreadyPromoted => "ALREADY",
-        EdgeDecision.RefusedTagMove => "REFUSED",
+        EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap => "REFUSED",
         EdgeDecision.Lost => "LOST",
         _ => decision.ToString().ToUpperInvariant(),
     };
@@ -36,6 +42,7 @@ public static class PlanReport
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
+            json.WriteNumber("version", 1);
             json.WriteStartArray("edges");
             foreach (var edge in plan.Edges)
             {
@@ -43,6 +50,14 @@ public static class PlanReport
                 json.WriteString("action", Action(edge.Decision));
                 json.WriteString("source", edge.Edge.SourceReference().ToString());
                 json.WriteString("destination", edge.Edge.DestinationReference().ToString());
+                json.WriteString("sourceRegistry", edge.Edge.SourceRegistry);
+                json.WriteString("image", edge.Edge.SourceImage);
+                json.WriteString("digest", edge.Edge.Digest);
+                json.WriteString("destinationRegistry", edge.Edge.DestinationRegistry);
+                json.WriteString("tag", edge.Edge.Tag);
+                json.WriteBoolean("digestInDestination", edge.DigestInDestination);
+                if (edge.Decision == EdgeDecision.RefusedTagMove) json.WriteString("reason", "tag move");
+                if (edge.Decision == EdgeDecision.RefusedOverlap) json.WriteString("reason", "overlap");
                 if (edge.CurrentDigest is { } current) json.WriteString("currentDigest", current.Value);
                 json.WriteEndObject();
             }
@@ -52,6 +67,7 @@ public static class PlanReport
             json.WriteNumber("refused", plan.Refusals.Count);
             json.WriteNumber("lost", plan.Lost.Count);
             json.WriteNumber("manifestWrites", plan.Copies.Count + plan.Tags.Count);
+            json.WriteNumber("manifestRequests", plan.ManifestRequests);
             json.WriteEndObject();
         }
         File.Move(temporary, path, overwrite: true);
@@ -67,7 +83,72 @@ public static class PlanReport
             suiteName,
             $"{Action(edge.Decision)} {edge.Edge.DestinationReference()}",
             TimeSpan.Zero,
-            Failure: edge.Decision == EdgeDecision.RefusedTagMove ? edge.ToString() : null,
+            Failure: edge.IsRefused(lostIsRefused: false) ? edge.ToString() : null,
             Skipped: edge.Decision == EdgeDecision.Lost ? edge.ToString() : null,
             Output: edge.ToString())).ToList());
+
+    /// <summary>
+    /// Reads a plan written by <see cref="WriteJson"/> back: every edge with the decision, the destination digest presence
+    /// and the tag's digest the plan saw, so <c>--plan=FILE --confirm</c> can execute exactly it after checking for drift.
+    /// </summary>
+    /// <exception cref="ManifestException">Not a version 1 plan, or an edge field missing or malformed (file, edge index and
+    /// field named).</exception>
+    /// <exception cref="InputFileException">The file is missing, not a regular file, too large or unreadable.</exception>
+    public static PromotionPlan ReadJson(string path)
+    {
+        var text = InputFile.ReadAllText(path);
+        JsonDocument document;
+        try { document = JsonDocument.Parse(text); }
+        catch (JsonException e) { throw Error(path, (int)(e.LineNumber ?? 0) + 1, "(document)", $"not JSON: {e.Message}"); }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out var version)
+                || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
+                throw Error(path, 1, "version", "expected a plan written by --plan-out (\"version\": 1)");
+            if (!root.TryGetProperty("edges", out var edges) || edges.ValueKind != JsonValueKind.Array)
+                throw Error(path, 1, "edges", "expected an array of edges");
+            var planned = new List<PlannedEdge>();
+            var index = 0;
+            foreach (var item in edges.EnumerateArray())
+            {
+                var at = $"edges[{index++}]";
+                string Text(string field) =>
+                    item.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s
+                        ? s : throw Error(path, 1, $"{at}.{field}", "expected a non-empty string");
+                var action = Text("action");
+                var reason = item.TryGetProperty("reason", out var r) ? r.GetString() : null;
+                var decision = action switch
+                {
+                    "COPY" => EdgeDecision.Copy,
+                    "TAG" => EdgeDecision.AddTag,
+                    "MOVE" => EdgeDecision.MoveTag,
+                    "ALREADY" => EdgeDecision.AlreadyPromoted,
+                    "LOST" => EdgeDecision.Lost,
+                    "REFUSED" when reason == "overlap" => EdgeDecision.RefusedOverlap,
+                    "REFUSED" => EdgeDecision.RefusedTagMove,
+                    _ => throw Error(path, 1, $"{at}.action", $"expected COPY, TAG, MOVE, ALREADY, REFUSED or LOST, got '{action}'"),
+                };
+                var tag = item.TryGetProperty("tag", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                var edge = new PromotionEdge(Text("sourceRegistry"), Text("image"), Text("digest"), Text("destinationRegistry"), Text("image"), tag);
+                Digest? current = null;
+                try
+                {
+                    edge.SourceReference();
+                    edge.DestinationReference();
+                    if (item.TryGetProperty("currentDigest", out var c) && c.ValueKind == JsonValueKind.String) current = Digest.Parse(c.GetString()!);
+                }
+                catch (FormatException e)
+                {
+                    throw Error(path, 1, at, e.Message);
+                }
+                var present = item.TryGetProperty("digestInDestination", out var p) && p.ValueKind == JsonValueKind.True;
+                planned.Add(new PlannedEdge(edge, decision, present, current));
+            }
+            return new PromotionPlan(planned);
+        }
+    }
+
+    private static ManifestException Error(string path, int line, string field, string message) =>
+        new(new ManifestError(new SourceLocation(path, line, field), message));
 }

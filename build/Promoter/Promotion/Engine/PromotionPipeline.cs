@@ -28,6 +28,10 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         public EdgeLoader Load { get; } = load;
         public IReadOnlyList<PromotionEdge> Edges { get; set; } = [];
         public PromotionPlan Plan { get; set; } = new([]);
+        /// <summary>What the execute phase carries out: the plan, without the refused edges under --isolate-edges.</summary>
+        public PromotionPlan Executable { get; set; } = new([]);
+        /// <summary>Edges refused under --isolate-edges: reported, not written, and the run fails at its end.</summary>
+        public IReadOnlyList<PlannedEdge> Refused { get; set; } = [];
         public PromotionCounts Counts { get; set; } = PromotionCounts.None;
     }
 
@@ -72,7 +76,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         PromotionPhase.Load => Task.FromResult(LoadPhase(state)),
         PromotionPhase.Plan => PlanPhaseAsync(state, cancellationToken),
         PromotionPhase.Check => Task.FromResult(CheckPhase(state)),
-        PromotionPhase.Stop => Task.FromResult(StopPhase()),
+        PromotionPhase.Stop => Task.FromResult(StopPhase(state)),
         PromotionPhase.Execute => ExecutePhaseAsync(state, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "not a phase of the pipeline"),
     };
@@ -94,28 +98,42 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
     private Verdict CheckPhase(RunState state)
     {
         var plan = state.Plan;
+        if (policy.ExpectedPlan is { } expected)
+            PlanDrift.Check(expected, plan, policy, policy.ExpectedPlanFile ?? "(plan)", line => Log(PromotionLogLevel.Information, line));
         var failLost = policy.LostEdges == LostEdgePolicy.Fail;
-        var refused = plan.Edges
-            .Where(e => e.Decision == EdgeDecision.RefusedTagMove || (failLost && e.Decision == EdgeDecision.Lost))
-            .ToList();
-        if (refused.Count > 0) throw new PromotionRefusedException(refused);
-        if (plan.Lost.Count == 0) return new Verdict(true, "nothing refused");
-        Log(PromotionLogLevel.Warning, $"{plan.Lost.Count} edge(s) name digests missing from the source; they are skipped");
-        return new Verdict(true, $"nothing refused, {plan.Lost.Count} lost edge(s) skipped");
+        var refused = plan.Edges.Where(e => e.IsRefused(failLost)).ToList();
+        state.Executable = plan;
+        if (refused.Count > 0)
+        {
+            if (!policy.IsolateEdges) throw new PromotionRefusedException(refused);
+            foreach (var edge in refused) Log(PromotionLogLevel.Warning, $"isolated, not promoted: {edge}");
+            state.Refused = refused;
+            state.Executable = new PromotionPlan(plan.Edges.Where(e => !e.IsRefused(failLost)).ToList());
+        }
+        var lost = state.Executable.Lost.Count;
+        if (lost > 0)
+            Log(PromotionLogLevel.Warning, $"{lost} edge(s) name digests missing from the source; they are skipped");
+        var summary = refused.Count > 0 ? $"{refused.Count} edge(s) isolated and refused" : "nothing refused";
+        return new Verdict(true, lost == 0 ? summary : $"{summary}, {lost} lost edge(s) skipped");
     }
 
-    private Verdict StopPhase()
+    private Verdict StopPhase(RunState state)
     {
         if (policy.Confirm) return new Verdict(true, "confirmed, going on");
         Log(PromotionLogLevel.Information, "Dry run complete: nothing was written (add --confirm to promote).");
+        if (state.Refused.Count > 0) throw new EdgesRefusedException(state.Refused, PromotionCounts.None, dryRun: true);
         return new Verdict(false, "dry run, stopped here");
     }
 
     private async Task<Verdict> ExecutePhaseAsync(RunState state, CancellationToken cancellationToken)
     {
         var executor = new PromotionExecutor(registries, policy.Threads, line => Log(PromotionLogLevel.Detail, line));
-        state.Counts = await executor.ExecuteAsync(state.Plan, cancellationToken);
+        var budget = RequestBudget.Start(state.Executable, registries);
+        Log(PromotionLogLevel.Information, budget.Before());
+        state.Counts = await executor.ExecuteAsync(state.Executable, cancellationToken);
         Log(PromotionLogLevel.Information, $"promoted: {state.Counts}");
+        Log(PromotionLogLevel.Information, budget.After());
+        if (state.Refused.Count > 0) throw new EdgesRefusedException(state.Refused, state.Counts, dryRun: false);
         return new Verdict(true, "done");
     }
 

@@ -18,15 +18,24 @@ public enum EdgeDecision
     RefusedTagMove,
     /// <summary>The digest is not in the source repository ("LOST"): skipped with a warning, or refused, as the policy says.</summary>
     Lost,
+    /// <summary>The destination tag is claimed by another edge with another digest ("overlapping edges"): refused, nothing
+    /// is written for it. Only edges loaded with overlaps kept (<c>--isolate-edges</c>) get it; otherwise the load fails.</summary>
+    RefusedOverlap,
 }
 
 /// <summary>One edge and what will be done for it.</summary>
 /// <param name="Edge">The edge from the manifests.</param>
 /// <param name="Decision">The planner's decision.</param>
 /// <param name="DigestInDestination">Whether the destination repository already holds the digest.</param>
-/// <param name="CurrentDigest">For tag moves: the digest the destination tag points at now.</param>
+/// <param name="CurrentDigest">For tag moves: the digest the destination tag points at now; for overlaps: the other digest
+/// claiming the tag.</param>
 public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool DigestInDestination, Digest? CurrentDigest)
 {
+    /// <summary>True for a decision that refuses the edge: a refused tag move or overlap, and a lost edge when
+    /// <paramref name="lostIsRefused"/> (<c>--require-source</c>, <see cref="LostEdgePolicy.Fail"/>).</summary>
+    public bool IsRefused(bool lostIsRefused) =>
+        Decision is EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap || (lostIsRefused && Decision == EdgeDecision.Lost);
+
     /// <summary>One line for the plan listing, e.g. <c>COPY  src/foo@sha256:… -> dst/foo:1.0</c>.</summary>
     public override string ToString() => Decision switch
     {
@@ -36,6 +45,7 @@ public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool
         EdgeDecision.MoveTag => $"MOVE  {Edge} (tag was on {CurrentDigest})",
         EdgeDecision.RefusedTagMove => $"REFUSED tag move: {Edge.DestinationReference()} points at {CurrentDigest}, not {Edge.Digest}",
         EdgeDecision.Lost => $"LOST  {Edge.SourceReference()} is not in the source registry",
+        EdgeDecision.RefusedOverlap => $"REFUSED overlapping edge: {Edge.DestinationReference()} is claimed by {Edge.Digest} and by {CurrentDigest}",
         _ => Edge.ToString(),
     };
 }
@@ -81,11 +91,26 @@ public sealed class PromotionPlan
     /// <summary>Distinct tags to write after the copies.</summary>
     public IReadOnlyList<TagJob> Tags { get; }
 
-    /// <summary>Refused tag moves.</summary>
-    public IReadOnlyList<PlannedEdge> Refusals => Edges.Where(e => e.Decision == EdgeDecision.RefusedTagMove).ToList();
+    /// <summary>Refused tag moves and refused overlapping edges.</summary>
+    public IReadOnlyList<PlannedEdge> Refusals => Edges.Where(e => e.IsRefused(lostIsRefused: false)).ToList();
 
     /// <summary>Edges whose digest is missing from the source.</summary>
     public IReadOnlyList<PlannedEdge> Lost => Edges.Where(e => e.Decision == EdgeDecision.Lost).ToList();
+
+    /// <summary>
+    /// The requests execution sends for manifests and tags, known from the plan alone: per copy 3 (GET of the source
+    /// manifest, PUT, read-back HEAD), per tag 3 (guard HEAD, PUT, read-back HEAD) plus 1 GET of the manifest when no copy
+    /// of the run brings its digest. Children of an index and blobs add theirs (known only once the source manifests are
+    /// read), so this is a floor of the total, not the total (<see cref="RequestBudget"/>).
+    /// </summary>
+    public int ManifestRequests
+    {
+        get
+        {
+            var copied = Copies.Select(c => c.Source.Digest!.Value).ToHashSet();
+            return 3 * Copies.Count + Tags.Sum(t => copied.Contains(t.Digest) ? 3 : 4);
+        }
+    }
 
     /// <summary>True when executing the plan would write nothing.</summary>
     public bool IsEmpty => Copies.Count == 0 && Tags.Count == 0;

@@ -22,9 +22,18 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
     {
         var planned = new PlannedEdge[edges.Count];
         var heads = new Heads();
+        // A destination tag claimed by two digests reaches the planner only when the load kept overlaps (--isolate-edges):
+        // each claim is refused without asking a registry.
+        var claims = edges.Where(e => e.Tag is not null)
+            .GroupBy(e => (e.DestinationRegistry, e.DestinationImage, e.Tag))
+            .Where(g => g.Select(e => e.Digest).Distinct(StringComparer.Ordinal).Count() > 1)
+            .SelectMany(g => g.Select(e => (Edge: e, Other: g.First(o => o.Digest != e.Digest).Digest)))
+            .ToDictionary(c => c.Edge, c => c.Other);
         await Parallel.ForEachAsync(Enumerable.Range(0, edges.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken },
-            async (i, ct) => planned[i] = await PlanEdgeAsync(heads, edges[i], ct));
+            async (i, ct) => planned[i] = claims.TryGetValue(edges[i], out var other)
+                ? new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other))
+                : await PlanEdgeAsync(heads, edges[i], ct));
         return new PromotionPlan(planned);
     }
 

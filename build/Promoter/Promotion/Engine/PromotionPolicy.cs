@@ -43,6 +43,23 @@ public sealed record PromotionPolicy
     /// <summary>What to do with edges whose digest the source does not hold.</summary>
     public LostEdgePolicy LostEdges { get; init; } = LostEdgePolicy.WarnAndSkip;
 
+    /// <summary>
+    /// Promote every clean edge and refuse only the others (tag moves, overlapping edges, lost sources under
+    /// <see cref="LostEdgePolicy.Fail"/>), failing at the end with <see cref="EdgesRefusedException"/>; false (the
+    /// default, as upstream) refuses the whole run before anything is written.
+    /// </summary>
+    public bool IsolateEdges { get; init; }
+
+    /// <summary>
+    /// A reviewed plan (<c>--plan=FILE</c>, <see cref="PlanReport.ReadJson"/>) to execute exactly: the check phase compares
+    /// a fresh plan of its edges with it and refuses any drift (<see cref="PlanDriftException"/>) before anything is
+    /// written; null for an ordinary run.
+    /// </summary>
+    public PromotionPlan? ExpectedPlan { get; init; }
+
+    /// <summary>The file <see cref="ExpectedPlan"/> was read from, for messages.</summary>
+    public string? ExpectedPlanFile { get; init; }
+
     /// <summary>Receives the run's log lines; null for none.</summary>
     public PromotionLog? Log { get; init; }
 

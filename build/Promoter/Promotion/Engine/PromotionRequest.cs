@@ -7,8 +7,9 @@ namespace Promoter.Promotion.Engine;
 /// <summary>
 /// What to promote and how, as given on a command line (the Promote task's arguments, or an e2e test's
 /// <c>invocation</c>). Accepts upstream <c>cip run</c> flags: <c>--manifest=FILE</c>, <c>--thin-manifest-dir=DIR</c>,
-/// <c>--dry-run=false</c>, <c>--threads=N</c>; and this project's <c>--confirm</c> and <c>--allow-tag-moves</c>.
-/// Upstream flags without meaning here (<c>--log-level</c>, <c>--use-service-account</c>) are accepted and ignored.
+/// <c>--dry-run=false</c>, <c>--threads=N</c>, <c>--confirm</c>; and this project's <c>--allow-tag-moves</c>,
+/// <c>--isolate-edges</c> and <c>--require-source</c>. A kpromo flag this project does not implement is refused naming it
+/// (<see cref="KpromoFlags"/>), never ignored.
 /// </summary>
 public sealed record PromotionRequest
 {
@@ -22,10 +23,9 @@ public sealed record PromotionRequest
     /// <c>--dry-run=false</c>), <see cref="PromotionPolicy.AllowTagMoves"/>, <see cref="PromotionPolicy.Threads"/>.</summary>
     public PromotionPolicy Policy { get; init; } = new();
 
-    private static readonly string[] IgnoredFlags = ["log-level", "use-service-account", "verbosity"];
-
     /// <summary>Parses <c>--name=value</c> / <c>--name value</c> arguments.</summary>
-    /// <exception cref="FormatException">An unknown flag, a bad value, both or neither of --manifest and --thin-manifest-dir.</exception>
+    /// <exception cref="FormatException">An unknown flag, a kpromo flag not implemented here, a bad value, both or neither of
+    /// --manifest and --thin-manifest-dir.</exception>
     public static PromotionRequest Parse(IReadOnlyList<string> arguments)
     {
         var request = new PromotionRequest();
@@ -52,9 +52,15 @@ public sealed record PromotionRequest
                 "dry-run" => request with { Policy = request.Policy with { Confirm = !(value is null || Bool(name, value)) } },
                 "allow-tag-moves" => request with { Policy = request.Policy with { AllowTagMoves = value is null || Bool(name, value) } },
                 "threads" => request with { Policy = request.Policy with { Threads = Threads(Value()) } },
-                _ when IgnoredFlags.Contains(name) => request,
+                "isolate-edges" => request with { Policy = request.Policy with { IsolateEdges = value is null || Bool(name, value) } },
+                "require-source" => request with
+                {
+                    Policy = request.Policy with { LostEdges = value is null || Bool(name, value) ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip },
+                },
+                _ when KpromoFlags.Refusal(name) is { } refusal => throw new FormatException($"promotion argument '{argument}': {refusal}"),
                 _ => throw new FormatException(
-                    $"promotion argument '{argument}' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads or --allow-tag-moves."),
+                    $"promotion argument '{argument}' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads, " +
+                    "--allow-tag-moves, --isolate-edges or --require-source."),
             };
         }
         if ((request.Manifest is null) == (request.ThinManifestDirectory is null))
@@ -68,6 +74,8 @@ public sealed record PromotionRequest
     /// </summary>
     /// <param name="warn">Receives the thin-directory warnings (subfolders without a manifest).</param>
     /// <exception cref="ManifestException">A manifest is invalid (errors give file, line and field).</exception>
+    /// <remarks>Under <see cref="PromotionPolicy.IsolateEdges"/> overlapping edges do not fail the load: each overlap goes
+    /// to <paramref name="warn"/> and its edges are kept for the planner to refuse.</remarks>
     public IReadOnlyList<PromotionEdge> LoadEdges(Action<string>? warn = null)
     {
         IReadOnlyList<PromoterManifest> manifests;
@@ -81,7 +89,7 @@ public sealed record PromotionRequest
             foreach (var warning in set.Warnings) warn?.Invoke(warning);
             manifests = set.Manifests;
         }
-        return PromotionEdges.FromManifests(manifests);
+        return PromotionEdges.FromManifests(manifests, Policy.IsolateEdges ? line => warn?.Invoke(line) : null);
     }
 
     private static bool Bool(string name, string value) => value.ToLowerInvariant() switch

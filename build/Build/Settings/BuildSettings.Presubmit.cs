@@ -1,0 +1,111 @@
+using Cake.Core;
+using Promoter.Oci;
+using static Build.Settings.SettingParsers;
+
+namespace Build.Settings;
+
+/// <summary>The snapshot formats of <c>--output</c> (kpromo's names).</summary>
+public enum SnapshotFormat
+{
+    /// <summary>kpromo's YAML: images, each with digest to tags.</summary>
+    Yaml,
+
+    /// <summary>kpromo's CSV: one line per tag, <c>image@digest,image:tag</c>, or <c>image@digest,-</c> for a tagless digest.</summary>
+    Csv,
+}
+
+// The presubmit-grade promotion settings and kpromo's snapshot and diff flags (issue 10), declared beside the others.
+public sealed partial class BuildSettings
+{
+    /// <summary><c>--isolate-edges</c>: promote every clean edge, refuse the others, fail at the end.</summary>
+    public static readonly Setting<bool> IsolateEdges = Flag("isolate-edges",
+        "Promote: promote every clean edge and report each refused one (tag move, overlapping edge, lost source under --require-source), then fail; otherwise all or nothing",
+        "Promote");
+
+    /// <summary><c>--require-source</c>: a digest missing from the source refuses its edge instead of being skipped.</summary>
+    public static readonly Setting<bool> RequireSource = Flag("require-source",
+        "Promote: an edge whose digest the source lacks is refused (fails the run, also a dry run) instead of skipped with a warning", "Promote");
+
+    /// <summary><c>--plan</c>: execute exactly this plan (written by <c>--plan-out</c>).</summary>
+    public static readonly Setting<string?> Plan = new("plan", "FILE", null, "",
+        "Promote: execute exactly this plan (written by --plan-out; with --confirm), refusing before any write if the registries drifted from it",
+        "Promote", Text);
+
+    /// <summary><c>--parse-only</c>: validate the manifests with no network at all.</summary>
+    public static readonly Setting<bool> ParseOnly = Flag("parse-only", "Promote: only read and check the manifests (no registry is contacted)", "Promote");
+
+    /// <summary><c>--output</c>: the snapshot format.</summary>
+    public static readonly Setting<SnapshotFormat> Output = new("output", "yaml|csv", SnapshotFormat.Yaml, "yaml",
+        "Promote: format of --snapshot and --manifest-based-snapshot-of", "Promote",
+        Choice(("yaml", SnapshotFormat.Yaml), ("csv", SnapshotFormat.Csv)));
+
+    /// <summary><c>--snapshot-tag</c>: only images carrying this tag in a snapshot.</summary>
+    public static readonly Setting<string?> SnapshotTag = new("snapshot-tag", "TAG", null, "",
+        "Promote: --snapshot lists only the digests carrying this tag", "Promote", TagName);
+
+    /// <summary><c>--minimal-snapshot</c>: leave out tagless children of manifest lists.</summary>
+    public static readonly Setting<bool> MinimalSnapshot = Flag("minimal-snapshot",
+        "Promote: a snapshot leaves out tagless digests that a manifest list of the same image refers to", "Promote");
+
+    /// <summary><c>--manifest-based-snapshot-of</c>: a registry's snapshot after promoting the manifests, from the manifests alone.</summary>
+    public static readonly Setting<string?> ManifestBasedSnapshotOf = new("manifest-based-snapshot-of", "HOST[:PORT][/PREFIX]", null, "",
+        "Promote: print what this destination holds after promoting --manifest/--thin-manifest-dir into it empty, read from the manifests only",
+        "Promote", RegistryName);
+
+    /// <summary><c>--use-prow-manifest-diff</c>: promote only the manifest entries changed in the Prow job's range.</summary>
+    public static readonly Setting<bool> UseProwManifestDiff = Flag("use-prow-manifest-diff",
+        "Promote: promote only the manifest entries (image, digest, tag) changed in the job's commit range (presubmit PULL_BASE_SHA..HEAD, postsubmit HEAD^..HEAD)",
+        "Promote");
+
+    /// <summary><c>--manifest-diff-since</c>: promote only the manifest entries changed since a revision.</summary>
+    public static readonly Setting<string?> ManifestDiffSince = new("manifest-diff-since", "REV", null, "",
+        "Promote: promote only the manifest entries changed between REV (a git revision, or a duration such as \"7 days\") and HEAD",
+        "Promote", Text);
+
+    /// <summary><c>--use-service-account</c>: honour each registry's <c>service-account:</c> by gcloud impersonation.</summary>
+    public static readonly Setting<bool> UseServiceAccount = Flag("use-service-account",
+        "Promote: a Google registry's service-account: from the manifest is used through gcloud --impersonate-service-account", "Promote");
+
+    /// <summary>The settings of this file, listed in <see cref="All"/>.</summary>
+    private static IReadOnlyList<SettingDeclaration> PresubmitSettings =>
+        [IsolateEdges, RequireSource, Plan, ParseOnly, Output, SnapshotTag, MinimalSnapshot, ManifestBasedSnapshotOf, UseProwManifestDiff,
+         ManifestDiffSince, UseServiceAccount];
+
+    /// <summary>Promote's presubmit-grade and kpromo flags; checked as a whole.</summary>
+    /// <exception cref="CakeException">Flags that cannot go together (named).</exception>
+    public PresubmitSettings Presubmit
+    {
+        get
+        {
+            var settings = new PresubmitSettings(_reader.Get(IsolateEdges), _reader.Get(RequireSource),
+                _reader.Get(Plan) is { } plan ? FullPath(plan) : null, _reader.Get(ParseOnly), _reader.Get(Output), _reader.Get(SnapshotTag),
+                _reader.Get(MinimalSnapshot), _reader.Get(ManifestBasedSnapshotOf), _reader.Get(UseProwManifestDiff), _reader.Get(ManifestDiffSince),
+                _reader.Get(UseServiceAccount));
+            if (settings.UseProwManifestDiff && settings.ManifestDiffSince is not null)
+                throw new CakeException($"Promote takes one of --{UseProwManifestDiff.Name} and --{ManifestDiffSince.Name}, not both.");
+            if (settings.Plan is not null && (_reader.IsGiven(Manifest) || _reader.IsGiven(ThinManifestDir)))
+                throw new CakeException($"--{Plan.Name}=FILE holds its edges; give no --{Manifest.Name} or --{ThinManifestDir.Name} with it.");
+            return settings;
+        }
+    }
+
+    /// <summary>A tag (<see cref="ImageReference.IsValidTag"/>).</summary>
+    private static string? TagName(string text) =>
+        ImageReference.IsValidTag(text) ? text : throw new FormatException($"expected a tag ([A-Za-z0-9_][A-Za-z0-9._-]{{0,127}}), got '{text}'.");
+}
+
+/// <summary>Promote's presubmit-grade and kpromo flags.</summary>
+/// <param name="IsolateEdges">Promote every clean edge; refuse (and fail on) the others.</param>
+/// <param name="RequireSource">A lost source digest refuses its edge.</param>
+/// <param name="Plan">A plan file to execute exactly (absolute), or null.</param>
+/// <param name="ParseOnly">Only read and check the manifests.</param>
+/// <param name="Output">The snapshot format.</param>
+/// <param name="SnapshotTag">Only digests carrying this tag in a snapshot, or null.</param>
+/// <param name="MinimalSnapshot">Leave out tagless children of manifest lists in a snapshot.</param>
+/// <param name="ManifestBasedSnapshotOf">Print this registry's snapshot from the manifests alone, or null.</param>
+/// <param name="UseProwManifestDiff">Only the manifest entries changed in the CI job's range.</param>
+/// <param name="ManifestDiffSince">Only the manifest entries changed since this revision (or duration), or null.</param>
+/// <param name="UseServiceAccount">Impersonate each Google registry's service account.</param>
+public sealed record PresubmitSettings(bool IsolateEdges, bool RequireSource, string? Plan, bool ParseOnly, SnapshotFormat Output,
+    string? SnapshotTag, bool MinimalSnapshot, string? ManifestBasedSnapshotOf, bool UseProwManifestDiff, string? ManifestDiffSince,
+    bool UseServiceAccount);

@@ -1,0 +1,45 @@
+namespace Promoter.Promotion.Engine;
+
+/// <summary>
+/// <c>--plan=FILE --confirm</c> was refused before anything was written: the registries are no longer as the reviewed plan
+/// saw them (a planned copy's tag now on another digest, a tag moved since, a source digest gone, an edge the plan left
+/// alone that would now be written). The message's first line sums up; then one line per drifted edge, naming it.
+/// </summary>
+public sealed class PlanDriftException : PromoterRefusalException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="planFile">The plan file given with <c>--plan</c>.</param>
+    /// <param name="drifted">One line per drifted edge (destination, what the plan saw, what the registries hold now); at least one.</param>
+    public PlanDriftException(string planFile, IReadOnlyList<string> drifted)
+        : base($"{drifted.Count} edge(s) of the plan {planFile} drifted since it was written; nothing was promoted " +
+               "(write a new plan with --plan-out and review it):\n  " + string.Join("\n  ", drifted)) => Drifted = drifted;
+
+    /// <summary>One line per drifted edge.</summary>
+    public IReadOnlyList<string> Drifted { get; }
+}
+
+/// <summary>
+/// Under <c>--isolate-edges</c>: every clean edge was promoted (or, in a dry run, would be), and these edges were refused
+/// (tag moves, overlapping edges, and lost sources under <c>--require-source</c>). The run fails at its end so CI sees it.
+/// </summary>
+public sealed class EdgesRefusedException : PromoterRefusalException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="refused">The refused edges, in plan order; at least one.</param>
+    /// <param name="counts">What the clean edges wrote; <see cref="PromotionCounts.None"/> for a dry run.</param>
+    /// <param name="dryRun">True when nothing was written because the run was a dry run.</param>
+    public EdgesRefusedException(IReadOnlyList<PlannedEdge> refused, PromotionCounts counts, bool dryRun)
+        : base($"{refused.Count} edge(s) refused; " +
+               (dryRun ? "the dry run stopped before writing the other edges" : $"the other edges were promoted ({counts})") +
+               ":\n  " + string.Join("\n  ", refused))
+    {
+        Refused = refused;
+        Counts = counts;
+    }
+
+    /// <summary>The refused edges, in plan order.</summary>
+    public IReadOnlyList<PlannedEdge> Refused { get; }
+
+    /// <summary>What the clean edges wrote.</summary>
+    public PromotionCounts Counts { get; }
+}

@@ -1,0 +1,46 @@
+using Promoter.Registry;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>
+/// The execute phase's request budget and count, printed in one place: <see cref="Before"/> gives the requests the plan
+/// says execution will send for manifests and tags (<see cref="PromotionPlan.ManifestRequests"/>; blobs and the children
+/// of an index come on top, known only once the source manifests are read), <see cref="After"/> the requests the run's
+/// registry clients actually sent meanwhile (<see cref="RegistryPool.RequestsSent"/>: retries and auth challenges
+/// included). A transport with its own counters replaces the count by changing <see cref="Start"/>'s source only.
+/// </summary>
+public sealed class RequestBudget
+{
+    private readonly PromotionPlan _plan;
+    private readonly Func<long> _sent;
+    private readonly long _start;
+
+    private RequestBudget(PromotionPlan plan, Func<long> sent)
+    {
+        _plan = plan;
+        _sent = sent;
+        _start = sent();
+    }
+
+    /// <summary>Starts counting the requests <paramref name="registries"/> send from now on, for executing <paramref name="plan"/>.</summary>
+    public static RequestBudget Start(PromotionPlan plan, RegistryPool registries) => new(plan, () => registries.RequestsSent);
+
+    /// <summary>The planned manifest and tag requests (a floor of the total).</summary>
+    public int Planned => _plan.ManifestRequests;
+
+    /// <summary>Requests sent since <see cref="Start"/>.</summary>
+    public long Sent => _sent() - _start;
+
+    /// <summary>The line printed before executing, e.g.
+    /// <c>request budget: 9 manifest and tag request(s) for 1 copy and 2 tag(s), plus blob and child-manifest requests</c>.</summary>
+    public string Before() =>
+        $"request budget: {Planned} manifest and tag request(s) for {_plan.Copies.Count} cop{(_plan.Copies.Count == 1 ? "y" : "ies")} " +
+        $"and {_plan.Tags.Count} tag(s), plus blob and child-manifest requests";
+
+    /// <summary>The line printed after executing, e.g. <c>requests sent: 14 (budget 9 for manifests and tags; 5 for blobs, children and retries)</c>.</summary>
+    public string After()
+    {
+        var sent = Sent;
+        return $"requests sent: {sent} (budget {Planned} for manifests and tags; {sent - Planned} for blobs, children and retries)";
+    }
+}
