@@ -22,17 +22,25 @@ public static class PromoteFlow
     /// <param name="console">Receives the snapshot YAML as is.</param>
     /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder: the plan goes there as <c>junit_promotion.xml</c> (one case per
     /// edge; a refused tag move fails its case), even when the check phase then refuses it; null for none.</param>
+    /// <param name="presubmit">The presubmit-grade and kpromo flags (<c>--isolate-edges</c>, <c>--plan</c>, <c>--parse-only</c>,
+    /// snapshot formats, manifest diffs); null for none.</param>
+    /// <param name="environment">The process environment, for the CI job's commit range of <c>--use-prow-manifest-diff</c>; null for none.</param>
     /// <exception cref="CakeException">A registry name is malformed.</exception>
     /// <exception cref="Promoter.PromoterException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
-    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts)
+    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts,
+        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var extra = presubmit ?? new PresubmitSettings(false, false, null, false, SnapshotFormat.Yaml, null, false, null, false, null, false);
         try
         {
             if (settings.Snapshot is { } registry)
             {
-                console.Write("{0}", RegistrySnapshotter.TakeAsync(pool, registry).GetAwaiter().GetResult().ToText());
+                var snapshot = RegistrySnapshotter.TakeAsync(pool, registry, extra.SnapshotTag, extra.MinimalSnapshot).GetAwaiter().GetResult();
+                console.Write("{0}", extra.Output == SnapshotFormat.Csv ? snapshot.ToCsv() : snapshot.ToText());
                 return;
             }
+            if (extra.SnapshotTag is not null || extra.MinimalSnapshot)
+                throw new CakeException("--snapshot-tag and --minimal-snapshot apply to --snapshot=REGISTRY only.");
 
             var request = new PromotionRequest
             {
@@ -43,12 +51,40 @@ public static class PromoteFlow
                     Confirm = settings.Confirm,
                     AllowTagMoves = settings.AllowTagMoves,
                     Threads = settings.Threads,
-                    LostEdges = LostEdgePolicy.WarnAndSkip,
+                    LostEdges = extra.RequireSource ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip,
+                    IsolateEdges = extra.IsolateEdges,
                     Log = (level, line) => Write(log, level, line),
                     OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log),
                 },
             };
-            new PromotionPipeline(pool, request.Policy).RunAsync(request.LoadEdges).GetAwaiter().GetResult();
+            if (extra.ManifestBasedSnapshotOf is { } destination)
+            {
+                var snapshot = Snapshot.FromEdges(request.LoadEdges(line => log.Warning(line)), destination);
+                console.Write("{0}", extra.Output == SnapshotFormat.Csv ? snapshot.ToCsv() : snapshot.ToText());
+                return;
+            }
+            if (extra.ParseOnly)
+            {
+                var edges = extra.Plan is { } planFile ? PlanReport.ReadJson(planFile).Edges.Select(e => e.Edge).ToList() : request.LoadEdges(line => log.Warning(line));
+                log.Information("parse-only: {0} is valid ({1} edge(s)); no registry was contacted",
+                    extra.Plan ?? settings.Manifest ?? settings.ThinManifestDirectory ?? "", edges.Count);
+                return;
+            }
+            EdgeLoader load = request.LoadEdges;
+            if (extra.Plan is { } reviewed)
+            {
+                var expected = PlanReport.ReadJson(reviewed);
+                log.Information("plan {0}: {1} edge(s) to execute exactly as reviewed, after a check for drift", reviewed, expected.Edges.Count);
+                request = request with { Policy = request.Policy with { ExpectedPlan = expected, ExpectedPlanFile = reviewed } };
+                load = _ => expected.Edges.Select(e => e.Edge).ToList();
+            }
+            else if (extra.UseProwManifestDiff || extra.ManifestDiffSince is not null)
+            {
+                var path = settings.Manifest ?? settings.ThinManifestDirectory!;
+                load = warn => ManifestDiff.Changed(request.LoadEdges(warn), path, settings.ThinManifestDirectory is not null,
+                    extra.ManifestDiffSince, environment ?? new Dictionary<string, string>(), line => log.Information(line));
+            }
+            new PromotionPipeline(pool, request.Policy).RunAsync(load).GetAwaiter().GetResult();
         }
         catch (FormatException exception)
         {

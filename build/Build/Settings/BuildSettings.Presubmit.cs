@@ -17,59 +17,66 @@ public enum SnapshotFormat
 // The presubmit-grade promotion settings and kpromo's snapshot and diff flags (issue 10), declared beside the others.
 public sealed partial class BuildSettings
 {
-    /// <summary><c>--isolate-edges</c>: promote every clean edge, refuse the others, fail at the end.</summary>
-    public static readonly Setting<bool> IsolateEdges = Flag("isolate-edges",
-        "Promote: promote every clean edge and report each refused one (tag move, overlapping edge, lost source under --require-source), then fail; otherwise all or nothing",
-        "Promote");
+    /// <summary>
+    /// The settings of this file. A nested class, so that they are initialised before <see cref="All"/> reads them (static
+    /// fields of one type spread over partial files initialise in no documented order).
+    /// </summary>
+    public static class PresubmitFlags
+    {
+        /// <summary><c>--isolate-edges</c>: promote every clean edge, refuse the others, fail at the end.</summary>
+        public static readonly Setting<bool> IsolateEdges = Flag("isolate-edges",
+            "Promote: promote every clean edge and report each refused one (tag move, overlapping edge, lost source under --require-source), then fail; otherwise all or nothing",
+            "Promote");
 
-    /// <summary><c>--require-source</c>: a digest missing from the source refuses its edge instead of being skipped.</summary>
-    public static readonly Setting<bool> RequireSource = Flag("require-source",
-        "Promote: an edge whose digest the source lacks is refused (fails the run, also a dry run) instead of skipped with a warning", "Promote");
+        /// <summary><c>--require-source</c>: a digest missing from the source refuses its edge instead of being skipped.</summary>
+        public static readonly Setting<bool> RequireSource = Flag("require-source",
+            "Promote: an edge whose digest the source lacks is refused (fails the run, also a dry run) instead of skipped with a warning", "Promote");
 
-    /// <summary><c>--plan</c>: execute exactly this plan (written by <c>--plan-out</c>).</summary>
-    public static readonly Setting<string?> Plan = new("plan", "FILE", null, "",
-        "Promote: execute exactly this plan (written by --plan-out; with --confirm), refusing before any write if the registries drifted from it",
-        "Promote", Text);
+        /// <summary><c>--plan</c>: execute exactly this plan (written by <c>--plan-out</c>).</summary>
+        public static readonly Setting<string?> Plan = new("plan", "FILE", null, "",
+            "Promote: execute exactly this plan (written by --plan-out; with --confirm), refusing before any write if the registries drifted from it",
+            "Promote", Text);
 
-    /// <summary><c>--parse-only</c>: validate the manifests with no network at all.</summary>
-    public static readonly Setting<bool> ParseOnly = Flag("parse-only", "Promote: only read and check the manifests (no registry is contacted)", "Promote");
+        /// <summary><c>--parse-only</c>: validate the manifests with no network at all.</summary>
+        public static readonly Setting<bool> ParseOnly = Flag("parse-only", "Promote: only read and check the manifests (no registry is contacted)", "Promote");
 
-    /// <summary><c>--output</c>: the snapshot format.</summary>
-    public static readonly Setting<SnapshotFormat> Output = new("output", "yaml|csv", SnapshotFormat.Yaml, "yaml",
-        "Promote: format of --snapshot and --manifest-based-snapshot-of", "Promote",
-        Choice(("yaml", SnapshotFormat.Yaml), ("csv", SnapshotFormat.Csv)));
+        /// <summary><c>--output</c>: the snapshot format.</summary>
+        public static readonly Setting<SnapshotFormat> Output = new("output", "yaml|csv", SnapshotFormat.Yaml, "yaml",
+            "Promote: format of --snapshot and --manifest-based-snapshot-of", "Promote",
+            Choice(("yaml", SnapshotFormat.Yaml), ("csv", SnapshotFormat.Csv)));
 
-    /// <summary><c>--snapshot-tag</c>: only images carrying this tag in a snapshot.</summary>
-    public static readonly Setting<string?> SnapshotTag = new("snapshot-tag", "TAG", null, "",
-        "Promote: --snapshot lists only the digests carrying this tag", "Promote", TagName);
+        /// <summary><c>--snapshot-tag</c>: only images carrying this tag in a snapshot.</summary>
+        public static readonly Setting<string?> SnapshotTag = new("snapshot-tag", "TAG", null, "",
+            "Promote: --snapshot lists only the digests carrying this tag", "Promote", TagName);
 
-    /// <summary><c>--minimal-snapshot</c>: leave out tagless children of manifest lists.</summary>
-    public static readonly Setting<bool> MinimalSnapshot = Flag("minimal-snapshot",
-        "Promote: a snapshot leaves out tagless digests that a manifest list of the same image refers to", "Promote");
+        /// <summary><c>--minimal-snapshot</c>: leave out tagless children of manifest lists.</summary>
+        public static readonly Setting<bool> MinimalSnapshot = Flag("minimal-snapshot",
+            "Promote: a snapshot leaves out tagless digests that a manifest list of the same image refers to", "Promote");
 
-    /// <summary><c>--manifest-based-snapshot-of</c>: a registry's snapshot after promoting the manifests, from the manifests alone.</summary>
-    public static readonly Setting<string?> ManifestBasedSnapshotOf = new("manifest-based-snapshot-of", "HOST[:PORT][/PREFIX]", null, "",
-        "Promote: print what this destination holds after promoting --manifest/--thin-manifest-dir into it empty, read from the manifests only",
-        "Promote", RegistryName);
+        /// <summary><c>--manifest-based-snapshot-of</c>: a registry's snapshot after promoting the manifests, from the manifests alone.</summary>
+        public static readonly Setting<string?> ManifestBasedSnapshotOf = new("manifest-based-snapshot-of", "HOST[:PORT][/PREFIX]", null, "",
+            "Promote: print what this destination holds after promoting --manifest/--thin-manifest-dir into it empty, read from the manifests only",
+            "Promote", RegistryName);
 
-    /// <summary><c>--use-prow-manifest-diff</c>: promote only the manifest entries changed in the Prow job's range.</summary>
-    public static readonly Setting<bool> UseProwManifestDiff = Flag("use-prow-manifest-diff",
-        "Promote: promote only the manifest entries (image, digest, tag) changed in the job's commit range (presubmit PULL_BASE_SHA..HEAD, postsubmit HEAD^..HEAD)",
-        "Promote");
+        /// <summary><c>--use-prow-manifest-diff</c>: promote only the manifest entries changed in the Prow job's range.</summary>
+        public static readonly Setting<bool> UseProwManifestDiff = Flag("use-prow-manifest-diff",
+            "Promote: promote only the manifest entries (image, digest, tag) changed in the job's commit range (presubmit PULL_BASE_SHA..HEAD, postsubmit HEAD^..HEAD)",
+            "Promote");
 
-    /// <summary><c>--manifest-diff-since</c>: promote only the manifest entries changed since a revision.</summary>
-    public static readonly Setting<string?> ManifestDiffSince = new("manifest-diff-since", "REV", null, "",
-        "Promote: promote only the manifest entries changed between REV (a git revision, or a duration such as \"7 days\") and HEAD",
-        "Promote", Text);
+        /// <summary><c>--manifest-diff-since</c>: promote only the manifest entries changed since a revision.</summary>
+        public static readonly Setting<string?> ManifestDiffSince = new("manifest-diff-since", "REV", null, "",
+            "Promote: promote only the manifest entries changed between REV (a git revision, or a duration such as \"7 days\") and HEAD",
+            "Promote", Text);
 
-    /// <summary><c>--use-service-account</c>: honour each registry's <c>service-account:</c> by gcloud impersonation.</summary>
-    public static readonly Setting<bool> UseServiceAccount = Flag("use-service-account",
-        "Promote: a Google registry's service-account: from the manifest is used through gcloud --impersonate-service-account", "Promote");
+        /// <summary><c>--use-service-account</c>: honour each registry's <c>service-account:</c> by gcloud impersonation.</summary>
+        public static readonly Setting<bool> UseServiceAccount = Flag("use-service-account",
+            "Promote: a Google registry's service-account: from the manifest is used through gcloud --impersonate-service-account", "Promote");
 
-    /// <summary>The settings of this file, listed in <see cref="All"/>.</summary>
-    private static IReadOnlyList<SettingDeclaration> PresubmitSettings =>
-        [IsolateEdges, RequireSource, Plan, ParseOnly, Output, SnapshotTag, MinimalSnapshot, ManifestBasedSnapshotOf, UseProwManifestDiff,
-         ManifestDiffSince, UseServiceAccount];
+        /// <summary>Every setting of this class, in the order help lists them.</summary>
+        public static IReadOnlyList<SettingDeclaration> All { get; } =
+            [IsolateEdges, RequireSource, Plan, ParseOnly, Output, SnapshotTag, MinimalSnapshot, ManifestBasedSnapshotOf, UseProwManifestDiff,
+             ManifestDiffSince, UseServiceAccount];
+    }
 
     /// <summary>Promote's presubmit-grade and kpromo flags; checked as a whole.</summary>
     /// <exception cref="CakeException">Flags that cannot go together (named).</exception>
@@ -77,14 +84,14 @@ public sealed partial class BuildSettings
     {
         get
         {
-            var settings = new PresubmitSettings(_reader.Get(IsolateEdges), _reader.Get(RequireSource),
-                _reader.Get(Plan) is { } plan ? FullPath(plan) : null, _reader.Get(ParseOnly), _reader.Get(Output), _reader.Get(SnapshotTag),
-                _reader.Get(MinimalSnapshot), _reader.Get(ManifestBasedSnapshotOf), _reader.Get(UseProwManifestDiff), _reader.Get(ManifestDiffSince),
-                _reader.Get(UseServiceAccount));
+            var settings = new PresubmitSettings(_reader.Get(PresubmitFlags.IsolateEdges), _reader.Get(PresubmitFlags.RequireSource),
+                _reader.Get(PresubmitFlags.Plan) is { } plan ? FullPath(plan) : null, _reader.Get(PresubmitFlags.ParseOnly), _reader.Get(PresubmitFlags.Output), _reader.Get(PresubmitFlags.SnapshotTag),
+                _reader.Get(PresubmitFlags.MinimalSnapshot), _reader.Get(PresubmitFlags.ManifestBasedSnapshotOf), _reader.Get(PresubmitFlags.UseProwManifestDiff), _reader.Get(PresubmitFlags.ManifestDiffSince),
+                _reader.Get(PresubmitFlags.UseServiceAccount));
             if (settings.UseProwManifestDiff && settings.ManifestDiffSince is not null)
-                throw new CakeException($"Promote takes one of --{UseProwManifestDiff.Name} and --{ManifestDiffSince.Name}, not both.");
+                throw new CakeException($"Promote takes one of --{PresubmitFlags.UseProwManifestDiff.Name} and --{PresubmitFlags.ManifestDiffSince.Name}, not both.");
             if (settings.Plan is not null && (_reader.IsGiven(Manifest) || _reader.IsGiven(ThinManifestDir)))
-                throw new CakeException($"--{Plan.Name}=FILE holds its edges; give no --{Manifest.Name} or --{ThinManifestDir.Name} with it.");
+                throw new CakeException($"--{PresubmitFlags.Plan.Name}=FILE holds its edges; give no --{Manifest.Name} or --{ThinManifestDir.Name} with it.");
             return settings;
         }
     }

@@ -154,7 +154,7 @@ public sealed partial class BuildSettings
     [
         Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MetadataServer, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
-        Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitSettings,
+        Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
     ];
 
     private readonly SettingReader _reader;
@@ -214,7 +214,7 @@ public sealed partial class BuildSettings
             var snapshot = _reader.Get(Snapshot);
             var manifest = _reader.Get(Manifest) is { } m ? FullPath(m) : null;
             var thin = _reader.Get(ThinManifestDir) is { } t ? FullPath(t) : null;
-            if (snapshot is null && !_reader.IsGiven(Plan) && (manifest is null) == (thin is null))
+            if (snapshot is null && !_reader.IsGiven(PresubmitFlags.Plan) && (manifest is null) == (thin is null))
                 throw new CakeException($"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
             var confirm = _reader.Get(Confirm) || _reader.Get(DryRun) == false;
             return new PromoteSettings(manifest, thin, snapshot, confirm, _reader.Get(AllowTagMoves), _reader.Get(Threads),

@@ -65,6 +65,65 @@ public sealed record Snapshot(IReadOnlyList<ImageEntry> Images)
     }
 
     /// <summary>
+    /// kpromo's CSV snapshot (<c>--output=csv</c>), sorted as <see cref="Sorted"/>: one line per tag,
+    /// <c>name@digest,name:tag</c>, and <c>name@digest,-</c> for a tagless digest; every line ends with <c>\n</c>.
+    /// </summary>
+    public string ToCsv()
+    {
+        var b = new StringBuilder();
+        foreach (var image in Sorted().Images)
+        {
+            foreach (var entry in image.Dmap)
+            {
+                if (entry.Tags.Count == 0) b.Append(image.Name).Append('@').Append(entry.Digest).Append(",-\n");
+                foreach (var tag in entry.Tags)
+                    b.Append(image.Name).Append('@').Append(entry.Digest).Append(',').Append(image.Name).Append(':').Append(tag).Append('\n');
+            }
+        }
+        return b.ToString();
+    }
+
+    /// <summary>
+    /// Only the digests carrying <paramref name="tag"/>, each listed with that tag alone (kpromo's <c>--snapshot-tag</c>);
+    /// images left without a digest are dropped.
+    /// </summary>
+    public Snapshot WithTag(string tag) =>
+        new(Images
+            .Select(i => i with
+            {
+                Dmap = i.Dmap.Where(d => d.Tags.Contains(tag, StringComparer.Ordinal)).Select(d => d with { Tags = [tag] }).ToList(),
+            })
+            .Where(i => i.Dmap.Count > 0)
+            .ToList());
+
+    /// <summary>
+    /// Without the tagless digests in <paramref name="children"/> (children of manifest lists: kpromo's
+    /// <c>--minimal-snapshot</c>); images left without a digest are dropped.
+    /// </summary>
+    public Snapshot WithoutTaglessChildren(IReadOnlySet<string> children) =>
+        new(Images
+            .Select(i => i with { Dmap = i.Dmap.Where(d => d.Tags.Count > 0 || !children.Contains(d.Digest)).ToList() })
+            .Where(i => i.Dmap.Count > 0)
+            .ToList());
+
+    /// <summary>
+    /// What <paramref name="registryName"/> holds after promoting <paramref name="edges"/> into it empty, from the edges
+    /// alone (kpromo's <c>--manifest-based-snapshot-of</c>): every edge whose destination registry is that name, as image,
+    /// digest and tags (a tagless edge gives <c>[]</c>); no registry is read. Sorted as <see cref="Sorted"/>.
+    /// </summary>
+    public static Snapshot FromEdges(IEnumerable<PromotionEdge> edges, string registryName)
+    {
+        var images = new SortedDictionary<string, SortedDictionary<string, SortedSet<string>>>(StringComparer.Ordinal);
+        foreach (var edge in edges.Where(e => string.Equals(e.DestinationRegistry.TrimEnd('/'), registryName.TrimEnd('/'), StringComparison.Ordinal)))
+        {
+            if (!images.TryGetValue(edge.DestinationImage, out var dmap)) images[edge.DestinationImage] = dmap = new(StringComparer.Ordinal);
+            if (!dmap.TryGetValue(edge.Digest, out var tags)) dmap[edge.Digest] = tags = new(StringComparer.Ordinal);
+            if (edge.Tag is not null) tags.Add(edge.Tag);
+        }
+        return new Snapshot(images.Select(i => new ImageEntry(i.Key, i.Value.Select(d => new DigestTags(d.Key, d.Value.ToList())).ToList())).ToList());
+    }
+
+    /// <summary>
     /// Reads snapshot text (any valid <c>images.yaml</c>: a YAML list of <c>{name, dmap}</c>), strictly, with the
     /// digest and tag patterns checked. List and tag order are kept as written.
     /// </summary>

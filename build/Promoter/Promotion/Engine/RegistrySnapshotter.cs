@@ -46,6 +46,40 @@ public static class RegistrySnapshotter
     }
 
     /// <summary>
+    /// <see cref="TakeAsync(RegistryPool, string, CancellationToken)"/>, then kpromo's filters: only the digests carrying
+    /// <paramref name="tag"/> (<c>--snapshot-tag</c>), and with <paramref name="minimal"/> (<c>--minimal-snapshot</c>)
+    /// without the tagless digests that a manifest list of the registry refers to (each index is fetched once to read
+    /// its children).
+    /// </summary>
+    /// <exception cref="FormatException"><paramref name="registryName"/> is not a registry name.</exception>
+    /// <exception cref="RegistryException">The registry could not be listed or an index read.</exception>
+    public static async Task<Snapshot> TakeAsync(RegistryPool pool, string registryName, string? tag, bool minimal,
+        CancellationToken cancellationToken = default)
+    {
+        var snapshot = await TakeAsync(pool, registryName, cancellationToken);
+        if (minimal)
+        {
+            var path = RegistryPath.Parse(registryName);
+            var client = pool.For(path.Host);
+            var storageRoot = pool.Resolve(path.Host).StorageRoot;
+            var children = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var image in snapshot.Images)
+            {
+                var repository = path.Prefix.Length == 0 ? image.Name : $"{path.Prefix}/{image.Name}";
+                var inventory = await RegistryInventory.ReadRepositoryAsync(client, repository, storageRoot: storageRoot, cancellationToken: cancellationToken);
+                foreach (var index in inventory.Manifests.Where(m => MediaTypes.IsIndex(m.MediaType)))
+                {
+                    var content = await client.GetManifestAsync(repository, index.Digest.Value, cancellationToken);
+                    foreach (var child in content.Parse($"{registryName}/{image.Name}@{index.Digest}").Manifests)
+                        children.Add(child.ParsedDigest.Value);
+                }
+            }
+            snapshot = snapshot.WithoutTaglessChildren(children);
+        }
+        return tag is null ? snapshot : snapshot.WithTag(tag);
+    }
+
+    /// <summary>
     /// The repositories of <paramref name="path"/>'s registry that lie under its prefix: the prefix itself and every
     /// repository starting with <c>prefix/</c> (all of them for a bare host), sorted ordinally.
     /// </summary>

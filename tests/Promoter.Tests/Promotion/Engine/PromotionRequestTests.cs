@@ -10,7 +10,7 @@ public class PromotionRequestTests
     public void Parses_upstream_e2e_invocation_flags()
     {
         var request = PromotionRequest.Parse([
-            "--dry-run=false", "--log-level=debug", "--use-service-account",
+            "--dry-run=false",
             "--thin-manifest-dir=/repo/test-e2e/cip/fixture/recursive-thin", "--threads=3",
         ]);
 
@@ -33,10 +33,32 @@ public class PromotionRequestTests
         PromotionRequest.Parse(["--manifest=m.yaml", "--allow-tag-moves=0"]).Policy.AllowTagMoves.Should().BeFalse();
     }
 
+    [Fact]
+    public void Parses_isolate_edges_and_require_source()
+    {
+        var request = PromotionRequest.Parse(["--manifest=m.yaml", "--isolate-edges", "--require-source"]);
+        request.Policy.IsolateEdges.Should().BeTrue();
+        request.Policy.LostEdges.Should().Be(LostEdgePolicy.Fail);
+        PromotionRequest.Parse(["--manifest=m.yaml"]).Policy.LostEdges.Should().Be(LostEdgePolicy.WarnAndSkip, "upstream skips lost edges by default");
+    }
+
+    [Fact]
+    public void Every_kpromo_flag_is_classified_once_and_every_rejected_one_is_refused_by_the_parser()
+    {
+        KpromoFlags.All.Select(f => f.Name).Should().OnlyHaveUniqueItems();
+        foreach (var flag in KpromoFlags.All.Where(f => f.Status == KpromoFlagStatus.Rejected))
+        {
+            var parse = () => PromotionRequest.Parse(["--manifest=m.yaml", $"--{flag.Name}=x"]);
+            parse.Should().Throw<FormatException>().Which.Message.Should().Contain($"kpromo's --{flag.Name} is not implemented");
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "--dry-run=false" }, "a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.")]
     [InlineData(new[] { "--manifest=a", "--thin-manifest-dir=b" }, "a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.")]
-    [InlineData(new[] { "--manifest=a", "--bogus=1" }, "promotion argument '--bogus=1' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads or --allow-tag-moves.")]
+    [InlineData(new[] { "--manifest=a", "--bogus=1" }, "promotion argument '--bogus=1' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads, --allow-tag-moves, --isolate-edges or --require-source.")]
+    [InlineData(new[] { "--manifest=a", "--log-level=debug" }, "promotion argument '--log-level=debug': kpromo's --log-level is not implemented by this project and is refused rather than ignored: this project's log level is Cake's --verbosity (-v quiet|minimal|normal|verbose|diagnostic).")]
+    [InlineData(new[] { "--manifest=a", "--sign" }, "promotion argument '--sign': kpromo's --sign is not implemented by this project and is refused rather than ignored: images are not signed: signing (cosign, Fulcio) is not implemented.")]
     [InlineData(new[] { "--manifest=a", "positional" }, "promotion argument 'positional': expected --name=value.")]
     [InlineData(new[] { "--manifest" }, "promotion argument --manifest needs a value.")]
     [InlineData(new[] { "--manifest", "--confirm" }, "promotion argument --manifest needs a value.")]
