@@ -70,6 +70,12 @@ public static class PromoteFlow
                     extra.Plan ?? settings.Manifest ?? settings.ThinManifestDirectory ?? "", edges.Count);
                 return;
             }
+            if (extra.UseServiceAccount)
+            {
+                var manifests = settings.Manifest is { } file ? [ManifestReader.Load(file)]
+                    : settings.ThinManifestDirectory is { } thin ? ManifestReader.LoadThinDirectory(thin).Manifests : [];
+                ServiceAccounts.Use(manifests, pool, log);
+            }
             EdgeLoader load = request.LoadEdges;
             if (extra.Plan is { } reviewed)
             {

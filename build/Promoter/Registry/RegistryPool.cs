@@ -47,10 +47,11 @@ public sealed class RegistryPool : IDisposable
         var keychain = new DockerKeychain(config, new GoogleCredentials(new GcloudAccessToken(), metadata, log));
         var defaults = new RegistryClientOptions();
         var read = readTimeout ?? defaults.ReadTimeout;
-        var pool = new RegistryPool(address => new RegistryClientOptions
+        RegistryPool? pool = null;
+        pool = new RegistryPool(address => new RegistryClientOptions
         {
             Insecure = IsLoopback(address),
-            CredentialSource = keychain,
+            CredentialSource = pool?.PreferredCredentials is { } preferred ? new ChainedCredentialSource(preferred, keychain) : keychain,
             Log = log,
             ReadTimeout = read,
             ConnectTimeout = read < defaults.ConnectTimeout ? read : defaults.ConnectTimeout,
@@ -58,6 +59,12 @@ public sealed class RegistryPool : IDisposable
         pool._owned.Add(metadata);
         return pool;
     }
+
+    /// <summary>
+    /// Asked before the docker keychain by the clients <see cref="Default"/> creates from now on (set it before the first
+    /// request): <see cref="ServiceAccountCredentials"/> for <c>--use-service-account</c>. Null for none.
+    /// </summary>
+    public ICredentialSource? PreferredCredentials { get; set; }
 
     /// <summary>
     /// When true, only aliased hosts and loopback addresses may be contacted: <see cref="For"/> refuses any other host

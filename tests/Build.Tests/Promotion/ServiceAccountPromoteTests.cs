@@ -1,0 +1,87 @@
+using System.Text;
+using Build.Tests.Golden;
+using Build.Tests.Host;
+using FluentAssertions;
+using Promoter.Registry;
+using Promoter.Tests.Support;
+using Xunit;
+
+namespace Build.Tests.Promotion;
+
+/// <summary>
+/// <c>--use-service-account</c> through the build program, up to the process boundary: two htpasswd Distribution processes
+/// serve <c>gcr.io</c> and <c>us.gcr.io</c> (aliases) and accept only <c>oauth2accesstoken</c> with the token a
+/// <c>gcloud</c> stand-in on PATH prints when asked to impersonate the manifest's service account. Google's IAM is not
+/// exercised (no real impersonation happens).
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class ServiceAccountPromoteTests : IDisposable
+{
+    private const string Account = "k8s-infra-promoter@cip-test.iam.gserviceaccount.com";
+    private const string Token = "ya29.impersonated-TOKEN-5c1d";
+    private const string Bar = "sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234";
+    private readonly string _folder = Directory.CreateTempSubdirectory("service-account-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Each_registry_s_service_account_is_impersonated_through_gcloud()
+    {
+        var htpasswd = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), "oauth2accesstoken", Token);
+        using var source = await LocalRegistry.StartAsync(htpasswd);
+        using var destination = await LocalRegistry.StartAsync(htpasswd);
+        var aliases = $"--registry-aliases=gcr.io={source.Host},us.gcr.io={destination.Host}";
+        var bin = Directory.CreateDirectory(Path.Combine(_folder, "bin")).FullName;
+        Executables.Script(bin, "gcloud", $$"""
+            echo "$*" >> "{{bin}}/gcloud.log"
+            case "$*" in
+              *--impersonate-service-account={{Account}}*) echo '{{Token}}' ;;
+              *) echo 'ya29.the-active-account-not-the-service-account' ;;
+            esac
+            """);
+        var seedConfig = Directory.CreateDirectory(Path.Combine(_folder, "seed")).FullName;
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"oauth2accesstoken:{Token}"));
+        File.WriteAllText(Path.Combine(seedConfig, "config.json"), "{\"auths\":{" + $"\"{source.Host}\":{{\"auth\":\"{auth}\"}}" + "}}");
+        var emptyConfig = Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
+        File.WriteAllText(Path.Combine(emptyConfig, "config.json"), "{}");
+        var manifest = Path.Combine(_folder, "promoter-manifest.yaml");
+        File.WriteAllText(manifest, $"""
+            registries:
+            - name: gcr.io/stg
+              service-account: {Account}
+              src: true
+            - name: us.gcr.io/prod
+              service-account: {Account}
+            images:
+            - name: golden-bar/bar
+              dmap:
+                "{Bar}": ["1.0"]
+            """);
+
+        var previous = (Config: Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Path: Environment.GetEnvironmentVariable("PATH"));
+        HostRunner.Result seeded, anonymous, impersonated;
+        try
+        {
+            Environment.SetEnvironmentVariable("DOCKER_CONFIG", seedConfig);
+            seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={source.Host}/stg");
+            Environment.SetEnvironmentVariable("DOCKER_CONFIG", emptyConfig);
+            Environment.SetEnvironmentVariable("PATH", bin + Path.PathSeparator + previous.Path);
+            anonymous = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", aliases, "--confirm");
+            impersonated = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", aliases, "--confirm", "--use-service-account");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous.Config);
+            Environment.SetEnvironmentVariable("PATH", previous.Path);
+        }
+
+        seeded.ExitCode.Should().Be(0, seeded.Output);
+        anonymous.ExitCode.Should().NotBe(0, "without --use-service-account nothing gives the aliased registries a credential");
+        impersonated.ExitCode.Should().Be(0, impersonated.Output);
+        impersonated.Output.Should().Contain($"use-service-account: us.gcr.io/prod ({destination.Host}) with gcloud --impersonate-service-account={Account}")
+            .And.NotContain(Token);
+        Executables.Runs(bin, "gcloud").Should().Equal($"auth print-access-token --impersonate-service-account={Account}");
+        using var check = destination.CreateClient(new RegistryClientOptions { Credential = new RegistryCredential("oauth2accesstoken", Token) });
+        (await check.HeadManifestAsync("prod/golden-bar/bar", "1.0"))!.Digest.Value.Should().Be(Bar);
+    }
+}
