@@ -42,6 +42,10 @@ public sealed class RegistryException : PromoterException
     /// <summary>The registry's OCI error codes and messages, in the order the body listed them.</summary>
     public IReadOnlyList<RegistryError> Errors { get; }
 
+    /// <summary>True when the request failed because the registry (or its token server) stayed silent for the read timeout
+    /// or did not take the connection within the connect timeout.</summary>
+    internal bool IsTimeout { get; init; }
+
     /// <summary>True when the registry reported <paramref name="code"/> (e.g. <c>NAME_UNKNOWN</c>).</summary>
     public bool HasErrorCode(string code) => Errors.Any(e => e.Code == code);
 
