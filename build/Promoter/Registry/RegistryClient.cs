@@ -288,8 +288,15 @@ public sealed partial class RegistryClient : IDisposable
             };
             if (!retryable)
             {
-                if (error is not null) throw failure(error, retries > 0 ? $"after {retries + 1} attempts in {Seconds(clock.Elapsed)}" : null);
-                return response!;
+                if (error is null) return response!;
+                var failed = failure(error, retries > 0 ? $"after {retries + 1} attempts in {Seconds(clock.Elapsed)}" : null);
+                if (replay == Replay.UploadSession && (error is RegistryException || IsTransient(error)))
+                    failed = new RegistryException(failed.Message, failed.Reference, failed.StatusCode, failed.Errors, failed.InnerException)
+                    {
+                        IsTimeout = failed.IsTimeout,
+                        UploadSessionBroken = true,
+                    };
+                throw failed;
             }
             var asked = response is null ? null : RegistryTransport.RetryAfter(response);
             var delay = asked ?? Backoff(retries);
