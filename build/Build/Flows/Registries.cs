@@ -24,12 +24,14 @@ public sealed class Registries : IDisposable
     /// purging and snapshotting (the Distribution API cannot list them).
     /// </summary>
     /// <param name="log">Receives the pool's retry messages (verbose) and the start of local registries.</param>
-    /// <param name="settings">Aliases, storage roots (folders checked by <see cref="BuildSettings.Registries"/>), the read timeout and
-    /// the metadata server's address.</param>
+    /// <param name="settings">Aliases, storage roots (folders checked by <see cref="BuildSettings.Registries"/>), the read timeout,
+    /// the metadata server's address, the rate limit per host and the retry budget.</param>
     public Registries(ICakeLog log, RegistrySettings settings)
     {
         _log = log;
-        Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout, settings.MetadataServer);
+        Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout, settings.MetadataServer,
+            new RegistryTransportOptions { MaxRequestsPerSecond = settings.MaxRequestsPerSecond, LimitLoopback = settings.LimitLoopback },
+            settings.RetryBudget);
         foreach (var (host, address) in settings.Aliases) Pool.Alias(host, new RegistryEndpoint(address));
         foreach (var (host, folder) in settings.Storage) Pool.Alias(host, Pool.Resolve(host) with { StorageRoot = folder });
     }

@@ -75,6 +75,16 @@ public sealed partial class BuildSettings
         "seconds a registry may stay silent (sending nothing, taking nothing) before a request to it fails; connecting may take at most 30 of them",
         "PushSrc, PurgeDest, E2E, Promote, PromoteRelease", Int(1, 3600));
 
+    /// <summary><c>--max-requests-per-second</c>: the rate limit per registry host.</summary>
+    public static readonly Setting<int> MaxRequestsPerSecond = new("max-requests-per-second", "0..100000", 50, "50 (loopback: unlimited)",
+        "requests per second to one registry host at most (kpromo's default); 0 means unlimited. Unless given, loopback hosts (local registries) are not limited",
+        "PushSrc, PurgeDest, E2E, Promote, PromoteRelease", Int(0, 100000));
+
+    /// <summary><c>--retry-budget</c>: how long one registry request may keep being retried.</summary>
+    public static readonly Setting<TimeSpan> RetryBudget = new("retry-budget", "DURATION", TimeSpan.FromMinutes(12), "12m",
+        "how long one registry request may keep being retried (after 429 with its Retry-After, 502/503/504, a reset, a timeout) before it fails",
+        "PushSrc, PurgeDest, E2E, Promote, PromoteRelease", Duration(TimeSpan.Zero, TimeSpan.FromHours(24)));
+
     /// <summary><c>--metadata-server</c>: the GCE/GKE metadata server Google access tokens are asked from.</summary>
     public static readonly Setting<Uri?> MetadataServer = new("metadata-server", "URL", null, "http://metadata.google.internal/",
         "the GCE/GKE metadata server asked for an access token to Google's registries when gcloud gives none (tests point it at a loopback server)",
@@ -152,7 +162,7 @@ public sealed partial class BuildSettings
     /// <summary>Every declared setting, in the order help lists them.</summary>
     public static readonly IReadOnlyList<SettingDeclaration> All =
     [
-        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MetadataServer, E2EFile,
+        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
     ];
@@ -195,7 +205,7 @@ public sealed partial class BuildSettings
                 if (!Directory.Exists(folder))
                     throw new CakeException($"Setting '{RegistryStorage.Name}': the storage folder '{folder}' of {host} does not exist.");
             return new RegistrySettings(_reader.Get(RegistryAliases), storage, TimeSpan.FromSeconds(_reader.Get(RegistryTimeout)),
-                _reader.Get(MetadataServer));
+                _reader.Get(MetadataServer), _reader.Get(MaxRequestsPerSecond), _reader.IsGiven(MaxRequestsPerSecond), _reader.Get(RetryBudget));
         }
     }
 
@@ -290,8 +300,11 @@ public sealed record JobsSettings(string Folder, bool Verify);
 /// <param name="Storage">Host to the absolute storage root of a Distribution registry on this machine (the folder exists).</param>
 /// <param name="Timeout">How long a registry may stay silent before a request fails (<see cref="Promoter.Registry.RegistryClientOptions.ReadTimeout"/>).</param>
 /// <param name="MetadataServer">The metadata server's base address, or null for Google's.</param>
+/// <param name="MaxRequestsPerSecond">Requests per second to one host at most; 0 for unlimited (<see cref="Promoter.Registry.RegistryTransportOptions"/>).</param>
+/// <param name="LimitLoopback">The limit also applies to loopback hosts (true when <c>--max-requests-per-second</c> was given).</param>
+/// <param name="RetryBudget">How long one request may keep being retried; null for the default (<see cref="Promoter.Registry.RegistryClientOptions.RetryBudget"/>).</param>
 public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>> Aliases, IReadOnlyList<KeyValuePair<string, string>> Storage,
-    TimeSpan Timeout, Uri? MetadataServer = null);
+    TimeSpan Timeout, Uri? MetadataServer = null, int MaxRequestsPerSecond = 50, bool LimitLoopback = false, TimeSpan? RetryBudget = null);
 
 /// <summary>E2E.</summary>
 /// <param name="TestFile">The e2e test file (absolute).</param>

@@ -120,6 +120,42 @@ public static class SettingParsers
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n : throw new FormatException($"expected a whole number from {min} to {max}, got '{text}'.");
 
+    /// <summary>
+    /// A duration from <paramref name="min"/> to <paramref name="max"/>: Go's form as kpromo's flags take it, one or more
+    /// number-unit pairs with units <c>h</c>, <c>m</c>, <c>s</c>, <c>ms</c> (e.g. <c>12m</c>, <c>1m30s</c>, <c>500ms</c>),
+    /// or a bare whole number of seconds.
+    /// </summary>
+    public static Func<string, TimeSpan> Duration(TimeSpan min, TimeSpan max) => text =>
+    {
+        var expected = $"expected a duration from {Shown(min)} to {Shown(max)} such as 90s, 12m or 1h30m, got '{text}'.";
+        TimeSpan total;
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= (long)TimeSpan.MaxValue.TotalSeconds)
+        {
+            total = TimeSpan.FromSeconds(seconds);
+        }
+        else
+        {
+            var parts = System.Text.RegularExpressions.Regex.Matches(text, @"\G([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)");
+            if (parts.Count == 0 || parts.Sum(p => p.Length) != text.Length) throw new FormatException(expected);
+            total = TimeSpan.Zero;
+            foreach (System.Text.RegularExpressions.Match part in parts)
+            {
+                var value = double.Parse(part.Groups[1].Value, CultureInfo.InvariantCulture);
+                total += part.Groups[2].Value switch
+                {
+                    "h" => TimeSpan.FromHours(value),
+                    "m" => TimeSpan.FromMinutes(value),
+                    "s" => TimeSpan.FromSeconds(value),
+                    _ => TimeSpan.FromMilliseconds(value),
+                };
+            }
+        }
+        return total >= min && total <= max ? total : throw new FormatException(expected);
+    };
+
+    private static string Shown(TimeSpan span) => span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours}h"
+        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? $"{span.TotalMinutes}m" : $"{span.TotalSeconds}s";
+
     /// <summary>One of <paramref name="names"/> (case-insensitive), mapped to its enum value.</summary>
     public static Func<string, TEnum> Choice<TEnum>(params (string Name, TEnum Value)[] names) => text =>
     {

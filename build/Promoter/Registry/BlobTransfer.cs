@@ -213,7 +213,7 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
         }
         catch (RegistryException e) when (e.StatusCode is null)
         {
-            throw new RegistryException($"{what}: {e.Message}", e.Reference, inner: e);
+            throw new RegistryException($"{what}: {e.Message}", e.Reference, inner: e) { IsTimeout = e.IsTimeout, UploadSessionBroken = e.UploadSessionBroken };
         }
         catch (IOException e)
         {

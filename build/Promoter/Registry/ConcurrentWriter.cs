@@ -18,9 +18,12 @@ internal static class ConcurrentWriter
     private static readonly string[] RaceCodes =
         ["DIGEST_INVALID", "BLOB_UNKNOWN", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_UNKNOWN", "BLOB_UPLOAD_UNKNOWN", "BLOB_UPLOAD_INVALID"];
 
-    /// <summary>True for an answer a concurrent writer can cause: one of the race codes, or a 5xx that outlived the client's retries.</summary>
+    /// <summary>True for an answer a concurrent writer can cause: one of the race codes, or a 5xx that outlived the client's
+    /// retries; and for an upload session broken by a reset or a timeout (<see cref="RegistryException.UploadSessionBroken"/>),
+    /// which is also made again, in a new session.</summary>
     public static bool IsRace(Exception exception) =>
-        exception is RegistryException { StatusCode: { } status } e && (RaceCodes.Any(e.HasErrorCode) || (int)status >= 500);
+        exception is RegistryException { UploadSessionBroken: true }
+        || (exception is RegistryException { StatusCode: { } status } e && (RaceCodes.Any(e.HasErrorCode) || (int)status >= 500));
 
     /// <summary>
     /// Runs <paramref name="write"/>; when it fails as a race (<see cref="IsRace"/>) and <paramref name="landed"/> then

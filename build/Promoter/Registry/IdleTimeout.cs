@@ -12,15 +12,21 @@ internal sealed class IdleTimer : IDisposable
     private readonly CancellationTokenSource _source;
     private readonly CancellationToken _outer;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan _first;
 
-    /// <summary>Starts the clock at <paramref name="first"/> (the first wait may be longer, e.g. connect plus answer).</summary>
-    public IdleTimer(TimeSpan timeout, CancellationToken outer, TimeSpan? first = null)
+    /// <summary>Starts the clock at <paramref name="first"/> (the first wait may be longer, e.g. connect plus answer), now or,
+    /// when <paramref name="deferred"/>, at <see cref="Start"/> (the request waited for its turn first).</summary>
+    public IdleTimer(TimeSpan timeout, CancellationToken outer, TimeSpan? first = null, bool deferred = false)
     {
         _outer = outer;
         _timeout = timeout;
+        _first = first ?? timeout;
         _source = CancellationTokenSource.CreateLinkedTokenSource(outer);
-        Restart(first ?? timeout);
+        if (!deferred) Restart(_first);
     }
+
+    /// <summary>Starts a deferred clock at its first wait.</summary>
+    public void Start() => Restart(_first);
 
     /// <summary>Cancelled when the clock runs out or the caller cancels.</summary>
     public CancellationToken Token => _source.Token;

@@ -158,16 +158,15 @@ public sealed partial class RegistryClient
             client._options.Log?.Invoke($"fetching a token from {realm.GetLeftPart(UriPartial.Path)} for {string.Join(' ', scopes)}");
             Interlocked.Increment(ref client._tokenFetches);
             var tokenServer = $"the token server {realm.GetLeftPart(UriPartial.Authority)} of registry {client.Host}";
-            HttpResponseMessage response;
-            try
+            var tokenHost = realm.Authority;
+            var response = await client.RetryAsync(async ct =>
             {
-                response = await client._pipeline.ExecuteAsync(async ct =>
-                    await client.SendWatchedAsync(Build(), "fetch a token for", reference, ct, tokenServer), cancellationToken);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new RegistryException($"the token server {realm.GetLeftPart(UriPartial.Authority)} of registry {client.Host} could not be reached ({e.Message}).", reference, inner: e);
-            }
+                var answer = await client.SendWatchedAsync(Build(), "fetch a token for", reference, ct, tokenServer);
+                if (answer.IsSuccessStatusCode) await client.BufferAsync(answer, "fetch a token for", reference, tokenServer, ct);
+                return answer;
+            }, tokenHost, "fetch a token for", reference, Replay.Always, (e, note) => e is RegistryException r ? WithNote(r, note)
+                : new RegistryException($"the token server {realm.GetLeftPart(UriPartial.Authority)} of registry {client.Host} could not be reached ({e.Message}{(note is null ? "" : "; " + note)}).", reference, inner: e),
+                cancellationToken);
             using (response)
             {
                 if (!response.IsSuccessStatusCode)
@@ -176,7 +175,7 @@ public sealed partial class RegistryClient
                         ? credential is null ? "no credentials were given" : $"it refused the credentials of {credential}"
                         : "it failed";
                     throw new RegistryException(
-                        $"the token server {realm.GetLeftPart(UriPartial.Path)} of registry {client.Host} answered {(int)response.StatusCode} {response.ReasonPhrase} for scope '{string.Join(' ', scopes)}'{(reference.Length > 0 ? $" (accessing {reference})" : "")}: {why}.",
+                        $"the token server {realm.GetLeftPart(UriPartial.Path)} of registry {client.Host} answered {(int)response.StatusCode} {response.ReasonPhrase} for scope '{string.Join(' ', scopes)}'{(reference.Length > 0 ? $" (accessing {reference})" : "")}: {why}{(GaveUp(response) is { } note ? $" ({note})" : "")}.",
                         reference, response.StatusCode);
                 }
                 var body = await client.ReadBodyAsync(response, "fetch a token for", reference, cancellationToken, party: tokenServer);

@@ -182,7 +182,7 @@ public sealed partial class RegistryClient
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + chunk.Length - 1}");
             return request;
-        }, RequestScope.Push(repository), $"upload chunk at byte {offset} of blob", what, cancellationToken);
+        }, RequestScope.Push(repository), $"upload chunk at byte {offset} of blob", what, cancellationToken, Replay.UploadSession);
         await EnsureSuccessAsync(response, $"upload chunk at byte {offset} of blob", what, cancellationToken);
         return response.Headers.Location is { } next ? new Uri(BaseAddress, next) : location;
     }
@@ -199,7 +199,7 @@ public sealed partial class RegistryClient
             var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ReadOnlyMemoryContent(lastBytes) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             return request;
-        }, RequestScope.Push(repository), "commit upload of blob", what, cancellationToken);
+        }, RequestScope.Push(repository), "commit upload of blob", what, cancellationToken, Replay.UploadSession);
         await EnsureSuccessAsync(response, "commit upload of blob", what, cancellationToken);
         var reported = ReportedDigest(response, what);
         if (reported is { } r && r != digest)

@@ -37,7 +37,7 @@ public sealed partial class RegistryClient
     {
         var what = Describe(repository, reference);
         using var response = await SendAsync(() => ManifestRequest(HttpMethod.Get, repository, reference), RequestScope.Pull(repository),
-            "get manifest", what, cancellationToken);
+            "get manifest", what, cancellationToken, buffer: true);
         await EnsureSuccessAsync(response, "get manifest", what, cancellationToken);
         var bytes = await ReadBodyAsync(response, "get manifest", what, cancellationToken);
         var actual = Digest.Of(bytes);

@@ -2,16 +2,16 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
-using Polly;
+using System.Diagnostics;
 using Promoter.Oci;
-using Polly.Retry;
 
 namespace Promoter.Registry;
 
 /// <summary>
 /// A client of one registry host speaking the OCI Distribution API v2 (OCI distribution-spec; Docker registry HTTP
 /// API V2). It authenticates anonymously, with HTTP Basic auth or with the bearer-token challenge flow (tokens cached
-/// per scope), retries 429/5xx answers and reset connections with exponential backoff (Polly), and checks the sha256
+/// per scope), sends through a <see cref="RegistryTransport"/> (per-host rate limit, shared cool-down after a 429),
+/// retries 429/5xx answers, reset connections and timeouts within a retry budget (see the folder README), and checks the sha256
 /// digest of every manifest and blob byte it moves. No request waits forever: connecting is bounded by
 /// <see cref="RegistryClientOptions.ConnectTimeout"/>, and every wait for the registry (for the answer, for the next bytes
 /// of a body, for it to take the request body) by <see cref="RegistryClientOptions.ReadTimeout"/>. Every failure is a
@@ -24,14 +24,15 @@ public sealed partial class RegistryClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly RegistryClientOptions _options;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly RegistryTransport _transport;
+    private readonly RegistryTransport? _ownTransport;
     private readonly AuthState _auth;
     private int _tokenFetches;
 
     /// <summary>Creates a client for <paramref name="host"/>.</summary>
     /// <param name="host">Host and optional port, e.g. <c>127.0.0.1:5000</c> or <c>registry.k8s.io</c>. Loopback hosts
     /// (<c>127.*</c>, <c>localhost</c>, <c>[::1]</c>) use http; others use https unless <see cref="RegistryClientOptions.Insecure"/>.</param>
-    /// <param name="options">Settings; null for the defaults (anonymous, 4 retries).</param>
+    /// <param name="options">Settings; null for the defaults (anonymous, retries within 12 minutes, a transport of its own).</param>
     /// <exception cref="ArgumentException">The host is empty or holds a scheme or path.</exception>
     public RegistryClient(string host, RegistryClientOptions? options = null)
     {
@@ -41,15 +42,15 @@ public sealed partial class RegistryClient : IDisposable
         Host = host;
         var scheme = _options.Insecure || parsed.IsLoopback ? "http" : "https";
         BaseAddress = new Uri($"{scheme}://{host}/");
-        _http = new HttpClient(new SocketsHttpHandler
+        _transport = _options.Transport ?? (_ownTransport = new RegistryTransport());
+        _http = new HttpClient(_transport.CreateHandler(new SocketsHttpHandler
         {
             AllowAutoRedirect = true,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = _options.ConnectTimeout,
-        })
+        }))
         { Timeout = Timeout.InfiniteTimeSpan }; // every wait is bounded by the read timeout instead (SendWatchedAsync, WatchBody)
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("promoter", "1.0"));
-        _pipeline = BuildPipeline();
         _auth = new AuthState(this);
     }
 
@@ -119,7 +120,11 @@ public sealed partial class RegistryClient : IDisposable
             "list tags of", $"{Host}/{repository}", cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _ownTransport?.Dispose();
+    }
 
     /// <summary>Describes the client (host and whether it has credentials, never the credentials themselves).</summary>
     public override string ToString() => $"registry {BaseAddress} ({(HasCredential ? "with credentials" : "anonymous")})";
@@ -135,7 +140,7 @@ public sealed partial class RegistryClient : IDisposable
             if (!seen.Add(next.AbsoluteUri))
                 throw new RegistryException($"{operation} {reference}: the registry's Link header loops back to {next}.", reference);
             var url = next;
-            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), scope, operation, reference, cancellationToken);
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), scope, operation, reference, cancellationToken, buffer: true);
             await EnsureSuccessAsync(response, operation, reference, cancellationToken);
             var body = await ReadBodyAsync(response, operation, reference, cancellationToken);
             try
@@ -190,34 +195,158 @@ public sealed partial class RegistryClient : IDisposable
             new($"repository:{repository}:pull,push+{from}", [$"repository:{repository}:pull,push", $"repository:{from}:pull"]);
     }
 
+    /// <summary>Which failures a request may be repeated after (see the folder README, "Transport").</summary>
+    internal enum Replay
+    {
+        /// <summary>Idempotent or harmless to repeat: retried after 429, 502/503/504, a few 500s, resets and timeouts.</summary>
+        Always,
+
+        /// <summary>A step of an upload session (PATCH of a chunk, the committing PUT): retried only after 429 and 503, which
+        /// refuse a request before it touches the session; anything else may have half-written it, so the failure goes up
+        /// and the caller (<see cref="ConcurrentWriter"/>, <see cref="BlobTransfer"/>) restarts the upload in a new session.</summary>
+        UploadSession,
+    }
+
     /// <summary>
     /// Sends a request built by <paramref name="build"/> (called again for every attempt: requests are never reused),
-    /// answering an auth challenge once and retrying transient failures. The caller disposes the response.
+    /// answering an auth challenge once and retrying transient failures within the retry budget. The caller disposes the
+    /// response. With <paramref name="buffer"/>, a successful answer's body is read whole inside the retries (a body that
+    /// stalls or is cut is asked for again) and the response returned holds it in memory.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, RequestScope scope, string operation,
-        string reference, CancellationToken cancellationToken)
+        string reference, CancellationToken cancellationToken, Replay replay = Replay.Always, bool buffer = false)
     {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(OperationKey, $"{operation} {reference}");
+        return await RetryAsync(async ct =>
+        {
+            var response = await SendOnceAsync(build, scope, operation, reference, ct);
+            if (buffer && response.IsSuccessStatusCode) await BufferAsync(response, operation, reference, null, ct);
+            return response;
+        }, Host, operation, reference, replay, (e, note) => e is RegistryException r ? WithNote(r, note) : ConnectionError(e, operation, reference, note),
+            cancellationToken);
+    }
+
+    /// <summary>Replaces the body of <paramref name="response"/> by its bytes read whole through <see cref="WatchBody"/>;
+    /// disposes the response when the read fails.</summary>
+    internal async Task BufferAsync(HttpResponseMessage response, string operation, string reference, string? party, CancellationToken cancellationToken)
+    {
         try
         {
-            return await _pipeline.ExecuteAsync(async ctx => await SendOnceAsync(build, scope, operation, reference, ctx.CancellationToken), context);
+            var bytes = await ReadBodyAsync(response, operation, reference, cancellationToken, party: party);
+            var content = new ByteArrayContent(bytes);
+            foreach (var header in response.Content.Headers.NonValidated)
+                content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            response.Content.Dispose();
+            response.Content = content;
         }
-        catch (HttpRequestException e)
+        catch
         {
-            throw ConnectionError(e, operation, reference);
-        }
-        catch (IOException e)
-        {
-            throw ConnectionError(e, operation, reference);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
+            response.Dispose();
+            throw;
         }
     }
 
-    private static readonly ResiliencePropertyKey<string> OperationKey = new("promoter.operation");
+    /// <summary>The 500 answers one request is retried after at most: a 500 from Distribution can mean broken storage,
+    /// which retrying must not hide.</summary>
+    internal const int MaxInternalErrorRetries = 2;
+
+    /// <summary>The timeouts one request is retried after at most: a registry silent for the whole read timeout three
+    /// times is down, not slow.</summary>
+    internal const int MaxTimeoutRetries = 2;
+
+    private static readonly HttpRequestOptionsKey<string> GaveUpKey = new("promoter.gave-up");
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it gives an answer that is not worth repeating, or the retries run out
+    /// (<see cref="RegistryClientOptions.MaxRetries"/>, <see cref="RegistryClientOptions.RetryBudget"/>, the per-kind caps).
+    /// Waits between attempts: the answer's <c>Retry-After</c> when it has one, else jittered exponential backoff, and at
+    /// least the host's cool-down. A last answer that is a failure is returned (its error message then tells how many
+    /// attempts were made); a last exception is turned into a <see cref="RegistryException"/> by <paramref name="failure"/>
+    /// with the same note.
+    /// </summary>
+    private async Task<HttpResponseMessage> RetryAsync(Func<CancellationToken, Task<HttpResponseMessage>> attempt, string host,
+        string operation, string reference, Replay replay, Func<Exception, string?, RegistryException> failure, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        int retries = 0, internalErrors = 0, timeouts = 0;
+        while (true)
+        {
+            HttpResponseMessage? response = null;
+            Exception? error = null;
+            try
+            {
+                response = await attempt(cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException || e is RegistryException { IsTimeout: true })
+            {
+                if (e is RegistryException) _transport.CountTimeout(host);
+                error = e;
+            }
+            var retryable = _options.MaxRetries > 0 && error switch
+            {
+                RegistryException => replay == Replay.Always,
+                not null => replay == Replay.Always && IsTransient(error),
+                _ => response!.StatusCode switch
+                {
+                    HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => true,
+                    HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError => replay == Replay.Always,
+                    _ => false,
+                },
+            };
+            if (!retryable)
+            {
+                if (error is null) return response!;
+                var failed = failure(error, retries > 0 ? $"after {retries + 1} attempts in {Seconds(clock.Elapsed)}" : null);
+                if (replay == Replay.UploadSession && (error is RegistryException || IsTransient(error)))
+                    failed = new RegistryException(failed.Message, failed.Reference, failed.StatusCode, failed.Errors, failed.InnerException)
+                    {
+                        IsTimeout = failed.IsTimeout,
+                        UploadSessionBroken = true,
+                    };
+                throw failed;
+            }
+            var asked = response is null ? null : RegistryTransport.RetryAfter(response);
+            var delay = asked ?? Backoff(retries);
+            var coolDown = _transport.CoolDownLeft(host);
+            if (coolDown > delay) delay = coolDown;
+            var stop = error is RegistryException && timeouts++ >= MaxTimeoutRetries ? $"a timeout is retried {MaxTimeoutRetries} times at most"
+                : response?.StatusCode == HttpStatusCode.InternalServerError && internalErrors++ >= MaxInternalErrorRetries
+                    ? $"a 500 is retried {MaxInternalErrorRetries} times at most, since it can mean broken storage"
+                : retries >= _options.MaxRetries ? $"no retries left ({_options.MaxRetries} allowed)"
+                : clock.Elapsed + delay > _options.RetryBudget
+                    ? $"the retry budget of {Seconds(_options.RetryBudget)} would run out before the next attempt" +
+                      (asked is { } a ? $" (the registry asked to wait {Seconds(a)})" : "")
+                    : null;
+            var what = error is not null ? error is RegistryException ? "timeout" : error.GetType().Name : $"HTTP {(int)response!.StatusCode}";
+            if (stop is not null)
+            {
+                var note = $"gave up after {retries + 1} attempt{(retries == 0 ? "" : "s")} in {Seconds(clock.Elapsed)}: {stop}";
+                _options.Log?.Invoke($"{operation} {reference}: {what} from {host}; {note}");
+                if (error is not null) throw failure(error, note);
+                response!.RequestMessage?.Options.Set(GaveUpKey, note);
+                return response;
+            }
+            response?.Dispose();
+            retries++;
+            _transport.CountRetry(host);
+            _options.Log?.Invoke($"{operation} {reference}: {what} from {host}; retry {retries} in {delay.TotalMilliseconds:0} ms" +
+                $" ({Seconds(_options.RetryBudget - clock.Elapsed)} of the retry budget left)");
+            await Task.Delay(delay, cancellationToken);
+        }
+    }
+
+    /// <summary>Exponential backoff with equal jitter: half of base*2^n (capped), plus a random part up to the other half.</summary>
+    private TimeSpan Backoff(int retry)
+    {
+        var full = Math.Min(_options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry, 30)), _options.MaxRetryDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(full / 2 + Random.Shared.NextDouble() * full / 2);
+    }
+
+    private static RegistryException WithNote(RegistryException e, string? note) => note is null ? e
+        : new RegistryException($"{e.Message.TrimEnd('.')} ({note}).", e.Reference, e.StatusCode, e.Errors, e.InnerException) { IsTimeout = e.IsTimeout };
+
+    /// <summary>Why the retries of the request that got <paramref name="response"/> stopped, for its error message; null when it was not retried to the end.</summary>
+    internal static string? GaveUp(HttpResponseMessage response) =>
+        response.RequestMessage?.Options.TryGetValue(GaveUpKey, out var note) == true ? note : null;
 
     private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> build, RequestScope scope, string operation,
         string reference, CancellationToken cancellationToken)
@@ -246,6 +375,9 @@ public sealed partial class RegistryClient : IDisposable
         return response;
     }
 
+    /// <summary>Where <see cref="SendWatchedAsync"/> leaves a request's read timer for the transport to start.</summary>
+    internal static readonly HttpRequestOptionsKey<IdleTimer> TimerKey = new("promoter.read-timer");
+
     /// <summary>
     /// One HTTP exchange up to the answer's headers, bounded by the timeouts: the connect timeout, and the read timeout
     /// restarted at every write of the request body (the first wait allows connect plus read, since a new connection may be
@@ -263,7 +395,9 @@ public sealed partial class RegistryClient : IDisposable
         var connect = _options.ConnectTimeout == Timeout.InfiniteTimeSpan || _options.ReadTimeout == Timeout.InfiniteTimeSpan
             ? Timeout.InfiniteTimeSpan
             : _options.ConnectTimeout + _options.ReadTimeout;
-        using var timer = new IdleTimer(_options.ReadTimeout, cancellationToken, first: connect);
+        // The transport starts the clock once the request's turn has come (after the host's cool-down and rate limit).
+        using var timer = new IdleTimer(_options.ReadTimeout, cancellationToken, first: connect, deferred: true);
+        request.Options.Set(TimerKey, timer);
         if (request.Content is { } content) request.Content = new WatchedContent(content, timer);
         if (party is null) Interlocked.Increment(ref _requestsSent);
         try
@@ -274,13 +408,13 @@ public sealed partial class RegistryClient : IDisposable
         {
             throw new RegistryException(
                 $"{operation} {reference}: {party ?? $"registry {Host}"} sent nothing for {Seconds(_options.ReadTimeout)} (read timeout): " +
-                "it took the connection but neither read the request nor answered it.", reference, inner: e);
+                "it took the connection but neither read the request nor answered it.", reference, inner: e) { IsTimeout = true };
         }
         catch (OperationCanceledException e) when (e.InnerException is TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             throw new RegistryException(
                 $"{operation} {reference}: {party ?? $"registry {Host}"} did not accept the connection within {Seconds(_options.ConnectTimeout)} (connect timeout).",
-                reference, inner: e);
+                reference, inner: e) { IsTimeout = true };
         }
     }
 
@@ -291,7 +425,7 @@ public sealed partial class RegistryClient : IDisposable
     internal Stream WatchBody(Stream body, string operation, string reference, string? party = null) =>
         new IdleTimeoutStream(body, _options.ReadTimeout, e => new RegistryException(
             $"{operation} {reference}: {party ?? $"registry {Host}"} sent nothing for {Seconds(_options.ReadTimeout)} in the middle of the answer (read timeout).",
-            reference, inner: e));
+            reference, inner: e) { IsTimeout = true });
 
     /// <summary>Reads a whole answer body (at most <paramref name="maxBytes"/> bytes; the rest is left unread) through <see cref="WatchBody"/>.</summary>
     internal async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, string operation, string reference, CancellationToken cancellationToken,
@@ -309,37 +443,6 @@ public sealed partial class RegistryClient : IDisposable
 
     private static string Seconds(TimeSpan timeout) => $"{timeout.TotalSeconds:0.###} s";
 
-    private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
-    {
-        if (_options.MaxRetries <= 0) return ResiliencePipeline<HttpResponseMessage>.Empty;
-        return new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = _options.MaxRetries,
-                Delay = _options.RetryBaseDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-                {
-                    { Exception: { } e } => IsTransient(e),
-                    { Result: { } r } => IsRetryableStatus(r.StatusCode),
-                    _ => false,
-                }),
-                OnRetry = args =>
-                {
-                    var what = args.Outcome.Exception is { } e ? e.GetType().Name : $"HTTP {(int)args.Outcome.Result!.StatusCode}";
-                    args.Outcome.Result?.Dispose();
-                    var operation = args.Context.Properties.GetValue(OperationKey, "request");
-                    _options.Log?.Invoke($"{operation}: {what}; retry {args.AttemptNumber + 1} of {_options.MaxRetries} in {args.RetryDelay.TotalMilliseconds:0} ms");
-                    return default;
-                },
-            })
-            .Build();
-    }
-
-    /// <summary>429 Too Many Requests and every 5xx are worth another attempt.</summary>
-    internal static bool IsRetryableStatus(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
-
     /// <summary>A reset or prematurely closed connection is worth another attempt; a refused one is not.</summary>
     internal static bool IsTransient(Exception e) => e switch
     {
@@ -352,7 +455,7 @@ public sealed partial class RegistryClient : IDisposable
         _ => false,
     };
 
-    private RegistryException ConnectionError(Exception e, string operation, string reference)
+    private RegistryException ConnectionError(Exception e, string operation, string reference, string? note = null)
     {
         var socket = e.InnerException as SocketException ?? e.InnerException?.InnerException as SocketException;
         var what = socket?.SocketErrorCode switch
@@ -363,7 +466,7 @@ public sealed partial class RegistryClient : IDisposable
             SocketError.TimedOut => $"registry {Host} did not accept the connection in time",
             _ => $"could not talk to registry {Host} ({e.Message})",
         };
-        return new RegistryException($"{what} ({operation} {reference}).", reference, inner: e);
+        return new RegistryException($"{what} ({operation} {reference}{(note is null ? "" : "; " + note)}).", reference, inner: e);
     }
 
     /// <summary>Throws a <see cref="RegistryException"/> for any non-2xx answer, with the registry's OCI error codes.</summary>
@@ -395,8 +498,11 @@ public sealed partial class RegistryClient : IDisposable
                 : $". The registry refused the credentials of {used}.";
         else if (response.StatusCode == HttpStatusCode.Forbidden)
             message += ". The credentials are valid but lack permission for this operation.";
-        else
-            message += ".";
+        else if (response.StatusCode == HttpStatusCode.InternalServerError)
+            message += ". A Distribution registry answers 500 when its storage is broken (e.g. a missing or corrupt blob or link file): check its log and storage";
+        if (GaveUp(response) is { } note)
+            message += $" ({note})";
+        if (!message.EndsWith('.')) message += ".";
         return new RegistryException(message, reference, response.StatusCode, errors);
     }
 

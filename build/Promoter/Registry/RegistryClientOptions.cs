@@ -16,11 +16,39 @@ public sealed class RegistryClientOptions
     /// </summary>
     public ICredentialSource? CredentialSource { get; init; }
 
-    /// <summary>How many times a request is retried after a 429, a 5xx or a reset connection (default 4; 0 disables retries).</summary>
-    public int MaxRetries { get; init; } = 4;
+    /// <summary>
+    /// At most how many times one request is retried (default unbounded: <see cref="RetryBudget"/> bounds the retries; 0
+    /// disables retries). Which failures are retried is in the folder README ("Transport").
+    /// </summary>
+    public int MaxRetries { get; init; } = int.MaxValue;
 
-    /// <summary>The first retry delay; later ones grow exponentially (default 200 ms).</summary>
+    /// <summary>
+    /// How long one request may keep being retried, counted from its first attempt (default 12 minutes, as kpromo's): a
+    /// retry whose wait (backoff or <c>Retry-After</c>) would end after the budget is not made, and the last failure is
+    /// reported with the number of attempts and the time spent.
+    /// </summary>
+    public TimeSpan RetryBudget { get; init; } = TimeSpan.FromMinutes(12);
+
+    /// <summary>The first retry delay; later ones double, with jitter, up to <see cref="MaxRetryDelay"/> (default 200 ms).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest backoff between two attempts when the registry gives no <c>Retry-After</c> (default 30 s).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The transport the client's requests go through (per-host rate limit, cool-down after a 429, counters); null for a
+    /// transport of the client's own with the default settings. <see cref="RegistryPool"/> gives all its clients one.
+    /// </summary>
+    public RegistryTransport? Transport { get => _transport; init => _transport = value; }
+    private RegistryTransport? _transport;
+
+    /// <summary>A copy of these options using <paramref name="transport"/>.</summary>
+    internal RegistryClientOptions WithTransport(RegistryTransport transport)
+    {
+        var copy = (RegistryClientOptions)MemberwiseClone();
+        copy._transport = transport;
+        return copy;
+    }
 
     /// <summary>Blobs larger than this many bytes are uploaded in chunks (default 32 MiB).</summary>
     public long ChunkedUploadThreshold { get; init; } = 32L * 1024 * 1024;
@@ -35,7 +63,7 @@ public sealed class RegistryClientOptions
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long the registry may stay silent before the request fails, not retried (default 2 minutes;
+    /// How long the registry may stay silent before the attempt fails (default 2 minutes;
     /// <see cref="Timeout.InfiniteTimeSpan"/> waits forever): while the request body is sent (the clock restarts at every
     /// write), until the answer's headers arrive (the first wait also allows <see cref="ConnectTimeout"/>, since a new
     /// connection may be opened for it), and between any two reads of an answer's body. A slow transfer that keeps moving

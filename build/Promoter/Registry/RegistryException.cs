@@ -42,6 +42,15 @@ public sealed class RegistryException : PromoterException
     /// <summary>The registry's OCI error codes and messages, in the order the body listed them.</summary>
     public IReadOnlyList<RegistryError> Errors { get; }
 
+    /// <summary>True when the request failed because the registry (or its token server) stayed silent for the read timeout
+    /// or did not take the connection within the connect timeout.</summary>
+    internal bool IsTimeout { get; init; }
+
+    /// <summary>True when a step of an upload session (a chunk, the commit) ended without an answer (reset, timeout):
+    /// the session may be half-written, so the step is not repeated in it; <see cref="ConcurrentWriter"/> restarts the
+    /// upload in a new session instead.</summary>
+    internal bool UploadSessionBroken { get; init; }
+
     /// <summary>True when the registry reported <paramref name="code"/> (e.g. <c>NAME_UNKNOWN</c>).</summary>
     public bool HasErrorCode(string code) => Errors.Any(e => e.Code == code);
 

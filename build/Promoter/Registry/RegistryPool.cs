@@ -26,8 +26,22 @@ public sealed class RegistryPool : IDisposable
     private readonly Func<string, RegistryClientOptions> _options;
     private readonly List<IDisposable> _owned = [];
 
-    /// <summary>A pool whose clients take their options from <paramref name="options"/> (per contacted address).</summary>
-    public RegistryPool(Func<string, RegistryClientOptions> options) => _options = options;
+    /// <summary>A pool whose clients take their options from <paramref name="options"/> (per contacted address) and send
+    /// through one shared <paramref name="transport"/> (null: a transport with the default settings, owned by the pool),
+    /// unless an options object names a transport of its own.</summary>
+    public RegistryPool(Func<string, RegistryClientOptions> options, RegistryTransport? transport = null)
+    {
+        _options = options;
+        Transport = transport ?? new RegistryTransport();
+        if (transport is null) _owned.Add(Transport);
+    }
+
+    /// <summary>The transport the pool's clients share: per-host rate limits, cool-downs and request counts
+    /// (<see cref="RegistryTransport.Traffic"/>, <see cref="RegistryTransport.Total"/>).</summary>
+    public RegistryTransport Transport { get; }
+
+    /// <summary>The requests sent so far to every host, with retries, 429s, 5xx, failures and waits (see <see cref="HostTraffic"/>).</summary>
+    public IReadOnlyList<HostTraffic> Traffic() => Transport.Traffic();
 
     /// <summary>
     /// A pool with credentials found as docker, crane and kpromo find them (<see cref="DockerKeychain"/> over the default
@@ -38,24 +52,30 @@ public sealed class RegistryPool : IDisposable
     /// <param name="readTimeout">The clients' <see cref="RegistryClientOptions.ReadTimeout"/> (connecting may take at most 30 s
     /// of it); null for the default.</param>
     /// <param name="metadataServer">The GCE/GKE metadata server's base address; null for <see cref="MetadataServerAccessToken.DefaultAddress"/>.</param>
+    /// <param name="transport">The transport's settings (rate limit per host); null for the defaults (50 requests/s per non-loopback host).</param>
+    /// <param name="retryBudget">The clients' <see cref="RegistryClientOptions.RetryBudget"/>; null for the default (12 minutes).</param>
     /// <exception cref="FormatException">The docker config.json is not valid.</exception>
     /// <exception cref="Promoter.Inputs.InputFileException">The docker config.json is not a regular file, or too large.</exception>
-    public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null, Uri? metadataServer = null)
+    public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null, Uri? metadataServer = null,
+        RegistryTransportOptions? transport = null, TimeSpan? retryBudget = null)
     {
         var config = DockerConfig.LoadDefault();
         var metadata = new MetadataServerAccessToken(metadataServer);
         var keychain = new DockerKeychain(config, new GoogleCredentials(new GcloudAccessToken(), metadata, log));
         var defaults = new RegistryClientOptions();
         var read = readTimeout ?? defaults.ReadTimeout;
+        var budget = retryBudget ?? defaults.RetryBudget;
         RegistryPool? pool = null;
         pool = new RegistryPool(address => new RegistryClientOptions
         {
+            RetryBudget = budget,
             Insecure = IsLoopback(address),
             CredentialSource = pool?.PreferredCredentials is { } preferred ? new ChainedCredentialSource(preferred, keychain) : keychain,
             Log = log,
             ReadTimeout = read,
             ConnectTimeout = read < defaults.ConnectTimeout ? read : defaults.ConnectTimeout,
-        });
+        }, new RegistryTransport(transport));
+        pool._owned.Add(pool.Transport);
         pool._owned.Add(metadata);
         return pool;
     }
@@ -86,7 +106,11 @@ public sealed class RegistryPool : IDisposable
         if (Hermetic && !_aliases.ContainsKey(host) && !IsLoopback(address))
             throw new RegistryNotServedException(
                 $"registry {host} is not served by a local registry of this run; a hermetic run never contacts other registries.");
-        return _clients.GetOrAdd(address, a => new RegistryClient(a, _options(a)));
+        return _clients.GetOrAdd(address, a =>
+        {
+            var options = _options(a);
+            return new RegistryClient(a, options.Transport is null ? options.WithTransport(Transport) : options);
+        });
     }
 
     /// <summary>Requests sent so far by every client of the pool (<see cref="RegistryClient.RequestsSent"/>).</summary>
