@@ -22,9 +22,11 @@ public static class PromoteFlow
     /// <param name="console">Receives the snapshot YAML as is.</param>
     /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder: the plan goes there as <c>junit_promotion.xml</c> (one case per
     /// edge; a refused tag move fails its case), even when the check phase then refuses it; null for none.</param>
+    /// <param name="shard">Promote only this shard's destination repositories (<see cref="PromotionShard"/>; its log lines, plan
+    /// file and JUnit file name it), or null for the whole promotion.</param>
     /// <exception cref="CakeException">A registry name is malformed.</exception>
     /// <exception cref="Promoter.PromoterException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
-    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts)
+    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts, PromotionShard? shard = null)
     {
         try
         {
@@ -44,11 +46,13 @@ public static class PromoteFlow
                     AllowTagMoves = settings.AllowTagMoves,
                     Threads = settings.Threads,
                     LostEdges = LostEdgePolicy.WarnAndSkip,
-                    Log = (level, line) => Write(log, level, line),
-                    OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log),
+                    Log = (level, line) => Write(log, level, shard is null ? line : $"[{shard}] {line}"),
+                    OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log, shard),
                 },
             };
-            new PromotionPipeline(pool, request.Policy).RunAsync(request.LoadEdges).GetAwaiter().GetResult();
+            EdgeLoader load = request.LoadEdges;
+            if (shard is not null) load = shard.Filter(load, log.Information);
+            new PromotionPipeline(pool, request.Policy).RunAsync(load).GetAwaiter().GetResult();
         }
         catch (FormatException exception)
         {
@@ -57,17 +61,18 @@ public static class PromoteFlow
     }
 
     /// <summary>The plan as review artifacts: JSON at <paramref name="planOut"/>, JUnit in <paramref name="artifacts"/>.</summary>
-    private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, ICakeLog log)
+    private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, ICakeLog log, PromotionShard? shard)
     {
         if (planOut is not null)
         {
+            if (shard is not null) planOut = shard.FileName(planOut);
             PlanReport.WriteJson(plan, planOut);
             log.Information("plan: {0} ({1} edge(s), {2} manifest write(s))", planOut, plan.Edges.Count, plan.Copies.Count + plan.Tags.Count);
         }
         if (artifacts is not null)
         {
-            var junit = Path.Combine(artifacts, "junit_promotion.xml");
-            PlanReport.WriteJUnit(plan, junit, "promotion");
+            var junit = Path.Combine(artifacts, shard?.FileName("junit_promotion.xml") ?? "junit_promotion.xml");
+            PlanReport.WriteJUnit(plan, junit, shard is null ? "promotion" : $"promotion {shard}");
             log.Information("JUnit: {0}", junit);
         }
     }
