@@ -19,7 +19,7 @@ public static class JobsFlow
     {
         var rendered = PipelineJobs.Render();
         var violations = JobRules.ProwViolations(PipelineJobs.Prow())
-            .Concat(JobRules.Violations([PipelineJobs.Account(), PipelineJobs.ScheduledPromotion(), PipelineJobs.OneOffPromotion()], null))
+            .Concat(JobRules.Violations([PipelineJobs.Account(), PipelineJobs.ScheduledPromotion(), PipelineJobs.OneOffPromotion(), PipelineJobs.ShardedPromotion()], null))
             .ToList();
         if (violations.Count > 0)
             throw new CakeException("the jobs break the project's rules:" + string.Concat(violations.Select(v => Environment.NewLine + "  " + v)));

@@ -25,10 +25,12 @@ public static class PromoteFlow
     /// <param name="presubmit">The presubmit-grade and kpromo flags (<c>--isolate-edges</c>, <c>--plan</c>, <c>--parse-only</c>,
     /// snapshot formats, manifest diffs); null for none.</param>
     /// <param name="environment">The process environment, for the CI job's commit range of <c>--use-prow-manifest-diff</c>; null for none.</param>
+    /// <param name="shard">Promote only this shard's destination repositories (<see cref="PromotionShard"/>; its log lines, plan
+    /// file and JUnit file name it), or null for the whole promotion.</param>
     /// <exception cref="CakeException">A registry name is malformed.</exception>
     /// <exception cref="Promoter.PromoterException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
     public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts,
-        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null)
+        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null, PromotionShard? shard = null)
     {
         var extra = presubmit ?? new PresubmitSettings(false, false, null, false, SnapshotFormat.Yaml, null, false, null, false, null, false);
         try
@@ -53,8 +55,8 @@ public static class PromoteFlow
                     Threads = settings.Threads,
                     LostEdges = extra.RequireSource ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip,
                     IsolateEdges = extra.IsolateEdges,
-                    Log = (level, line) => Write(log, level, line),
-                    OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log),
+                    Log = (level, line) => Write(log, level, shard is null ? line : $"[{shard}] {line}"),
+                    OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log, shard),
                 },
             };
             if (extra.ManifestBasedSnapshotOf is { } destination)
@@ -90,6 +92,7 @@ public static class PromoteFlow
                 load = warn => ManifestDiff.Changed(request.LoadEdges(warn), path, settings.ThinManifestDirectory is not null,
                     extra.ManifestDiffSince, environment ?? new Dictionary<string, string>(), line => log.Information(line));
             }
+            if (shard is not null) load = shard.Filter(load, log.Information);
             new PromotionPipeline(pool, request.Policy).RunAsync(load).GetAwaiter().GetResult();
         }
         catch (FormatException exception)
@@ -99,17 +102,18 @@ public static class PromoteFlow
     }
 
     /// <summary>The plan as review artifacts: JSON at <paramref name="planOut"/>, JUnit in <paramref name="artifacts"/>.</summary>
-    private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, ICakeLog log)
+    private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, ICakeLog log, PromotionShard? shard)
     {
         if (planOut is not null)
         {
+            if (shard is not null) planOut = shard.FileName(planOut);
             PlanReport.WriteJson(plan, planOut);
             log.Information("plan: {0} ({1} edge(s), {2} manifest write(s))", planOut, plan.Edges.Count, plan.Copies.Count + plan.Tags.Count);
         }
         if (artifacts is not null)
         {
-            var junit = Path.Combine(artifacts, "junit_promotion.xml");
-            PlanReport.WriteJUnit(plan, junit, "promotion");
+            var junit = Path.Combine(artifacts, shard?.FileName("junit_promotion.xml") ?? "junit_promotion.xml");
+            PlanReport.WriteJUnit(plan, junit, shard is null ? "promotion" : $"promotion {shard}");
             log.Information("JUnit: {0}", junit);
         }
     }

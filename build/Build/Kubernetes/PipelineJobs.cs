@@ -64,6 +64,18 @@ public static class PipelineJobs
     public static readonly IReadOnlyList<string> PromoteCommand =
         ["./build.sh", "--target", "Promote", "--manifest=manifests/release/promoter-manifest.yaml", "--confirm"];
 
+    /// <summary>How many pods (shards) the sharded promotion runs: completions and parallelism of its Indexed Job.</summary>
+    public const int PromotionShards = 4;
+
+    /// <summary>The sharded promotion's Job name; <c>PromoteOnCluster</c> applies it under a name with a run suffix.</summary>
+    public const string ShardedJobName = "cip-promote-sharded";
+
+    /// <summary>
+    /// The command of each pod of the sharded promotion: <see cref="PromoteCommand"/> with <c>--shards=N</c>, so each pod
+    /// promotes the destination repositories of its <c>JOB_COMPLETION_INDEX</c> (Promote's <c>PromotionShard</c>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> ShardedPromoteCommand = [.. PromoteCommand, $"--shards={PromotionShards}"];
+
     /// <summary>The postsubmit's release command (the README's Prow postsubmit).</summary>
     public static readonly IReadOnlyList<string> ReleaseCommand =
     [
@@ -99,6 +111,19 @@ public static class PipelineJobs
                 Resources = ["serviceaccount.yaml", "promote-cronjob.yaml", "promote-job.yaml"],
             }),
         };
+        files["sharded/serviceaccount.yaml"] = files["base/serviceaccount.yaml"];
+        files["sharded/promote-sharded-job.yaml"] = KubernetesYamlText.Documents(Header, [ShardedPromotion()]);
+        files["sharded/kustomization.yaml"] = KubernetesYamlText.Kustomization(Header, new Kustomization
+        {
+            Resources = ["serviceaccount.yaml", "promote-sharded-job.yaml"],
+        });
+        foreach (var environment in Environments)
+            files[$"overlays/{environment.Name}-sharded/kustomization.yaml"] = KubernetesYamlText.Kustomization(Header, new Kustomization
+            {
+                Namespace = environment.Namespace,
+                Resources = ["../../sharded"],
+                Images = [new KustomizeImage { Name = BuildImage, NewName = environment.Image, Digest = environment.Digest }],
+            });
         foreach (var environment in Environments)
             files[$"overlays/{environment.Name}/kustomization.yaml"] = KubernetesYamlText.Kustomization(Header, new Kustomization
             {
@@ -173,14 +198,33 @@ public static class PipelineJobs
         ApiVersion = "batch/v1", Kind = "Job", Metadata = Meta("cip-promote-once"), Spec = PromotionJob(),
     };
 
-    private static V1JobSpec PromotionJob() => new()
+    /// <summary>
+    /// The sharded promotion: an Indexed Job of <see cref="PromotionShards"/> pods at once, pod I running
+    /// <see cref="ShardedPromoteCommand"/> with Kubernetes' <c>JOB_COMPLETION_INDEX</c> = I; together they do one
+    /// promotion, no two writing one repository. Its own kustomize base (<c>sharded/</c>), so applying an environment's
+    /// overlay never starts it; <c>PromoteOnCluster</c> applies it.
+    /// </summary>
+    public static V1Job ShardedPromotion()
+    {
+        var spec = PromotionJob(ShardedPromoteCommand);
+        spec.CompletionMode = "Indexed";
+        spec.Completions = PromotionShards;
+        spec.Parallelism = PromotionShards;
+        // Pod failures are counted over the whole Job: about two retries per shard, as the one-off Job has.
+        spec.BackoffLimit = 2 * PromotionShards;
+        return new V1Job { ApiVersion = "batch/v1", Kind = "Job", Metadata = Meta(ShardedJobName), Spec = spec };
+    }
+
+    private static V1JobSpec PromotionJob() => PromotionJob(PromoteCommand);
+
+    private static V1JobSpec PromotionJob(IReadOnlyList<string> command) => new()
     {
         // A promotion is idempotent (a second run plans nothing), so a failed pod may be retried twice.
         BackoffLimit = 2, ActiveDeadlineSeconds = PromotionDeadlineSeconds, TtlSecondsAfterFinished = 7 * 24 * 3600,
         Template = new V1PodTemplateSpec
         {
             Metadata = new V1ObjectMeta { Labels = Labels() },
-            Spec = Pod($"{BuildImage}@{PlaceholderDigest}", PromoteCommand, Workspace, credentials: true, restartPolicy: "Never",
+            Spec = Pod($"{BuildImage}@{PlaceholderDigest}", command, Workspace, credentials: true, restartPolicy: "Never",
                 [new V1EnvVar { Name = "ARTIFACTS", Value = "/tmp/artifacts" }]),
         },
     };

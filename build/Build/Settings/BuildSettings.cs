@@ -1,5 +1,6 @@
 using Cake.Core;
 using Promoter.Promotion;
+using Promoter.Promotion.Engine;
 using static Build.Settings.SettingParsers;
 using Promoter.Golden;
 using Promoter.Registry;
@@ -131,6 +132,16 @@ public sealed partial class BuildSettings
     public static readonly Setting<string?> Snapshot = new("snapshot", RegistryShape, null, "",
         "Promote: print the registry's snapshot in upstream's YAML instead of promoting", "Promote", RegistryName);
 
+    /// <summary><c>--shard</c>: promote only shard I of N (the destination repositories that hash to I).</summary>
+    public static readonly Setting<PromotionShard?> Shard = new("shard", "I/N", null, "",
+        "Promote: promote only shard I (0 to N-1) of N: the edges whose destination repository hashes to I (N processes with I = 0..N-1 do one whole promotion)",
+        "Promote", PromotionShard.Parse);
+
+    /// <summary><c>--shards</c>: N shards, this process's index from <c>JOB_COMPLETION_INDEX</c> (a pod of an Indexed Job).</summary>
+    public static readonly Setting<int?> Shards = new("shards", "N", null, "",
+        $"Promote: one of N shards, its index I from {PromotionShard.CompletionIndexVariable} (set in the pods of an Indexed Job)",
+        "Promote", text => Int(1, PromotionShard.MaxCount)(text));
+
     /// <summary><c>--since</c>: diff this revision to the head instead of the job's range.</summary>
     public static readonly Setting<string?> Since = new("since", "REV", null, "the job's range",
         "PromoteRelease: diff <rev>..HEAD instead of the job's range", "PromoteRelease", Text);
@@ -164,7 +175,7 @@ public sealed partial class BuildSettings
     [
         Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
-        Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
+        Shard, Shards, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
     ];
 
     private readonly SettingReader _reader;
@@ -231,6 +242,9 @@ public sealed partial class BuildSettings
                 _reader.Get(PlanOut) is { } planOut ? FullPath(planOut) : null);
         }
     }
+
+    /// <summary>Promote's shard settings (<c>--shard</c>, <c>--shards</c>).</summary>
+    public ShardSettings Sharding => new(_reader.Get(Shard), _reader.Get(Shards));
 
     /// <summary>PromoteRelease; checked as a whole.</summary>
     public ReleaseSettings Release => new(_reader.Get(Confirm), _reader.Get(Since), _reader.Get(AllowPrerelease), _reader.Get(StagingRegistry),
@@ -326,6 +340,24 @@ public sealed record PurgeSettings(string TestFile, IReadOnlyList<string>? Only,
 /// <param name="PlanOut">Where to write the plan as JSON (absolute), or null.</param>
 public sealed record PromoteSettings(string? Manifest, string? ThinManifestDirectory, string? Snapshot, bool Confirm, bool AllowTagMoves, int Threads,
     string? PlanOut);
+
+/// <summary>Promote's sharding: <c>--shard=I/N</c>, or <c>--shards=N</c> with the index from <c>JOB_COMPLETION_INDEX</c>.</summary>
+/// <param name="Shard">The shard <c>--shard</c> names, or null.</param>
+/// <param name="Shards">The count <c>--shards</c> gives, or null.</param>
+public sealed record ShardSettings(PromotionShard? Shard, int? Shards)
+{
+    /// <summary>The shard this process promotes, or null for the whole promotion.</summary>
+    /// <param name="environment">Reads an environment variable (<see cref="PromotionShard.CompletionIndexVariable"/>).</param>
+    /// <exception cref="CakeException">Both settings given, or <c>--shards</c> with the variable unset, not a number or out of range.</exception>
+    public PromotionShard? Resolve(Func<string, string?> environment)
+    {
+        if (Shard is not null && Shards is not null)
+            throw new CakeException($"Give --{BuildSettings.Shard.Name}=I/N or --{BuildSettings.Shards.Name}=N (index from {PromotionShard.CompletionIndexVariable}), not both.");
+        if (Shards is not { } count) return Shard;
+        try { return PromotionShard.FromCompletionIndex(count, environment(PromotionShard.CompletionIndexVariable)); }
+        catch (FormatException exception) { throw new CakeException($"Setting '{BuildSettings.Shards.Name}': {exception.Message}", exception); }
+    }
+}
 
 /// <summary>PromoteRelease.</summary>
 /// <param name="Confirm">Act (else a dry run).</param>

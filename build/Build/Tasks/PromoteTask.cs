@@ -18,5 +18,6 @@ public sealed class PromoteTask : FrostingTask<BuildContext>
         PromoteFlow.Run(context.Settings.Promote, context.Registries.Pool, context.Log,
             (IConsole?)context.ServiceProvider.GetService(typeof(IConsole)) ?? throw new InvalidOperationException("no console"),
             context.Artifacts?.FullPath, context.Settings.Presubmit,
-            context.Environment.GetEnvironmentVariables().ToDictionary(StringComparer.Ordinal));
+            context.Environment.GetEnvironmentVariables().ToDictionary(StringComparer.Ordinal),
+            context.Settings.Sharding.Resolve(context.Environment.GetEnvironmentVariable));
 }
