@@ -16,7 +16,8 @@
 # The images are pushed by bench/ScaleGen (the project's own registry client, built with `dotnet build`).
 # Needs docker-registry (apt-get install docker-registry), skopeo, /usr/bin/time (apt-get install time).
 # PEERS="sync copy" by default; PEERS=none skips skopeo (memory runs at N=10000). KEEP=1 keeps the work folder (logs).
-# PROMOTE_FLAGS adds promoter flags (see "promoter flags" below).
+# PROMOTE_FLAGS adds promoter flags (see "promoter flags" below). TABLE_FROM=DIR re-prints the table of a kept work
+# folder (one stopped half-way shows what was measured).
 # Usage: bench/scale.sh [N] [DESTS]   (default 100 3, a few minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8,
 #        COPY_PARALLEL=8, CAPACITY_CLIENTS="8 32"). `bench/scale.sh 10000 10` works (hours with the peers).
 set -euo pipefail
@@ -25,6 +26,14 @@ n="${1:-100}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1
 peers="${PEERS:-sync copy}"; copy_parallel="${COPY_PARALLEL:-8}"; capacity_clients="${CAPACITY_CLIENTS:-8 32}"
 [[ "$peers" == none ]] && peers=""
 cd "$root"
+if [[ -n "${TABLE_FROM:-}" ]]; then
+  # Re-print the table of a kept work folder (KEEP=1), also of a run stopped half-way: what was measured is shown.
+  work="$TABLE_FROM"
+  # shellcheck disable=SC1091
+  source "$work/params"
+  load_end="(not recorded: table printed afterwards)"
+fi
+if [[ -z "${TABLE_FROM:-}" ]]; then
 registry_binary="$(command -v docker-registry || command -v registry)"
 command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 [[ -z "$peers" ]] || command -v skopeo >/dev/null || { echo "skopeo is missing: apt-get install skopeo" >&2; exit 1; }
@@ -156,6 +165,7 @@ capacity() {
   echo "$best" | awk '{print $4, $2, $5, $3}' >> "$work/capacity"
 }
 
+declare -p n dests runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
 for run in $(seq "$runs"); do
   reset_destinations
   measure dry "${promote[@]}"
@@ -171,6 +181,8 @@ for run in $(seq "$runs"); do
   fi
   echo "run $run/$runs done" >&2
 done
+load_end="$(uptime | sed 's/.*load average: //')"
+fi
 
 # median LABEL FIELD: the median of a column over the runs ("-" when LABEL was not measured).
 median() {
@@ -187,7 +199,6 @@ row() {
     "$(median "$label" 4)" "$(median "$label" 5)" "${3:-}" "${4:-}" "${5:-}"
 }
 cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1)
-load_end="$(uptime | sed 's/.*load average: //')"
 echo
 echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations, threads $threads, median of $runs runs" \
   "($skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores, load average at start $load_start, at end $load_end"
@@ -200,7 +211,7 @@ row sync-cold 'skopeo sync --all cold'
 row sync-noop 'skopeo sync --all no-op' '' '' "$(ratio "$(median sync-noop 1)" "$bound")"
 row copy-cold "skopeo copy --all x$copy_parallel cold"
 row copy-noop "skopeo copy --all x$copy_parallel no-op" '' '' "$(ratio "$(median copy-noop 1)" "$bound")"
-printf '| %-32s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
+[[ -f "$work/capacity" ]] && printf '| %-32s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
   "Capacity bound ($(median capacity 4) clients)" "$bound" "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
 echo "Capacity: the registries answered $(median capacity 3) manifest HEADs/s (no-op plan's requests, fastest of K in {$capacity_clients})."
 echo "sync/it, copy/it: the skopeo mode's time / the project's; it/bound: the row's time / the capacity bound's."
