@@ -1,25 +1,46 @@
 #!/usr/bin/env bash
 # Promotion at scale, side by side in one run: N generated images (a shared 2 MiB base layer, a small layer of their own,
 # every 20th a manifest list, TAGS tags each) in a local source Distribution, promoted into DESTS empty destination
-# Distributions by the project (`./build.sh --target Promote`: dry run of the cold plan, cold --confirm, no-op --confirm)
-# and by `skopeo sync --all` (one per destination, all destinations at once). Each figure is the median of RUNS runs
-# (SKOPEO_RUNS for skopeo, 1 by default: at N=200 x 3 destinations one cold sync alone takes minutes here);
-# every run starts from empty destinations (restarted on fresh storage). Prints one table: wall time, requests per image
-# (all registries' access logs), peak RSS (/usr/bin/time -v, the largest process of the command), and the ratio
-# skopeo sync / project.
+# Distributions by
+#   - the project (`./build.sh --target Promote`): dry run of the cold plan, cold --confirm, no-op --confirm;
+#   - `skopeo sync --all` (one per destination, all destinations at once), cold and no-op;
+#   - `skopeo copy --all`, one per (image, tag, destination), COPY_PARALLEL at once (xargs -P), cold and no-op;
+#   - the registry-capacity bound: bench/ScaleGen's `heads` probe sends exactly the requests of the smallest no-op plan
+#     (per image a HEAD by digest in the source, a HEAD by tag per destination tag) with K requests in flight
+#     (CAPACITY_CLIENTS, the fastest K counts), over bare keep-alive HTTP: the floor of a no-op on these registries.
+# Each figure is the median of RUNS runs (SKOPEO_RUNS for skopeo, 1 by default: skopeo takes minutes at N=200);
+# every cold run starts from empty destinations (restarted on fresh storage). Prints one table: wall time, requests per
+# image (all registries' access logs), peak RSS (/usr/bin/time -v: the largest single process of the command, i.e. the
+# promoter's own process, or the largest skopeo), blob uploads and mounts, and the ratios to both skopeo modes and to the
+# capacity bound.
 # The images are pushed by bench/ScaleGen (the project's own registry client, built with `dotnet build`).
 # Needs docker-registry (apt-get install docker-registry), skopeo, /usr/bin/time (apt-get install time).
-# `skopeo copy` in parallel is not measured yet. KEEP=1 keeps the work folder (registries' logs) for a look afterwards.
-# Usage: bench/scale.sh [N] [DESTS]   (default 100 3, about 4 minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8)
+# PEERS="sync copy" by default; PEERS=none skips skopeo (memory runs at N=10000). KEEP=1 keeps the work folder (logs).
+# PROMOTE_FLAGS adds promoter flags (see "promoter flags" below). TABLE_FROM=DIR re-prints the table of a kept work
+# folder (one stopped half-way shows what was measured).
+# Usage: bench/scale.sh [N] [DESTS]   (default 100 3, a few minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8,
+#        COPY_PARALLEL=8, CAPACITY_CLIENTS="8 32"). `bench/scale.sh 10000 10` works (hours with the peers).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-100}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
+peers="${PEERS:-sync copy}"; copy_parallel="${COPY_PARALLEL:-8}"; capacity_clients="${CAPACITY_CLIENTS:-8 32}"
+[[ "$peers" == none ]] && peers=""
 cd "$root"
+if [[ -n "${TABLE_FROM:-}" ]]; then
+  # Re-print the table of a kept work folder (KEEP=1), also of a run stopped half-way: what was measured is shown.
+  work="$TABLE_FROM"
+  # shellcheck disable=SC1091
+  source "$work/params"
+  load_end="(not recorded: table printed afterwards)"
+fi
+if [[ -z "${TABLE_FROM:-}" ]]; then
 registry_binary="$(command -v docker-registry || command -v registry)"
 command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
-command -v skopeo >/dev/null || { echo "skopeo is missing: apt-get install skopeo" >&2; exit 1; }
+[[ -z "$peers" ]] || command -v skopeo >/dev/null || { echo "skopeo is missing: apt-get install skopeo" >&2; exit 1; }
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
 dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
+scalegen=(dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll)
+load_start="$(uptime | sed 's/.*load average: //')"
 
 work="$(mktemp -d -p /dev/shm scale.XXXXXX 2>/dev/null || mktemp -d)"
 cleanup() {
@@ -51,22 +72,26 @@ start_registry() {
   done
   echo "registry $name did not start:" >&2; cat "$folder/log" >&2; exit 1
 }
-# reset_destinations: every destination restarted on its port with empty storage.
+# reset_destinations: every destination restarted on its port with empty storage (the old log is dropped).
 reset_destinations() {
   for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
   sleep 0.3
   for d in $(seq "$dests"); do
-    rm -rf "$work/dst$d/storage"; mv "$work/dst$d/log" "$work/dst$d/log.$(date +%s%N)"
+    rm -rf "$work/dst$d/storage" "$work/dst$d/log"
     start_registry "dst$d" "${ports[$d]}" >/dev/null
   done
 }
-requests() { cat "$work"/*/log | grep -c '" [0-9][0-9][0-9] [0-9-]* "' || true; }
+# The access-log lines the registries wrote since the last mark_logs (byte offsets per log: logs grow large at N=10000).
+mark_logs() { for log in "$work"/*/log; do stat -c %s "$log" > "$log.mark"; done; }
+new_log_lines() { for log in "$work"/${1:-*}/log; do tail -c +"$(( $(cat "$log.mark" 2>/dev/null || echo 0) + 1 ))" "$log"; done; }
+count() { grep -c "$1" || true; }
+access='" [0-9][0-9][0-9] [0-9-]* "'
 # Blob uploads committed (PUT ...?digest=) and cross-repository mounts (POST ...?mount=) served by the destinations.
-uploads() { cat "$work"/dst*/log | grep -c '"PUT /v2/[^ ]*/blobs/uploads/[^ ]*digest=' || true; }
-mounts() { cat "$work"/dst*/log | grep -c '"POST /v2/[^ ]*/blobs/uploads/?[^ ]*mount=' || true; }
+uploads='"PUT /v2/[^ ]*/blobs/uploads/[^ ]*digest='
+mounts='"POST /v2/[^ ]*/blobs/uploads/?[^ ]*mount='
 
 src=$(start_registry src 0)
-dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll "127.0.0.1:$src" stg "$n" "$tags" "$work/images.yaml"
+"${scalegen[@]}" "127.0.0.1:$src" stg "$n" "$tags" "$work/images.yaml"
 declare -A ports
 {
   echo "registries:"
@@ -78,23 +103,41 @@ declare -A ports
   done
   cat "$work/images.yaml"
 } > "$work/manifest.yaml"
+destination_hosts="$(for d in $(seq "$dests"); do printf '127.0.0.1:%s,' "${ports[$d]}"; done)"; destination_hosts="${destination_hosts%,}"
 { echo "127.0.0.1:$src:"; echo "  tls-verify: false"; echo "  images:"; cat "$work/images.yaml.skopeo"; } > "$work/sync.yaml"
 echo '{"default":[{"type":"insecureAcceptAnything"}]}' > "$work/policy.json"
+# skopeo copy's jobs: one line "source destination" per (destination, image, tag).
+for d in $(seq "$dests"); do
+  sed -n 's/^ *\(stg\/\([^:]*\)\): \[\(.*\)\]$/\1 \2 \3/p' "$work/images.yaml.skopeo" | tr -d '",' |
+    while read -r repository image image_tags; do
+      for tag in $image_tags; do echo "127.0.0.1:$src/$repository:$tag 127.0.0.1:${ports[$d]}/prod/$image:$tag"; done
+    done
+done > "$work/copy.jobs"
 
 # measure LABEL COMMAND...: runs the command under /usr/bin/time -v; appends "seconds requests rss-kib uploads mounts"
 # to $work/LABEL.
 measure() {
-  local label="$1" before start end up mo code=0; shift
-  sleep 0.2; before=$(requests); up=$(uploads); mo=$(mounts)
+  local label="$1" start end code=0 lines; shift
+  sleep 0.2; mark_logs
   start=$(date +%s.%N)
   /usr/bin/time -v -o "$work/time.out" "$@" > "$work/$label.out" 2>&1 || code=$?
   end=$(date +%s.%N)
   sleep 0.3   # let the access logs flush
   if ((code != 0)); then echo "$label failed ($code):" >&2; tail -5 "$work/$label.out" >&2; exit 1; fi
-  echo "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.2f", b-a}') $(( $(requests) - before )) $(awk '/Maximum resident/{print $NF}' "$work/time.out")" \
-    "$(( $(uploads) - up )) $(( $(mounts) - mo ))" >> "$work/$label"
+  lines="$work/lines"; new_log_lines > "$lines"
+  echo "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.2f", b-a}') $(count "$access" < "$lines") $(awk '/Maximum resident/{print $NF}' "$work/time.out")" \
+    "$(new_log_lines 'dst*' | count "$uploads") $(new_log_lines 'dst*' | count "$mounts")" >> "$work/$label"
 }
-promote=(./build.sh --target Promote --manifest="$work/manifest.yaml" --threads="$threads" --verbosity=quiet)
+
+# ---- promoter flags: everything the project's promotion is run with is assembled here. ----
+# The registries are on loopback and the point is to find the registries' own limit: when the registry transport gains
+# a per-host request-rate limit, add its "unlimited" value here (e.g. --max-requests-per-second=0).
+promote_flags=(--manifest="$work/manifest.yaml" --threads="$threads" --verbosity=quiet)
+# shellcheck disable=SC2206 # PROMOTE_FLAGS is a list of words on purpose
+promote_flags+=(${PROMOTE_FLAGS:-})
+# ---- end of promoter flags ----
+promote=(./build.sh --target Promote "${promote_flags[@]}")
+
 sync_all() {
   local pids=() code=0
   for d in $(seq "$dests"); do
@@ -104,35 +147,71 @@ sync_all() {
   for pid in "${pids[@]}"; do wait "$pid" || code=$?; done
   return "$code"
 }
-export -f sync_all
-export work dests
+copy_all() {
+  xargs -a "$work/copy.jobs" -P "$copy_parallel" -n 2 sh -c \
+    'exec skopeo --policy "$0" copy --all --quiet --src-tls-verify=false --dest-tls-verify=false "docker://$1" "docker://$2"' "$work/policy.json"
+}
+export -f sync_all copy_all
+export work dests copy_parallel
 
+# capacity: the heads probe for every K of CAPACITY_CLIENTS; appends "seconds requests rate clients" of the fastest K.
+capacity() {
+  local best="" line
+  for clients in $capacity_clients; do
+    line=$("${scalegen[@]}" heads "$work/images.yaml" "127.0.0.1:$src" stg "$destination_hosts" prod "$clients")
+    # heads REQUESTS CLIENTS SECONDS RATE
+    if [[ -z "$best" ]] || awk -v a="$(echo "$line" | cut -d' ' -f4)" -v b="$(echo "$best" | cut -d' ' -f4)" 'BEGIN{exit !(a<b)}'; then best="$line"; fi
+  done
+  echo "$best" | awk '{print $4, $2, $5, $3}' >> "$work/capacity"
+}
+
+declare -p n dests runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
 for run in $(seq "$runs"); do
   reset_destinations
   measure dry "${promote[@]}"
   measure cold "${promote[@]}" --confirm
   measure noop "${promote[@]}" --confirm
-  ((run > skopeo_runs)) && { echo "run $run/$runs done" >&2; continue; }
-  reset_destinations
-  measure sync-cold bash -c "$(declare -p ports); sync_all"
-  measure sync-noop bash -c "$(declare -p ports); sync_all"
+  capacity
+  if ((run <= skopeo_runs)); then
+    for peer in $peers; do
+      reset_destinations
+      measure "$peer-cold" bash -c "$(declare -p ports); ${peer}_all"
+      measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"
+    done
+  fi
   echo "run $run/$runs done" >&2
 done
+load_end="$(uptime | sed 's/.*load average: //')"
+fi
 
-# median LABEL FIELD: the median of a column over the runs.
-median() { awk -v f="$2" '{print $f}' "$work/$1" | sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-row() {
-  local label="$1" name="$2" seconds requests rss
-  seconds=$(median "$label" 1); requests=$(median "$label" 2); rss=$(median "$label" 3)
-  printf '| %-28s | %8.2f | %8.1f | %7.0f | %7s | %6s' "$name" "$seconds" "$(awk -v r="$requests" -v n="$n" 'BEGIN{print r/n}')" \
-    "$((rss / 1024))" "$(median "$label" 4)" "$(median "$label" 5)"
+# median LABEL FIELD: the median of a column over the runs ("-" when LABEL was not measured).
+median() {
+  [[ -f "$work/$1" ]] || { echo -; return; }
+  awk -v f="$2" '{print $f}' "$work/$1" | sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
 }
+# ratio A B: A/B with one decimal and an x, or "-" when either is missing.
+ratio() { [[ "$1" == - || "$2" == - ]] && { echo -; return; }; awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; }
+row() {
+  local label="$1" name="$2"
+  [[ -f "$work/$label" ]] || return 0
+  printf '| %-32s | %8.2f | %7.1f | %7.0f | %7s | %6s | %-7s | %-7s | %-8s |\n' "$name" "$(median "$label" 1)" \
+    "$(awk -v r="$(median "$label" 2)" -v n="$n" 'BEGIN{print r/n}')" "$(( $(median "$label" 3) / 1024 ))" \
+    "$(median "$label" 4)" "$(median "$label" 5)" "${3:-}" "${4:-}" "${5:-}"
+}
+cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1)
 echo
-echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations, threads $threads, median of $runs runs ($skopeo_runs for skopeo)"
-echo "| Command                      | Time (s) | Req/img  | RSS MiB | Uploads | Mounts | skopeo sync / project |"
-echo "|---|---|---|---|---|---|---|"
-echo "$(row dry 'Promote dry run (cold plan)') |  |"
-echo "$(row cold 'Promote cold') | $(awk -v a="$(median sync-cold 1)" -v b="$(median cold 1)" 'BEGIN{printf "%.1fx", a/b}') |"
-echo "$(row noop 'Promote no-op') | $(awk -v a="$(median sync-noop 1)" -v b="$(median noop 1)" 'BEGIN{printf "%.1fx", a/b}') |"
-echo "$(row sync-cold 'skopeo sync --all cold') |  |"
-echo "$(row sync-noop 'skopeo sync --all no-op') |  |"
+echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations, threads $threads, median of $runs runs" \
+  "($skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores, load average at start $load_start, at end $load_end"
+echo "| Command                          | Time (s) | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
+echo "|---|---|---|---|---|---|---|---|---|"
+row dry 'Promote dry run (cold plan)'
+row cold 'Promote cold' "$(ratio "$(median sync-cold 1)" "$cold")" "$(ratio "$(median copy-cold 1)" "$cold")"
+row noop 'Promote no-op' "$(ratio "$(median sync-noop 1)" "$noop")" "$(ratio "$(median copy-noop 1)" "$noop")" "$(ratio "$noop" "$bound")"
+row sync-cold 'skopeo sync --all cold'
+row sync-noop 'skopeo sync --all no-op' '' '' "$(ratio "$(median sync-noop 1)" "$bound")"
+row copy-cold "skopeo copy --all x$copy_parallel cold"
+row copy-noop "skopeo copy --all x$copy_parallel no-op" '' '' "$(ratio "$(median copy-noop 1)" "$bound")"
+[[ -f "$work/capacity" ]] && printf '| %-32s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
+  "Capacity bound ($(median capacity 4) clients)" "$bound" "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
+echo "Capacity: the registries answered $(median capacity 3) manifest HEADs/s (no-op plan's requests, fastest of K in {$capacity_clients})."
+echo "sync/it, copy/it: the skopeo mode's time / the project's; it/bound: the row's time / the capacity bound's."

@@ -3,9 +3,12 @@
 // mounted into the other repositories), a small layer of its own and a config; every 20th image is an OCI index over
 // it and an arm64 sibling. Each image (or index) gets TAGS tags v1..vTAGS. Writes the promoter manifest's `images:`
 // section to OUT and the repository/tag list `skopeo sync --src yaml` wants to OUT.skopeo.
+// `ScaleGen heads ...` is the registry-capacity probe instead (HeadLoad.cs).
 using System.Text;
 using Promoter.Oci;
 using Promoter.Registry;
+
+if (args.Length > 0 && args[0] == "heads") return await HeadLoad.RunAsync(args[1..]);
 
 var (host, prefix, count, tags, output) = (args[0], args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
 using var client = new RegistryClient(host, new RegistryClientOptions { Insecure = true });
@@ -49,6 +52,7 @@ foreach (var (repository, digest) in pushed)
 await File.WriteAllTextAsync(output, manifest.ToString());
 await File.WriteAllTextAsync(output + ".skopeo", skopeo.ToString());
 Console.WriteLine($"pushed {count} image(s) into {host}/{prefix}, {count / 20 + (count % 20 > 0 ? 1 : 0)} of them manifest lists, {tags} tag(s) each");
+return 0;
 
 // One image: config and small layer of image i for the architecture, over the shared base layer; returns its digest and bytes.
 async Task<(Digest Digest, byte[] Bytes)> PushImageAsync(string repository, int i, string architecture, CancellationToken ct)

@@ -111,8 +111,15 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
         });
         var shared = _moves.GetOrAdd(key, mine);
         var outcome = await shared.Value;
-        return ReferenceEquals(shared, mine) ? outcome : BlobCopyOutcome.Shared;
+        if (!ReferenceEquals(shared, mine)) return BlobCopyOutcome.Shared;
+        // Done: the entry keeps only its key (the move's task holds its closure and locals while referenced; a run
+        // holds one entry per blob, repository and registry).
+        _moves.TryUpdate(key, Moved, mine);
+        return outcome;
     }
+
+    /// <summary>The entry of a finished move in <see cref="_moves"/>: later callers get <see cref="BlobCopyOutcome.Shared"/>.</summary>
+    private static readonly Lazy<Task<BlobCopyOutcome>> Moved = new(Task.FromResult(BlobCopyOutcome.Shared));
 
     private static async Task<BlobCopyOutcome> UploadOnceAsync(RegistryClient target, string repository, Digest digest, long size,
         Func<Task> upload, CancellationToken cancellationToken)

@@ -124,8 +124,17 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         bool knownMissing = false)
     {
         var key = (registries.Resolve(destination.Registry).Address, destination.Repository, source.Digest!.Value);
-        return run.Copies.GetOrAdd(key, _ => new Lazy<Task>(() => CopyOnceAsync(run, source, destination, knownMissing, cancellationToken))).Value;
+        return run.Copies.GetOrAdd(key, _ => new Lazy<Task>(async () =>
+        {
+            await CopyOnceAsync(run, source, destination, knownMissing, cancellationToken);
+            // Done: the entry keeps only its key. A finished async method's task holds its locals (the manifest's
+            // bytes and parsed document) as long as it is referenced, and a run holds one entry per image and destination.
+            run.Copies[key] = Copied;
+        })).Value;
     }
+
+    /// <summary>The entry of a finished copy in <see cref="Run.Copies"/>.</summary>
+    private static readonly Lazy<Task> Copied = new(Task.CompletedTask);
 
     private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, bool knownMissing,
         CancellationToken cancellationToken)

@@ -11,17 +11,40 @@ namespace Promoter.Promotion.Engine;
 /// a missing digest is copied, a tag on another digest is refused unless tag moves are allowed,
 /// and a digest missing from the source is reported as lost.
 /// </summary>
+/// <remarks>
+/// The edges are grouped before anything is asked: by source (registry address, repository, digest), each asked once,
+/// and by destination (registry address, repository, digest), each group asked as a unit: its tags by tag (a tag
+/// answering the wanted digest proves the digest present), then the digest itself only when no tag proved it and an
+/// edge still needs to know (a tagless edge, a tag absent or on another digest). So no (registry, repository, reference)
+/// is asked twice in a plan, whatever order the answers come in, and a no-op costs one HEAD per destination tag (or
+/// tagless digest) plus one per source digest. Only the groups and one decision per edge are kept; no answer cache
+/// outlives the plan.
+/// </remarks>
 internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy policy)
 {
-    /// <summary>The answers of one plan's HEAD requests, by <c>address/repository@reference</c>.</summary>
-    private sealed class Heads : System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Digest?>>>;
+    /// <summary>One source digest: asked once for every destination group that copies it.</summary>
+    private sealed class SourceGroup(ImageReference reference)
+    {
+        public ImageReference Reference { get; } = reference;
+        public Lazy<Task<bool>>? Present;
+    }
+
+    /// <summary>The edges of one source digest bound for one destination repository (by registry address).</summary>
+    private sealed class DestinationGroup(SourceGroup source, ImageReference repository, Digest digest)
+    {
+        public SourceGroup Source { get; } = source;
+        /// <summary>The destination repository, by digest.</summary>
+        public ImageReference ByDigest { get; } = repository;
+        public Digest Digest { get; } = digest;
+        /// <summary>Indexes of the group's edges in the plan's edge list.</summary>
+        public List<int> Edges { get; } = new(4);
+    }
 
     /// <summary>Plans <paramref name="edges"/>.</summary>
     /// <exception cref="Promoter.Registry.RegistryException">A registry could not be asked (refused connection, 401, ...).</exception>
     public async Task<PromotionPlan> PlanAsync(IReadOnlyList<PromotionEdge> edges, CancellationToken cancellationToken = default)
     {
         var planned = new PlannedEdge[edges.Count];
-        var heads = new Heads();
         // A destination tag claimed by two digests reaches the planner only when the load kept overlaps (--isolate-edges):
         // each claim is refused without asking a registry.
         var claims = edges.Where(e => e.Tag is not null)
@@ -29,56 +52,93 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
             .Where(g => g.Select(e => e.Digest).Distinct(StringComparer.Ordinal).Count() > 1)
             .SelectMany(g => g.Select(e => (Edge: e, Other: g.First(o => o.Digest != e.Digest).Digest)))
             .ToDictionary(c => c.Edge, c => c.Other);
-        await Parallel.ForEachAsync(Enumerable.Range(0, edges.Count),
+        for (var i = 0; i < edges.Count; i++)
+            if (claims.TryGetValue(edges[i], out var other))
+                planned[i] = new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other));
+        var groups = Group(edges, i => !claims.ContainsKey(edges[i]));
+        await Parallel.ForEachAsync(groups,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken },
-            async (i, ct) => planned[i] = claims.TryGetValue(edges[i], out var other)
-                ? new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other))
-                : await PlanEdgeAsync(heads, edges[i], ct));
+            async (group, ct) => await PlanGroupAsync(edges, planned, group, ct));
         return new PromotionPlan(planned);
     }
 
-    private async Task<PlannedEdge> PlanEdgeAsync(Heads heads, PromotionEdge edge, CancellationToken cancellationToken)
+    /// <summary>The destination groups of the edges <paramref name="include"/> keeps (by index), in the order their first
+    /// edge comes in <paramref name="edges"/>.</summary>
+    private List<DestinationGroup> Group(IReadOnlyList<PromotionEdge> edges, Func<int, bool> include)
     {
-        var digest = Digest.Parse(edge.Digest);
-        var source = edge.SourceReference();
-        var destination = edge.DestinationReference();
-
-        if (await HeadAsync(heads, source, cancellationToken) is null)
-            return new PlannedEdge(edge, EdgeDecision.Lost, false, null);
-
-        if (edge.Tag is null)
+        var paths = new Dictionary<string, (RegistryPath Path, string Address)>(StringComparer.Ordinal);
+        var sources = new Dictionary<(string, string, string), SourceGroup>();
+        var destinations = new Dictionary<(string, string, string), DestinationGroup>();
+        var ordered = new List<DestinationGroup>();
+        for (var i = 0; i < edges.Count; i++)
         {
-            var present = await HeadAsync(heads, destination.WithDigest(digest), cancellationToken) is not null;
-            return new PlannedEdge(edge, present ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, present, null);
+            if (!include(i)) continue;
+            var edge = edges[i];
+            var (sourcePath, sourceAddress) = PathOf(paths, edge.SourceRegistry);
+            var (destinationPath, destinationAddress) = PathOf(paths, edge.DestinationRegistry);
+            var sourceRepository = sourcePath.RepositoryFor(edge.SourceImage);
+            var destinationRepository = destinationPath.RepositoryFor(edge.DestinationImage);
+            if (!destinations.TryGetValue((destinationAddress, destinationRepository, edge.Digest), out var group))
+            {
+                var digest = Digest.Parse(edge.Digest);
+                if (!sources.TryGetValue((sourceAddress, sourceRepository, edge.Digest), out var source))
+                    sources.Add((sourceAddress, sourceRepository, edge.Digest),
+                        source = new SourceGroup(new ImageReference(sourcePath.Host, sourceRepository, Digest: digest)));
+                group = new DestinationGroup(source, new ImageReference(destinationPath.Host, destinationRepository, Digest: digest), digest);
+                destinations.Add((destinationAddress, destinationRepository, edge.Digest), group);
+                ordered.Add(group);
+            }
+            group.Edges.Add(i);
         }
-
-        // The HEAD by tag comes first: it answers the digest the tag points at, so a tag already on the wanted digest
-        // (the common case of a promotion run again) also proves the digest present, and costs this one request.
-        var tagged = await HeadAsync(heads, destination, cancellationToken);
-        if (tagged == digest)
-            return new PlannedEdge(edge, EdgeDecision.AlreadyPromoted, true, null);
-        var digestInDestination = await HeadAsync(heads, destination.WithDigest(digest), cancellationToken) is not null;
-        if (tagged is null)
-            return new PlannedEdge(edge, digestInDestination ? EdgeDecision.AddTag : EdgeDecision.Copy, digestInDestination, null);
-        return new PlannedEdge(edge, policy.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove,
-            digestInDestination, tagged.Value);
+        return ordered;
     }
 
-    /// <summary>The digest the reference resolves to, or null when the registry has no such manifest.</summary>
-    /// <remarks>
-    /// One request per (address, repository, reference) per plan: the source digest of an image bound for three
-    /// destinations is asked once, not three times. A tag found on a digest also records that digest as present in
-    /// its repository, so a later edge asking for it by digest (a tagless edge, another tag) sends nothing.
-    /// </remarks>
-    private Task<Digest?> HeadAsync(Heads heads, ImageReference reference, CancellationToken cancellationToken)
+    private (RegistryPath, string) PathOf(Dictionary<string, (RegistryPath, string)> paths, string registryName)
     {
-        var repository = $"{registries.Resolve(reference.Registry).Address}/{reference.Repository}";
-        return heads.GetOrAdd($"{repository}@{reference.ManifestReference}", _ => new Lazy<Task<Digest?>>(async () =>
+        if (paths.TryGetValue(registryName, out var known)) return known;
+        var path = RegistryPath.Parse(registryName);
+        return paths[registryName] = (path, registries.Resolve(path.Host).Address);
+    }
+
+    private async Task PlanGroupAsync(IReadOnlyList<PromotionEdge> edges, PlannedEdge[] planned, DestinationGroup group,
+        CancellationToken cancellationToken)
+    {
+        var source = group.Source;
+        if (source.Present is null) Interlocked.CompareExchange(ref source.Present, new Lazy<Task<bool>>(async () =>
+            await registries.For(source.Reference.Registry).HeadManifestAsync(source.Reference.Repository, source.Reference.ManifestReference,
+                cancellationToken) is not null), null);
+        if (!await source.Present!.Value)
         {
-            var info = await registries.For(reference.Registry).HeadManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken);
-            if (info is not null && reference.Digest is null)
-                heads.TryAdd($"{repository}@{info.Digest.Value}", new Lazy<Task<Digest?>>(Task.FromResult<Digest?>(info.Digest)));
-            return info?.Digest;
-        })).Value;
+            foreach (var i in group.Edges) planned[i] = new PlannedEdge(edges[i], EdgeDecision.Lost, false, null);
+            return;
+        }
+
+        // The tags first, one after another (the plan's parallelism is across groups): a tag on the wanted digest
+        // also proves the digest present, so the common case of a promotion run again costs one HEAD per tag.
+        var client = registries.For(group.ByDigest.Registry);
+        var repository = group.ByDigest.Repository;
+        var tagged = new Dictionary<string, Digest?>(group.Edges.Count, StringComparer.Ordinal);
+        var digestPresent = false;
+        foreach (var i in group.Edges)
+        {
+            if (edges[i].Tag is not { } tag || tagged.ContainsKey(tag)) continue;
+            var answer = (await client.HeadManifestAsync(repository, tag, cancellationToken))?.Digest;
+            tagged[tag] = answer;
+            digestPresent |= answer == group.Digest;
+        }
+        var needsDigest = !digestPresent && group.Edges.Any(i => edges[i].Tag is not { } tag || tagged[tag] != group.Digest);
+        if (needsDigest)
+            digestPresent = await client.HeadManifestAsync(repository, group.Digest.Value, cancellationToken) is not null;
+
+        foreach (var i in group.Edges)
+        {
+            var edge = edges[i];
+            Digest? current = edge.Tag is { } tag ? tagged[tag] : null;
+            planned[i] = edge.Tag is null || current == group.Digest
+                ? new PlannedEdge(edge, digestPresent ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, digestPresent, null)
+                : current is null
+                    ? new PlannedEdge(edge, digestPresent ? EdgeDecision.AddTag : EdgeDecision.Copy, digestPresent, null)
+                    : new PlannedEdge(edge, policy.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove, digestPresent, current);
+        }
     }
 }

@@ -166,4 +166,35 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         production.Requests.Count(r => r.PathAndQuery.Contains("/manifests/sha256:", StringComparison.Ordinal))
             .Should().Be(2, "only the tagless digest is asked by digest, once per destination");
     }
+
+    [Fact]
+    public async Task A_tag_added_beside_a_tag_already_on_its_digest_costs_its_own_head_and_none_by_digest()
+    {
+        using var pool = fixture.NewPool();
+        var id = fixture.Unique("newtag");
+        var src = pool.For(EngineFixture.Staging);
+        var source = $"{EngineFixture.Staging}/{id}/stg";
+        var destination = $"{EngineFixture.Production}/{id}/prod";
+        var images = new List<Digest>();
+        for (var i = 0; i < 6; i++) images.Add((await TestImages.PushAsync(src, $"{id}/stg/img{i}", null, $"image {i} {id}")).Digest);
+        PromotionEdge Edge(int i, string? tag) => new(source, $"img{i}", images[i].Value, destination, $"img{i}", tag);
+        await new PromotionExecutor(pool, Options.Threads).ExecuteAsync(
+            await new PromotionPlanner(pool, Options).PlanAsync(Enumerable.Range(0, 6).Select(i => Edge(i, "1.0")).ToList()));
+
+        // Every image gains a tag and a tagless edge beside its promoted "1.0": whatever order the answers come in, the
+        // HEAD of "1.0" proves each digest present, so the digest is never asked, and no reference is asked twice.
+        using var staging = new ForwardingProxy(fixture.First.Host);
+        using var production = new ForwardingProxy(fixture.Second.Host);
+        using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
+        var edges = Enumerable.Range(0, 6).SelectMany(i => new[] { Edge(i, "latest"), Edge(i, "1.0"), Edge(i, null) }).ToList();
+        var plan = await new PromotionPlanner(counted, Options with { Threads = 8 }).PlanAsync(edges);
+
+        plan.Edges.Where(e => e.Edge.Tag == "latest").Should().OnlyContain(e => e.Decision == EdgeDecision.AddTag && e.DigestInDestination);
+        plan.Edges.Where(e => e.Edge.Tag != "latest").Should().OnlyContain(e => e.Decision == EdgeDecision.AlreadyPromoted);
+        plan.Tags.Should().HaveCount(6);
+        plan.Copies.Should().BeEmpty();
+        staging.Requests.Should().HaveCount(6).And.OnlyContain(r => r.Method == "HEAD");
+        production.Requests.Select(r => (r.Method, r.PathAndQuery)).Should().OnlyContain(r => r.Method == "HEAD")
+            .And.OnlyHaveUniqueItems().And.HaveCount(12, "one HEAD per destination tag, none by digest");
+    }
 }
