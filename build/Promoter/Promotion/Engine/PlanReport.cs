@@ -67,7 +67,7 @@ public static class PlanReport
             suiteName,
             $"{Action(edge.Decision)} {edge.Edge.DestinationReference()}",
             TimeSpan.Zero,
-            Failure: edge.Decision == EdgeDecision.RefusedTagMove ? edge.ToString() : null,
+            Failure: edge.Decision is EdgeDecision.RefusedTagMove or EdgeDecision.Refused ? edge.ToString() : null,
             Skipped: edge.Decision == EdgeDecision.Lost ? edge.ToString() : null,
             Output: edge.ToString())).ToList());
 }

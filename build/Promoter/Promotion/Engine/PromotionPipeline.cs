@@ -86,6 +86,8 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
     private async Task<Verdict> PlanPhaseAsync(RunState state, CancellationToken cancellationToken)
     {
         state.Plan = await new PromotionPlanner(registries, policy).PlanAsync(state.Edges, cancellationToken);
+        if (AttachmentPlanner.IsNeeded(policy))
+            state.Plan = await new AttachmentPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
         foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
         policy.OnPlan?.Invoke(state.Plan);
         return new Verdict(true, $"{state.Plan.Edges.Count} edge(s) decided");
@@ -96,7 +98,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         var plan = state.Plan;
         var failLost = policy.LostEdges == LostEdgePolicy.Fail;
         var refused = plan.Edges
-            .Where(e => e.Decision == EdgeDecision.RefusedTagMove || (failLost && e.Decision == EdgeDecision.Lost))
+            .Where(e => e.Decision is EdgeDecision.RefusedTagMove or EdgeDecision.Refused || (failLost && e.Decision == EdgeDecision.Lost))
             .ToList();
         if (refused.Count > 0) throw new PromotionRefusedException(refused);
         if (plan.Lost.Count == 0) return new Verdict(true, "nothing refused");

@@ -18,6 +18,9 @@ public enum EdgeDecision
     RefusedTagMove,
     /// <summary>The digest is not in the source repository ("LOST"): skipped with a warning, or refused, as the policy says.</summary>
     Lost,
+    /// <summary>Refused for the reason <see cref="PlannedEdge.Reason"/> gives (an attachment that cannot be merged, a source
+    /// digest without a required signature); the whole run is refused, as for a tag move.</summary>
+    Refused,
 }
 
 /// <summary>One edge and what will be done for it.</summary>
@@ -25,7 +28,8 @@ public enum EdgeDecision
 /// <param name="Decision">The planner's decision.</param>
 /// <param name="DigestInDestination">Whether the destination repository already holds the digest.</param>
 /// <param name="CurrentDigest">For tag moves: the digest the destination tag points at now.</param>
-public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool DigestInDestination, Digest? CurrentDigest)
+/// <param name="Reason">For <see cref="EdgeDecision.Refused"/>: why, in one line.</param>
+public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool DigestInDestination, Digest? CurrentDigest, string? Reason = null)
 {
     /// <summary>One line for the plan listing, e.g. <c>COPY  src/foo@sha256:… -> dst/foo:1.0</c>.</summary>
     public override string ToString() => Decision switch
@@ -36,6 +40,7 @@ public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool
         EdgeDecision.MoveTag => $"MOVE  {Edge} (tag was on {CurrentDigest})",
         EdgeDecision.RefusedTagMove => $"REFUSED tag move: {Edge.DestinationReference()} points at {CurrentDigest}, not {Edge.Digest}",
         EdgeDecision.Lost => $"LOST  {Edge.SourceReference()} is not in the source registry",
+        EdgeDecision.Refused => $"REFUSED {Reason}",
         _ => Edge.ToString(),
     };
 }
@@ -56,9 +61,13 @@ public sealed record TagJob(ImageReference Destination, Digest Digest, Digest? P
 public sealed class PromotionPlan
 {
     /// <summary>Builds the job lists from the edge decisions.</summary>
-    public PromotionPlan(IReadOnlyList<PlannedEdge> edges)
+    public PromotionPlan(IReadOnlyList<PlannedEdge> edges) : this(edges, []) { }
+
+    /// <summary>Builds the job lists from the edge decisions and the attachment manifests to write (each adds its tag).</summary>
+    public PromotionPlan(IReadOnlyList<PlannedEdge> edges, IReadOnlyList<AttachmentWrite> attachmentWrites)
     {
         Edges = edges;
+        AttachmentWrites = attachmentWrites;
         var writes = edges.Where(e => e.Decision is EdgeDecision.Copy or EdgeDecision.AddTag or EdgeDecision.MoveTag).ToList();
         Copies = writes
             .Where(e => !e.DigestInDestination)
@@ -68,9 +77,14 @@ public sealed class PromotionPlan
         Tags = writes
             .Where(e => e.Edge.Tag is not null)
             .Select(e => new TagJob(e.Edge.DestinationReference(), Digest.Parse(e.Edge.Digest), e.CurrentDigest))
+            .Concat(attachmentWrites.Select(w => new TagJob(w.Destination, w.Built.Manifest.Digest, w.Previous)))
             .Distinct()
             .ToList();
     }
+
+    /// <summary>Attachment manifests this run writes itself (merged signatures, new signatures, referrers indexes), after
+    /// the copies and before the tags; each one's tag is in <see cref="Tags"/>.</summary>
+    public IReadOnlyList<AttachmentWrite> AttachmentWrites { get; }
 
     /// <summary>Every edge with its decision, in manifest order.</summary>
     public IReadOnlyList<PlannedEdge> Edges { get; }
@@ -81,8 +95,8 @@ public sealed class PromotionPlan
     /// <summary>Distinct tags to write after the copies.</summary>
     public IReadOnlyList<TagJob> Tags { get; }
 
-    /// <summary>Refused tag moves.</summary>
-    public IReadOnlyList<PlannedEdge> Refusals => Edges.Where(e => e.Decision == EdgeDecision.RefusedTagMove).ToList();
+    /// <summary>Refused tag moves and other refused edges (<see cref="EdgeDecision.Refused"/>).</summary>
+    public IReadOnlyList<PlannedEdge> Refusals => Edges.Where(e => e.Decision is EdgeDecision.RefusedTagMove or EdgeDecision.Refused).ToList();
 
     /// <summary>Edges whose digest is missing from the source.</summary>
     public IReadOnlyList<PlannedEdge> Lost => Edges.Where(e => e.Decision == EdgeDecision.Lost).ToList();
@@ -94,7 +108,9 @@ public sealed class PromotionPlan
     public IEnumerable<string> Describe()
     {
         foreach (var edge in Edges) yield return edge.ToString();
+        foreach (var write in AttachmentWrites) yield return write.ToString();
         yield return $"plan: {Copies.Count} cop{(Copies.Count == 1 ? "y" : "ies")}, {Tags.Count} tag(s), " +
-                     $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted";
+                     $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted" +
+                     (AttachmentWrites.Count > 0 ? $", {AttachmentWrites.Count} attachment manifest(s) written" : "");
     }
 }
