@@ -133,7 +133,9 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
                     var mine = AttachmentManifests.ReadLayers(inDestination, target.ToString());
                     var theirs = AttachmentManifests.ReadLayers(fromSource.Manifest, $"{source.WithTag(tag)}");
                     var union = AttachmentManifests.Union(mine, theirs);
-                    if (union.Count > mine.Count)
+                    if (union.Count == mine.Count) // the destination already holds every layer of the source's
+                        edges.Add(new PlannedEdge(edge!, EdgeDecision.AlreadyPromoted, true, null));
+                    else
                         writes.Add(Write(target, AttachmentManifests.BuildLayered(union), inDestination.Digest, source, theirs, new Dictionary<Digest, byte[]>(),
                             $"merge: {mine.Count} layer(s) kept, {union.Count - mine.Count} added from {fromSource.Manifest.Digest}"));
                 }
@@ -197,7 +199,9 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
                 var union = AttachmentManifests.Union(theirs, found.Referrers);
                 if (index is null && found.ReferrersIndex is { } sourceIndex)
                     edges.Add(new PlannedEdge(unit with { Digest = sourceIndex.Digest.Value, Tag = tag }, EdgeDecision.Copy, false, null));
-                else if (index is null || union.Count > theirs.Count)
+                else if (index is not null && union.Count == theirs.Count)
+                    edges.Add(new PlannedEdge(unit with { Digest = (found.ReferrersIndex ?? index).Digest.Value, Tag = tag }, EdgeDecision.AlreadyPromoted, true, null));
+                else
                     writes.Add(Write(destination.WithTag(tag), AttachmentManifests.BuildIndex(union), index?.Digest, source, [], new Dictionary<Digest, byte[]>(),
                         $"referrers index: {theirs.Count} entr(ies) kept, {union.Count - theirs.Count} added"));
             }
