@@ -22,9 +22,11 @@ public static class PromoteFlow
     /// <param name="console">Receives the snapshot YAML as is.</param>
     /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder: the plan goes there as <c>junit_promotion.xml</c> (one case per
     /// edge; a refused tag move fails its case), even when the check phase then refuses it; null for none.</param>
-    /// <exception cref="CakeException">A registry name is malformed.</exception>
-    /// <exception cref="Promoter.PromoterException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
-    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts)
+    /// <param name="signing">The attachment and signature flags (<c>--copy-attachments</c>, <c>--sign</c>, ...); null for the defaults.</param>
+    /// <exception cref="CakeException">A registry name is malformed, or the signing flags do not fit together.</exception>
+    /// <exception cref="Promoter.PromoterException">A manifest is invalid, a key unusable, a registry refused, or the check phase refused (a tag move).</exception>
+    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts,
+        SigningArguments? signing = null)
     {
         try
         {
@@ -48,7 +50,9 @@ public static class PromoteFlow
                     OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log),
                 },
             };
-            new PromotionPipeline(pool, request.Policy).RunAsync(request.LoadEdges).GetAwaiter().GetResult();
+            var policy = (signing ?? new SigningArguments()).Apply(request.Policy);
+            if (policy.Signer is not null) log.Information("signing with {0}", policy.Signer.Description);
+            new PromotionPipeline(pool, policy).RunAsync(request.LoadEdges).GetAwaiter().GetResult();
         }
         catch (FormatException exception)
         {

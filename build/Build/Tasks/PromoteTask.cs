@@ -17,5 +17,5 @@ public sealed class PromoteTask : FrostingTask<BuildContext>
     public override void Run(BuildContext context) =>
         PromoteFlow.Run(context.Settings.Promote, context.Registries.Pool, context.Log,
             (IConsole?)context.ServiceProvider.GetService(typeof(IConsole)) ?? throw new InvalidOperationException("no console"),
-            context.Artifacts?.FullPath);
+            context.Artifacts?.FullPath, context.Settings.Signing);
 }

@@ -171,6 +171,33 @@ public static class SigningKeys
         return new EcdsaKeySigner(key, path);
     }
 
+    /// <summary>
+    /// <see cref="LoadSigner(string, string?)"/> with the passphrase read from <paramref name="passphraseFile"/> (its first
+    /// line, without the line break) or from the environment variable <paramref name="passphraseVariable"/>; at most one
+    /// of them. The passphrase is never logged or put in a message.
+    /// </summary>
+    /// <exception cref="SigningKeyException">Both sources given, the file unreadable, the variable unset, or the key unusable.</exception>
+    public static EcdsaKeySigner LoadSigner(string path, string? passphraseFile, string? passphraseVariable)
+    {
+        if (passphraseFile is not null && passphraseVariable is not null)
+            throw new SigningKeyException($"{path}: give the passphrase either in a file or in an environment variable, not both.");
+        string? passphrase = null;
+        if (passphraseFile is not null)
+        {
+            try { passphrase = File.ReadLines(passphraseFile).FirstOrDefault() ?? ""; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SigningKeyException($"{passphraseFile}: cannot read the signing key's passphrase ({e.GetType().Name}).");
+            }
+        }
+        else if (passphraseVariable is not null)
+        {
+            passphrase = Environment.GetEnvironmentVariable(passphraseVariable)
+                ?? throw new SigningKeyException($"{path}: the environment variable {passphraseVariable} that should hold the key's passphrase is not set.");
+        }
+        return LoadSigner(path, passphrase);
+    }
+
     /// <summary>Reads a PEM public key file (<c>BEGIN PUBLIC KEY</c>, P-256).</summary>
     /// <exception cref="SigningKeyException">Unreadable, or not a P-256 public key.</exception>
     public static SignatureVerifier LoadVerifier(string path)

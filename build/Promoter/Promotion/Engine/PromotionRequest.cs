@@ -29,6 +29,7 @@ public sealed record PromotionRequest
     public static PromotionRequest Parse(IReadOnlyList<string> arguments)
     {
         var request = new PromotionRequest();
+        var signing = new SigningArguments();
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
@@ -52,14 +53,15 @@ public sealed record PromotionRequest
                 "dry-run" => request with { Policy = request.Policy with { Confirm = !(value is null || Bool(name, value)) } },
                 "allow-tag-moves" => request with { Policy = request.Policy with { AllowTagMoves = value is null || Bool(name, value) } },
                 "threads" => request with { Policy = request.Policy with { Threads = Threads(Value()) } },
+                _ when signing.Accept(name, value, Value) => request,
                 _ when IgnoredFlags.Contains(name) => request,
                 _ => throw new FormatException(
-                    $"promotion argument '{argument}' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads or --allow-tag-moves."),
+                    $"promotion argument '{argument}' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads, --allow-tag-moves, {SigningArguments.Names}."),
             };
         }
         if ((request.Manifest is null) == (request.ThinManifestDirectory is null))
             throw new FormatException("a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.");
-        return request;
+        return request with { Policy = signing.Apply(request.Policy) };
     }
 
     /// <summary>
