@@ -81,6 +81,15 @@ public class AttachmentPromotionTests(EngineFixture fixture) : IClassFixture<Eng
             (await staging.GetManifestAsync(repo, digest.Value)).Bytes.Should().Equal(there.Bytes);
         }
 
+        // Snapshots (upstream's format) show the attachments as the tags they are, referrers as tagless digests.
+        var snapshot = await RegistrySnapshotter.TakeAsync(pool, $"{EngineFixture.Production}/{id}");
+        var dmap = snapshot.Images.Should().ContainSingle().Which.Dmap.ToDictionary(e => e.Digest, e => e.Tags);
+        dmap[sig.Value].Should().Equal(AttachmentTags.For(index.Digest, AttachmentKind.Signature));
+        dmap[childSig.Value].Should().Equal(AttachmentTags.For(child.Digest, AttachmentKind.Signature));
+        dmap[att.Value].Should().Equal(AttachmentTags.For(index.Digest, AttachmentKind.Attestation));
+        dmap[fallback.Value].Should().Equal(AttachmentTags.For(index.Digest, AttachmentKind.ReferrersIndex));
+        dmap[referrer.Value].Should().BeEmpty();
+
         var againLines = new ConcurrentQueue<string>();
         var again = await new PromotionPipeline(pool, Policy(true, againLines)).RunAsync(_ => [edge]);
         again.Plan.IsEmpty.Should().BeTrue("a destination that has the attachments is left alone");
