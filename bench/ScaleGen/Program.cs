@@ -1,4 +1,6 @@
-// Usage: dotnet run --project bench/ScaleGen -c Release -- HOST PREFIX N TAGS OUT
+// Usage: dotnet run --project bench/ScaleGen -c Release -- HOST PREFIX N TAGS OUT [attachments]
+// With `attachments`, each image (or index) also gets a cosign signature (sha256-<hex>.sig, one simple-signing layer
+// signed with a P-256 key made for the run) and an attestation (sha256-<hex>.att, one small DSSE-like layer).
 // Pushes N images into HOST (repositories PREFIX/img-00000 ...), each of a shared 2 MiB base layer (uploaded once,
 // mounted into the other repositories), a small layer of its own and a config; every 20th image is an OCI index over
 // it and an arm64 sibling. Each image (or index) gets TAGS tags v1..vTAGS. Writes the promoter manifest's `images:`
@@ -11,6 +13,8 @@ using Promoter.Registry;
 if (args.Length > 0 && args[0] == "heads") return await HeadLoad.RunAsync(args[1..]);
 
 var (host, prefix, count, tags, output) = (args[0], args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
+var attachments = args.Length > 5 && args[5] == "attachments";
+using var signer = new Promoter.Attachments.EcdsaKeySigner(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256), "bench key");
 using var client = new RegistryClient(host, new RegistryClientOptions { Insecure = true });
 var baseLayer = new byte[2 * 1024 * 1024];
 new Random(42).NextBytes(baseLayer);
@@ -39,6 +43,17 @@ await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { Ma
     for (var t = 1; t <= tags; t++)
         await client.PutManifestAsync(repository, $"v{t}", bytes, mediaType, ct);
     pushed[i] = (repository, digest);
+    if (attachments)
+    {
+        var payload = new Promoter.Attachments.SimpleSigningPayload($"{host}/{repository}", digest).ToBytes();
+        await PushAttachmentAsync(repository, Promoter.Attachments.AttachmentTags.For(digest, Promoter.Attachments.AttachmentKind.Signature),
+            Promoter.Attachments.AttachmentManifests.Layer(Promoter.Attachments.AttachmentManifests.SimpleSigningMediaType, payload,
+                new Dictionary<string, string> { [Promoter.Attachments.AttachmentManifests.SignatureAnnotation] = signer.Sign(payload) }), payload, ct);
+        var envelope = Encoding.UTF8.GetBytes($$"""{"payloadType":"application/vnd.in-toto+json","payload":"{{Convert.ToBase64String(Encoding.UTF8.GetBytes(digest.Value))}}","signatures":[]}""");
+        await PushAttachmentAsync(repository, Promoter.Attachments.AttachmentTags.For(digest, Promoter.Attachments.AttachmentKind.Attestation),
+            Promoter.Attachments.AttachmentManifests.Layer("application/vnd.dsse.envelope.v1+json", envelope,
+                new Dictionary<string, string> { ["predicateType"] = "https://slsa.dev/provenance/v0.2" }), envelope, ct);
+    }
 });
 
 var tagList = string.Join(", ", Enumerable.Range(1, tags).Select(t => $"\"v{t}\""));
@@ -68,4 +83,13 @@ async Task<(Digest Digest, byte[] Bytes)> PushImageAsync(string repository, int 
                    {"mediaType":"{{MediaTypes.OciLayerTar}}","digest":"{{Digest.Of(layer)}}","size":{{layer.Length}}}]}
         """);
     return (await client.PutManifestAsync(repository, Digest.Of(manifest).Value, manifest, MediaTypes.OciManifest, ct), manifest);
+}
+
+// One cosign-style attachment manifest with a single layer, under its tag.
+async Task PushAttachmentAsync(string repository, string tag, Promoter.Attachments.AttachmentLayer layer, byte[] blob, CancellationToken ct)
+{
+    await client.UploadBlobAsync(repository, layer.Digest, blob, ct);
+    var built = Promoter.Attachments.AttachmentManifests.BuildLayered([layer]);
+    await client.UploadBlobAsync(repository, built.ConfigDigest!.Value, built.Config, ct);
+    await client.PutManifestAsync(repository, tag, built.Manifest.Bytes, built.Manifest.MediaType, ct);
 }

@@ -27,10 +27,11 @@ public static class PromoteFlow
     /// <param name="environment">The process environment, for the CI job's commit range of <c>--use-prow-manifest-diff</c>; null for none.</param>
     /// <param name="shard">Promote only this shard's destination repositories (<see cref="PromotionShard"/>; its log lines, plan
     /// file and JUnit file name it), or null for the whole promotion.</param>
-    /// <exception cref="CakeException">A registry name is malformed.</exception>
-    /// <exception cref="Promoter.PromoterException">A manifest is invalid, a registry refused, or the check phase refused (a tag move).</exception>
+    /// <param name="signing">The attachment and signature flags (<c>--copy-attachments</c>, <c>--sign</c>, ...); null for the defaults.</param>
+    /// <exception cref="CakeException">A registry name is malformed, or the signing flags do not fit together.</exception>
+    /// <exception cref="Promoter.PromoterException">A manifest is invalid, a key unusable, a registry refused, or the check phase refused (a tag move).</exception>
     public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts,
-        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null, PromotionShard? shard = null)
+        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null, PromotionShard? shard = null, SigningArguments? signing = null)
     {
         var extra = presubmit ?? new PresubmitSettings(false, false, null, false, SnapshotFormat.Yaml, null, false, null, false, null, false);
         try
@@ -93,7 +94,9 @@ public static class PromoteFlow
                     extra.ManifestDiffSince, environment ?? new Dictionary<string, string>(), line => log.Information(line));
             }
             if (shard is not null) load = shard.Filter(load, log.Information);
-            new PromotionPipeline(pool, request.Policy).RunAsync(load).GetAwaiter().GetResult();
+            var policy = (signing ?? new SigningArguments()).Apply(request.Policy);
+            if (policy.Signer is not null) log.Information("signing with {0}", policy.Signer.Description);
+            new PromotionPipeline(pool, policy).RunAsync(load).GetAwaiter().GetResult();
         }
         catch (FormatException exception)
         {

@@ -142,6 +142,29 @@ public sealed partial class BuildSettings
         $"Promote: one of N shards, its index I from {PromotionShard.CompletionIndexVariable} (set in the pods of an Indexed Job)",
         "Promote", text => Int(1, PromotionShard.MaxCount)(text));
 
+    /// <summary><c>--copy-attachments</c>: carry cosign tags and OCI referrers of every promoted digest (default true).</summary>
+    public static readonly Setting<bool> CopyAttachments = new("copy-attachments", "true|false", true, "true",
+        "Promote: carry the .sig/.att/.sbom tags and OCI referrers of every promoted digest; =false leaves them behind", "Promote", Bool, isFlag: true);
+
+    /// <summary><c>--sign</c>: sign each promoted digest in each destination.</summary>
+    public static readonly Setting<bool> Sign = Flag("sign", "Promote: sign each promoted digest in each destination (cosign key-based format; needs --signing-key)", "Promote");
+
+    /// <summary><c>--signing-key</c>: the PEM private key of <c>--sign</c>.</summary>
+    public static readonly Setting<string?> SigningKey = new("signing-key", "FILE", null, "",
+        "Promote: PEM EC P-256 private key for --sign (PKCS#8, encrypted PKCS#8 or SEC1)", "Promote", Text);
+
+    /// <summary><c>--signing-key-passphrase-file</c>: the file whose first line is the key's passphrase.</summary>
+    public static readonly Setting<string?> SigningKeyPassphraseFile = new("signing-key-passphrase-file", "FILE", null, "",
+        "Promote: file whose first line is the passphrase of an encrypted --signing-key", "Promote", Text);
+
+    /// <summary><c>--signing-key-passphrase-env</c>: the environment variable holding the key's passphrase.</summary>
+    public static readonly Setting<string?> SigningKeyPassphraseEnv = new("signing-key-passphrase-env", "NAME", null, "",
+        "Promote: environment variable holding the passphrase of an encrypted --signing-key", "Promote", Text);
+
+    /// <summary><c>--require-signature</c>: refuse source digests without a valid signature for this public key.</summary>
+    public static readonly Setting<string?> RequireSignature = new("require-signature", "PUBKEY", null, "",
+        "Promote: PEM public key; a source digest without a valid cosign signature for it is refused", "Promote", Text);
+
     /// <summary><c>--since</c>: diff this revision to the head instead of the job's range.</summary>
     public static readonly Setting<string?> Since = new("since", "REV", null, "the job's range",
         "PromoteRelease: diff <rev>..HEAD instead of the job's range", "PromoteRelease", Text);
@@ -175,6 +198,7 @@ public sealed partial class BuildSettings
     [
         Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
+        CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
         Shard, Shards, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
     ];
 
@@ -245,6 +269,17 @@ public sealed partial class BuildSettings
 
     /// <summary>Promote's shard settings (<c>--shard</c>, <c>--shards</c>).</summary>
     public ShardSettings Sharding => new(_reader.Get(Shard), _reader.Get(Shards));
+
+    /// <summary>Promote's attachment and signature flags (paths made absolute; keys are read when the flow applies them).</summary>
+    public Promoter.Promotion.Engine.SigningArguments Signing => new()
+    {
+        CopyAttachments = _reader.Get(CopyAttachments),
+        Sign = _reader.Get(Sign),
+        SigningKey = _reader.Get(SigningKey) is { } key ? FullPath(key) : null,
+        PassphraseFile = _reader.Get(SigningKeyPassphraseFile) is { } file ? FullPath(file) : null,
+        PassphraseVariable = _reader.Get(SigningKeyPassphraseEnv),
+        RequireSignature = _reader.Get(RequireSignature) is { } pub ? FullPath(pub) : null,
+    };
 
     /// <summary>PromoteRelease; checked as a whole.</summary>
     public ReleaseSettings Release => new(_reader.Get(Confirm), _reader.Get(Since), _reader.Get(AllowPrerelease), _reader.Get(StagingRegistry),

@@ -55,6 +55,13 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             await CopyManifestAsync(run, job.Source, job.Destination, ct, knownMissing: true);
             log?.Invoke($"copied {job.Source} -> {job.Destination}");
         });
+        // Attachment manifests this run writes itself (merged or new signatures, referrers indexes): after the copies, since
+        // a referrers index needs its referrers in the repository; their tags are among the plan's tags.
+        await Parallel.ForEachAsync(plan.AttachmentWrites, parallel, async (write, ct) =>
+        {
+            await WriteAttachmentAsync(run, write, ct);
+            log?.Invoke($"wrote {write.Destination.WithDigest(write.Built.Manifest.Digest)} ({write.What})");
+        });
         // Tags of one repository are written one after another (repositories in parallel): re-putting a manifest under
         // a tag rewrites its revision link in place on Distribution's filesystem driver, and an index put under a tag at
         // that moment fails with MANIFEST_BLOB_UNKNOWN because the child's link reads empty.
@@ -113,6 +120,35 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             throw new RegistryException(failures.Count == 1 ? failures.Single()
                 : $"{failures.Count} tag(s) moved under the run:\n" + string.Join("\n", failures.Order(StringComparer.Ordinal)));
         log?.Invoke($"read back {written.Count} tag(s): each points at the digest written");
+    }
+
+    /// <summary>
+    /// Writes an attachment manifest this run built: its layers' blobs from the source repository (a blob the destination
+    /// already holds is not moved), the blobs it made (payloads, config), then the manifest by digest.
+    /// </summary>
+    private async Task WriteAttachmentAsync(Run run, AttachmentWrite write, CancellationToken cancellationToken)
+    {
+        var from = registries.For(write.BlobSource.Registry);
+        var to = registries.For(write.Destination.Registry);
+        var repository = write.Destination.Repository;
+        var outcomes = new List<BlobCopyOutcome>();
+        foreach (var (digest, bytes) in write.NewBlobs)
+            outcomes.Add(await run.Blobs.UploadAsync(to, repository, digest, bytes, cancellationToken));
+        foreach (var layer in write.CopiedBlobs)
+            outcomes.Add(await run.Blobs.CopyAsync(from, write.BlobSource.Repository, to, repository, layer.Digest, layer.Size, cancellationToken));
+        foreach (var outcome in outcomes)
+        {
+            switch (outcome)
+            {
+                case BlobCopyOutcome.Uploaded: Interlocked.Increment(ref run.Uploaded); break;
+                case BlobCopyOutcome.Mounted: Interlocked.Increment(ref run.Mounted); break;
+                default: Interlocked.Increment(ref run.Present); break;
+            }
+        }
+        var manifest = write.Built.Manifest;
+        var put = await ManifestWriter.PutAsync(to, repository, manifest.Digest.Value, manifest, ManifestPutGuard.Overwrite, cancellationToken);
+        run.Manifests.TryAdd(manifest.Digest, manifest);
+        if (put == ManifestPutOutcome.Written) Interlocked.Increment(ref run.Put);
     }
 
     /// <summary>

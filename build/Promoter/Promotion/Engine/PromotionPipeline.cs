@@ -90,6 +90,8 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
     private async Task<Verdict> PlanPhaseAsync(RunState state, CancellationToken cancellationToken)
     {
         state.Plan = await new PromotionPlanner(registries, policy).PlanAsync(state.Edges, cancellationToken);
+        if (AttachmentPlanner.IsNeeded(policy))
+            state.Plan = await new AttachmentPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
         foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
         policy.OnPlan?.Invoke(state.Plan);
         return new Verdict(true, $"{state.Plan.Edges.Count} edge(s) decided");

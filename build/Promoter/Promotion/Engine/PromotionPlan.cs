@@ -21,6 +21,9 @@ public enum EdgeDecision
     /// <summary>The destination tag is claimed by another edge with another digest ("overlapping edges"): refused, nothing
     /// is written for it. Only edges loaded with overlaps kept (<c>--isolate-edges</c>) get it; otherwise the load fails.</summary>
     RefusedOverlap,
+    /// <summary>Refused for the reason <see cref="PlannedEdge.Reason"/> gives (an attachment that cannot be merged, a source
+    /// digest without a required signature); the whole run is refused, as for a tag move.</summary>
+    Refused,
 }
 
 /// <summary>One edge and what will be done for it.</summary>
@@ -29,12 +32,13 @@ public enum EdgeDecision
 /// <param name="DigestInDestination">Whether the destination repository already holds the digest.</param>
 /// <param name="CurrentDigest">For tag moves: the digest the destination tag points at now; for overlaps: the other digest
 /// claiming the tag.</param>
-public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool DigestInDestination, Digest? CurrentDigest)
+/// <param name="Reason">For <see cref="EdgeDecision.Refused"/>: why, in one line.</param>
+public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool DigestInDestination, Digest? CurrentDigest, string? Reason = null)
 {
     /// <summary>True for a decision that refuses the edge: a refused tag move or overlap, and a lost edge when
     /// <paramref name="lostIsRefused"/> (<c>--require-source</c>, <see cref="LostEdgePolicy.Fail"/>).</summary>
     public bool IsRefused(bool lostIsRefused) =>
-        Decision is EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap || (lostIsRefused && Decision == EdgeDecision.Lost);
+        Decision is EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap or EdgeDecision.Refused || (lostIsRefused && Decision == EdgeDecision.Lost);
 
     /// <summary>One line for the plan listing, e.g. <c>COPY  src/foo@sha256:… -> dst/foo:1.0</c>.</summary>
     public override string ToString() => Decision switch
@@ -46,6 +50,7 @@ public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool
         EdgeDecision.RefusedTagMove => $"REFUSED tag move: {Edge.DestinationReference()} points at {CurrentDigest}, not {Edge.Digest}",
         EdgeDecision.Lost => $"LOST  {Edge.SourceReference()} is not in the source registry",
         EdgeDecision.RefusedOverlap => $"REFUSED overlapping edge: {Edge.DestinationReference()} is claimed by {Edge.Digest} and by {CurrentDigest}",
+        EdgeDecision.Refused => $"REFUSED {Reason}",
         _ => Edge.ToString(),
     };
 }
@@ -66,9 +71,13 @@ public sealed record TagJob(ImageReference Destination, Digest Digest, Digest? P
 public sealed class PromotionPlan
 {
     /// <summary>Builds the job lists from the edge decisions.</summary>
-    public PromotionPlan(IReadOnlyList<PlannedEdge> edges)
+    public PromotionPlan(IReadOnlyList<PlannedEdge> edges) : this(edges, []) { }
+
+    /// <summary>Builds the job lists from the edge decisions and the attachment manifests to write (each adds its tag).</summary>
+    public PromotionPlan(IReadOnlyList<PlannedEdge> edges, IReadOnlyList<AttachmentWrite> attachmentWrites)
     {
         Edges = edges;
+        AttachmentWrites = attachmentWrites;
         var writes = edges.Where(e => e.Decision is EdgeDecision.Copy or EdgeDecision.AddTag or EdgeDecision.MoveTag).ToList();
         Copies = writes
             .Where(e => !e.DigestInDestination)
@@ -78,9 +87,14 @@ public sealed class PromotionPlan
         Tags = writes
             .Where(e => e.Edge.Tag is not null)
             .Select(e => new TagJob(e.Edge.DestinationReference(), Digest.Parse(e.Edge.Digest), e.CurrentDigest))
+            .Concat(attachmentWrites.Select(w => new TagJob(w.Destination, w.Built.Manifest.Digest, w.Previous)))
             .Distinct()
             .ToList();
     }
+
+    /// <summary>Attachment manifests this run writes itself (merged signatures, new signatures, referrers indexes), after
+    /// the copies and before the tags; each one's tag is in <see cref="Tags"/>.</summary>
+    public IReadOnlyList<AttachmentWrite> AttachmentWrites { get; }
 
     /// <summary>Every edge with its decision, in manifest order.</summary>
     public IReadOnlyList<PlannedEdge> Edges { get; }
@@ -91,7 +105,7 @@ public sealed class PromotionPlan
     /// <summary>Distinct tags to write after the copies.</summary>
     public IReadOnlyList<TagJob> Tags { get; }
 
-    /// <summary>Refused tag moves and refused overlapping edges.</summary>
+    /// <summary>Refused tag moves, refused overlapping edges and other refused edges (<see cref="EdgeDecision.Refused"/>).</summary>
     public IReadOnlyList<PlannedEdge> Refusals => Edges.Where(e => e.IsRefused(lostIsRefused: false)).ToList();
 
     /// <summary>Edges whose digest is missing from the source.</summary>
@@ -119,7 +133,9 @@ public sealed class PromotionPlan
     public IEnumerable<string> Describe()
     {
         foreach (var edge in Edges) yield return edge.ToString();
+        foreach (var write in AttachmentWrites) yield return write.ToString();
         yield return $"plan: {Copies.Count} cop{(Copies.Count == 1 ? "y" : "ies")}, {Tags.Count} tag(s), " +
-                     $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted";
+                     $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted" +
+                     (AttachmentWrites.Count > 0 ? $", {AttachmentWrites.Count} attachment manifest(s) written" : "");
     }
 }

@@ -59,6 +59,15 @@ public sealed record PromotionPolicy
 
     /// <summary>The file <see cref="ExpectedPlan"/> was read from, for messages.</summary>
     public string? ExpectedPlanFile { get; init; }
+    /// <summary>Carry what refers to each promoted digest (cosign <c>.sig</c>/<c>.att</c>/<c>.sbom</c> tags, OCI referrers) to
+    /// its destinations (<c>--copy-attachments</c>, on by default; see <c>Attachments/README.md</c>).</summary>
+    public bool CopyAttachments { get; init; } = true;
+
+    /// <summary>Signs each promoted digest in each destination (<c>--sign</c>); null for no signing.</summary>
+    public Promoter.Attachments.IImageSigner? Signer { get; init; }
+
+    /// <summary>Refuses a source digest without a signature valid for this key (<c>--require-signature</c>); null for none.</summary>
+    public Promoter.Attachments.SignatureVerifier? RequiredSignature { get; init; }
 
     /// <summary>Receives the run's log lines; null for none.</summary>
     public PromotionLog? Log { get; init; }

@@ -18,9 +18,11 @@ public sealed class PromotionRefusedException : PromoterRefusalException
     {
         var moves = refused.Count(e => e.Decision == EdgeDecision.RefusedTagMove);
         var lost = refused.Count(e => e.Decision == EdgeDecision.Lost);
+        var other = refused.Count(e => e.Decision == EdgeDecision.Refused);
         var reasons = new List<string>();
         if (moves > 0) reasons.Add($"{moves} tag move(s) refused");
         if (lost > 0) reasons.Add($"{lost} edge(s) name digests missing from the source");
+        if (other > 0) reasons.Add($"{other} edge(s) refused (attachments or signatures)");
         return $"{string.Join(" and ", reasons)}; nothing was promoted:\n  " + string.Join("\n  ", refused);
     }
 }

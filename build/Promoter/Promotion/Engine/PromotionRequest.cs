@@ -29,6 +29,7 @@ public sealed record PromotionRequest
     public static PromotionRequest Parse(IReadOnlyList<string> arguments)
     {
         var request = new PromotionRequest();
+        var signing = new SigningArguments();
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
@@ -57,15 +58,16 @@ public sealed record PromotionRequest
                 {
                     Policy = request.Policy with { LostEdges = value is null || Bool(name, value) ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip },
                 },
+                _ when signing.Accept(name, value, Value) => request,
                 _ when KpromoFlags.Refusal(name) is { } refusal => throw new FormatException($"promotion argument '{argument}': {refusal}"),
                 _ => throw new FormatException(
                     $"promotion argument '{argument}' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads, " +
-                    "--allow-tag-moves, --isolate-edges or --require-source."),
+                    $"--allow-tag-moves, --isolate-edges, --require-source, {SigningArguments.Names}."),
             };
         }
         if ((request.Manifest is null) == (request.ThinManifestDirectory is null))
             throw new FormatException("a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.");
-        return request;
+        return request with { Policy = signing.Apply(request.Policy) };
     }
 
     /// <summary>

@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using Promoter.Attachments;
+using Promoter.Oci;
+using Promoter.Registry;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>
+/// An attachment manifest a promotion writes itself rather than copies: a merged or newly signed <c>.sig</c>, a merged
+/// <c>.att</c>, or a referrers index (<c>sha256-&lt;hex&gt;</c>). These are the only manifests whose bytes the promoter
+/// makes; see <c>Attachments/README.md</c> for when each is written.
+/// </summary>
+/// <param name="Destination">The destination repository and the attachment tag.</param>
+/// <param name="Built">The manifest (and config blob) to write.</param>
+/// <param name="Previous">The digest the tag named when planned (the manifest merged into), or null when absent; the tag
+/// is written only if it still names it.</param>
+/// <param name="BlobSource">The source repository the <paramref name="CopiedBlobs"/> come from.</param>
+/// <param name="CopiedBlobs">Layers to copy from the source repository (those the destination already holds are not moved).</param>
+/// <param name="NewBlobs">Blobs made by this run (signature payloads, the config), by digest.</param>
+/// <param name="What">One line for the plan, e.g. <c>merge of 1 source signature(s) into 2</c>.</param>
+public sealed record AttachmentWrite(ImageReference Destination, BuiltManifest Built, Digest? Previous, ImageReference BlobSource,
+    IReadOnlyList<AttachmentLayer> CopiedBlobs, IReadOnlyDictionary<Digest, byte[]> NewBlobs, string What)
+{
+    /// <summary>The plan line: <c>WRITE dst/img:sha256-….sig @sha256:… (what)</c>.</summary>
+    public override string ToString() => $"WRITE {Destination} as {Built.Manifest.Digest} ({What})";
+}
+
+/// <summary>
+/// Adds to a plan what refers to each digest it promotes (children of an index included): for every destination, the
+/// cosign tags and referrers the source holds, as extra edges (copied by digest, so they print in the plan), merges
+/// where the destination already holds other content under an attachment tag, new signatures (<see cref="PromotionPolicy.Signer"/>),
+/// and refusals of unsigned source digests (<see cref="PromotionPolicy.RequiredSignature"/>). HEAD/GET requests only.
+/// The rules are in <c>Attachments/README.md</c>.
+/// </summary>
+internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy policy)
+{
+    private readonly AttachmentFinder _finder = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<AttachmentSet>>> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<Digest>>>> _children = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _blobs = new(StringComparer.Ordinal);
+
+    /// <summary>True when the policy asks for anything this planner does.</summary>
+    public static bool IsNeeded(PromotionPolicy policy) => policy.CopyAttachments || policy.Signer is not null || policy.RequiredSignature is not null;
+
+    /// <summary>The plan with the attachment edges, writes and refusals added after the plan's own edges.</summary>
+    /// <exception cref="RegistryException">A registry could not be asked.</exception>
+    /// <exception cref="FormatException">An attachment manifest or referrers index in a registry is malformed.</exception>
+    public async Task<PromotionPlan> ExtendAsync(PromotionPlan plan, CancellationToken cancellationToken)
+    {
+        var live = plan.Edges.Where(e => e.Decision is not (EdgeDecision.Lost or EdgeDecision.RefusedTagMove or EdgeDecision.Refused)).ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken };
+
+        // Refusals first: a source digest without a valid signature refuses its edge.
+        var refusals = new ConcurrentBag<(int, PlannedEdge)>();
+        if (policy.RequiredSignature is { } verifier)
+        {
+            await Parallel.ForEachAsync(live.Select((e, i) => (e, i)), parallel, async (item, ct) =>
+            {
+                var problem = await CheckSourceSignatureAsync(item.e.Edge, verifier, ct);
+                if (problem is not null)
+                    refusals.Add((item.i, item.e with
+                    {
+                        Decision = EdgeDecision.Refused,
+                        Reason = $"unsigned: {item.e.Edge.SourceReference()} has no signature valid for key {verifier.Fingerprint} ({problem})",
+                    }));
+            });
+        }
+
+        if (!policy.CopyAttachments && policy.Signer is null)
+            return refusals.IsEmpty ? plan : new PromotionPlan([.. plan.Edges, .. refusals.OrderBy(r => r.Item1).Select(r => r.Item2)], plan.AttachmentWrites);
+
+        // One unit per (destination repository, digest), the digests of an index's children included.
+        var units = new Dictionary<string, PromotionEdge>(StringComparer.Ordinal);
+        foreach (var planned in live)
+        {
+            var e = planned.Edge;
+            var unit = e with { Tag = null };
+            units.TryAdd($"{e.SourceRegistry}/{e.SourceImage} {e.DestinationRegistry}/{e.DestinationImage}@{e.Digest}", unit);
+        }
+        var expanded = new ConcurrentBag<PromotionEdge>();
+        await Parallel.ForEachAsync(units.Values, parallel, async (unit, ct) =>
+        {
+            expanded.Add(unit);
+            foreach (var child in await ChildrenAsync(unit, ct)) expanded.Add(unit with { Digest = child.Value });
+        });
+        var subjects = expanded.DistinctBy(u => $"{u.SourceRegistry}/{u.SourceImage} {u.DestinationRegistry}/{u.DestinationImage}@{u.Digest}")
+            .OrderBy(u => u.ToString(), StringComparer.Ordinal).ToList();
+
+        var results = new (List<PlannedEdge> Edges, List<AttachmentWrite> Writes)[subjects.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, subjects.Count), parallel, async (i, ct) =>
+            results[i] = await PlanSubjectAsync(subjects[i], ct));
+
+        var edges = plan.Edges.ToList();
+        foreach (var (index, refused) in refusals.OrderBy(r => r.Item1)) edges.Add(refused);
+        foreach (var result in results) edges.AddRange(result.Edges);
+        return new PromotionPlan(edges, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)]);
+    }
+
+    /// <summary>What to do for one digest bound for one destination repository (<paramref name="unit"/> is tagless).</summary>
+    private async Task<(List<PlannedEdge>, List<AttachmentWrite>)> PlanSubjectAsync(PromotionEdge unit, CancellationToken ct)
+    {
+        var edges = new List<PlannedEdge>();
+        var writes = new List<AttachmentWrite>();
+        var subject = Digest.Parse(unit.Digest);
+        var source = unit.SourceReference();
+        var destination = unit.DestinationReference();
+        var to = registries.For(destination.Registry);
+        var found = policy.CopyAttachments
+            ? await SourceAttachmentsAsync(source, subject, ct)
+            : new AttachmentSet(subject, [], [], null, false);
+
+        foreach (var kind in AttachmentTags.CosignKinds)
+        {
+            var fromSource = found.Get(kind);
+            var sign = kind == AttachmentKind.Signature && policy.Signer is not null;
+            if (fromSource is null && !sign) continue;
+            var tag = AttachmentTags.For(subject, kind);
+            var target = destination.WithTag(tag);
+            var inDestination = await AttachmentFinder.GetIfPresentAsync(to, destination.Repository, tag, ct);
+            var edge = fromSource is null ? null : unit with { Digest = fromSource.Manifest.Digest.Value, Tag = tag };
+
+            if (!sign)
+            {
+                if (inDestination is null)
+                    edges.Add(new PlannedEdge(edge!, EdgeDecision.Copy, false, null));
+                else if (inDestination.Digest == fromSource!.Manifest.Digest)
+                    edges.Add(new PlannedEdge(edge!, EdgeDecision.AlreadyPromoted, true, null));
+                else if (kind == AttachmentKind.Sbom)
+                    edges.Add(new PlannedEdge(edge!, EdgeDecision.Refused, false, inDestination.Digest,
+                        $"attachment: {target} holds {inDestination.Digest}, the source's SBOM is {fromSource.Manifest.Digest}; an SBOM is one document and is not merged (nothing is replaced)"));
+                else
+                {
+                    var mine = AttachmentManifests.ReadLayers(inDestination, target.ToString());
+                    var theirs = AttachmentManifests.ReadLayers(fromSource.Manifest, $"{source.WithTag(tag)}");
+                    var union = AttachmentManifests.Union(mine, theirs);
+                    if (union.Count == mine.Count) // the destination already holds every layer of the source's
+                        edges.Add(new PlannedEdge(edge!, EdgeDecision.AlreadyPromoted, true, null));
+                    else
+                        writes.Add(Write(target, AttachmentManifests.BuildLayered(union), inDestination.Digest, source, theirs, new Dictionary<Digest, byte[]>(),
+                            $"merge: {mine.Count} layer(s) kept, {union.Count - mine.Count} added from {fromSource.Manifest.Digest}"));
+                }
+                continue;
+            }
+
+            // Signing: the union of what the destination and the source hold, plus this run's signature unless one of this
+            // key for this digest and repository is already among them.
+            var signer = policy.Signer!;
+            var dockerReference = $"{unit.DestinationRegistry}/{unit.DestinationImage}";
+            var destinationLayers = inDestination is null ? [] : AttachmentManifests.ReadLayers(inDestination, target.ToString());
+            var sourceLayers = fromSource is null ? [] : AttachmentManifests.ReadLayers(fromSource.Manifest, source.WithTag(tag).ToString());
+            var existing = AttachmentManifests.Union(destinationLayers, sourceLayers);
+            var signed = false;
+            foreach (var layer in existing.Where(l => l.MediaType == AttachmentManifests.SimpleSigningMediaType
+                                                      && l.Annotations.ContainsKey(AttachmentManifests.SignatureAnnotation)))
+            {
+                var inMine = destinationLayers.Any(l => l.Digest == layer.Digest);
+                var payload = await BlobAsync(inMine ? destination : source, layer.Digest, ct);
+                if (signer.Verifier.Check(layer, payload, subject, dockerReference) is null) { signed = true; break; }
+            }
+            var added = new Dictionary<Digest, byte[]>();
+            var ours = new List<AttachmentLayer>();
+            if (!signed)
+            {
+                var payload = new SimpleSigningPayload(dockerReference, subject).ToBytes();
+                var layer = AttachmentManifests.Layer(AttachmentManifests.SimpleSigningMediaType, payload,
+                    new Dictionary<string, string> { [AttachmentManifests.SignatureAnnotation] = signer.Sign(payload) });
+                added[layer.Digest] = payload;
+                ours.Add(layer);
+            }
+            var desired = AttachmentManifests.Union(destinationLayers, sourceLayers, ours);
+            if (inDestination is not null && desired.Count == destinationLayers.Count)
+            {
+                edges.Add(new PlannedEdge(edge ?? unit with { Digest = inDestination.Digest.Value, Tag = tag }, EdgeDecision.AlreadyPromoted, true, null));
+                continue;
+            }
+            if (inDestination is null && fromSource is not null && ours.Count == 0)
+            {
+                edges.Add(new PlannedEdge(edge!, EdgeDecision.Copy, false, null));
+                continue;
+            }
+            var built = AttachmentManifests.BuildLayered(desired);
+            added[built.ConfigDigest!.Value] = built.Config;
+            var what = (ours.Count > 0 ? $"signed by {signer.Description}" : "merge") +
+                       $": {destinationLayers.Count} layer(s) kept, {desired.Count - destinationLayers.Count - ours.Count} from the source, {ours.Count} new";
+            writes.Add(Write(target, built, inDestination?.Digest, source, sourceLayers, added, what));
+        }
+
+        if (found.Referrers.Count > 0)
+        {
+            foreach (var referrer in found.Referrers)
+            {
+                var present = await to.HeadManifestAsync(destination.Repository, referrer.Digest.Value, ct) is not null;
+                edges.Add(new PlannedEdge(unit with { Digest = referrer.Digest.Value }, present ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, present, null));
+            }
+            var (theirs, index, hasApi) = await _finder.FindReferrersAsync(to, destination.Repository, subject, ct);
+            if (!hasApi)
+            {
+                var tag = AttachmentTags.For(subject, AttachmentKind.ReferrersIndex);
+                var union = AttachmentManifests.Union(theirs, found.Referrers);
+                if (index is null && found.ReferrersIndex is { } sourceIndex)
+                    edges.Add(new PlannedEdge(unit with { Digest = sourceIndex.Digest.Value, Tag = tag }, EdgeDecision.Copy, false, null));
+                else if (index is not null && union.Count == theirs.Count)
+                    edges.Add(new PlannedEdge(unit with { Digest = (found.ReferrersIndex ?? index).Digest.Value, Tag = tag }, EdgeDecision.AlreadyPromoted, true, null));
+                else
+                    writes.Add(Write(destination.WithTag(tag), AttachmentManifests.BuildIndex(union), index?.Digest, source, [], new Dictionary<Digest, byte[]>(),
+                        $"referrers index: {theirs.Count} entr(ies) kept, {union.Count - theirs.Count} added"));
+            }
+        }
+        return (edges, writes);
+    }
+
+    private static AttachmentWrite Write(ImageReference target, BuiltManifest built, Digest? previous, ImageReference source,
+        IReadOnlyList<AttachmentLayer> copied, Dictionary<Digest, byte[]> added, string what)
+    {
+        if (built.ConfigDigest is { } config) added.TryAdd(config, built.Config);
+        return new AttachmentWrite(target, built, previous, source with { Tag = null, Digest = null }, copied, added, what);
+    }
+
+    /// <summary>Why the source digest of <paramref name="edge"/> has no valid signature for <paramref name="verifier"/>, or null when it has one.</summary>
+    private async Task<string?> CheckSourceSignatureAsync(PromotionEdge edge, SignatureVerifier verifier, CancellationToken ct)
+    {
+        var source = edge.SourceReference();
+        var subject = source.Digest!.Value;
+        var found = await SourceAttachmentsAsync(source, subject, ct);
+        if (found.Get(AttachmentKind.Signature) is not { } signature) return $"no {AttachmentTags.For(subject, AttachmentKind.Signature)} tag";
+        var problems = new List<string>();
+        foreach (var layer in AttachmentManifests.ReadLayers(signature.Manifest, source.WithTag(signature.Tag).ToString()))
+        {
+            // The spec: critical.identity.docker-reference is ignored by verifiers; the digest must match.
+            var problem = verifier.Check(layer, await BlobAsync(source, layer.Digest, ct), subject);
+            if (problem is null) return null;
+            problems.Add(problem.Reason);
+        }
+        return problems.Count == 0 ? "the signature manifest has no layers" : string.Join("; ", problems);
+    }
+
+    private Task<AttachmentSet> SourceAttachmentsAsync(ImageReference source, Digest subject, CancellationToken ct)
+    {
+        var key = $"{registries.Resolve(source.Registry).Address}/{source.Repository}@{subject.Value}";
+        return _sources.GetOrAdd(key, _ => new Lazy<Task<AttachmentSet>>(() =>
+            _finder.FindAsync(registries.For(source.Registry), source.Repository, subject, ct))).Value;
+    }
+
+    /// <summary>The children of an index in the source (empty for an image manifest): one GET per source digest.</summary>
+    private Task<IReadOnlyList<Digest>> ChildrenAsync(PromotionEdge unit, CancellationToken ct)
+    {
+        var source = unit.SourceReference();
+        var key = $"{registries.Resolve(source.Registry).Address}/{source.Repository}@{unit.Digest}";
+        return _children.GetOrAdd(key, _ => new Lazy<Task<IReadOnlyList<Digest>>>(async () =>
+        {
+            var manifest = await registries.For(source.Registry).GetManifestAsync(source.Repository, unit.Digest, ct);
+            var document = manifest.Parse(source.ToString());
+            return document.IsIndex ? document.Manifests.Select(m => m.ParsedDigest).ToList() : [];
+        })).Value;
+    }
+
+    /// <summary>A small blob (a signature payload), read once per plan, verified against its digest.</summary>
+    private Task<byte[]> BlobAsync(ImageReference repository, Digest digest, CancellationToken ct)
+    {
+        var key = $"{registries.Resolve(repository.Registry).Address}/{repository.Repository}@{digest.Value}";
+        return _blobs.GetOrAdd(key, _ => new Lazy<Task<byte[]>>(async () =>
+        {
+            await using var stream = await registries.For(repository.Registry).GetBlobAsync(repository.Repository, digest, ct);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, ct);
+            var bytes = buffer.ToArray();
+            if (Digest.Of(bytes) != digest)
+                throw new RegistryException($"get blob {repository.Name}@{digest}: the bytes served hash to {Digest.Of(bytes)}.", $"{repository.Name}@{digest}");
+            return bytes;
+        })).Value;
+    }
+}
