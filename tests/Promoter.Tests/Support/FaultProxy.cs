@@ -22,6 +22,10 @@ public enum FaultKind
     /// <summary>Takes the request, then closes the connection with a TCP reset instead of answering.</summary>
     Reset,
 
+    /// <summary>Answers 429 with <c>Retry-After: 1</c> because the request is beyond <see cref="FaultProxy.QuotaPerSecond"/>
+    /// (recorded for the quota's answers; as a rule's kind it acts like <see cref="TooManyRequests"/>).</summary>
+    OverQuota,
+
     /// <summary>Forwards the request, then sends the answer's headers and half of its body, and stalls for <see cref="FaultRule.Stall"/>
     /// before closing the connection.</summary>
     StallBody,
@@ -69,7 +73,7 @@ public sealed class FaultProxy : IDisposable
     };
     private readonly string _target;
     private readonly List<FaultRule> _rules = [];
-    private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
+    private readonly RequestLog _requests = new();
     private readonly Queue<TimeSpan> _window = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
@@ -86,6 +90,7 @@ public sealed class FaultProxy : IDisposable
     public FaultProxy(string targetHost, int port = 0)
     {
         _target = targetHost;
+        _requests.Owner = this;
         _front = new TcpListener(IPAddress.Loopback, port);
         _front.Start();
         Port = ((IPEndPoint)_front.LocalEndpoint).Port;
@@ -190,6 +195,9 @@ public sealed class FaultProxy : IDisposable
     /// <summary>A registry-like quota: requests beyond this many within the last second get 429 with <c>Retry-After: 1</c>; 0 for none.</summary>
     public int QuotaPerSecond { get; set; }
 
+    /// <summary>Called with every request once it is answered (from the proxy's threads); null for none.</summary>
+    public Action<ProxiedRequest>? Seen { get; set; }
+
     /// <summary>Adds a fault; rules are tried in the order added, and the first matching rule with requests left applies.</summary>
     public FaultProxy Add(FaultRule rule)
     {
@@ -198,7 +206,20 @@ public sealed class FaultProxy : IDisposable
     }
 
     /// <summary>Every request seen so far, in arrival order.</summary>
-    public IReadOnlyList<ProxiedRequest> Requests => _requests.OrderBy(r => r.At).ToList();
+    public IReadOnlyList<ProxiedRequest> Requests => _requests.Items.OrderBy(r => r.At).ToList();
+
+    /// <summary>The requests seen, passing each to <see cref="Seen"/>.</summary>
+    private sealed class RequestLog
+    {
+        public readonly ConcurrentQueue<ProxiedRequest> Items = new();
+        public FaultProxy? Owner;
+
+        public void Enqueue(ProxiedRequest request)
+        {
+            Items.Enqueue(request);
+            Owner?.Seen?.Invoke(request);
+        }
+    }
 
     /// <summary>
     /// The highest number of requests that arrived within any window of <paramref name="window"/> (a sliding window over
@@ -270,13 +291,13 @@ public sealed class FaultProxy : IDisposable
             var body = new MemoryStream();
             await request.InputStream.CopyToAsync(body);
             var rule = Catch($"{request.HttpMethod} {path}");
-            if (rule is null && OverQuota(at)) rule = new FaultRule("", FaultKind.TooManyRequests, 1, TimeSpan.FromSeconds(1));
+            if (rule is null && OverQuota(at)) rule = new FaultRule("", FaultKind.OverQuota, 1, TimeSpan.FromSeconds(1));
             switch (rule?.Kind)
             {
-                case FaultKind.TooManyRequests or FaultKind.ServiceUnavailable or FaultKind.InternalServerError:
+                case FaultKind.TooManyRequests or FaultKind.OverQuota or FaultKind.ServiceUnavailable or FaultKind.InternalServerError:
                     var status = rule.Kind switch
                     {
-                        FaultKind.TooManyRequests => 429,
+                        FaultKind.TooManyRequests or FaultKind.OverQuota => 429,
                         FaultKind.ServiceUnavailable => 503,
                         _ => 500,
                     };
