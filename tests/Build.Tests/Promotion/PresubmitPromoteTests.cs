@@ -236,6 +236,15 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
         tagged.ExitCode.Should().Be(0, tagged.Output);
         tagged.Output.Should().Contain($"- name: foo\n  dmap:\n    \"{FooAmd64}\": [\"latest\"]\n").And.NotContain(FooS390x);
 
+        // foo's manifest list (children amd64 and s390x): the copy brings the children in tagless.
+        const string fooIndex = "sha256:ca632b891781eb375f44f70d2ed6d39ff550072ad5df3e14bcb825bf46c1673a";
+        BuildProgram.Run("--target", "Promote", $"--manifest={FooManifest("mini.yaml", "mini", (fooIndex, "\"1.0\""))}", "--confirm").ExitCode.Should().Be(0);
+        var full = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/mini", "--output=csv", storage);
+        full.Output.Should().Contain($"foo@{FooAmd64},-\n").And.Contain($"foo@{FooS390x},-\n").And.Contain($"foo@{fooIndex},foo:1.0\n");
+        var minimal = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/mini", "--output=csv", "--minimal-snapshot", storage);
+        minimal.ExitCode.Should().Be(0, minimal.Output);
+        minimal.Output.Should().Contain($"foo@{fooIndex},foo:1.0\n").And.NotContain(FooAmd64).And.NotContain(FooS390x);
+
         var planned = BuildProgram.Run("--target", "Promote", $"--manifest={FooManifest("snap2.yaml", "elsewhere", (FooAmd64, "\"2.0\""))}",
             $"--manifest-based-snapshot-of={_registry.Host}/elsewhere", "--output=csv");
         planned.ExitCode.Should().Be(0, planned.Output);
