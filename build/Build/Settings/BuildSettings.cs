@@ -57,7 +57,7 @@ public sealed partial class BuildSettings
 
     /// <summary><c>--k8s-dir</c>: where RenderJobs writes (or verifies) the Kubernetes and Prow manifests.</summary>
     public static readonly Setting<string> KubernetesDir = new("k8s-dir", "DIR", "manifests/k8s", "manifests/k8s",
-        "where RenderJobs writes (or with --verify checks) the Prow job config and the kustomize base and overlays", "RenderJobs", Text);
+        "where RenderJobs writes (or with --verify checks) the Prow job config and the kustomize base and overlays", "RenderJobs, PromoteOnCluster", Text);
 
     /// <summary><c>--registry</c>: PushSrc's source registry.</summary>
     public static readonly Setting<string?> Registry = new("registry", RegistryShape, null, "a local registry",
@@ -165,6 +165,21 @@ public sealed partial class BuildSettings
     public static readonly Setting<string?> RequireSignature = new("require-signature", "PUBKEY", null, "",
         "Promote: PEM public key; a source digest without a valid cosign signature for it is refused", "Promote", Text);
 
+    /// <summary><c>--cluster-env</c>: the environment whose sharded overlay PromoteOnCluster applies.</summary>
+    public static readonly Setting<string> ClusterEnvironment = new("cluster-env", "staging|production", "staging", "staging",
+        "PromoteOnCluster: the environment whose overlay (manifests/k8s/overlays/ENV-sharded) is applied", "PromoteOnCluster",
+        text => Build.Kubernetes.PipelineJobs.Environments.Any(e => e.Name == text) ? text
+            : throw new FormatException($"expected one of {string.Join(", ", Build.Kubernetes.PipelineJobs.Environments.Select(e => e.Name))}, got '{text}'."));
+
+    /// <summary><c>--kube-context</c>: the kubeconfig context PromoteOnCluster uses.</summary>
+    public static readonly Setting<string?> KubeContext = new("kube-context", "NAME", null, "the current context",
+        "PromoteOnCluster: the kubeconfig context kubectl uses", "PromoteOnCluster", Text);
+
+    /// <summary><c>--cluster-timeout</c>: seconds PromoteOnCluster waits for the Job.</summary>
+    public static readonly Setting<int> ClusterTimeout = new("cluster-timeout", "SECONDS", 3900, "3900",
+        "PromoteOnCluster: seconds to wait for the sharded Job to complete or fail (its activeDeadlineSeconds is 3600)", "PromoteOnCluster",
+        Int(1, 7 * 24 * 3600));
+
     /// <summary><c>--since</c>: diff this revision to the head instead of the job's range.</summary>
     public static readonly Setting<string?> Since = new("since", "REV", null, "the job's range",
         "PromoteRelease: diff <rev>..HEAD instead of the job's range", "PromoteRelease", Text);
@@ -199,7 +214,7 @@ public sealed partial class BuildSettings
         Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
-        Shard, Shards, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
+        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
     ];
 
     private readonly SettingReader _reader;
@@ -280,6 +295,10 @@ public sealed partial class BuildSettings
         PassphraseVariable = _reader.Get(SigningKeyPassphraseEnv),
         RequireSignature = _reader.Get(RequireSignature) is { } pub ? FullPath(pub) : null,
     };
+
+    /// <summary>PromoteOnCluster.</summary>
+    public ClusterSettings Cluster => new(FullPath(_reader.Get(KubernetesDir)), _reader.Get(ClusterEnvironment), _reader.Get(KubeContext),
+        TimeSpan.FromSeconds(_reader.Get(ClusterTimeout)));
 
     /// <summary>PromoteRelease; checked as a whole.</summary>
     public ReleaseSettings Release => new(_reader.Get(Confirm), _reader.Get(Since), _reader.Get(AllowPrerelease), _reader.Get(StagingRegistry),
@@ -393,6 +412,13 @@ public sealed record ShardSettings(PromotionShard? Shard, int? Shards)
         catch (FormatException exception) { throw new CakeException($"Setting '{BuildSettings.Shards.Name}': {exception.Message}", exception); }
     }
 }
+
+/// <summary>PromoteOnCluster.</summary>
+/// <param name="Folder">The rendered manifests folder, <c>manifests/k8s</c> (absolute).</param>
+/// <param name="Environment">The environment whose <c>-sharded</c> overlay is applied, e.g. <c>staging</c>.</param>
+/// <param name="Context">The kubeconfig context, or null for the current one.</param>
+/// <param name="Timeout">How long to wait for the Job to complete or fail.</param>
+public sealed record ClusterSettings(string Folder, string Environment, string? Context, TimeSpan Timeout);
 
 /// <summary>PromoteRelease.</summary>
 /// <param name="Confirm">Act (else a dry run).</param>
