@@ -29,7 +29,8 @@ public sealed class Registries : IDisposable
     public Registries(ICakeLog log, RegistrySettings settings)
     {
         _log = log;
-        Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout, settings.MetadataServer);
+        Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout, settings.MetadataServer,
+            report: message => log.Information("registry: {0}", message));
         foreach (var (host, address) in settings.Aliases) Pool.Alias(host, new RegistryEndpoint(address));
         foreach (var (host, folder) in settings.Storage) Pool.Alias(host, Pool.Resolve(host) with { StorageRoot = folder });
     }

@@ -40,7 +40,10 @@ public sealed class RegistryPool : IDisposable
     /// <param name="metadataServer">The GCE/GKE metadata server's base address; null for <see cref="MetadataServerAccessToken.DefaultAddress"/>.</param>
     /// <exception cref="FormatException">The docker config.json is not valid.</exception>
     /// <exception cref="Promoter.Inputs.InputFileException">The docker config.json is not a regular file, or too large.</exception>
-    public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null, Uri? metadataServer = null)
+    /// <param name="report">Receives the repairs of content a registry did not serve correctly (<see cref="RegistryClientOptions.Report"/>);
+    /// null: they go to <paramref name="log"/>.</param>
+    public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null, Uri? metadataServer = null,
+        Action<string>? report = null)
     {
         var config = DockerConfig.LoadDefault();
         var metadata = new MetadataServerAccessToken(metadataServer);
@@ -52,6 +55,7 @@ public sealed class RegistryPool : IDisposable
             Insecure = IsLoopback(address),
             CredentialSource = keychain,
             Log = log,
+            Report = report,
             ReadTimeout = read,
             ConnectTimeout = read < defaults.ConnectTimeout ? read : defaults.ConnectTimeout,
         });
