@@ -30,7 +30,7 @@ public sealed class Registries : IDisposable
     {
         _log = log;
         Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout, settings.MetadataServer,
-            report: message => log.Information("registry: {0}", message));
+            report: message => log.Warning("registry: {0}", message));
         foreach (var (host, address) in settings.Aliases) Pool.Alias(host, new RegistryEndpoint(address));
         foreach (var (host, folder) in settings.Storage) Pool.Alias(host, Pool.Resolve(host) with { StorageRoot = folder });
     }

@@ -144,10 +144,13 @@ public static class ManifestWriter
         if (check.State == ServedState.Served) return;
         var what = $"{client.Host}/{repository}@{digest}";
         throw new RegistryException(
-            $"{what}: the registry accepted the manifest but does not serve it ({check.Problem ?? "GET answers 404"}). " +
-            "If a crash left its data file empty in the storage (docker/registry/v2/blobs/sha256/XX/HEX/data), CNCF Distribution " +
-            "keeps that file on every put; it must be removed from the storage before the manifest can be written again.", what);
+            $"{what}: the registry accepted the manifest but does not serve it ({check.Problem ?? "GET answers 404"}). {ZeroByteHint}", what);
     }
+
+    /// <summary>What an operator can do when Distribution keeps a damaged manifest data file (measured with Distribution 2.8).</summary>
+    private const string ZeroByteHint =
+        "If a crash left the manifest's data file empty in the registry's storage (docker/registry/v2/blobs/sha256/XX/HEX/data), " +
+        "CNCF Distribution keeps that file on every put; it must be removed from the storage before the manifest can be written again.";
 
     /// <summary>
     /// Reads <paramref name="reference"/> back with one HEAD, which must name <paramref name="digest"/>. An answer of nothing
@@ -171,8 +174,12 @@ public static class ManifestWriter
             {
                 found = (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest;
             }
-            catch (RegistryException e) when (ConcurrentWriter.IsRace(e) && attempt < ConcurrentWriter.Attempts)
+            catch (RegistryException e) when (ConcurrentWriter.IsRace(e))
             {
+                if (attempt >= ConcurrentWriter.Attempts)
+                    throw new RegistryException(
+                        $"{what}: the registry accepted {digest} but does not serve it when read back ({e.Message}). {ZeroByteHint}", what, e.StatusCode,
+                        e.Errors, e);
                 found = null;
             }
             if (found == digest) return;
