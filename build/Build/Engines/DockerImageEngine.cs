@@ -34,7 +34,7 @@ public sealed class DockerImageEngine(ICakeContext context, RegistryPool pool, s
     public const string LocalPrefix = "cip-release";
 
     /// <summary>A manifest docker pushed, kept for replays: the reference it was put under, its bytes and blobs.</summary>
-    private sealed record Recorded(string Reference, ManifestContent Content, IReadOnlyList<Digest> Blobs);
+    private sealed record Recorded(string Reference, ManifestContent Content, IReadOnlyList<(Digest Digest, long Size)> Blobs);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (List<Recorded> Manifests, IReadOnlyList<PushedReference> References)> _pushed =
         new(StringComparer.Ordinal);
@@ -171,7 +171,7 @@ public sealed class DockerImageEngine(ICakeContext context, RegistryPool pool, s
             var document = content.Parse(reference.Reference);
             var at = reference.Reference.LastIndexOf('@');
             var tagOrDigest = at >= 0 ? reference.Digest.Value : reference.Reference[(reference.Reference.LastIndexOf(':') + 1)..];
-            manifests.Add(new Recorded(tagOrDigest, content, document.Blobs.Select(b => b.ParsedDigest).ToList()));
+            manifests.Add(new Recorded(tagOrDigest, content, document.Blobs.Select(b => (b.ParsedDigest, b.Size)).ToList()));
         }
         return manifests;
     }
@@ -179,20 +179,24 @@ public sealed class DockerImageEngine(ICakeContext context, RegistryPool pool, s
     /// <summary>Puts the recorded manifests again when all their blobs are still in the repository; false when one is not.</summary>
     private async Task<bool> TryReplayAsync(RegistryClient client, string repository, List<Recorded> manifests, CancellationToken cancellationToken)
     {
-        foreach (var blob in manifests.SelectMany(m => m.Blobs).Distinct())
+        foreach (var (blob, size) in manifests.SelectMany(m => m.Blobs).Distinct())
         {
-            if (await client.HeadBlobAsync(repository, blob, cancellationToken) is null)
+            // A HEAD with the size checked: a 0-byte or unreadable blob a crash left is not "still there".
+            var check = await ServedContent.HeadBlobAsync(client, repository, blob, size, cancellationToken);
+            if (check.State != ServedState.Served)
             {
-                context.Log.Verbose("replay of the docker push to {0}/{1} impossible: blob {2} is gone", client.Host, repository, blob);
+                context.Log.Verbose("replay of the docker push to {0}/{1} impossible: blob {2} is {3}", client.Host, repository, blob,
+                    check.Problem ?? "gone");
                 return false;
             }
         }
         foreach (var manifest in manifests)
         {
+            // Re-puts are read back like every manifest write (ManifestWriter): by digest, then under the tag.
             var content = manifest.Content;
-            await client.PutManifestAsync(repository, content.Digest.Value, content.Bytes, content.MediaType, cancellationToken);
+            await ManifestWriter.PutAsync(client, repository, content.Digest.Value, content, ManifestPutGuard.Overwrite, cancellationToken);
             if (manifest.Reference != content.Digest.Value)
-                await client.PutManifestAsync(repository, manifest.Reference, content.Bytes, content.MediaType, cancellationToken);
+                await ManifestWriter.PutAsync(client, repository, manifest.Reference, content, ManifestPutGuard.Overwrite, cancellationToken);
         }
         context.Log.Verbose("re-put {0} manifest(s) docker pushed earlier in this run into {1}/{2}", manifests.Count, client.Host, repository);
         return true;
@@ -221,7 +225,8 @@ public sealed class DockerImageEngine(ICakeContext context, RegistryPool pool, s
         var blobs = new BlobTransfer();
         foreach (var blob in document.Blobs)
             await blobs.CopyAsync(client, scratchRepository, client, repository, blob.ParsedDigest, blob.Size, cancellationToken);
-        var digest = await client.PutManifestAsync(repository, manifest.Digest.Value, manifest.Bytes, manifest.MediaType, cancellationToken);
+        await ManifestWriter.PutAsync(client, repository, manifest.Digest.Value, manifest, ManifestPutGuard.Overwrite, cancellationToken);
+        var digest = manifest.Digest;
         await client.DeleteManifestAsync(scratchRepository, manifest.Digest.Value, cancellationToken);
         context.Log.Information("pushed {0}@{1} (tagless)", $"{address}/{repository}", digest);
         return new PushedReference($"{name}@{digest}", digest, manifest.MediaType);

@@ -31,7 +31,7 @@ public sealed class Registries : IDisposable
         _log = log;
         Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout, settings.MetadataServer,
             new RegistryTransportOptions { MaxRequestsPerSecond = settings.MaxRequestsPerSecond, LimitLoopback = settings.LimitLoopback },
-            settings.RetryBudget);
+            settings.RetryBudget, report: message => log.Warning("registry: {0}", message));
         foreach (var (host, address) in settings.Aliases) Pool.Alias(host, new RegistryEndpoint(address));
         foreach (var (host, folder) in settings.Storage) Pool.Alias(host, Pool.Resolve(host) with { StorageRoot = folder });
     }

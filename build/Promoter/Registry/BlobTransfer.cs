@@ -124,35 +124,71 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
     private static async Task<BlobCopyOutcome> UploadOnceAsync(RegistryClient target, string repository, Digest digest, long size,
         Func<Task> upload, CancellationToken cancellationToken)
     {
-        if (await target.HeadBlobAsync(repository, digest, cancellationToken) is not null) return BlobCopyOutcome.AlreadyPresent;
+        var before = await ServedContent.HeadBlobAsync(target, repository, digest, size, cancellationToken);
+        if (before.State == ServedState.Served) return BlobCopyOutcome.AlreadyPresent;
         var outcome = await ConcurrentWriter.WriteAsync(async () =>
             {
                 await upload();
                 return BlobCopyOutcome.Uploaded;
             },
             () => LandedAsync(target, repository, digest, size, cancellationToken), BlobCopyOutcome.AlreadyPresent, cancellationToken);
-        if (await target.HeadBlobAsync(repository, digest, cancellationToken) is null)
-            throw new RegistryException($"{target.Host}/{repository}: blob {digest} is missing right after its upload.",
-                $"{target.Host}/{repository}@{digest}");
+        await ConfirmAsync(target, repository, digest, size, before, "uploading it again", cancellationToken);
         return outcome;
     }
 
+    /// <summary>
+    /// Confirms a blob this transfer has just written: one HEAD with the size compared when it was missing before; when
+    /// it was broken before (a repair), a HEAD and a GET whose bytes must hash to the digest, and the repair is reported.
+    /// </summary>
+    /// <exception cref="RegistryException">The registry still does not serve the blob correctly; the message says what is broken.</exception>
+    private static async Task ConfirmAsync(RegistryClient target, string repository, Digest digest, long size, ServedCheck before,
+        string how, CancellationToken cancellationToken)
+    {
+        var what = $"{target.Host}/{repository}@{digest}";
+        if (before.State != ServedState.Broken)
+        {
+            var after = await ServedContent.HeadBlobAsync(target, repository, digest, size, cancellationToken);
+            if (after.State == ServedState.Served) return;
+            throw new RegistryException(
+                $"{what}: the registry accepted the blob but does not serve it: {after.Problem ?? "HEAD answers 404"}.{Hint(after)}", what);
+        }
+        var check = await ServedContent.GetBlobAsync(target, repository, digest, size, cancellationToken);
+        if (check.State == ServedState.Served)
+        {
+            target.ReportRepair($"repaired blob {what}: {before.Problem}; {how} fixed it (now served with {(size >= 0 ? size + " byte(s) and " : "")}the right digest)");
+            return;
+        }
+        throw new RegistryException(
+            $"{what}: the registry lists the blob but does not serve it correctly ({before.Problem}), and {how} did not repair it " +
+            $"({check.Problem ?? "HEAD answers 404"}).{Hint(check)}", what);
+    }
+
+    /// <summary>What an operator can do when Distribution keeps a damaged data file (measured with Distribution 2.8).</summary>
+    private static string Hint(ServedCheck check) =>
+        check.Problem?.Contains("with 0 byte", StringComparison.Ordinal) == true
+            ? " The registry's storage holds a 0-byte data file for it (left by a crash); CNCF Distribution keeps an existing blob " +
+              "data file on upload and mount, so it must be removed from the storage (docker/registry/v2/blobs/sha256/XX/HEX/data) " +
+              "before the blob can be written again."
+            : "";
+
     /// <summary>Whether the target now serves the blob (with <paramref name="size"/> bytes, when known): a concurrent writer's upload counts.</summary>
     private static async Task<bool> LandedAsync(RegistryClient target, string repository, Digest digest, long size, CancellationToken cancellationToken) =>
-        await target.HeadBlobAsync(repository, digest, cancellationToken) is { } length && (size < 0 || length == size);
+        (await ServedContent.HeadBlobAsync(target, repository, digest, size, cancellationToken)).State == ServedState.Served;
 
     private async Task<BlobCopyOutcome> CopyOnceAsync(RegistryClient source, string sourceRepository, RegistryClient target,
         string targetRepository, Digest digest, long size, CancellationToken cancellationToken)
     {
         var key = (target.BaseAddress.AbsoluteUri, digest);
-        if (await target.HeadBlobAsync(targetRepository, digest, cancellationToken) is not null)
+        var before = await ServedContent.HeadBlobAsync(target, targetRepository, digest, size, cancellationToken);
+        if (before.State == ServedState.Served)
         {
             var found = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
             found.SetResult(targetRepository);
             _holders.TryAdd(key, found);
             return BlobCopyOutcome.AlreadyPresent;
         }
-        if (source.BaseAddress == target.BaseAddress) return await WriteAsync();
+        if (before.State == ServedState.Broken || source.BaseAddress == target.BaseAddress)
+            return await ConfirmedAsync(await WriteAsync()); // a repair is written from the source, never mounted from another repository of the run
 
         // Across registries: the first copy of the run into this registry sends the bytes; the others wait for it and mount.
         var mine = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -161,12 +197,12 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
         {
             if (await holder.Task.WaitAsync(cancellationToken) is { } from && from != targetRepository
                 && await TryMountAsync(target, targetRepository, digest, from, cancellationToken))
-                return BlobCopyOutcome.Mounted;
-            return await WriteAsync(); // the first copy failed, or the mount was refused: send the bytes
+                return await ConfirmedAsync(BlobCopyOutcome.Mounted);
+            return await ConfirmedAsync(await WriteAsync()); // the first copy failed, or the mount was refused: send the bytes
         }
         try
         {
-            var outcome = await WriteAsync();
+            var outcome = await ConfirmedAsync(await WriteAsync());
             mine.SetResult(targetRepository);
             return outcome;
         }
@@ -175,6 +211,13 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
             _holders.TryRemove(KeyValuePair.Create(key, mine));
             mine.SetResult(null);
             throw;
+        }
+
+        async Task<BlobCopyOutcome> ConfirmedAsync(BlobCopyOutcome outcome)
+        {
+            await ConfirmAsync(target, targetRepository, digest, size, before,
+                outcome == BlobCopyOutcome.Mounted ? $"mounting it from {sourceRepository}" : "copying it again", cancellationToken);
+            return outcome;
         }
 
         Task<BlobCopyOutcome> WriteAsync() => ConcurrentWriter.WriteAsync(

@@ -87,11 +87,22 @@ public static class ManifestWriter
         CancellationToken cancellationToken = default)
     {
         var what = Describe(client, repository, reference);
+        ServedCheck? broken = null;
         if (guard.Check)
         {
-            var before = (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest;
+            var (check, before) = await ServedContent.HeadManifestAsync(client, repository, reference, cancellationToken);
             if (before == digest) return ManifestPutOutcome.AlreadyThere;
-            if (!guard.MayOverwrite && before != guard.Expected)
+            if (check.State == ServedState.Broken)
+            {
+                // A link file a crash emptied: the registry lists the reference but cannot say what it names. A push may
+                // rewrite it; a promotion may only when it planned the tag absent (it could not read it either).
+                if (!guard.MayOverwrite && guard.Expected is not null)
+                    throw new RegistryException(
+                        $"{what} is not served correctly ({check.Problem}); it was planned to point at {guard.Expected}, so {digest} " +
+                        "was not written over it. Repair or delete the tag in the registry and run again.", what);
+                broken = check;
+            }
+            else if (!guard.MayOverwrite && before != guard.Expected)
                 throw new RegistryException(
                     $"{what} moved under the run: it points at {before}, not at {guard.Expected?.Value ?? "nothing"} as planned; " +
                     $"{digest} was not written there (another writer put the tag there meanwhile).", what);
@@ -105,11 +116,41 @@ public static class ManifestWriter
                 await client.PutManifestAsync(repository, reference, manifest.Bytes, manifest.MediaType, cancellationToken);
                 return ManifestPutOutcome.Written;
             },
-            async () => (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest == digest,
+            async () => (await ServedContent.HeadManifestAsync(client, repository, reference, cancellationToken)).Found == digest,
             ManifestPutOutcome.AlreadyThere, cancellationToken);
-        if (readBack) await ReadBackAsync(client, repository, reference, digest, cancellationToken);
+        if (readBack)
+        {
+            await ReadBackAsync(client, repository, reference, digest, cancellationToken);
+            await ConfirmServedAsync(client, repository, digest, cancellationToken);
+        }
+        if (broken is not null)
+            client.ReportRepair($"repaired manifest {what} ({digest}): {broken.Problem}; put again{(readBack ? ", read back and served with the right digest" : "")}");
         return outcome;
     }
+
+    /// <summary>
+    /// The deep check of a manifest just written: a GET by digest whose bytes must hash to <paramref name="digest"/>.
+    /// Distribution answers a put with 201 without rewriting a manifest's 0-byte data file a crash left behind; this
+    /// catches it.
+    /// </summary>
+    /// <param name="client">The registry written to.</param>
+    /// <param name="repository">The repository path.</param>
+    /// <param name="digest">The manifest's digest.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="RegistryException">The registry does not serve the manifest by digest, or serves other bytes.</exception>
+    public static async Task ConfirmServedAsync(RegistryClient client, string repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var (check, _) = await ServedContent.GetManifestAsync(client, repository, digest, cancellationToken);
+        if (check.State == ServedState.Served) return;
+        var what = $"{client.Host}/{repository}@{digest}";
+        throw new RegistryException(
+            $"{what}: the registry accepted the manifest but does not serve it ({check.Problem ?? "GET answers 404"}). {ZeroByteHint}", what);
+    }
+
+    /// <summary>What an operator can do when Distribution keeps a damaged manifest data file (measured with Distribution 2.8).</summary>
+    private const string ZeroByteHint =
+        "If a crash left the manifest's data file empty in the registry's storage (docker/registry/v2/blobs/sha256/XX/HEX/data), " +
+        "CNCF Distribution keeps that file on every put; it must be removed from the storage before the manifest can be written again.";
 
     /// <summary>
     /// Reads <paramref name="reference"/> back with one HEAD, which must name <paramref name="digest"/>. An answer of nothing
@@ -133,8 +174,12 @@ public static class ManifestWriter
             {
                 found = (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest;
             }
-            catch (RegistryException e) when (ConcurrentWriter.IsRace(e) && attempt < ConcurrentWriter.Attempts)
+            catch (RegistryException e) when (ConcurrentWriter.IsRace(e))
             {
+                if (attempt >= ConcurrentWriter.Attempts)
+                    throw new RegistryException(
+                        $"{what}: the registry accepted {digest} but does not serve it when read back ({e.Message}). {ZeroByteHint}", what, e.StatusCode,
+                        e.Errors, e);
                 found = null;
             }
             if (found == digest) return;

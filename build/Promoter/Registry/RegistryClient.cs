@@ -119,6 +119,9 @@ public sealed partial class RegistryClient : IDisposable
         ListPagedAsync($"v2/{CheckRepository(repository)}/tags/list?n={CheckPageSize(pageSize)}", "tags", RequestScope.Pull(repository),
             "list tags of", $"{Host}/{repository}", cancellationToken);
 
+    /// <summary>Reports a repair (<see cref="RegistryClientOptions.Report"/>, else <see cref="RegistryClientOptions.Log"/>).</summary>
+    internal void ReportRepair(string line) => (_options.Report ?? _options.Log)?.Invoke(line);
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -73,4 +73,11 @@ public sealed class RegistryClientOptions
 
     /// <summary>Receives one line per retry and per token fetch (never a credential); null for silence.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// Receives one line per repair of content the registry did not serve correctly (a blob uploaded again, a manifest put
+    /// again; see <c>Registry/README.md</c>, "Repair"), naming registry, repository, digest and what was broken; null:
+    /// those lines go to <see cref="Log"/>.
+    /// </summary>
+    public Action<string>? Report { get; init; }
 }

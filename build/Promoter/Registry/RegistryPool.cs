@@ -56,8 +56,10 @@ public sealed class RegistryPool : IDisposable
     /// <param name="retryBudget">The clients' <see cref="RegistryClientOptions.RetryBudget"/>; null for the default (12 minutes).</param>
     /// <exception cref="FormatException">The docker config.json is not valid.</exception>
     /// <exception cref="Promoter.Inputs.InputFileException">The docker config.json is not a regular file, or too large.</exception>
+    /// <param name="report">Receives the repairs of content a registry did not serve correctly (<see cref="RegistryClientOptions.Report"/>);
+    /// null: they go to <paramref name="log"/>.</param>
     public static RegistryPool Default(Action<string>? log = null, TimeSpan? readTimeout = null, Uri? metadataServer = null,
-        RegistryTransportOptions? transport = null, TimeSpan? retryBudget = null)
+        RegistryTransportOptions? transport = null, TimeSpan? retryBudget = null, Action<string>? report = null)
     {
         var config = DockerConfig.LoadDefault();
         var metadata = new MetadataServerAccessToken(metadataServer);
@@ -72,6 +74,7 @@ public sealed class RegistryPool : IDisposable
             Insecure = IsLoopback(address),
             CredentialSource = pool?.PreferredCredentials is { } preferred ? new ChainedCredentialSource(preferred, keychain) : keychain,
             Log = log,
+            Report = report,
             ReadTimeout = read,
             ConnectTimeout = read < defaults.ConnectTimeout ? read : defaults.ConnectTimeout,
         }, new RegistryTransport(transport));

@@ -125,6 +125,160 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         crashed.Should().BeGreaterThan(points.Count / 2);
     }
 
+    /// <summary>What a kill of Distribution mid-write can leave in its filesystem storage (measured with Distribution 2.8).</summary>
+    public enum Damage
+    {
+        /// <summary><c>blobs/sha256/XX/HEX/data</c> of a layer truncated to 0 bytes (needs the storage repair: Distribution keeps it).</summary>
+        BlobData,
+
+        /// <summary><c>blobs/sha256/XX/HEX/data</c> of a manifest truncated to 0 bytes (likewise).</summary>
+        ManifestData,
+
+        /// <summary>A repository's <c>_layers/sha256/HEX/link</c> emptied.</summary>
+        LayerLink,
+
+        /// <summary>A repository's <c>_manifests/revisions/sha256/HEX/link</c> emptied.</summary>
+        RevisionLink,
+
+        /// <summary>A tag's <c>_manifests/tags/TAG/current/link</c> emptied.</summary>
+        TagLink,
+    }
+
+    [Fact]
+    public async Task Every_kill_that_damages_the_registry_storage_converges_on_the_rerun_of_PushSrc_and_Promote_with_the_repairs_reported()
+    {
+        using var pool = new RegistryPool(_ => new RegistryClientOptions());
+        pool.Alias(_source.Host, new RegistryEndpoint(_source.Host, _source.StorageRoot));
+        pool.Alias(_destination.Host, new RegistryEndpoint(_destination.Host, _destination.StorageRoot));
+        var pushed = (await RegistrySnapshotter.TakeAsync(pool, $"{_source.Host}/stg")).ToText();
+        var clean = Promote("prod-dmg-clean", _destination.Host, killAfterRequests: null);
+        clean.ExitCode.Should().Be(0, clean.Output);
+        var expected = (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/prod-dmg-clean")).ToText();
+
+        var points = 0;
+        var converged = 0;
+        var reported = 0;
+        foreach (var damage in Enum.GetValues<Damage>())
+        {
+            // PushSrc: a push into the source registry whose storage a crash damaged.
+            points++;
+            var storageRepairs = await DamageAsync(_source, "stg", damage);
+            var push = BuildProgram.Run("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
+            push.ExitCode.Should().Be(0, $"the PushSrc rerun after {damage} must converge:\n{push.Output}");
+            (await RegistrySnapshotter.TakeAsync(pool, $"{_source.Host}/stg")).ToText().Should().Be(pushed, $"PushSrc after {damage}");
+            await AllServedAsync(_source, "stg");
+            Skopeo($"{_source.Host}/stg/golden-bar/bar:1.0");
+            converged++;
+            var repairs = Repairs(push.Output).Concat(storageRepairs).ToList();
+            if (repairs.Count > 0) reported++;
+            output.WriteLine($"PushSrc, {damage}: converged; repairs: {string.Join(" | ", repairs)}");
+
+            // Promote: the promoting process killed mid-run, then the destination's storage damaged.
+            points++;
+            var prefix = $"prod-dmg-{damage.ToString().ToLowerInvariant()}";
+            using var proxy = new KillingProxy(_destination.Port);
+            var killed = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: 45, proxy);
+            proxy.Disarm();
+            if (Target(_destination, prefix, damage) is null)
+                Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null).ExitCode.Should().Be(0); // the kill came before anything of that kind
+            storageRepairs = await DamageAsync(_destination, prefix, damage);
+            var rerun = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null);
+            rerun.ExitCode.Should().Be(0, $"the Promote rerun after {damage} must converge:\n{rerun.Output}");
+            (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/{prefix}")).ToText().Should().Be(expected, $"Promote after {damage}");
+            await AllServedAsync(_destination, prefix);
+            Skopeo($"{_destination.Host}/{prefix}/golden-bar/bar:1.0");
+            converged++;
+            repairs = Repairs(rerun.Output).Concat(storageRepairs).ToList();
+            if (repairs.Count > 0) reported++;
+            output.WriteLine($"Promote, {damage} ({(killed.Killed ? "killed" : "finished first")}): converged; repairs: {string.Join(" | ", repairs)}");
+        }
+
+        output.WriteLine($"damage points {points}, reruns converged {converged}, points with repairs reported {reported}");
+        converged.Should().Be(points);
+        reported.Should().Be(points, "every damage is repaired, and every repair is reported");
+    }
+
+    /// <summary>
+    /// Damages the first file of <paramref name="damage"/>'s kind under <paramref name="prefix"/>: links while the registry
+    /// runs (the registry client must repair them); data files while it is down, restarting it with the storage repair
+    /// (Distribution keeps an existing data file, so only the storage repair can remove it). Returns the storage repairs.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> DamageAsync(LocalRegistry registry, string prefix, Damage damage)
+    {
+        var target = Target(registry, prefix, damage) ?? throw new InvalidOperationException($"nothing to damage ({damage}) under {prefix}");
+        if (damage is Damage.LayerLink or Damage.RevisionLink or Damage.TagLink)
+        {
+            await File.WriteAllBytesAsync(target, []);
+            return [];
+        }
+        registry.Crash();
+        await File.WriteAllBytesAsync(target, []);
+        await registry.RestartAsync(repairStorage: true);
+        registry.StorageRepairs.Should().NotBeEmpty($"the 0-byte {target} is found");
+        return registry.StorageRepairs.Select(r => $"storage of {registry.Host}: {r}").ToList();
+    }
+
+    /// <summary>The file <paramref name="damage"/> would damage under the repositories starting with <paramref name="prefix"/>, or null.</summary>
+    private static string? Target(LocalRegistry registry, string prefix, Damage damage)
+    {
+        var v2 = Path.Combine(registry.StorageRoot, "docker", "registry", "v2");
+        var repositories = Path.Combine(v2, "repositories", prefix);
+        if (!Directory.Exists(repositories)) return null;
+        var links = Directory.EnumerateFiles(repositories, "link", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        string? Data(string? link) =>
+            link is null ? null : Path.Combine(v2, "blobs", "sha256", Path.GetFileName(Path.GetDirectoryName(link))![..2], Path.GetFileName(Path.GetDirectoryName(link))!, "data");
+        var sep = Path.DirectorySeparatorChar;
+        var layer = links.FirstOrDefault(l => l.Contains($"{sep}_layers{sep}") && new FileInfo(Data(l)!) is { Exists: true, Length: > 1000 });
+        var revision = links.FirstOrDefault(l => l.Contains($"{sep}_manifests{sep}revisions{sep}"));
+        return damage switch
+        {
+            Damage.BlobData => Data(layer),
+            Damage.ManifestData => Data(revision) is { } data && File.Exists(data) ? data : null,
+            Damage.LayerLink => layer,
+            Damage.RevisionLink => revision,
+            _ => links.FirstOrDefault(l => l.EndsWith($"{sep}current{sep}link", StringComparison.Ordinal)),
+        };
+    }
+
+    /// <summary>The repairs the build program reported (<c>repaired ...</c> lines).</summary>
+    private static IReadOnlyList<string> Repairs(string output) =>
+        output.Split('\n').Where(l => l.Contains("repaired ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
+
+    /// <summary>Every manifest under <paramref name="prefix"/> is served by digest, and every blob of it with its size and digest.</summary>
+    private static async Task AllServedAsync(LocalRegistry registry, string prefix)
+    {
+        using var client = registry.CreateClient();
+        foreach (var manifest in await RegistryChecks.ManifestsUnderAsync(client, registry.StorageRoot, prefix))
+        {
+            var at = manifest.IndexOf('@');
+            var (repository, digest) = (manifest[..at], manifest[(at + 1)..]);
+            var document = (await client.GetManifestAsync(repository, digest)).Parse(manifest);
+            foreach (var blob in document.Blobs)
+            {
+                await using var stream = await client.GetBlobAsync(repository, blob.ParsedDigest);
+                var read = 0L;
+                var buffer = new byte[81920];
+                int n;
+                while ((n = await stream.ReadAsync(buffer)) > 0) read += n; // the stream checks the digest at its end
+                read.Should().Be(blob.Size, $"{manifest}: blob {blob.Digest}");
+            }
+        }
+    }
+
+    /// <summary><c>skopeo copy docker://reference dir:...</c>: the image is readable by another client, with its blobs.</summary>
+    private void Skopeo(string reference)
+    {
+        var folder = Path.Combine(_folder, "skopeo-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("skopeo") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "copy", "--src-tls-verify=false", $"docker://{reference}", $"dir:{folder}" }) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit(60_000).Should().BeTrue();
+        process.ExitCode.Should().Be(0, $"skopeo copy docker://{reference}: {error.Result}");
+        Directory.Delete(folder, recursive: true);
+    }
+
     private string WriteManifest(string prefix, string destinationHost)
     {
         var manifest = Path.Combine(_folder, $"{prefix}-{Guid.NewGuid():N}.yaml");

@@ -38,7 +38,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     private static ManifestContent Content(PushedImage image) => new(image.Manifest, image.MediaType, image.Digest);
 
     [Fact]
-    public async Task A_tag_write_costs_one_put_and_one_head_that_reads_it_back()
+    public async Task A_tag_write_costs_one_put_one_head_that_reads_it_back_and_one_get_that_checks_its_bytes()
     {
         var (repository, one, _) = await SeedAsync("plain");
         using var proxy = new ForwardingProxy(registry.Host);
@@ -47,7 +47,8 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
         var outcome = await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.None);
 
         outcome.Should().Be(ManifestPutOutcome.Written);
-        proxy.Requests.Select(r => r.Method).Should().Equal("PUT", "HEAD");
+        // The read-back HEAD, then the deep check of what was just written: a GET by digest, its bytes hashed.
+        proxy.Requests.Select(r => r.Method).Should().Equal("PUT", "HEAD", "GET");
         (await client.HeadManifestAsync(repository, "1.0"))!.Digest.Should().Be(one.Digest);
     }
 
@@ -124,7 +125,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
 
         // Each refused put is followed by a HEAD asking whether the other writer's put landed; then the read-back.
         proxy.Requests.Select(r => (r.Method, r.Status)).Should().Equal(
-            ("PUT", 400), ("HEAD", 404), ("PUT", 400), ("HEAD", 404), ("PUT", 201), ("HEAD", 200));
+            ("PUT", 400), ("HEAD", 404), ("PUT", 400), ("HEAD", 404), ("PUT", 201), ("HEAD", 200), ("GET", 200));
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
 
         (await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.None))
             .Should().Be(ManifestPutOutcome.AlreadyThere);
-        proxy.Requests.Select(r => r.Method).Should().Equal("PUT", "HEAD", "HEAD");
+        proxy.Requests.Select(r => r.Method).Should().Equal("PUT", "HEAD", "HEAD", "GET");
     }
 
     [Fact]

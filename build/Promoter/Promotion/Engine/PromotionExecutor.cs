@@ -36,6 +36,10 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         public readonly BlobTransfer Blobs = new();
         /// <summary>Manifest bytes fetched (and sha256-verified) by this run, by digest: a digest names its bytes for good.</summary>
         public readonly ConcurrentDictionary<Digest, ManifestContent> Manifests = new();
+        /// <summary>Destination manifests already in place that this run checked (<see cref="EnsureServedAsync"/>), once each.</summary>
+        public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Checked = new();
+        /// <summary>The plan's destination references that were listed but not served (<see cref="PromotionPlan.Unserved"/>).</summary>
+        public IReadOnlyDictionary<string, string> Unserved = new Dictionary<string, string>();
     }
 
     /// <summary>Executes the plan's copies, then its tags.</summary>
@@ -47,7 +51,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         if (plan.Refusals.Count > 0)
             throw new InvalidOperationException("a plan with refused tag moves reached the executor; the check phase must stop it.");
 
-        var run = new Run();
+        var run = new Run { Unserved = plan.Unserved };
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {
@@ -91,6 +95,15 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             }
         });
         await ReadBackAsync(written, Interlocked.Read(ref lastPut), parallel);
+
+        // What the plan found already in the destination is relied on: check that it is served, and repair what is not.
+        var inPlace = plan.Edges
+            .Where(e => e.DigestInDestination && e.Decision is EdgeDecision.AlreadyPromoted or EdgeDecision.AddTag or EdgeDecision.MoveTag)
+            .Select(e => (Source: e.Edge.SourceReference(), Destination: e.Edge.DestinationReference().WithDigest(Digest.Parse(e.Edge.Digest))))
+            .Distinct()
+            .ToList();
+        await Parallel.ForEachAsync(inPlace, parallel, async (edge, ct) => await EnsureServedAsync(run, edge.Source, edge.Destination, ct));
+        if (inPlace.Count > 0) log?.Invoke($"checked {inPlace.Count} manifest(s) already in the destination: their manifests and blobs are served");
         return new PromotionCounts(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
     }
 
@@ -205,5 +218,47 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var put = await ManifestWriter.PutAsync(to, destination.Repository, digest.Value, manifest, ManifestPutGuard.None, cancellationToken);
         run.Manifests.TryAdd(digest, manifest);
         if (put == ManifestPutOutcome.Written) Interlocked.Increment(ref run.Put);
+        if (run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out var problem))
+            to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {problem}; put again, read back and served with the right digest");
+    }
+
+    /// <summary>
+    /// Checks that a manifest the plan found in the destination is served, with everything it needs: a GET by digest
+    /// (bytes hashed), its children likewise, and a HEAD with size check of each blob (through the run's
+    /// <see cref="BlobTransfer"/>, which writes again a blob that is missing or not served correctly and reports it). A
+    /// manifest not served (5xx, another digest, 404) is copied again from the source and reported. Once per
+    /// (registry, repository, digest) per run.
+    /// </summary>
+    private Task EnsureServedAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken)
+    {
+        var key = (registries.Resolve(destination.Registry).Address, destination.Repository, destination.Digest!.Value);
+        return run.Checked.GetOrAdd(key, _ => new Lazy<Task>(async () =>
+        {
+            var digest = destination.Digest!.Value;
+            var to = registries.For(destination.Registry);
+            var (check, content) = await ServedContent.GetManifestAsync(to, destination.Repository, digest, cancellationToken);
+            if (check.State != ServedState.Served)
+            {
+                await CopyManifestAsync(run, source, destination, cancellationToken, knownMissing: true);
+                to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {check.Problem ?? "GET answers 404"}; " +
+                                "copied again from the source, read back and served with the right digest");
+                return;
+            }
+            var document = content!.Parse(destination.ToString());
+            if (document.IsIndex)
+            {
+                await Task.WhenAll(document.Manifests.Select(child =>
+                    EnsureServedAsync(run, source.WithDigest(child.ParsedDigest), destination.WithDigest(child.ParsedDigest), cancellationToken)));
+                return;
+            }
+            var from = registries.For(source.Registry);
+            var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
+                run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken)));
+            foreach (var outcome in outcomes)
+            {
+                if (outcome == BlobCopyOutcome.Uploaded) Interlocked.Increment(ref run.Uploaded);
+                else if (outcome == BlobCopyOutcome.Mounted) Interlocked.Increment(ref run.Mounted);
+            }
+        })).Value;
     }
 }

@@ -96,6 +96,13 @@ public sealed class PromotionPlan
     /// the copies and before the tags; each one's tag is in <see cref="Tags"/>.</summary>
     public IReadOnlyList<AttachmentWrite> AttachmentWrites { get; }
 
+    /// <summary>
+    /// Destination references (<c>address/repository@tag-or-digest</c>) the registry listed but did not serve when planned
+    /// (a 5xx: a link file or manifest a crash damaged), with what was wrong; they are planned as absent, written again and
+    /// reported as repaired by the executor.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Unserved { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Every edge with its decision, in manifest order.</summary>
     public IReadOnlyList<PlannedEdge> Edges { get; }
 

@@ -56,10 +56,11 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
             if (claims.TryGetValue(edges[i], out var other))
                 planned[i] = new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other));
         var groups = Group(edges, i => !claims.ContainsKey(edges[i]));
+        var unserved = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(groups,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken },
-            async (group, ct) => await PlanGroupAsync(edges, planned, group, ct));
-        return new PromotionPlan(planned);
+            async (group, ct) => await PlanGroupAsync(edges, planned, group, unserved, ct));
+        return new PromotionPlan(planned) { Unserved = unserved.ToDictionary() };
     }
 
     /// <summary>The destination groups of the edges <paramref name="include"/> keeps (by index), in the order their first
@@ -101,7 +102,7 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
     }
 
     private async Task PlanGroupAsync(IReadOnlyList<PromotionEdge> edges, PlannedEdge[] planned, DestinationGroup group,
-        CancellationToken cancellationToken)
+        System.Collections.Concurrent.ConcurrentDictionary<string, string> unserved, CancellationToken cancellationToken)
     {
         var source = group.Source;
         if (source.Present is null) Interlocked.CompareExchange(ref source.Present, new Lazy<Task<bool>>(async () =>
@@ -116,19 +117,18 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         // The tags first, one after another (the plan's parallelism is across groups): a tag on the wanted digest
         // also proves the digest present, so the common case of a promotion run again costs one HEAD per tag.
         var client = registries.For(group.ByDigest.Registry);
-        var repository = group.ByDigest.Repository;
         var tagged = new Dictionary<string, Digest?>(group.Edges.Count, StringComparer.Ordinal);
         var digestPresent = false;
         foreach (var i in group.Edges)
         {
             if (edges[i].Tag is not { } tag || tagged.ContainsKey(tag)) continue;
-            var answer = (await client.HeadManifestAsync(repository, tag, cancellationToken))?.Digest;
+            var answer = await DestinationHeadAsync(client, group.ByDigest, tag, unserved, cancellationToken);
             tagged[tag] = answer;
             digestPresent |= answer == group.Digest;
         }
         var needsDigest = !digestPresent && group.Edges.Any(i => edges[i].Tag is not { } tag || tagged[tag] != group.Digest);
         if (needsDigest)
-            digestPresent = await client.HeadManifestAsync(repository, group.Digest.Value, cancellationToken) is not null;
+            digestPresent = await DestinationHeadAsync(client, group.ByDigest, group.Digest.Value, unserved, cancellationToken) is not null;
 
         foreach (var i in group.Edges)
         {
@@ -140,5 +140,21 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
                     ? new PlannedEdge(edge, digestPresent ? EdgeDecision.AddTag : EdgeDecision.Copy, digestPresent, null)
                     : new PlannedEdge(edge, policy.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove, digestPresent, current);
         }
+    }
+    /// <summary>The digest a destination reference resolves to, or null when the registry has no such manifest.</summary>
+    /// <remarks>
+    /// A reference the registry answers with a 5xx (what an empty link file or a 0-byte manifest left by a crash gives on
+    /// Distribution) counts as absent, so that it is written again, and is recorded in <paramref name="unserved"/> (by
+    /// <c>address/repository@reference</c>, <see cref="PromotionPlan.Unserved"/>) for the executor to report the repair.
+    /// </remarks>
+    private async Task<Digest?> DestinationHeadAsync(RegistryClient client, ImageReference repository, string reference,
+        System.Collections.Concurrent.ConcurrentDictionary<string, string> unserved, CancellationToken cancellationToken)
+    {
+        var (check, found) = await ServedContent.HeadManifestAsync(client, repository.Repository, reference, cancellationToken);
+        if (check.State != ServedState.Broken) return found;
+        unserved[$"{registries.Resolve(repository.Registry).Address}/{repository.Repository}@{reference}"] = check.Problem!;
+        policy.Log?.Invoke(PromotionLogLevel.Warning,
+            $"destination {repository.Registry}/{repository.Repository}@{reference} is listed but not served ({check.Problem}); it will be written again");
+        return null;
     }
 }
