@@ -252,7 +252,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("--sign", "kpromo's --sign is not implemented by this project and is refused rather than ignored")]
+    [InlineData("--signer-account=x@y.iam.gserviceaccount.com", "kpromo's --signer-account is not implemented by this project and is refused rather than ignored: keyless signing")]
     [InlineData("--log-level=debug", "kpromo's --log-level is not implemented by this project and is refused rather than ignored: this project's log level is Cake's --verbosity")]
     [InlineData("--vuln-severity-threshold=3", "kpromo's --vuln-severity-threshold is not implemented")]
     public void A_kpromo_flag_not_implemented_is_refused_naming_it(string flag, string message)

@@ -31,6 +31,8 @@ public class PromotionRequestTests
             r => r.Policy.Confirm && r.Policy.AllowTagMoves);
         PromotionRequest.Parse(["--manifest=m.yaml", "--confirm=true", "--dry-run"]).Policy.Confirm.Should().BeFalse("the last flag wins");
         PromotionRequest.Parse(["--manifest=m.yaml", "--allow-tag-moves=0"]).Policy.AllowTagMoves.Should().BeFalse();
+        PromotionRequest.Parse(["--manifest=m.yaml"]).Policy.CopyAttachments.Should().BeTrue("attachments travel by default");
+        PromotionRequest.Parse(["--manifest=m.yaml", "--copy-attachments=false"]).Policy.CopyAttachments.Should().BeFalse();
     }
 
     [Fact]
@@ -56,9 +58,9 @@ public class PromotionRequestTests
     [Theory]
     [InlineData(new[] { "--dry-run=false" }, "a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.")]
     [InlineData(new[] { "--manifest=a", "--thin-manifest-dir=b" }, "a promotion needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR.")]
-    [InlineData(new[] { "--manifest=a", "--bogus=1" }, "promotion argument '--bogus=1' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads, --allow-tag-moves, --isolate-edges or --require-source.")]
+    [InlineData(new[] { "--manifest=a", "--bogus=1" }, "promotion argument '--bogus=1' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads, --allow-tag-moves, --isolate-edges, --require-source, --copy-attachments, --sign, --signing-key, --signing-key-passphrase-file, --signing-key-passphrase-env or --require-signature.")]
     [InlineData(new[] { "--manifest=a", "--log-level=debug" }, "promotion argument '--log-level=debug': kpromo's --log-level is not implemented by this project and is refused rather than ignored: this project's log level is Cake's --verbosity (-v quiet|minimal|normal|verbose|diagnostic).")]
-    [InlineData(new[] { "--manifest=a", "--sign" }, "promotion argument '--sign': kpromo's --sign is not implemented by this project and is refused rather than ignored: images are not signed: signing (cosign, Fulcio) is not implemented.")]
+    [InlineData(new[] { "--manifest=a", "--signer-account=x" }, "promotion argument '--signer-account=x': kpromo's --signer-account is not implemented by this project and is refused rather than ignored: keyless signing (Fulcio, a service account's identity) is not implemented; --sign signs with --signing-key.")]
     [InlineData(new[] { "--manifest=a", "positional" }, "promotion argument 'positional': expected --name=value.")]
     [InlineData(new[] { "--manifest" }, "promotion argument --manifest needs a value.")]
     [InlineData(new[] { "--manifest", "--confirm" }, "promotion argument --manifest needs a value.")]
@@ -66,6 +68,9 @@ public class PromotionRequestTests
     [InlineData(new[] { "--manifest=a", "--threads=many" }, "promotion argument --threads: expected a whole number from 1 to 256, got 'many'.")]
     [InlineData(new[] { "--manifest=a", "--threads=-2" }, "promotion argument --threads: expected a whole number from 1 to 256, got '-2'.")]
     [InlineData(new[] { "--manifest=a", "--dry-run=maybe" }, "promotion argument --dry-run: expected true or false, got 'maybe'.")]
+    [InlineData(new[] { "--manifest=a", "--copy-attachments=maybe" }, "promotion argument --copy-attachments: expected true or false, got 'maybe'.")]
+    [InlineData(new[] { "--manifest=a", "--sign" }, "--sign needs --signing-key=FILE (a PEM EC P-256 private key).")]
+    [InlineData(new[] { "--manifest=a", "--signing-key=k.pem" }, "--signing-key and its passphrase flags are only read with --sign.")]
     public void Rejects_bad_arguments_with_a_message_naming_them(string[] arguments, string message)
     {
         var parse = () => PromotionRequest.Parse(arguments);
