@@ -3,8 +3,9 @@
 # every 20th a manifest list) in a local source Distribution are promoted (`./build.sh --target Promote --confirm`) into an
 # empty destination Distribution reached only through bench/FaultProxy, which injects a 429 storm (the first STORM
 # requests answered 429 with Retry-After: 2), a 503 burst on manifest puts, connection resets on blob checks, and a
-# registry-like quota (QUOTA requests per second; beyond it 429 with Retry-After: 1). Two runs, each on fresh storage:
-# with --max-requests-per-second=LIMIT and with 0 (unlimited). Prints per run: total time, the requests the proxy saw
+# registry-like quota (QUOTA requests per second; beyond it 429 with Retry-After: 1). Four runs, each on fresh storage:
+# with --max-requests-per-second=LIMIT and with 0 (unlimited), with those faults and then with none (the clean runs show
+# the rate the limit holds against the rate the machine reaches). Prints per run: total time, the requests the proxy saw
 # by answer, the peak requests in any 1 s window (proxy timestamps) and in any second of the destination registry's
 # access log, the transport's own counts (the run's `registry traffic` lines), and checks every promoted manifest
 # byte for byte with skopeo (`skopeo inspect --raw` from the destination directly, sha256 equal to the digest promoted)
@@ -52,13 +53,15 @@ start_registry() {
 src=$(start_registry src)
 dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll "127.0.0.1:$src" stg "$n" 1 "$work/images.yaml" >&2
 
-# run LABEL LIMIT: a fresh destination behind a fresh proxy; promotes; prints one block of figures.
+# run LABEL LIMIT [clean]: a fresh destination behind a fresh proxy (with the faults and the quota, or none when
+# 'clean'); promotes; prints one block of figures.
 run() {
-  local label="$1" rate="$2" dst port start end code=0
+  local label="$1" rate="$2" dst port start end code=0 faults=(--quota="$quota" "429:$storm:2@^" '503:10@^PUT /v2/.+/manifests/' 'reset:5@^HEAD /v2/.+/blobs/')
+  [[ "${3:-}" == clean ]] && faults=()
   rm -rf "$work/dst"; dst=$(start_registry dst)
   rm -f "$work/proxy.port"
-  dotnet bench/FaultProxy/bin/Release/net10.0/FaultProxy.dll "127.0.0.1:$dst" "$work/proxy.port" "$work/$label.proxy" --quota="$quota" \
-    "429:$storm:2@^" '503:10@^PUT /v2/.+/manifests/' 'reset:5@^HEAD /v2/.+/blobs/' > "$work/proxy.out" 2>&1 &
+  dotnet bench/FaultProxy/bin/Release/net10.0/FaultProxy.dll "127.0.0.1:$dst" "$work/proxy.port" "$work/$label.proxy" \
+    ${faults[@]+"${faults[@]}"} > "$work/proxy.out" 2>&1 &
   echo "$!" > "$work/proxy.pid"
   for _ in $(seq 200); do [[ -s "$work/proxy.port" ]] && break; sleep 0.05; done
   port=$(cat "$work/proxy.port")
@@ -83,16 +86,22 @@ run() {
   kill "$(cat "$work/dst/pid")"; rm -f "$work/dst/pid"
   local p="$work/$label.proxy"
   echo
-  echo "== $label: --max-requests-per-second=$rate, N=$n images, threads $threads, proxy quota $quota/s, storm of $storm x 429 (Retry-After: 2)"
+  if ((${#faults[@]} > 0)); then
+    echo "== $label: --max-requests-per-second=$rate, N=$n images, threads $threads, proxy quota $quota/s, storm of $storm x 429 (Retry-After: 2), 10 x 503, 5 resets"
+  else
+    echo "== $label: --max-requests-per-second=$rate, N=$n images, threads $threads, no faults, no quota"
+  fi
   printf 'total time: %.2f s\n' "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')"
   echo "proxy saw: $(wc -l < "$p") requests; forwarded $(awk '$5=="-"' "$p" | wc -l), storm 429 $(awk '$5=="TooManyRequests"' "$p" | wc -l)," \
     "quota 429 $(awk '$5=="OverQuota"' "$p" | wc -l), 503 $(awk '$5=="ServiceUnavailable"' "$p" | wc -l), resets $(awk '$5=="Reset"' "$p" | wc -l)"
   echo "peak requests in any 1 s window (proxy timestamps): $(sort -g "$p" | awk '{t[NR]=$1} END{s=1; m=0; for(e=1;e<=NR;e++){while(t[e]-t[s]>=1)s++; if(e-s+1>m)m=e-s+1} print m}')"
   echo "peak requests in one second of the destination registry's access log: $(grep -o '\[[0-9]*/[A-Za-z]*/[0-9:]* [+-][0-9]*\] "' "$work/dst/log" | sort | uniq -c | sort -nr | head -1 | awk '{print $1}')"
-  echo "forwarded rate over the run after the storm: $(awk '$5=="-"{t[++k]=$1} END{if(k>1) printf "%.1f req/s", (k-1)/(t[k]-t[1])}' <(sort -g "$p"))"
+  echo "forwarded rate over the run: $(awk '$5=="-"{t[++k]=$1} END{if(k>1) printf "%.1f req/s", (k-1)/(t[k]-t[1])}' <(sort -g "$p"))"
   sed 's/\x1b\[[0-9;]*m//g' "$work/$label.out" | grep -o 'registry traffic .*' | sed 's/^registry traffic /transport: /'
   echo "byte-exact: $checked manifests hash to the digests promoted (skopeo inspect --raw); 3 images copied out by skopeo (blob digests verified)"
 }
 
 run limited "$limit"
 run unlimited 0
+run limited-clean "$limit" clean
+run unlimited-clean 0 clean

@@ -48,7 +48,7 @@ public sealed record HostTraffic(string Host, long Requests, long Retries, long 
 /// <see cref="TokenBucketRateLimiter"/> (<see cref="RegistryTransportOptions.MaxRequestsPerSecond"/>), (3) sends, and
 /// counts what happened. Retries are decided above it, by the client (<see cref="RegistryClientOptions.RetryBudget"/>),
 /// because only the client can rebuild a request and knows which requests may be repeated.
-/// Thread-safe; <see cref="RegistryPool"/> shares one between its clients. Dispose it to release the limiters.
+/// Thread-safe; <see cref="RegistryPool"/> shares one between its clients. Dispose it to free the limiters.
 /// </summary>
 public sealed class RegistryTransport : IDisposable
 {
