@@ -94,8 +94,8 @@ public static class ManifestWriter
             if (before == digest) return ManifestPutOutcome.AlreadyThere;
             if (check.State == ServedState.Broken)
             {
-                // A link file a crash emptied: the registry lists the reference but cannot say what it names. A push may
-                // rewrite it; a promotion may only when it planned the tag absent (it could not read it either).
+                // A link file a crash emptied: the registry lists the reference but cannot say what it names. A writer
+                // without an expected digest may rewrite it; a guarded writer only when it expected the tag absent.
                 if (!guard.MayOverwrite && guard.Expected is not null)
                     throw new RegistryException(
                         $"{what} is not served correctly ({check.Problem}); it was planned to point at {guard.Expected}, so {digest} " +

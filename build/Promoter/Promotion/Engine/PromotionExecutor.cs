@@ -66,6 +66,15 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             await WriteAttachmentAsync(run, write, ct);
             log?.Invoke($"wrote {write.Destination.WithDigest(write.Built.Manifest.Digest)} ({write.What})");
         });
+        // What the plan found already in the destination is relied on: check that it is served, and repair what is not,
+        // before any tag is put on it (a tag put on a manifest whose blob a crash damaged fails with MANIFEST_BLOB_UNKNOWN).
+        var inPlace = plan.Edges
+            .Where(e => e.DigestInDestination && e.Decision is EdgeDecision.AlreadyPromoted or EdgeDecision.AddTag or EdgeDecision.MoveTag)
+            .Select(e => (Source: e.Edge.SourceReference(), Destination: e.Edge.DestinationReference().WithDigest(Digest.Parse(e.Edge.Digest))))
+            .Distinct()
+            .ToList();
+        await Parallel.ForEachAsync(inPlace, parallel, async (edge, ct) => await EnsureServedAsync(run, edge.Source, edge.Destination, ct));
+        if (inPlace.Count > 0) log?.Invoke($"checked {inPlace.Count} manifest(s) already in the destination: their manifests and blobs are served");
         // Tags of one repository are written one after another (repositories in parallel): re-putting a manifest under
         // a tag rewrites its revision link in place on Distribution's filesystem driver, and an index put under a tag at
         // that moment fails with MANIFEST_BLOB_UNKNOWN because the child's link reads empty.
@@ -96,14 +105,6 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         });
         await ReadBackAsync(written, Interlocked.Read(ref lastPut), parallel);
 
-        // What the plan found already in the destination is relied on: check that it is served, and repair what is not.
-        var inPlace = plan.Edges
-            .Where(e => e.DigestInDestination && e.Decision is EdgeDecision.AlreadyPromoted or EdgeDecision.AddTag or EdgeDecision.MoveTag)
-            .Select(e => (Source: e.Edge.SourceReference(), Destination: e.Edge.DestinationReference().WithDigest(Digest.Parse(e.Edge.Digest))))
-            .Distinct()
-            .ToList();
-        await Parallel.ForEachAsync(inPlace, parallel, async (edge, ct) => await EnsureServedAsync(run, edge.Source, edge.Destination, ct));
-        if (inPlace.Count > 0) log?.Invoke($"checked {inPlace.Count} manifest(s) already in the destination: their manifests and blobs are served");
         return new PromotionCounts(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
     }
 

@@ -110,7 +110,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
             if (!policy.IsolateEdges) throw new PromotionRefusedException(refused);
             foreach (var edge in refused) Log(PromotionLogLevel.Warning, $"isolated, not promoted: {edge}");
             state.Refused = refused;
-            state.Executable = new PromotionPlan(plan.Edges.Where(e => !e.IsRefused(failLost)).ToList());
+            state.Executable = new PromotionPlan(plan.Edges.Where(e => !e.IsRefused(failLost)).ToList(), plan.AttachmentWrites) { Unserved = plan.Unserved };
         }
         var lost = state.Executable.Lost.Count;
         if (lost > 0)

@@ -119,8 +119,8 @@ public sealed class PromotionPlan
     public IReadOnlyList<PlannedEdge> Lost => Edges.Where(e => e.Decision == EdgeDecision.Lost).ToList();
 
     /// <summary>
-    /// The requests execution sends for manifests and tags, known from the plan alone: per copy 3 (GET of the source
-    /// manifest, PUT, read-back HEAD), per tag 3 (guard HEAD, PUT, read-back HEAD) plus 1 GET of the manifest when no copy
+    /// The requests execution sends for manifests and tags, known from the plan alone: per copy 4 (GET of the source
+    /// manifest, PUT, read-back HEAD, the GET that hashes what was written), per tag 3 (guard HEAD, PUT, read-back HEAD) plus 1 GET of the manifest when no copy
     /// of the run brings its digest. Children of an index and blobs add theirs (known only once the source manifests are
     /// read), so this is a floor of the total, not the total (<see cref="RequestBudget"/>).
     /// </summary>
@@ -129,7 +129,7 @@ public sealed class PromotionPlan
         get
         {
             var copied = Copies.Select(c => c.Source.Digest!.Value).ToHashSet();
-            return 3 * Copies.Count + Tags.Sum(t => copied.Contains(t.Digest) ? 3 : 4);
+            return 4 * Copies.Count + Tags.Sum(t => copied.Contains(t.Digest) ? 3 : 4);
         }
     }
 
