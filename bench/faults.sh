@@ -16,7 +16,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-40}"; limit="${LIMIT:-50}"; quota="${QUOTA:-55}"; storm="${STORM:-60}"; threads="${THREADS:-8}"
 cd "$root"
-registry_binary="$(command -v docker-registry || command -v registry)"
 command -v skopeo >/dev/null || { echo "skopeo is missing: apt-get install skopeo" >&2; exit 1; }
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
 dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
@@ -30,27 +29,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_registry NAME: serves $work/NAME/storage on 127.0.0.1 and a free port, access log on; prints the port.
-start_registry() {
-  local name="$1" folder="$work/$1"
-  mkdir -p "$folder/storage"
-  {
-    echo "version: 0.1"
-    echo "log: {level: info, accesslog: {disabled: false}}"
-    echo "storage: {filesystem: {rootdirectory: '$folder/storage'}, delete: {enabled: true}, maintenance: {uploadpurging: {enabled: false}}}"
-    echo "http: {addr: '127.0.0.1:0', secret: bench}"
-  } > "$folder/config.yml"
-  : > "$folder/log"
-  "$registry_binary" serve "$folder/config.yml" >>"$folder/log" 2>&1 &
-  echo "$!" > "$folder/pid"
-  for _ in $(seq 300); do
-    if grep -q 'listening on' "$folder/log"; then grep -o 'listening on [0-9.:]*' "$folder/log" | tail -1 | sed 's/.*://'; return; fi
-    sleep 0.05
-  done
-  echo "registry $name did not start:" >&2; cat "$folder/log" >&2; exit 1
-}
+source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 
-src=$(start_registry src)
+src=$(start_registry src 0)
 dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll "127.0.0.1:$src" stg "$n" 1 "$work/images.yaml" >&2
 
 # run LABEL LIMIT [clean]: a fresh destination behind a fresh proxy (with the faults and the quota, or none when
@@ -58,7 +39,7 @@ dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll "127.0.0.1:$src" stg "$n"
 run() {
   local label="$1" rate="$2" dst port start end code=0 faults=(--quota="$quota" "429:$storm:2@^" '503:10@^PUT /v2/.+/manifests/' 'reset:5@^HEAD /v2/.+/blobs/')
   [[ "${3:-}" == clean ]] && faults=()
-  rm -rf "$work/dst"; dst=$(start_registry dst)
+  rm -rf "$work/dst"; dst=$(start_registry dst 0)
   rm -f "$work/proxy.port"
   dotnet bench/FaultProxy/bin/Release/net10.0/FaultProxy.dll "127.0.0.1:$dst" "$work/proxy.port" "$work/$label.proxy" \
     ${faults[@]+"${faults[@]}"} > "$work/proxy.out" 2>&1 &

@@ -14,7 +14,6 @@ threads=("$@")
 ((${#threads[@]})) || threads=(8 1)
 cd "$root"
 command -v htpasswd >/dev/null || { echo "htpasswd is missing: apt-get install apache2-utils" >&2; exit 1; }
-registry_binary="$(command -v docker-registry || command -v registry)"
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
 
 work="$(mktemp -d)"
@@ -26,40 +25,18 @@ cleanup() {
 }
 trap cleanup EXIT
 htpasswd -Bbn -C "${BCRYPT_COST:-5}" bench bench-pass > "$work/htpasswd"
+htpasswd_config="auth: {htpasswd: {realm: bench, path: '$work/htpasswd'}}"
 
-# start_registry NAME PORT AUTH: serves $work/NAME/storage on 127.0.0.1:PORT (0: any free port) with the access log on;
-# AUTH=htpasswd protects it. Prints the port.
-start_registry() {
-  local name="$1" port="$2" auth="$3" folder="$work/$1"
-  mkdir -p "$folder/storage"
-  {
-    echo "version: 0.1"
-    echo "log: {level: info, accesslog: {disabled: false}}"
-    echo "storage: {filesystem: {rootdirectory: '$folder/storage'}, delete: {enabled: true}, maintenance: {uploadpurging: {enabled: false}}}"
-    echo "http: {addr: '127.0.0.1:$port', secret: bench}"
-    [[ "$auth" == htpasswd ]] && echo "auth: {htpasswd: {realm: bench, path: '$work/htpasswd'}}"
-  } > "$folder/config.yml"
-  : > "$folder/log"
-  "$registry_binary" serve "$folder/config.yml" >>"$folder/log" 2>&1 &
-  echo "$!" > "$folder/pid"
-  for _ in $(seq 300); do
-    if grep -q 'listening on' "$folder/log"; then
-      grep -o 'listening on [0-9.:]*' "$folder/log" | tail -1 | sed 's/.*://'
-      return
-    fi
-    sleep 0.05
-  done
-  echo "registry $name did not start:" >&2; cat "$folder/log" >&2; exit 1
-}
+source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 stop_registry() { kill "$(cat "$work/$1/pid")" 2>/dev/null || true; sleep 0.2; }
 requests() { cat "$work"/src/log "$work"/dst/log 2>/dev/null | grep -c '" [0-9][0-9][0-9] [0-9-]* "' || true; }
 refused() { cat "$work"/src/log "$work"/dst/log 2>/dev/null | grep -c '" 401 [0-9-]* "' || true; }
 
 # The source: seeded open with the project's golden set, then restarted with htpasswd on the same port and storage.
-src=$(start_registry src 0 none)
+src=$(start_registry src 0)
 ./build.sh --target PushSrc --registry="127.0.0.1:$src/stg" --verbosity=quiet >/dev/null
 stop_registry src
-src=$(start_registry src "$src" htpasswd)
+src=$(start_registry src "$src" "$htpasswd_config")
 
 mkdir -p "$work/docker"
 auth=$(printf 'bench:bench-pass' | base64)
@@ -85,7 +62,7 @@ EOF
 promote_once() {
   rm -rf "$work/dst"
   local dst start end before before401 code=0
-  dst=$(start_registry dst 0 htpasswd)
+  dst=$(start_registry dst 0 "$htpasswd_config")
   sed "s/DESTINATION/$dst/" "$work/manifest.yaml" > "$work/run.yaml"
   printf '{"auths":{"127.0.0.1:%s":{"auth":"%s"},"127.0.0.1:%s":{"auth":"%s"}}}\n' "$src" "$auth" "$dst" "$auth" > "$work/docker/config.json"
   before=$(requests); before401=$(refused)

@@ -34,7 +34,6 @@ if [[ -n "${TABLE_FROM:-}" ]]; then
   load_end="(not recorded: table printed afterwards)"
 fi
 if [[ -z "${TABLE_FROM:-}" ]]; then
-registry_binary="$(command -v docker-registry || command -v registry)"
 command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 [[ -z "$peers" ]] || command -v skopeo >/dev/null || { echo "skopeo is missing: apt-get install skopeo" >&2; exit 1; }
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
@@ -50,28 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_registry NAME PORT: serves $work/NAME/storage on 127.0.0.1:PORT (0: any free port), access log on; prints the port.
-start_registry() {
-  local name="$1" port="$2" folder="$work/$1"
-  mkdir -p "$folder/storage"
-  {
-    echo "version: 0.1"
-    echo "log: {level: info, accesslog: {disabled: false}}"
-    echo "storage: {filesystem: {rootdirectory: '$folder/storage'}, delete: {enabled: true}, maintenance: {uploadpurging: {enabled: false}}}"
-    echo "http: {addr: '127.0.0.1:$port', secret: bench}"
-  } > "$folder/config.yml"
-  touch "$folder/log"   # before the registry opens it: the wait below reads it at once
-  "$registry_binary" serve "$folder/config.yml" >>"$folder/log" 2>&1 &
-  echo "$!" > "$folder/pid"
-  for _ in $(seq 300); do
-    if grep -q 'listening on' "$folder/log"; then
-      grep -o 'listening on [0-9.:]*' "$folder/log" | tail -1 | sed 's/.*://'
-      return
-    fi
-    sleep 0.05
-  done
-  echo "registry $name did not start:" >&2; cat "$folder/log" >&2; exit 1
-}
+source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 # reset_destinations: every destination restarted on its port with empty storage (the old log is dropped).
 reset_destinations() {
   for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done

@@ -12,7 +12,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-300}"; dests="${2:-2}"; runs="${RUNS:-3}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"; counts="${SHARD_COUNTS:-1 2 4}"
 cd "$root"
-registry_binary="$(command -v docker-registry || command -v registry)"
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
 dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
 
@@ -24,28 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_registry NAME PORT: serves $work/NAME/storage on 127.0.0.1:PORT (0: any free port), access log on; prints the port.
-start_registry() {
-  local name="$1" port="$2" folder="$work/$1"
-  mkdir -p "$folder/storage"
-  {
-    echo "version: 0.1"
-    echo "log: {level: info, accesslog: {disabled: false}}"
-    echo "storage: {filesystem: {rootdirectory: '$folder/storage'}, delete: {enabled: true}, maintenance: {uploadpurging: {enabled: false}}}"
-    echo "http: {addr: '127.0.0.1:$port', secret: bench}"
-  } > "$folder/config.yml"
-  touch "$folder/log"
-  "$registry_binary" serve "$folder/config.yml" >>"$folder/log" 2>&1 &
-  echo "$!" > "$folder/pid"
-  for _ in $(seq 300); do
-    if grep -q 'listening on' "$folder/log"; then
-      grep -o 'listening on [0-9.:]*' "$folder/log" | tail -1 | sed 's/.*://'
-      return
-    fi
-    sleep 0.05
-  done
-  echo "registry $name did not start:" >&2; cat "$folder/log" >&2; exit 1
-}
+source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 declare -A ports
 reset_destinations() {
   for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
