@@ -2,7 +2,9 @@
 # Promotion at scale, side by side in one run: N generated images (a shared 2 MiB base layer, a small layer of their own,
 # every 20th a manifest list, TAGS tags each) in a local source Distribution, promoted into DESTS empty destination
 # Distributions by
-#   - the project (`./build.sh --target Promote`): dry run of the cold plan, cold --confirm, no-op --confirm;
+#   - the project (`./build.sh --target Promote`): dry run of the cold plan, cold --confirm, no-op --confirm, the no-op
+#     with --verify-destination (every promoted manifest fetched and every blob HEADed: the audit's cost), and
+#     --manifest-diff-since=HEAD~1 on a git copy of the manifest whose last commit added one tag to one image;
 #   - `skopeo sync --all` (one per destination, all destinations at once), cold and no-op;
 #   - `skopeo copy --all`, one per (image, tag, destination), COPY_PARALLEL at once (xargs -P), cold and no-op;
 #   - the registry-capacity bound: bench/ScaleGen's `heads` probe sends exactly the requests of the smallest no-op plan
@@ -143,12 +145,27 @@ capacity() {
   echo "$best" | awk '{print $4, $2, $5, $3}' >> "$work/capacity"
 }
 
+# The manifest in a git repository of its own, two commits: all images, then one tag added to the first image. A
+# promotion with --manifest-diff-since=HEAD~1 plans only the edges that commit added (one per destination).
+git_manifest="$work/git/manifest.yaml"
+mkdir -p "$work/git"
+git -C "$work/git" init -q
+cp "$work/manifest.yaml" "$git_manifest"
+git -C "$work/git" add manifest.yaml
+git -C "$work/git" -c user.name=bench -c user.email=bench@localhost commit -q -m "all images"
+sed -i '0,/\["v1", /s//["v1", "diff", /' "$git_manifest"
+git -C "$work/git" -c user.name=bench -c user.email=bench@localhost commit -q -am "one tag added"
+diff_flags=(--manifest="$git_manifest" --manifest-diff-since=HEAD~1 "${promote_flags[@]:1}")
+
 declare -p n dests runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
 for run in $(seq "$runs"); do
   reset_destinations
   measure dry "${promote[@]}"
   measure cold "${promote[@]}" --confirm
   measure noop "${promote[@]}" --confirm
+  measure verify "${promote[@]}" --confirm --verify-destination
+  # Every run starts from empty destinations, so the tag the last commit added is new to them in every run.
+  measure diff ./build.sh --target Promote "${diff_flags[@]}" --confirm
   capacity
   if ((run <= skopeo_runs)); then
     for peer in $peers; do
@@ -172,7 +189,7 @@ ratio() { [[ "$1" == - || "$2" == - ]] && { echo -; return; }; awk -v a="$1" -v 
 row() {
   local label="$1" name="$2"
   [[ -f "$work/$label" ]] || return 0
-  printf '| %-32s | %8.2f | %7.1f | %7.0f | %7s | %6s | %-7s | %-7s | %-8s |\n' "$name" "$(median "$label" 1)" \
+  printf '| %-38s | %8.2f | %7.1f | %7.0f | %7s | %6s | %-7s | %-7s | %-8s |\n' "$name" "$(median "$label" 1)" \
     "$(awk -v r="$(median "$label" 2)" -v n="$n" 'BEGIN{print r/n}')" "$(( $(median "$label" 3) / 1024 ))" \
     "$(median "$label" 4)" "$(median "$label" 5)" "${3:-}" "${4:-}" "${5:-}"
 }
@@ -180,16 +197,18 @@ cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1)
 echo
 echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations, threads $threads, median of $runs runs" \
   "($skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores, load average at start $load_start, at end $load_end"
-echo "| Command                          | Time (s) | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
+echo "| Command                                | Time (s) | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
 echo "|---|---|---|---|---|---|---|---|---|"
 row dry 'Promote dry run (cold plan)'
 row cold 'Promote cold' "$(ratio "$(median sync-cold 1)" "$cold")" "$(ratio "$(median copy-cold 1)" "$cold")"
 row noop 'Promote no-op' "$(ratio "$(median sync-noop 1)" "$noop")" "$(ratio "$(median copy-noop 1)" "$noop")" "$(ratio "$noop" "$bound")"
+row verify 'Promote no-op --verify-destination' '' '' "$(ratio "$(median verify 1)" "$bound")"
+row diff 'Promote --manifest-diff-since (1 tag)' '' '' "$(ratio "$(median diff 1)" "$bound")"
 row sync-cold 'skopeo sync --all cold'
 row sync-noop 'skopeo sync --all no-op' '' '' "$(ratio "$(median sync-noop 1)" "$bound")"
 row copy-cold "skopeo copy --all x$copy_parallel cold"
 row copy-noop "skopeo copy --all x$copy_parallel no-op" '' '' "$(ratio "$(median copy-noop 1)" "$bound")"
-[[ -f "$work/capacity" ]] && printf '| %-32s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
+[[ -f "$work/capacity" ]] && printf '| %-38s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
   "Capacity bound ($(median capacity 4) clients)" "$bound" "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
 echo "Capacity: the registries answered $(median capacity 3) manifest HEADs/s (no-op plan's requests, fastest of K in {$capacity_clients})."
 echo "sync/it, copy/it: the skopeo mode's time / the project's; it/bound: the row's time / the capacity bound's."
