@@ -22,7 +22,7 @@
 # folder (one stopped half-way shows what was measured).
 # COLD_DESTS=K (default DESTS) makes the cold runs (the project's and skopeo's, and their no-op reruns) go to the first
 # K destinations only; the other destinations are then seeded with a copy of the first destination's storage (the
-# registry stopped, its folder copied, restarted: the same bytes a promotion writes) before the project's no-op,
+# registry stopped, its folder copied, restarted: the same files a promotion writes) before the project's no-op,
 # --verify-destination and diff runs and the capacity bound over all DESTS. That is how N=10000 DESTS=10 fits in an
 # hour here: a cold promotion into 10 registries would take most of it, and skopeo's into 10 several hours. DRY=0 skips
 # the dry run.
@@ -51,7 +51,14 @@ dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
 scalegen=(dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll)
 load_start="$(uptime | sed 's/.*load average: //')"
 
-work="$(mktemp -d -p /dev/shm scale.XXXXXX 2>/dev/null || mktemp -d)"
+# The registries' storage: /dev/shm while it fits, else disk. Distribution's filesystem layout costs about 40 inodes per
+# image and registry (a folder per link), and N=10000 with 10 destinations needs over 4 million: more than a tmpfs
+# of half of 24 GiB has (3 million). WORK_ROOT=DIR chooses.
+work_root="${WORK_ROOT:-}"
+if [[ -z "$work_root" ]]; then
+  if (( n * (dests + 1) * 40 < $(df --output=iavail /dev/shm 2>/dev/null | tail -1 || echo 0) / 2 )); then work_root=/dev/shm; else work_root=/var/tmp; fi
+fi
+work="$(mktemp -d -p "$work_root" scale.XXXXXX)"
 cleanup() {
   for file in "$work"/*/pid; do [[ -f "$file" ]] && kill "$(cat "$file")" 2>/dev/null || true; done
   sleep 0.2
