@@ -124,8 +124,10 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
             return $"promotion failed: {error}";
         }
 
-        if (await CheckAsync(test, s => s.After, "after", say, cancellationToken) is { } afterFailure) return afterFailure;
-        return test.VerifySignatures is { } key ? await AuditAsync(test, E2ETest.ResolvePath(key, repositoryRoot), say, cancellationToken) : null;
+        // The attachment audit runs even when a snapshot differs, so a bad signature is named beside the snapshot diff.
+        var afterFailure = await CheckAsync(test, s => s.After, "after", say, cancellationToken);
+        var auditFailure = test.VerifySignatures is { } key ? await AuditAsync(test, E2ETest.ResolvePath(key, repositoryRoot), say, cancellationToken) : null;
+        return afterFailure is null ? auditFailure : auditFailure is null ? afterFailure : afterFailure + "\n" + auditFailure;
     }
 
     private async Task AttachAsync(E2ETest test, string fixturePath, Action<string> say, CancellationToken cancellationToken)
