@@ -76,6 +76,8 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
             Say(failure is null ? $"PASSED in {clock.Elapsed.TotalSeconds:0.00} s" : $"FAILED: {failure}");
             results.Add(new E2ECaseResult(test.Name, clock.Elapsed, failure, lines));
         }
+        foreach (var (signer, _, _) in _newSignatures.Values) signer.Dispose();
+        _newSignatures.Clear();
         return results;
     }
 

@@ -119,7 +119,7 @@ public sealed class ReleasePipeline(IImageEngine engine, RegistryPool registries
             request.StagingRegistry, request.ProductionRegistries, staged);
         log?.Invoke($"wrote {request.ManifestPath} ({manifest.Images.Count} image(s), {manifest.Destinations.Count} production registr{(manifest.Destinations.Count == 1 ? "y" : "ies")})");
 
-        var promotion = await PromoteAsync(manifest, request.PromotionThreads, cancellationToken, request.Signer);
+        var promotion = await PromoteAsync(manifest, request.PromotionThreads, request.Signer, cancellationToken);
         return new ReleaseOutcome(built, staged, manifest, promotion);
     }
 
@@ -145,9 +145,9 @@ public sealed class ReleasePipeline(IImageEngine engine, RegistryPool registries
     /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
     /// <param name="manifest">The production promoter manifest.</param>
     /// <param name="threads">Registry operations at once.</param>
-    /// <param name="cancellationToken">Cancels the promotion.</param>
     /// <param name="signer">Signs each release image digest in each production repository; null for none.</param>
-    public Task<PromotionOutcome> PromoteAsync(PromoterManifest manifest, int threads = 8, CancellationToken cancellationToken = default,
-        Promoter.Attachments.IImageSigner? signer = null) =>
+    /// <param name="cancellationToken">Cancels the promotion.</param>
+    public Task<PromotionOutcome> PromoteAsync(PromoterManifest manifest, int threads = 8, Promoter.Attachments.IImageSigner? signer = null,
+        CancellationToken cancellationToken = default) =>
         new PromotionPipeline(registries, Policy(threads, log, signer)).RunAsync(_ => PromotionEdges.FromManifests([manifest]), cancellationToken);
 }

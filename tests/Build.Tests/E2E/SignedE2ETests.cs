@@ -91,6 +91,34 @@ public sealed partial class SignedE2ETests : IDisposable
             .And.MatchRegex(@"golden-bar/bar@sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234: the signature of sha256-fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234\.sig layer sha256:[0-9a-f]{64} does not verify with test-only-cosign\.pub");
     }
 
+    [Fact]
+    public void New_test_signatures_rewrite_the_fixture_and_public_key_only_and_openssl_verifies_them()
+    {
+        var root = BuildProgram.RepositoryRoot;
+        var suite = File.ReadAllText(Path.Combine(root, "manifests", "e2e", "tests.yaml"));
+        var committed = File.ReadAllText(Path.Combine(root, "manifests", "e2e", "fixture", "signed", "test-only-signatures.json"));
+        var signedCase = suite[suite.LastIndexOf($"- name: \"{Case}\"", StringComparison.Ordinal)..]
+            .Replace("$PWD/manifests/e2e/fixture/signed/test-only-signatures.json", Path.Combine(_folder, "new", "sigs.json"))
+            .Replace("$PWD/manifests/e2e/fixture/signed/test-only-cosign.pub", Path.Combine(_folder, "new", "test-only-cosign.pub"));
+        var file = Path.Combine(_folder, "new-signatures.yaml");
+        File.WriteAllText(file, signedCase);
+
+        var result = BuildProgram.Run("--target", "LoadTarballs", "--target", "E2E", "--exclusive", $"--e2e-file={file}", "--e2e-new-test-signatures");
+
+        // New signatures are new .sig/.att digests: the committed snapshot no longer matches (the run says so and prints the
+        // actual one), but every signature verifies with the public key written beside the fixture.
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("snapshot after us.registry.test/signed differs from the expectation").And.Contain("actual snapshot:");
+        var audits = AuditLine().Matches(result.Output).Select(m => m.Groups).ToList();
+        audits.Should().HaveCount(3).And.OnlyContain(g => g["sigs"].Value == "6" && g["atts"].Value == "6" && g["tamper"].Value == "rejected");
+        Directory.GetFiles(Path.Combine(_folder, "new")).Select(Path.GetFileName).Should().BeEquivalentTo("sigs.json", "test-only-cosign.pub");
+        File.ReadAllText(Path.Combine(_folder, "new", "test-only-cosign.pub")).Should().StartWith("-----BEGIN PUBLIC KEY-----");
+        var written = File.ReadAllText(Path.Combine(_folder, "new", "sigs.json"));
+        written.Should().Contain("TEST-ONLY").And.NotContain("PRIVATE");
+        JsonNode.Parse(written)!["signatures"]!.AsArray().Should().HaveCount(6);
+        File.ReadAllText(Path.Combine(root, "manifests", "e2e", "fixture", "signed", "test-only-signatures.json")).Should().Be(committed);
+    }
+
     private static void RunOpenSsl(params string[] args)
     {
         var start = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true };
