@@ -2,7 +2,9 @@
 # Promotion at scale, side by side in one run: N generated images (a shared 2 MiB base layer, a small layer of their own,
 # every 20th a manifest list, TAGS tags each) in a local source Distribution, promoted into DESTS empty destination
 # Distributions by
-#   - the project (`./build.sh --target Promote`): dry run of the cold plan, cold --confirm, no-op --confirm;
+#   - the project (`./build.sh --target Promote`): dry run of the cold plan, cold --confirm, no-op --confirm, the no-op
+#     with --verify-destination (every promoted manifest fetched and every blob HEADed: the audit's cost), and
+#     --manifest-diff-since=HEAD~1 on a git copy of the manifest whose last commit added one tag to one image;
 #   - `skopeo sync --all` (one per destination, all destinations at once), cold and no-op;
 #   - `skopeo copy --all`, one per (image, tag, destination), COPY_PARALLEL at once (xargs -P), cold and no-op;
 #   - the registry-capacity bound: bench/ScaleGen's `heads` probe sends exactly the requests of the smallest no-op plan
@@ -18,12 +20,20 @@
 # PEERS="sync copy" by default; PEERS=none skips skopeo (memory runs at N=10000). KEEP=1 keeps the work folder (logs).
 # PROMOTE_FLAGS adds promoter flags (see "promoter flags" below). TABLE_FROM=DIR re-prints the table of a kept work
 # folder (one stopped half-way shows what was measured).
+# COLD_DESTS=K (default DESTS) makes the cold runs (the project's and skopeo's, and their no-op reruns) go to the first
+# K destinations only; the other destinations are then seeded with a copy of the first destination's storage (the
+# registry stopped, its folder copied, restarted: the same bytes a promotion writes) before the project's no-op,
+# --verify-destination and diff runs and the capacity bound over all DESTS. That is how N=10000 DESTS=10 fits in an
+# hour here: a cold promotion into 10 registries would take most of it, and skopeo's into 10 several hours. DRY=0 skips
+# the dry run.
 # Usage: bench/scale.sh [N] [DESTS]   (default 100 3, a few minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8,
 #        COPY_PARALLEL=8, CAPACITY_CLIENTS="8 32"). `bench/scale.sh 10000 10` works (hours with the peers).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-100}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
 peers="${PEERS:-sync copy}"; copy_parallel="${COPY_PARALLEL:-8}"; capacity_clients="${CAPACITY_CLIENTS:-8 32}"
+cold_dests="${COLD_DESTS:-$dests}"; dry="${DRY:-1}"
+((cold_dests >= 1 && cold_dests <= dests)) || { echo "COLD_DESTS must be 1..$dests" >&2; exit 1; }
 [[ "$peers" == none ]] && peers=""
 cd "$root"
 if [[ -n "${TABLE_FROM:-}" ]]; then
@@ -59,6 +69,18 @@ reset_destinations() {
     start_registry "dst$d" "${ports[$d]}" >/dev/null
   done
 }
+# seed_destinations: destinations COLD_DESTS+1..DESTS restarted on a copy of the first destination's storage.
+seed_destinations() {
+  ((cold_dests < dests)) || return 0
+  kill "$(cat "$work/dst1/pid")" 2>/dev/null || true
+  for d in $(seq $((cold_dests + 1)) "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
+  sleep 0.5
+  for d in $(seq $((cold_dests + 1)) "$dests"); do
+    rm -rf "$work/dst$d/storage"; cp -a "$work/dst1/storage" "$work/dst$d/storage"
+    start_registry "dst$d" "${ports[$d]}" >/dev/null
+  done
+  start_registry dst1 "${ports[1]}" >/dev/null
+}
 # The access-log lines the registries wrote since the last mark_logs (byte offsets per log: logs grow large at N=10000).
 mark_logs() { for log in "$work"/*/log; do stat -c %s "$log" > "$log.mark"; done; }
 new_log_lines() { for log in "$work"/${1:-*}/log; do tail -c +"$(( $(cat "$log.mark" 2>/dev/null || echo 0) + 1 ))" "$log"; done; }
@@ -82,10 +104,12 @@ declare -A ports
   cat "$work/images.yaml"
 } > "$work/manifest.yaml"
 destination_hosts="$(for d in $(seq "$dests"); do printf '127.0.0.1:%s,' "${ports[$d]}"; done)"; destination_hosts="${destination_hosts%,}"
+# The manifest of the cold runs: the first COLD_DESTS destinations.
+awk -v keep="$cold_dests" '/^- name: 127.0.0.1:[0-9]+\/prod$/ { if (++d > keep) next } { print }' "$work/manifest.yaml" > "$work/manifest-cold.yaml"
 { echo "127.0.0.1:$src:"; echo "  tls-verify: false"; echo "  images:"; cat "$work/images.yaml.skopeo"; } > "$work/sync.yaml"
 echo '{"default":[{"type":"insecureAcceptAnything"}]}' > "$work/policy.json"
-# skopeo copy's jobs: one line "source destination" per (destination, image, tag).
-for d in $(seq "$dests"); do
+# skopeo copy's jobs: one line "source destination" per (destination, image, tag), cold destinations only.
+for d in $(seq "$cold_dests"); do
   sed -n 's/^ *\(stg\/\([^:]*\)\): \[\(.*\)\]$/\1 \2 \3/p' "$work/images.yaml.skopeo" | tr -d '",' |
     while read -r repository image image_tags; do
       for tag in $image_tags; do echo "127.0.0.1:$src/$repository:$tag 127.0.0.1:${ports[$d]}/prod/$image:$tag"; done
@@ -118,7 +142,7 @@ promote=(./build.sh --target Promote "${promote_flags[@]}")
 
 sync_all() {
   local pids=() code=0
-  for d in $(seq "$dests"); do
+  for d in $(seq "$cold_dests"); do
     skopeo --policy "$work/policy.json" sync --all --src yaml --dest docker --dest-tls-verify=false \
       "$work/sync.yaml" "127.0.0.1:${ports[$d]}/prod" > "$work/sync$d.out" 2>&1 & pids+=("$!")
   done
@@ -130,7 +154,7 @@ copy_all() {
     'exec skopeo --policy "$0" copy --all --quiet --src-tls-verify=false --dest-tls-verify=false "docker://$1" "docker://$2"' "$work/policy.json"
 }
 export -f sync_all copy_all
-export work dests copy_parallel
+export work dests cold_dests copy_parallel
 
 # capacity: the heads probe for every K of CAPACITY_CLIENTS; appends "seconds requests rate clients" of the fastest K.
 capacity() {
@@ -143,12 +167,30 @@ capacity() {
   echo "$best" | awk '{print $4, $2, $5, $3}' >> "$work/capacity"
 }
 
-declare -p n dests runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
+# The manifest in a git repository of its own, two commits: all images, then one tag added to the first image. A
+# promotion with --manifest-diff-since=HEAD~1 plans only the edges that commit added (one per destination).
+git_manifest="$work/git/manifest.yaml"
+mkdir -p "$work/git"
+git -C "$work/git" init -q
+cp "$work/manifest.yaml" "$git_manifest"
+git -C "$work/git" add manifest.yaml
+git -C "$work/git" -c user.name=bench -c user.email=bench@localhost commit -q -m "all images"
+sed -i '0,/\["v1", /s//["v1", "diff", /' "$git_manifest"
+git -C "$work/git" -c user.name=bench -c user.email=bench@localhost commit -q -am "one tag added"
+diff_flags=(--manifest="$git_manifest" --manifest-diff-since=HEAD~1 "${promote_flags[@]:1}")
+
+declare -p n dests cold_dests runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
+promote_cold=(./build.sh --target Promote --manifest="$work/manifest-cold.yaml" "${promote_flags[@]:1}")
 for run in $(seq "$runs"); do
   reset_destinations
-  measure dry "${promote[@]}"
-  measure cold "${promote[@]}" --confirm
+  if ((dry)); then measure dry "${promote[@]}"; fi
+  measure cold "${promote_cold[@]}" --confirm
+  if ((cold_dests < dests)); then measure noop-cold "${promote_cold[@]}" --confirm; fi
+  seed_destinations
   measure noop "${promote[@]}" --confirm
+  measure verify "${promote[@]}" --confirm --verify-destination
+  # Every run starts from empty destinations, so the tag the last commit added is new to them in every run.
+  measure diff ./build.sh --target Promote "${diff_flags[@]}" --confirm
   capacity
   if ((run <= skopeo_runs)); then
     for peer in $peers; do
@@ -172,24 +214,34 @@ ratio() { [[ "$1" == - || "$2" == - ]] && { echo -; return; }; awk -v a="$1" -v 
 row() {
   local label="$1" name="$2"
   [[ -f "$work/$label" ]] || return 0
-  printf '| %-32s | %8.2f | %7.1f | %7.0f | %7s | %6s | %-7s | %-7s | %-8s |\n' "$name" "$(median "$label" 1)" \
+  printf '| %-38s | %8.2f | %7.1f | %7.0f | %7s | %6s | %-7s | %-7s | %-8s |\n' "$name" "$(median "$label" 1)" \
     "$(awk -v r="$(median "$label" 2)" -v n="$n" 'BEGIN{print r/n}')" "$(( $(median "$label" 3) / 1024 ))" \
     "$(median "$label" 4)" "$(median "$label" 5)" "${3:-}" "${4:-}" "${5:-}"
 }
 cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1)
+# The no-op skopeo is compared with: the project's no-op into the same (cold) destinations.
+noop_same=$noop; [[ -f "$work/noop-cold" ]] && noop_same=$(median noop-cold 1)
+cold_dests="${cold_dests:-$dests}"
 echo
-echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations, threads $threads, median of $runs runs" \
+echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations (cold runs into $cold_dests), threads $threads, median of $runs runs" \
   "($skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores, load average at start $load_start, at end $load_end"
-echo "| Command                          | Time (s) | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
+echo "| Command                                | Time (s) | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
 echo "|---|---|---|---|---|---|---|---|---|"
-row dry 'Promote dry run (cold plan)'
-row cold 'Promote cold' "$(ratio "$(median sync-cold 1)" "$cold")" "$(ratio "$(median copy-cold 1)" "$cold")"
-row noop 'Promote no-op' "$(ratio "$(median sync-noop 1)" "$noop")" "$(ratio "$(median copy-noop 1)" "$noop")" "$(ratio "$noop" "$bound")"
-row sync-cold 'skopeo sync --all cold'
-row sync-noop 'skopeo sync --all no-op' '' '' "$(ratio "$(median sync-noop 1)" "$bound")"
-row copy-cold "skopeo copy --all x$copy_parallel cold"
-row copy-noop "skopeo copy --all x$copy_parallel no-op" '' '' "$(ratio "$(median copy-noop 1)" "$bound")"
-[[ -f "$work/capacity" ]] && printf '| %-32s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
-  "Capacity bound ($(median capacity 4) clients)" "$bound" "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
+row dry "Promote dry run (cold plan, $dests dests)"
+row cold "Promote cold ($cold_dests dests)" "$(ratio "$(median sync-cold 1)" "$cold")" "$(ratio "$(median copy-cold 1)" "$cold")"
+if [[ -f "$work/noop-cold" ]]; then
+  row noop-cold "Promote no-op ($cold_dests dests)" "$(ratio "$(median sync-noop 1)" "$noop_same")" "$(ratio "$(median copy-noop 1)" "$noop_same")"
+  row noop "Promote no-op ($dests dests)" '' '' "$(ratio "$noop" "$bound")"
+else
+  row noop "Promote no-op ($dests dests)" "$(ratio "$(median sync-noop 1)" "$noop")" "$(ratio "$(median copy-noop 1)" "$noop")" "$(ratio "$noop" "$bound")"
+fi
+row verify "Promote no-op --verify-destination" '' '' "$(ratio "$(median verify 1)" "$bound")"
+row diff 'Promote --manifest-diff-since (1 tag)'
+row sync-cold "skopeo sync --all cold ($cold_dests dests)"
+row sync-noop "skopeo sync --all no-op ($cold_dests dests)"
+row copy-cold "skopeo copy --all x$copy_parallel cold ($cold_dests)"
+row copy-noop "skopeo copy --all x$copy_parallel no-op ($cold_dests)"
+[[ -f "$work/capacity" ]] && printf '| %-38s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
+  "Capacity bound ($dests dests, $(median capacity 4) clients)" "$bound" "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
 echo "Capacity: the registries answered $(median capacity 3) manifest HEADs/s (no-op plan's requests, fastest of K in {$capacity_clients})."
 echo "sync/it, copy/it: the skopeo mode's time / the project's; it/bound: the row's time / the capacity bound's."

@@ -56,6 +56,7 @@ public static class PromoteFlow
                     Threads = settings.Threads,
                     LostEdges = extra.RequireSource ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip,
                     IsolateEdges = extra.IsolateEdges,
+                    VerifyDestination = extra.VerifyDestination,
                     Log = (level, line) => Write(log, level, shard is null ? line : $"[{shard}] {line}"),
                     OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log, shard),
                 },

@@ -64,6 +64,15 @@ public static class PipelineJobs
     public static readonly IReadOnlyList<string> PromoteCommand =
         ["./build.sh", "--target", "Promote", "--manifest=manifests/release/promoter-manifest.yaml", "--confirm"];
 
+    /// <summary>The schedule of the daily audit (<see cref="AuditCommand"/>), UTC: once a day, between two scheduled promotions.</summary>
+    public const string AuditSchedule = "47 3 * * *";
+
+    /// <summary>
+    /// The command of the daily audit: <see cref="PromoteCommand"/> with <c>--verify-destination</c>, so every manifest and
+    /// blob already promoted is checked and what a registry lost is written again (a plain run checks only what it tags).
+    /// </summary>
+    public static readonly IReadOnlyList<string> AuditCommand = [.. PromoteCommand, "--verify-destination"];
+
     /// <summary>How many pods (shards) the sharded promotion runs: completions and parallelism of its Indexed Job.</summary>
     public const int PromotionShards = 4;
 
@@ -169,6 +178,12 @@ public static class PipelineJobs
                     Name = "cip-ci-promote", Cron = PromotionSchedule, Decorate = true, DecorationConfig = decoration,
                     ExtraRefs = [new ProwRefs { Org = Org, Repo = Repo, BaseRef = "main" }],
                     Spec = ProwPod(image, PromoteCommand, credentials: true),
+                },
+                new ProwJob
+                {
+                    Name = "cip-ci-audit", Cron = AuditSchedule, Decorate = true, DecorationConfig = decoration,
+                    ExtraRefs = [new ProwRefs { Org = Org, Repo = Repo, BaseRef = "main" }],
+                    Spec = ProwPod(image, AuditCommand, credentials: true),
                 },
             ],
         };

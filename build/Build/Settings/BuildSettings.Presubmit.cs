@@ -72,10 +72,15 @@ public sealed partial class BuildSettings
         public static readonly Setting<bool> UseServiceAccount = Flag("use-service-account",
             "Promote: a Google registry's service-account: from the manifest is used through gcloud --impersonate-service-account", "Promote");
 
+        /// <summary><c>--verify-destination</c>: also check what is already promoted (after a registry crash; periodic audits).</summary>
+        public static readonly Setting<bool> VerifyDestination = Flag("verify-destination",
+            "Promote: also check every manifest and blob already promoted in the destinations (GET by digest, a HEAD per blob) and write again what is not served; for a run after a registry crash and for periodic audits",
+            "Promote");
+
         /// <summary>Every setting of this class, in the order help lists them.</summary>
         public static IReadOnlyList<SettingDeclaration> All { get; } =
             [IsolateEdges, RequireSource, Plan, ParseOnly, Output, SnapshotTag, MinimalSnapshot, ManifestBasedSnapshotOf, UseProwManifestDiff,
-             ManifestDiffSince, UseServiceAccount];
+             ManifestDiffSince, UseServiceAccount, VerifyDestination];
     }
 
     /// <summary>Promote's presubmit-grade and kpromo flags; checked as a whole.</summary>
@@ -87,7 +92,7 @@ public sealed partial class BuildSettings
             var settings = new PresubmitSettings(_reader.Get(PresubmitFlags.IsolateEdges), _reader.Get(PresubmitFlags.RequireSource),
                 _reader.Get(PresubmitFlags.Plan) is { } plan ? FullPath(plan) : null, _reader.Get(PresubmitFlags.ParseOnly), _reader.Get(PresubmitFlags.Output), _reader.Get(PresubmitFlags.SnapshotTag),
                 _reader.Get(PresubmitFlags.MinimalSnapshot), _reader.Get(PresubmitFlags.ManifestBasedSnapshotOf), _reader.Get(PresubmitFlags.UseProwManifestDiff), _reader.Get(PresubmitFlags.ManifestDiffSince),
-                _reader.Get(PresubmitFlags.UseServiceAccount));
+                _reader.Get(PresubmitFlags.UseServiceAccount), _reader.Get(PresubmitFlags.VerifyDestination));
             if (settings.UseProwManifestDiff && settings.ManifestDiffSince is not null)
                 throw new CakeException($"Promote takes one of --{PresubmitFlags.UseProwManifestDiff.Name} and --{PresubmitFlags.ManifestDiffSince.Name}, not both.");
             if (settings.Plan is not null && (_reader.IsGiven(Manifest) || _reader.IsGiven(ThinManifestDir)))
@@ -113,6 +118,7 @@ public sealed partial class BuildSettings
 /// <param name="UseProwManifestDiff">Only the manifest entries changed in the CI job's range.</param>
 /// <param name="ManifestDiffSince">Only the manifest entries changed since this revision (or duration), or null.</param>
 /// <param name="UseServiceAccount">Impersonate each Google registry's service account.</param>
+/// <param name="VerifyDestination">Also check what is already promoted in the destinations (<c>PromotionPolicy.VerifyDestination</c>).</param>
 public sealed record PresubmitSettings(bool IsolateEdges, bool RequireSource, string? Plan, bool ParseOnly, SnapshotFormat Output,
     string? SnapshotTag, bool MinimalSnapshot, string? ManifestBasedSnapshotOf, bool UseProwManifestDiff, string? ManifestDiffSince,
-    bool UseServiceAccount);
+    bool UseServiceAccount, bool VerifyDestination = false);

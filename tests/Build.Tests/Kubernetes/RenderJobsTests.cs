@@ -98,10 +98,15 @@ public sealed class RenderJobsTests : IDisposable
         presubmits.Should().OnlyContain(j => j.AlwaysRun == true && j.Spec!.Volumes == null, "presubmits need no registry credentials");
         config.Postsubmits!["kubernetes-sigs/promo-tools"].Single().Spec!.Containers[0].Command.Should().StartWith(
             ["./build.sh", "--target", "PromoteRelease", "--confirm"]);
-        var periodic = config.Periodics!.Single();
+        config.Periodics!.Select(j => j.Name).Should().Equal("cip-ci-promote", "cip-ci-audit");
+        var periodic = config.Periodics![0];
         periodic.Cron.Should().Be(PipelineJobs.PromotionSchedule);
         periodic.ExtraRefs.Should().ContainSingle();
-        foreach (var job in presubmits.Append(periodic))
+        var audit = config.Periodics![1];
+        audit.Cron.Should().Be(PipelineJobs.AuditSchedule);
+        audit.Spec!.Containers[0].Command.Should().Equal([.. PipelineJobs.PromoteCommand, "--verify-destination"],
+            "the daily audit checks everything already promoted");
+        foreach (var job in presubmits.Append(periodic).Append(audit))
             job.Spec!.Containers[0].Env.Should().ContainSingle(e => e.Name == "ARTIFACTS" && e.Value == "/logs/artifacts");
     }
 

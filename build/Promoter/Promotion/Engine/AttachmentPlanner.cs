@@ -38,6 +38,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
     private readonly ConcurrentDictionary<string, Lazy<Task<AttachmentSet>>> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<Digest>>>> _children = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _blobs = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string> _sourceMediaTypes = new Dictionary<string, string>();
 
     /// <summary>True when the policy asks for anything this planner does.</summary>
     public static bool IsNeeded(PromotionPolicy policy) => policy.CopyAttachments || policy.Signer is not null || policy.RequiredSignature is not null;
@@ -47,6 +48,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
     /// <exception cref="FormatException">An attachment manifest or referrers index in a registry is malformed.</exception>
     public async Task<PromotionPlan> ExtendAsync(PromotionPlan plan, CancellationToken cancellationToken)
     {
+        _sourceMediaTypes = plan.SourceMediaTypes;
         var live = plan.Edges.Where(e => e.Decision is not (EdgeDecision.Lost or EdgeDecision.RefusedTagMove or EdgeDecision.Refused)).ToList();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken };
 
@@ -67,7 +69,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         }
 
         if (!policy.CopyAttachments && policy.Signer is null)
-            return refusals.IsEmpty ? plan : new PromotionPlan([.. plan.Edges, .. refusals.OrderBy(r => r.Item1).Select(r => r.Item2)], plan.AttachmentWrites) { Unserved = plan.Unserved };
+            return refusals.IsEmpty ? plan : new PromotionPlan([.. plan.Edges, .. refusals.OrderBy(r => r.Item1).Select(r => r.Item2)], plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
 
         // One unit per (destination repository, digest), the digests of an index's children included.
         var units = new Dictionary<string, PromotionEdge>(StringComparer.Ordinal);
@@ -93,7 +95,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         var edges = plan.Edges.ToList();
         foreach (var (index, refused) in refusals.OrderBy(r => r.Item1)) edges.Add(refused);
         foreach (var result in results) edges.AddRange(result.Edges);
-        return new PromotionPlan(edges, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)]) { Unserved = plan.Unserved };
+        return new PromotionPlan(edges, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)]) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
     }
 
     /// <summary>What to do for one digest bound for one destination repository (<paramref name="unit"/> is tagless).</summary>
@@ -241,11 +243,16 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
             _finder.FindAsync(registries.For(source.Registry), source.Repository, subject, ct))).Value;
     }
 
-    /// <summary>The children of an index in the source (empty for an image manifest): one GET per source digest.</summary>
+    /// <summary>
+    /// The children of an index in the source (empty for an image manifest): one GET per source index, none for a digest
+    /// the plan's HEAD already showed to be an image manifest (<see cref="PromotionPlan.SourceMediaTypes"/>).
+    /// </summary>
     private Task<IReadOnlyList<Digest>> ChildrenAsync(PromotionEdge unit, CancellationToken ct)
     {
         var source = unit.SourceReference();
         var key = $"{registries.Resolve(source.Registry).Address}/{source.Repository}@{unit.Digest}";
+        if (_sourceMediaTypes.TryGetValue(key, out var mediaType) && MediaTypes.IsImageManifest(mediaType))
+            return Task.FromResult<IReadOnlyList<Digest>>([]);
         return _children.GetOrAdd(key, _ => new Lazy<Task<IReadOnlyList<Digest>>>(async () =>
         {
             var manifest = await registries.For(source.Registry).GetManifestAsync(source.Repository, unit.Digest, ct);

@@ -16,7 +16,9 @@ namespace Promoter.Promotion.Engine;
 /// <param name="registries">The run's registry clients.</param>
 /// <param name="threads">How many copies (and repositories' tags) run at once; at least 1.</param>
 /// <param name="log">Receives one line per copy and per tag written.</param>
-internal sealed class PromotionExecutor(RegistryPool registries, int threads, Action<string>? log = null)
+/// <param name="verifyDestination">Also check manifests the plan found already promoted (<see cref="PromotionPolicy.VerifyDestination"/>);
+/// false checks only those about to gain a tag.</param>
+internal sealed class PromotionExecutor(RegistryPool registries, int threads, Action<string>? log = null, bool verifyDestination = false)
 {
     /// <summary>
     /// How long after its last tag put a run reads its tags back: a racing promotion that saw a tag absent just before this
@@ -66,10 +68,13 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             await WriteAttachmentAsync(run, write, ct);
             log?.Invoke($"wrote {write.Destination.WithDigest(write.Built.Manifest.Digest)} ({write.What})");
         });
-        // What the plan found already in the destination is relied on: check that it is served, and repair what is not,
-        // before any tag is put on it (a tag put on a manifest whose blob a crash damaged fails with MANIFEST_BLOB_UNKNOWN).
+        // What the plan found already in the destination and is about to tag is relied on: check that it is served, and
+        // repair what is not, before any tag is put on it (a tag put on a manifest whose blob a crash damaged fails with
+        // MANIFEST_BLOB_UNKNOWN). What is already promoted (its tags in place) is checked only when asked: a no-op run
+        // would otherwise pay a manifest GET and a HEAD per blob for every destination digest.
         var inPlace = plan.Edges
-            .Where(e => e.DigestInDestination && e.Decision is EdgeDecision.AlreadyPromoted or EdgeDecision.AddTag or EdgeDecision.MoveTag)
+            .Where(e => e.DigestInDestination && (e.Decision is EdgeDecision.AddTag or EdgeDecision.MoveTag
+                                                  || (verifyDestination && e.Decision == EdgeDecision.AlreadyPromoted)))
             .Select(e => (Source: e.Edge.SourceReference(), Destination: e.Edge.DestinationReference().WithDigest(Digest.Parse(e.Edge.Digest))))
             .Distinct()
             .ToList();

@@ -110,7 +110,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
             if (!policy.IsolateEdges) throw new PromotionRefusedException(refused);
             foreach (var edge in refused) Log(PromotionLogLevel.Warning, $"isolated, not promoted: {edge}");
             state.Refused = refused;
-            state.Executable = new PromotionPlan(plan.Edges.Where(e => !e.IsRefused(failLost)).ToList(), plan.AttachmentWrites) { Unserved = plan.Unserved };
+            state.Executable = new PromotionPlan(plan.Edges.Where(e => !e.IsRefused(failLost)).ToList(), plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
         }
         var lost = state.Executable.Lost.Count;
         if (lost > 0)
@@ -129,7 +129,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
 
     private async Task<Verdict> ExecutePhaseAsync(RunState state, CancellationToken cancellationToken)
     {
-        var executor = new PromotionExecutor(registries, policy.Threads, line => Log(PromotionLogLevel.Detail, line));
+        var executor = new PromotionExecutor(registries, policy.Threads, line => Log(PromotionLogLevel.Detail, line), policy.VerifyDestination);
         var budget = RequestBudget.Start(state.Executable, registries);
         Log(PromotionLogLevel.Information, budget.Before());
         state.Counts = await executor.ExecuteAsync(state.Executable, cancellationToken);

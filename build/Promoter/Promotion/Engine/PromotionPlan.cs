@@ -103,6 +103,13 @@ public sealed class PromotionPlan
     /// </summary>
     public IReadOnlyDictionary<string, string> Unserved { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The media type each source manifest was served with when the plan asked for it (its HEAD), by
+    /// <c>address/repository@digest</c>: lets later phases tell an image manifest (no children) from an index without
+    /// fetching it. Empty for a plan read from a file; a missing key only means "ask the registry".
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SourceMediaTypes { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Every edge with its decision, in manifest order.</summary>
     public IReadOnlyList<PlannedEdge> Edges { get; }
 

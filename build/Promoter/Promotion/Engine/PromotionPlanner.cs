@@ -26,6 +26,8 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
     private sealed class SourceGroup(ImageReference reference)
     {
         public ImageReference Reference { get; } = reference;
+        /// <summary>The key of <see cref="PromotionPlan.SourceMediaTypes"/>: <c>address/repository@digest</c>.</summary>
+        public required string Key { get; init; }
         public Lazy<Task<bool>>? Present;
     }
 
@@ -57,10 +59,11 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
                 planned[i] = new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other));
         var groups = Group(edges, i => !claims.ContainsKey(edges[i]));
         var unserved = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var mediaTypes = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(groups,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken },
-            async (group, ct) => await PlanGroupAsync(edges, planned, group, unserved, ct));
-        return new PromotionPlan(planned) { Unserved = unserved.ToDictionary() };
+            async (group, ct) => await PlanGroupAsync(edges, planned, group, unserved, mediaTypes, ct));
+        return new PromotionPlan(planned) { Unserved = unserved.ToDictionary(), SourceMediaTypes = mediaTypes.ToDictionary() };
     }
 
     /// <summary>The destination groups of the edges <paramref name="include"/> keeps (by index), in the order their first
@@ -84,7 +87,10 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
                 var digest = Digest.Parse(edge.Digest);
                 if (!sources.TryGetValue((sourceAddress, sourceRepository, edge.Digest), out var source))
                     sources.Add((sourceAddress, sourceRepository, edge.Digest),
-                        source = new SourceGroup(new ImageReference(sourcePath.Host, sourceRepository, Digest: digest)));
+                        source = new SourceGroup(new ImageReference(sourcePath.Host, sourceRepository, Digest: digest))
+                        {
+                            Key = $"{sourceAddress}/{sourceRepository}@{edge.Digest}",
+                        });
                 group = new DestinationGroup(source, new ImageReference(destinationPath.Host, destinationRepository, Digest: digest), digest);
                 destinations.Add((destinationAddress, destinationRepository, edge.Digest), group);
                 ordered.Add(group);
@@ -102,12 +108,17 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
     }
 
     private async Task PlanGroupAsync(IReadOnlyList<PromotionEdge> edges, PlannedEdge[] planned, DestinationGroup group,
-        System.Collections.Concurrent.ConcurrentDictionary<string, string> unserved, CancellationToken cancellationToken)
+        System.Collections.Concurrent.ConcurrentDictionary<string, string> unserved,
+        System.Collections.Concurrent.ConcurrentDictionary<string, string> mediaTypes, CancellationToken cancellationToken)
     {
         var source = group.Source;
         if (source.Present is null) Interlocked.CompareExchange(ref source.Present, new Lazy<Task<bool>>(async () =>
-            await registries.For(source.Reference.Registry).HeadManifestAsync(source.Reference.Repository, source.Reference.ManifestReference,
-                cancellationToken) is not null), null);
+        {
+            var head = await registries.For(source.Reference.Registry).HeadManifestAsync(source.Reference.Repository,
+                source.Reference.ManifestReference, cancellationToken);
+            if (head is not null && head.MediaType.Length > 0) mediaTypes[source.Key] = head.MediaType;
+            return head is not null;
+        }), null);
         if (!await source.Present!.Value)
         {
             foreach (var i in group.Edges) planned[i] = new PlannedEdge(edges[i], EdgeDecision.Lost, false, null);

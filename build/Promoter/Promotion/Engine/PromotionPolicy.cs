@@ -69,6 +69,15 @@ public sealed record PromotionPolicy
     /// <summary>Refuses a source digest without a signature valid for this key (<c>--require-signature</c>); null for none.</summary>
     public Promoter.Attachments.SignatureVerifier? RequiredSignature { get; init; }
 
+    /// <summary>
+    /// Check everything the plan found already promoted in the destinations, not only the manifests about to gain a tag
+    /// (<c>--verify-destination</c>): each manifest GET by digest and hashed, each child likewise, each blob HEAD with its
+    /// size; what is not served is written again from the source and reported. Costs about one request per blob and
+    /// manifest of every destination digest, so it is off by default (a no-op then costs one HEAD per destination tag);
+    /// for a run after a registry crash or a periodic audit (Promotion/README.md, "What a run checks").
+    /// </summary>
+    public bool VerifyDestination { get; init; }
+
     /// <summary>Receives the run's log lines; null for none.</summary>
     public PromotionLog? Log { get; init; }
 

@@ -54,6 +54,7 @@ public sealed record PromotionRequest
                 "allow-tag-moves" => request with { Policy = request.Policy with { AllowTagMoves = value is null || Bool(name, value) } },
                 "threads" => request with { Policy = request.Policy with { Threads = Threads(Value()) } },
                 "isolate-edges" => request with { Policy = request.Policy with { IsolateEdges = value is null || Bool(name, value) } },
+                "verify-destination" => request with { Policy = request.Policy with { VerifyDestination = value is null || Bool(name, value) } },
                 "require-source" => request with
                 {
                     Policy = request.Policy with { LostEdges = value is null || Bool(name, value) ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip },
@@ -62,7 +63,7 @@ public sealed record PromotionRequest
                 _ when KpromoFlags.Refusal(name) is { } refusal => throw new FormatException($"promotion argument '{argument}': {refusal}"),
                 _ => throw new FormatException(
                     $"promotion argument '{argument}' is unknown; expected --manifest, --thin-manifest-dir, --confirm, --dry-run, --threads, " +
-                    $"--allow-tag-moves, --isolate-edges, --require-source, {SigningArguments.Names}."),
+                    $"--allow-tag-moves, --isolate-edges, --require-source, --verify-destination, {SigningArguments.Names}."),
             };
         }
         if ((request.Manifest is null) == (request.ThinManifestDirectory is null))

@@ -197,4 +197,84 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         production.Requests.Select(r => (r.Method, r.PathAndQuery)).Should().OnlyContain(r => r.Method == "HEAD")
             .And.OnlyHaveUniqueItems().And.HaveCount(12, "one HEAD per destination tag, none by digest");
     }
+
+    [Fact]
+    public async Task A_no_op_run_costs_a_head_per_tag_and_one_tag_listing_per_source_repository_and_only_verify_destination_checks_blobs()
+    {
+        using var pool = fixture.NewPool();
+        var id = fixture.Unique("noop-run");
+        var src = pool.For(EngineFixture.Staging);
+        var one = await TestImages.PushAsync(src, $"{id}/stg/img", null, $"one {id}");
+        var two = await TestImages.PushAsync(src, $"{id}/stg/img", null, $"two {id}");
+        var source = $"{EngineFixture.Staging}/{id}/stg";
+        var destination = $"{EngineFixture.Production}/{id}/prod";
+        var edges = new PromotionEdge[]
+        {
+            new(source, "img", one.Digest.Value, destination, "img", "1.0"),
+            new(source, "img", one.Digest.Value, destination, "img", "latest"),
+            new(source, "img", two.Digest.Value, destination, "img", "2.0"),
+        };
+        var policy = new PromotionPolicy { Confirm = true, Threads = 4 }; // attachments carried: the default
+        (await new PromotionPipeline(pool, policy).RunAsync(_ => edges)).Stop.Should().Be(PromotionStop.Completed);
+
+        // The damage a registry crash can leave under a tag in place: the layer's link in the destination repository
+        // emptied (blob HEAD answers 500); no manifest HEAD shows it.
+        var layer = one.Blobs[^1];
+        var link = Path.Combine(fixture.Second.StorageRoot, "docker", "registry", "v2", "repositories", id, "prod", "img", "_layers",
+            "sha256", layer.Digest.Hex, "link");
+        File.Exists(link).Should().BeTrue();
+        await File.WriteAllBytesAsync(link, []);
+        var dst = pool.For(EngineFixture.Production);
+        (await ServedContent.HeadBlobAsync(dst, $"{id}/prod/img", layer.Digest, layer.Bytes.Length)).State.Should().Be(ServedState.Broken);
+
+        async Task<(ForwardingProxy Staging, ForwardingProxy Production)> RunCountedAsync(PromotionPolicy runPolicy)
+        {
+            var staging = new ForwardingProxy(fixture.First.Host);
+            var production = new ForwardingProxy(fixture.Second.Host);
+            using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
+            var result = await new PromotionPipeline(counted, runPolicy).RunAsync(_ => edges);
+            result.Stop.Should().Be(PromotionStop.Completed);
+            result.Counts.TagsWritten.Should().Be(0);
+            return (staging, production);
+        }
+
+        var (noopStaging, noopProduction) = await RunCountedAsync(policy);
+        using (noopStaging)
+        using (noopProduction)
+        {
+            noopStaging.Requests.Select(r => (r.Method, r.PathAndQuery)).Should().BeEquivalentTo(new[]
+            {
+                ("HEAD", $"/v2/{id}/stg/img/manifests/{one.Digest}"),
+                ("HEAD", $"/v2/{id}/stg/img/manifests/{two.Digest}"),
+                ("GET", $"/v2/{id}/stg/img/tags/list?n={Promoter.Attachments.AttachmentFinder.TagPageSize}"),
+            }.Append(noopStaging.Requests.Single(r => r.PathAndQuery.Contains("/referrers/", StringComparison.Ordinal)) is var probe
+                ? (probe.Method, probe.PathAndQuery) : default),
+                "the source digests once each, the attachment tags of the repository listed once (none is there), and one " +
+                "referrers request, the probe that finds Distribution 2.8 without the API");
+            noopProduction.Requests.Select(r => (r.Method, r.PathAndQuery)).Should().BeEquivalentTo(new[]
+            {
+                ("HEAD", $"/v2/{id}/prod/img/manifests/1.0"),
+                ("HEAD", $"/v2/{id}/prod/img/manifests/latest"),
+                ("HEAD", $"/v2/{id}/prod/img/manifests/2.0"),
+            }, "one HEAD per destination tag: what is already promoted is not checked deeply by default");
+        }
+        (await ServedContent.HeadBlobAsync(dst, $"{id}/prod/img", layer.Digest, layer.Bytes.Length)).State.Should().Be(ServedState.Broken,
+            "the default no-op does not see a damaged blob link under a tag in place");
+
+        var (verifyStaging, verifyProduction) = await RunCountedAsync(policy with { VerifyDestination = true });
+        using (verifyStaging)
+        using (verifyProduction)
+        {
+            verifyProduction.Requests.Where(r => r.Method == "GET" && r.PathAndQuery.Contains("/manifests/sha256:", StringComparison.Ordinal))
+                .Select(r => r.PathAndQuery).Should().BeEquivalentTo([
+                    $"/v2/{id}/prod/img/manifests/{one.Digest}", $"/v2/{id}/prod/img/manifests/{two.Digest}"],
+                    "each destination digest is fetched by digest once");
+            verifyProduction.Requests.Count(r => r.Method == "HEAD" && r.PathAndQuery.Contains("/blobs/", StringComparison.Ordinal))
+                .Should().BeGreaterThanOrEqualTo(one.Blobs.Count + two.Blobs.Count, "each blob of each digest gets a HEAD with its size");
+            verifyProduction.Requests.Should().Contain(r => r.Method == "PUT" && r.PathAndQuery.Contains("/blobs/uploads/", StringComparison.Ordinal),
+                "the broken layer is written again");
+        }
+        (await ServedContent.HeadBlobAsync(dst, $"{id}/prod/img", layer.Digest, layer.Bytes.Length)).State.Should().Be(ServedState.Served,
+            "--verify-destination repairs it");
+    }
 }
