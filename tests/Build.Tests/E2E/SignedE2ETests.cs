@@ -49,12 +49,16 @@ public sealed partial class SignedE2ETests : IDisposable
     }
 
     [Fact]
-    public void A_wrong_public_key_or_a_signature_of_another_digest_fails_the_case_naming_what_did_not_verify()
+    public void A_wrong_public_key_or_a_signature_of_another_digest_fails_the_case_naming_what_did_not_verify_and_require_signature_refuses_it()
     {
         var root = BuildProgram.RepositoryRoot;
         var fixtureFolder = Path.Combine(root, "manifests", "e2e", "fixture", "signed");
         var suite = File.ReadAllText(Path.Combine(root, "manifests", "e2e", "tests.yaml"));
-        var signedCase = suite[suite.LastIndexOf($"- name: \"{Case}\"", StringComparison.Ordinal)..];
+        var required = suite[suite.LastIndexOf($"- name: \"{Case}\"", StringComparison.Ordinal)..];
+        // Without the promotion's own --require-signature check, so that the OpenSSL audit is what must catch each fault.
+        const string RequireLine = "  - \"--require-signature=$PWD/manifests/e2e/fixture/signed/test-only-cosign.pub\"\n";
+        required.Should().Contain(RequireLine);
+        var signedCase = required.Replace(RequireLine, "");
 
         // Another key, made by openssl: every signature must fail.
         RunOpenSsl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", Path.Combine(_folder, "other.pem"));
@@ -71,13 +75,16 @@ public sealed partial class SignedE2ETests : IDisposable
         File.WriteAllText(Path.Combine(_folder, "swapped.json"), fixture.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var swapped = signedCase.Replace("$PWD/manifests/e2e/fixture/signed/test-only-signatures.json", Path.Combine(_folder, "swapped.json"))
             .Replace($"\"{Case}\"", "\"swapped signature\"");
+        // The same swapped signature with --require-signature: the promotion itself refuses golden-bar/bar.
+        var refused = required.Replace("$PWD/manifests/e2e/fixture/signed/test-only-signatures.json", Path.Combine(_folder, "swapped.json"))
+            .Replace($"\"{Case}\"", "\"swapped signature, required\"");
         var file = Path.Combine(_folder, "bad-signatures.yaml");
-        File.WriteAllText(file, wrongKey + "\n" + swapped);
+        File.WriteAllText(file, wrongKey + "\n" + swapped + "\n" + refused);
 
         var result = BuildProgram.Run("--target", "LoadTarballs", "--target", "E2E", "--exclusive", $"--e2e-file={file}");
 
         result.ExitCode.Should().NotBe(0);
-        result.Output.Should().Contain("E2E: 0 passed, 2 failed");
+        result.Output.Should().Contain("E2E: 0 passed, 3 failed");
         var audits = AuditLine().Matches(result.Output).Select(m => m.Groups).ToList();
         audits.Should().HaveCount(6);
         // Wrong key: nothing verifies, and the tampered check has no verified signature to tamper with.
@@ -89,6 +96,9 @@ public sealed partial class SignedE2ETests : IDisposable
         audits.Skip(3).Should().OnlyContain(g => g["sigs"].Value == "5" && g["atts"].Value == "6" && g["tamper"].Value == "rejected");
         result.Output.Should().Contain("e2e test 'swapped signature' failed")
             .And.MatchRegex(@"golden-bar/bar@sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234: the signature of sha256-fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234\.sig layer sha256:[0-9a-f]{64} does not verify with test-only-cosign\.pub");
+        // Required: refused before anything is written (no audit line for it: the promotion failed).
+        result.Output.Should().Contain("e2e test 'swapped signature, required' failed: promotion failed")
+            .And.MatchRegex(@"golden-bar/bar@sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234 has no signature valid for key sha256:[0-9a-f]{64}");
     }
 
     [Fact]
