@@ -129,8 +129,15 @@ public static class AttachmentAudit
                     foreach (var entry in entries)
                     {
                         var referrer = await client.GetManifestAsync(repository, entry.Digest.Value, cancellationToken);
-                        using var json = JsonDocument.Parse(referrer.Bytes);
-                        var named = json.RootElement.TryGetProperty("subject", out var s) && s.TryGetProperty("digest", out var d) ? d.GetString() : null;
+                        string? named;
+                        try
+                        {
+                            using var json = JsonDocument.Parse(referrer.Bytes);
+                            named = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("subject", out var s)
+                                    && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("digest", out var d) && d.ValueKind == JsonValueKind.String
+                                ? d.GetString() : null;
+                        }
+                        catch (JsonException) { named = null; }
                         if (named != subject.Value) problems.Add($"{where}: referrer {entry.Digest} has subject {named ?? "(none)"}");
                         else referrers++;
                     }
