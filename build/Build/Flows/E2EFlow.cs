@@ -1,4 +1,5 @@
 using Build.Settings;
+using Build.Tools.OpenSsl;
 using Promoter.Golden;
 using Promoter.Images;
 using Cake.Core;
@@ -25,8 +26,9 @@ namespace Build.Flows;
 /// <param name="log">Receives the run's lines.</param>
 /// <param name="repositoryRoot">What <c>$PWD</c> in an invocation stands for.</param>
 /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder for <c>junit_e2e.xml</c>, or null.</param>
+/// <param name="openSsl">Verifies signatures for tests with <c>verify-signatures</c> (the openssl process, not the project's verifier).</param>
 public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGolden? loaded, Registries registries,
-    GoldenSettings goldenSettings, ICakeLog log, string repositoryRoot, string? artifacts)
+    GoldenSettings goldenSettings, ICakeLog log, string repositoryRoot, string? artifacts, OpenSslTool openSsl)
 {
     private readonly ICakeLog _log = log;
 
@@ -66,9 +68,13 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
                 await GoldenPublisher.PushAsync(engine, golden, SourceOf(test), cancellationToken: ct);
             },
             Snapshot: (name, ct) => RegistrySnapshotter.TakeAsync(pool, name, ct),
-            Pool: pool);
+            Pool: pool)
+        {
+            // One openssl process per signature; the tool is synchronous, so it runs off the caller's thread.
+            CheckSignature = (key, data, signature, ct) => Task.Run(() => openSsl.VerifySha256(key, data, signature), ct),
+        };
 
-        var runner = new E2ERunner(operations, repositoryRoot, line => _log.Information(line));
+        var runner = new E2ERunner(operations, repositoryRoot, line => _log.Information(line)) { NewTestSignatures = settings.NewTestSignatures };
         var results = runner.RunAsync(tests).GetAwaiter().GetResult();
 
         if (artifacts is not null)

@@ -65,6 +65,12 @@ public sealed class ReleaseFlow(ReleaseSettings settings, IImageEngine engine, R
                 return;
             }
 
+            // --sign: the promotion engine's signer, the same flags and checks as Promote (read before anything is pushed).
+            var signer = settings.Signing.Apply(new PromotionPolicy()).Signer;
+            using var ownedKey = signer as IDisposable;
+            if (signer is not null)
+                cake.Log.Information("{0} each release image (index children too) in each production registry with {1}",
+                    confirm ? "signing" : "would sign", signer.Description);
             var stagingSetting = settings.StagingRegistry;
             var productionSetting = settings.ProductionRegistries;
             if (!confirm)
@@ -82,7 +88,10 @@ public sealed class ReleaseFlow(ReleaseSettings settings, IImageEngine engine, R
             var productionRegistries = productionSetting ?? [Local(LocalProductionPrefix), Local(LocalProductionPrefix)];
             if (productionSetting is null)
                 cake.Log.Warning("no --production-registries: releasing into local registries of this run, which stop when it ends");
-            var release = new ReleaseRequest(version, decision.Range.HeadSha, images, stagingRegistry, productionRegistries, manifest, output);
+            var release = new ReleaseRequest(version, decision.Range.HeadSha, images, stagingRegistry, productionRegistries, manifest, output)
+            {
+                Signer = signer,
+            };
             pipeline.ReleaseAsync(release).GetAwaiter().GetResult();
 
             cake.GitTag(repositoryRoot, version.Tag, decision.Range.HeadSha);

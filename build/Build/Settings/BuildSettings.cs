@@ -95,6 +95,10 @@ public sealed partial class BuildSettings
     public static readonly Setting<string> E2EFile = new("e2e-file", "FILE", "manifests/e2e/tests.yaml", "manifests/e2e/tests.yaml",
         "the e2e test file of E2E and PurgeDest", "E2E, PurgeDest", Text);
 
+    /// <summary><c>--e2e-new-test-signatures</c>: sign the e2e <c>attach</c> fixtures anew with a key made in memory.</summary>
+    public static readonly Setting<bool> E2ENewTestSignatures = Flag("e2e-new-test-signatures",
+        "E2E: make the `attach:` fixtures' test-only signatures anew with a P-256 key generated in memory, rewriting the fixture and its public key (the private key is never written)", "E2E");
+
     /// <summary><c>--purge-registries</c>: only these destinations of the e2e file.</summary>
     public static readonly Setting<IReadOnlyList<string>?> PurgeRegistries = new("purge-registries", "NAME,...", null, "all destinations",
         "PurgeDest: only these destinations of the e2e file (others refused)", "PurgeDest", List);
@@ -147,19 +151,19 @@ public sealed partial class BuildSettings
         "Promote: carry the .sig/.att/.sbom tags and OCI referrers of every promoted digest; =false leaves them behind", "Promote", Bool, isFlag: true);
 
     /// <summary><c>--sign</c>: sign each promoted digest in each destination.</summary>
-    public static readonly Setting<bool> Sign = Flag("sign", "Promote: sign each promoted digest in each destination (cosign key-based format; needs --signing-key)", "Promote");
+    public static readonly Setting<bool> Sign = Flag("sign", "Promote: sign each promoted digest in each destination (cosign key-based format; needs --signing-key); PromoteRelease: sign each release image in each production registry", "Promote, PromoteRelease");
 
     /// <summary><c>--signing-key</c>: the PEM private key of <c>--sign</c>.</summary>
     public static readonly Setting<string?> SigningKey = new("signing-key", "FILE", null, "",
-        "Promote: PEM EC P-256 private key for --sign (PKCS#8, encrypted PKCS#8 or SEC1)", "Promote", Text);
+        "Promote: PEM EC P-256 private key for --sign (PKCS#8, encrypted PKCS#8 or SEC1)", "Promote, PromoteRelease", Text);
 
     /// <summary><c>--signing-key-passphrase-file</c>: the file whose first line is the key's passphrase.</summary>
     public static readonly Setting<string?> SigningKeyPassphraseFile = new("signing-key-passphrase-file", "FILE", null, "",
-        "Promote: file whose first line is the passphrase of an encrypted --signing-key", "Promote", Text);
+        "Promote: file whose first line is the passphrase of an encrypted --signing-key", "Promote, PromoteRelease", Text);
 
     /// <summary><c>--signing-key-passphrase-env</c>: the environment variable holding the key's passphrase.</summary>
     public static readonly Setting<string?> SigningKeyPassphraseEnv = new("signing-key-passphrase-env", "NAME", null, "",
-        "Promote: environment variable holding the passphrase of an encrypted --signing-key", "Promote", Text);
+        "Promote: environment variable holding the passphrase of an encrypted --signing-key", "Promote, PromoteRelease", Text);
 
     /// <summary><c>--require-signature</c>: refuse source digests without a valid signature for this public key.</summary>
     public static readonly Setting<string?> RequireSignature = new("require-signature", "PUBKEY", null, "",
@@ -211,7 +215,7 @@ public sealed partial class BuildSettings
     /// <summary>Every declared setting, in the order help lists them.</summary>
     public static readonly IReadOnlyList<SettingDeclaration> All =
     [
-        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile,
+        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile, E2ENewTestSignatures,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
         Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
@@ -260,7 +264,7 @@ public sealed partial class BuildSettings
     }
 
     /// <summary>E2E.</summary>
-    public E2ESettings E2E => new(FullPath(_reader.Get(E2EFile)));
+    public E2ESettings E2E => new(FullPath(_reader.Get(E2EFile))) { NewTestSignatures = _reader.Get(E2ENewTestSignatures) };
 
     /// <summary>PurgeDest.</summary>
     public PurgeSettings Purge => new(FullPath(_reader.Get(E2EFile)), _reader.Get(PurgeRegistries), _reader.Get(AllowRemotePurge));
@@ -302,7 +306,16 @@ public sealed partial class BuildSettings
 
     /// <summary>PromoteRelease; checked as a whole.</summary>
     public ReleaseSettings Release => new(_reader.Get(Confirm), _reader.Get(Since), _reader.Get(AllowPrerelease), _reader.Get(StagingRegistry),
-        _reader.Get(ProductionRegistries), FullPath(_reader.Get(ReleaseImages)), FullPath(_reader.Get(ReleaseManifest)), _reader.Get(GitRemote));
+        _reader.Get(ProductionRegistries), FullPath(_reader.Get(ReleaseImages)), FullPath(_reader.Get(ReleaseManifest)), _reader.Get(GitRemote))
+    {
+        Signing = new Promoter.Promotion.Engine.SigningArguments
+        {
+            Sign = _reader.Get(Sign),
+            SigningKey = _reader.Get(SigningKey) is { } key ? FullPath(key) : null,
+            PassphraseFile = _reader.Get(SigningKeyPassphraseFile) is { } file ? FullPath(file) : null,
+            PassphraseVariable = _reader.Get(SigningKeyPassphraseEnv),
+        },
+    };
 
     /// <summary>Fails on an argument that is not a declared setting or a Cake option (see <see cref="SettingReader.RejectUnknown"/>).</summary>
     /// <exception cref="CakeException">The message names the argument and the closest declared names.</exception>
@@ -376,7 +389,11 @@ public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>
 
 /// <summary>E2E.</summary>
 /// <param name="TestFile">The e2e test file (absolute).</param>
-public sealed record E2ESettings(string TestFile);
+public sealed record E2ESettings(string TestFile)
+{
+    /// <summary><c>--e2e-new-test-signatures</c>: sign the <c>attach</c> fixtures anew (see <c>manifests/e2e/README.md</c>).</summary>
+    public bool NewTestSignatures { get; init; }
+}
 
 /// <summary>PurgeDest.</summary>
 /// <param name="TestFile">The e2e test file whose destinations are purged (absolute).</param>
@@ -430,4 +447,8 @@ public sealed record ClusterSettings(string Folder, string Environment, string? 
 /// <param name="ManifestFile">The production promoter manifest to write (absolute).</param>
 /// <param name="GitRemote">Where the tag is pushed.</param>
 public sealed record ReleaseSettings(bool Confirm, string? Since, bool AllowPrerelease, string? StagingRegistry,
-    IReadOnlyList<string>? ProductionRegistries, string ImagesFile, string ManifestFile, string GitRemote);
+    IReadOnlyList<string>? ProductionRegistries, string ImagesFile, string ManifestFile, string GitRemote)
+{
+    /// <summary><c>--sign</c>, <c>--signing-key</c> and its passphrase flags: sign each release image in each production registry.</summary>
+    public Promoter.Promotion.Engine.SigningArguments Signing { get; init; } = new();
+}

@@ -1,5 +1,6 @@
 using Build.Host;
 using Build.Flows;
+using Build.Tools.OpenSsl;
 
 namespace Build.Tasks;
 
@@ -11,5 +12,6 @@ public sealed class E2ETask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
-        new E2EFlow(context.Settings.E2E, context.Engine, context.Golden, context.Registries, context.Settings.Golden, context.Log, context.RepositoryRoot.FullPath, context.Artifacts?.FullPath).Run();
+        new E2EFlow(context.Settings.E2E, context.Engine, context.Golden, context.Registries, context.Settings.Golden, context.Log, context.RepositoryRoot.FullPath, context.Artifacts?.FullPath,
+            new OpenSslTool(context.FileSystem, context.Environment, context.ProcessRunner, context.Tools)).Run();
 }

@@ -64,6 +64,9 @@ public sealed class SignatureVerifier
         return new SignatureVerifier(publicKey, Oci.Digest.Of(publicKey.ExportSubjectPublicKeyInfo()).Value);
     }
 
+    /// <summary>The public key as PEM (<c>-----BEGIN PUBLIC KEY-----</c>, SubjectPublicKeyInfo), as <c>openssl pkey -pubout</c> writes it.</summary>
+    public string PublicKeyPem() => _key.ExportSubjectPublicKeyInfoPem();
+
     /// <summary>True when <paramref name="signatureBase64"/> is a valid signature of <paramref name="payload"/> for this key.</summary>
     public bool Verify(byte[] payload, string signatureBase64)
     {

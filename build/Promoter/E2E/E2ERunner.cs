@@ -3,6 +3,7 @@ using Promoter.Promotion.Engine;
 using Promoter.Reporting;
 using Promoter.Promotion;
 using Promoter.Registry;
+using Promoter.Attachments;
 
 namespace Promoter.E2E;
 
@@ -15,7 +16,12 @@ public sealed record E2EOperations(
     Func<IReadOnlyList<string>, CancellationToken, Task> Purge,
     Func<E2ETest, CancellationToken, Task> Seed,
     Func<string, CancellationToken, Task<Snapshot>> Snapshot,
-    RegistryPool Pool);
+    RegistryPool Pool)
+{
+    /// <summary>Checks a signature outside the project's code (OpenSSL) for the <c>verify-signatures</c> key; null when the
+    /// caller has none (a test with the key then fails, saying so).</summary>
+    public ExternalSignatureCheck? CheckSignature { get; init; }
+}
 
 /// <summary>The outcome of one e2e test.</summary>
 /// <param name="Name">The test name.</param>
@@ -38,6 +44,16 @@ public sealed record E2ECaseResult(string Name, TimeSpan Duration, string? Failu
 /// </summary>
 public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, Action<string> log)
 {
+    private readonly Dictionary<string, (EcdsaKeySigner Signer, List<SourceSignature> Signatures, string PublicKeyFile)> _newSignatures =
+        new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// When true, the <c>attach</c> key's signatures are made anew with a P-256 key generated in memory for this run, and
+    /// the fixture file and its public key are rewritten (the private key is never written); the expected snapshots then
+    /// need the new <c>.sig</c>/<c>.att</c> digests, which a failing run prints.
+    /// </summary>
+    public bool NewTestSignatures { get; init; }
+
     /// <summary>Runs every test; a failing test does not stop the next.</summary>
     public async Task<IReadOnlyList<E2ECaseResult>> RunAsync(IReadOnlyList<E2ETest> tests, CancellationToken cancellationToken = default)
     {
@@ -60,6 +76,8 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
             Say(failure is null ? $"PASSED in {clock.Elapsed.TotalSeconds:0.00} s" : $"FAILED: {failure}");
             results.Add(new E2ECaseResult(test.Name, clock.Elapsed, failure, lines));
         }
+        foreach (var (signer, _, _) in _newSignatures.Values) signer.Dispose();
+        _newSignatures.Clear();
         return results;
     }
 
@@ -70,6 +88,7 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
         say($"purged {string.Join(", ", registries)}");
         await operations.Seed(test, cancellationToken);
         say("seeded the golden set");
+        if (test.Attach is { } attach) await AttachAsync(test, E2ETest.ResolvePath(attach, repositoryRoot), say, cancellationToken);
 
         if (await CheckAsync(test, s => s.Before, "before", say, cancellationToken) is { } beforeFailure)
             return beforeFailure;
@@ -107,7 +126,65 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
             return $"promotion failed: {error}";
         }
 
-        return await CheckAsync(test, s => s.After, "after", say, cancellationToken);
+        // The attachment audit runs even when a snapshot differs, so a bad signature is named beside the snapshot diff.
+        var afterFailure = await CheckAsync(test, s => s.After, "after", say, cancellationToken);
+        var auditFailure = test.VerifySignatures is { } key ? await AuditAsync(test, E2ETest.ResolvePath(key, repositoryRoot), say, cancellationToken) : null;
+        return afterFailure is null ? auditFailure : auditFailure is null ? afterFailure : afterFailure + "\n" + auditFailure;
+    }
+
+    private async Task AttachAsync(E2ETest test, string fixturePath, Action<string> say, CancellationToken cancellationToken)
+    {
+        var source = test.Registries.Count > 0 ? test.Registries[0].Name
+            : throw new FormatException($"e2e test '{test.Name}': '{E2ETestFile.AttachKey}' needs a registry to attach to (the first listed).");
+        Func<string, Oci.Digest, SourceSignature> signatureFor;
+        if (NewTestSignatures)
+        {
+            if (!_newSignatures.TryGetValue(fixturePath, out var fresh))
+            {
+                var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+                var publicKeyFile = File.Exists(fixturePath) ? SourceSignatureFixture.Load(fixturePath).PublicKeyFile : "test-only-cosign.pub";
+                fresh = (new EcdsaKeySigner(key, "a key generated in memory"), [], publicKeyFile);
+                _newSignatures[fixturePath] = fresh;
+            }
+            signatureFor = (reference, digest) =>
+            {
+                var existing = fresh.Signatures.FirstOrDefault(s => s.Digest == digest && s.Reference == reference);
+                if (existing is not null) return existing;
+                var made = SignedSource.Sign(reference, digest, fresh.Signer);
+                fresh.Signatures.Add(made);
+                return made;
+            };
+            var attachedNew = await SignedSource.AttachAsync(operations.Pool, source, signatureFor, cancellationToken);
+            var folder = Path.GetDirectoryName(Path.GetFullPath(fixturePath))!;
+            Directory.CreateDirectory(folder);
+            // Only the public half is written; the private key lives in this process and is dropped with it.
+            File.WriteAllText(Path.Combine(folder, fresh.PublicKeyFile), fresh.Signer.Verifier.PublicKeyPem() + "\n");
+            new SourceSignatureFixture(fresh.PublicKeyFile, fresh.Signatures).Save(fixturePath);
+            say($"attached a new test-only signature, attestation and SBOM referrer to {attachedNew.Count} digest(s) of {source}; rewrote {fixturePath} and {fresh.PublicKeyFile}");
+            return;
+        }
+        var fixture = SourceSignatureFixture.Load(fixturePath);
+        signatureFor = (reference, digest) => fixture.Find(reference, digest)
+            ?? throw new FormatException($"{fixturePath}: no signature for {reference}@{digest} (the golden set changed?); " +
+                                         "make new test-only signatures with ./build.sh --target E2E --e2e-new-test-signatures.");
+        var attached = await SignedSource.AttachAsync(operations.Pool, source, signatureFor, cancellationToken);
+        say($"attached a signature, an attestation and an SBOM referrer to {attached.Count} digest(s) of {source} (signatures from {Path.GetFileName(fixturePath)})");
+    }
+
+    private async Task<string?> AuditAsync(E2ETest test, string publicKeyFile, Action<string> say, CancellationToken cancellationToken)
+    {
+        var check = operations.CheckSignature
+            ?? throw new FormatException($"e2e test '{test.Name}': '{E2ETestFile.VerifySignaturesKey}' needs an external signature check, and this run has none.");
+        var failures = new List<string>();
+        foreach (var snapshot in test.Snapshots)
+        {
+            var actual = await operations.Snapshot(snapshot.Name, cancellationToken);
+            var result = await AttachmentAudit.RunAsync(operations.Pool, snapshot.Name, actual, publicKeyFile, check, cancellationToken);
+            say($"signatures {result}");
+            if (!result.Passed)
+                failures.Add($"attachments of {snapshot.Name}:\n  " + string.Join("\n  ", result.Problems.DefaultIfEmpty("nothing verified")));
+        }
+        return failures.Count == 0 ? null : string.Join("\n", failures);
     }
 
     private async Task<string?> CheckAsync(E2ETest test, Func<E2ESnapshot, Snapshot> expected, string phase,

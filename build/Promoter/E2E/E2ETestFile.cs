@@ -39,6 +39,23 @@ public sealed record E2ETest(
     public string? ExpectError { get; init; }
 
     /// <summary>
+    /// The project's extension key <c>attach</c>: a signature fixture file (<see cref="SourceSignatureFixture"/>; <c>$PWD</c>
+    /// allowed); after seeding, every manifest of the source registry gets a <c>.sig</c>, a <c>.att</c> and an SBOM referrer
+    /// (<see cref="SignedSource"/>). Null: nothing is attached.
+    /// </summary>
+    public string? Attach { get; init; }
+
+    /// <summary>
+    /// The project's extension key <c>verify-signatures</c>: a PEM public key (<c>$PWD</c> allowed); after the <c>after</c>
+    /// snapshots match, every image digest of every snapshot path must have its attachments and every signature must verify
+    /// with this key through OpenSSL (<see cref="AttachmentAudit"/>). Null: no audit.
+    /// </summary>
+    public string? VerifySignatures { get; init; }
+
+    /// <summary><paramref name="value"/> with <c>$PWD</c> replaced by <paramref name="repoRoot"/>, as <see cref="InvocationFor"/> does.</summary>
+    public static string ResolvePath(string value, string repoRoot) => value.Replace(RepoRootPlaceholder, repoRoot, StringComparison.Ordinal);
+
+    /// <summary>
     /// <see cref="Invocation"/> with every occurrence of <c>$PWD</c> replaced by <paramref name="repoRoot"/>
     /// (used as given: pass it without a trailing '/', since invocations write <c>$PWD/...</c>).
     /// </summary>
@@ -66,6 +83,12 @@ public static class E2ETestFile
     /// </summary>
     public const string ExpectErrorKey = "expect-error";
 
+    /// <summary>Extension key: the signature fixture whose signatures are attached to the seeded source (<see cref="E2ETest.Attach"/>).</summary>
+    public const string AttachKey = "attach";
+
+    /// <summary>Extension key: the public key every destination signature must verify with (<see cref="E2ETest.VerifySignatures"/>).</summary>
+    public const string VerifySignaturesKey = "verify-signatures";
+
     /// <summary>Reads the test file at <paramref name="path"/>; errors name the path as given.</summary>
     /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
@@ -89,7 +112,7 @@ public static class E2ETestFile
         for (var i = 0; i < items.Count; i++)
         {
             var path = YamlDecoder.Index("", i);
-            var map = d.Mapping(items[i], path, "name", "registries", "invocation", "snapshots", ExpectErrorKey);
+            var map = d.Mapping(items[i], path, "name", "registries", "invocation", "snapshots", ExpectErrorKey, AttachKey, VerifySignaturesKey);
             if (map is null)
             {
                 if (items[i] is YScalar { IsNull: true })
@@ -118,7 +141,12 @@ public static class E2ETestFile
             }
             var snapshots = DecodeSnapshots(d, map.Get("snapshots"), YamlDecoder.Child(path, "snapshots"));
             var expectError = map.Get(ExpectErrorKey) is { } expected ? d.String(expected, YamlDecoder.Child(path, ExpectErrorKey)) : null;
-            tests.Add(new E2ETest(name, registries, invocation, snapshots) { Location = d.At(map, path), ExpectError = expectError });
+            var attach = map.Get(AttachKey) is { } a1 ? d.String(a1, YamlDecoder.Child(path, AttachKey)) : null;
+            var verify = map.Get(VerifySignaturesKey) is { } v1 ? d.String(v1, YamlDecoder.Child(path, VerifySignaturesKey)) : null;
+            tests.Add(new E2ETest(name, registries, invocation, snapshots)
+            {
+                Location = d.At(map, path), ExpectError = expectError, Attach = attach, VerifySignatures = verify,
+            });
         }
         CheckSnapshotsAreListed(d, tests);
         d.ThrowIfAny();

@@ -26,6 +26,13 @@ public sealed record ReleaseRequest(
 {
     /// <summary>Registry operations at once during the promotion (the rest of a release's promotion policy is fixed).</summary>
     public int PromotionThreads { get; init; } = 8;
+
+    /// <summary>
+    /// Signs each release image digest (index children too) in each production repository during the promotion (the
+    /// promotion engine's <see cref="PromotionPolicy.Signer"/>: cosign's key-based format, <c>Attachments/README.md</c>);
+    /// null signs nothing.
+    /// </summary>
+    public Promoter.Attachments.IImageSigner? Signer { get; init; }
 }
 
 /// <summary>What a release did.</summary>
@@ -112,7 +119,7 @@ public sealed class ReleasePipeline(IImageEngine engine, RegistryPool registries
             request.StagingRegistry, request.ProductionRegistries, staged);
         log?.Invoke($"wrote {request.ManifestPath} ({manifest.Images.Count} image(s), {manifest.Destinations.Count} production registr{(manifest.Destinations.Count == 1 ? "y" : "ies")})");
 
-        var promotion = await PromoteAsync(manifest, request.PromotionThreads, cancellationToken);
+        var promotion = await PromoteAsync(manifest, request.PromotionThreads, request.Signer, cancellationToken);
         return new ReleaseOutcome(built, staged, manifest, promotion);
     }
 
@@ -122,8 +129,10 @@ public sealed class ReleasePipeline(IImageEngine engine, RegistryPool registries
     /// </summary>
     /// <param name="threads">Registry operations at once.</param>
     /// <param name="log">Receives every line of the promotion's log, details included; null for none.</param>
-    public static PromotionPolicy Policy(int threads, Action<string>? log) => new()
+    /// <param name="signer">Signs each promoted digest in each destination; null for none.</param>
+    public static PromotionPolicy Policy(int threads, Action<string>? log, Promoter.Attachments.IImageSigner? signer = null) => new()
     {
+        Signer = signer,
         Confirm = true,
         AllowTagMoves = false,
         LostEdges = LostEdgePolicy.Fail,
@@ -134,6 +143,11 @@ public sealed class ReleasePipeline(IImageEngine engine, RegistryPool registries
     /// <summary>Promotes <paramref name="manifest"/> (staging to production) under <see cref="Policy"/>; an empty plan writes nothing.</summary>
     /// <exception cref="PromotionRefusedException">A production tag points at another digest, or a digest is missing from staging.</exception>
     /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
-    public Task<PromotionOutcome> PromoteAsync(PromoterManifest manifest, int threads = 8, CancellationToken cancellationToken = default) =>
-        new PromotionPipeline(registries, Policy(threads, log)).RunAsync(_ => PromotionEdges.FromManifests([manifest]), cancellationToken);
+    /// <param name="manifest">The production promoter manifest.</param>
+    /// <param name="threads">Registry operations at once.</param>
+    /// <param name="signer">Signs each release image digest in each production repository; null for none.</param>
+    /// <param name="cancellationToken">Cancels the promotion.</param>
+    public Task<PromotionOutcome> PromoteAsync(PromoterManifest manifest, int threads = 8, Promoter.Attachments.IImageSigner? signer = null,
+        CancellationToken cancellationToken = default) =>
+        new PromotionPipeline(registries, Policy(threads, log, signer)).RunAsync(_ => PromotionEdges.FromManifests([manifest]), cancellationToken);
 }

@@ -104,7 +104,7 @@ public class E2ETestFileTests
         var act = () => E2ETestFile.Parse(yaml, "tests.yaml");
 
         act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
-            "tests.yaml:6: [0].timeout: unknown key (expected one of: name, registries, invocation, snapshots, expect-error)",
+            "tests.yaml:6: [0].timeout: unknown key (expected one of: name, registries, invocation, snapshots, expect-error, attach, verify-signatures)",
             "tests.yaml:4: [0].registries[0].sa: unknown key (expected one of: name, service-account, src)",
             "tests.yaml:14: [0].snapshots[0].during: unknown key (expected one of: name, before, after)",
             "tests.yaml:12: [0].snapshots[0].before[0].dmap: 'sha256:12' is not a digest (expected sha256: + 64 lower-case hex)");

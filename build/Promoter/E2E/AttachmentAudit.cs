@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Promoter.Attachments;
+using Promoter.Oci;
+using Promoter.Promotion;
+using Promoter.Registry;
+
+namespace Promoter.E2E;
+
+/// <summary>
+/// Checks one signature outside the project's code: true when <c>data</c> verifies against <c>signatureDer</c> (ASN.1 DER
+/// ECDSA) with the public key file (the build program runs <c>openssl dgst -sha256 -verify KEY -signature SIG DATA</c>).
+/// </summary>
+public delegate Task<bool> ExternalSignatureCheck(string publicKeyFile, byte[] data, byte[] signatureDer, CancellationToken cancellationToken);
+
+/// <summary>The figures of one <see cref="AttachmentAudit"/> of a registry path.</summary>
+/// <param name="RegistryName">The registry path audited.</param>
+/// <param name="Digests">Image digests found (manifests that are not attachments), each required to have its attachments.</param>
+/// <param name="Signatures"><c>.sig</c> layers whose signature the external check verified over their payload naming the digest.</param>
+/// <param name="Attestations"><c>.att</c> DSSE envelope signatures verified over the PAE of a statement naming the digest.</param>
+/// <param name="Referrers">Referrer manifests listed by the fallback index whose <c>subject</c> is the digest.</param>
+/// <param name="TamperedRejected">Whether a tampered payload (one byte of the digest changed) was rejected by the external check.</param>
+/// <param name="Problems">What is missing or does not verify; empty when the audit passed.</param>
+public sealed record AttachmentAuditResult(string RegistryName, int Digests, int Signatures, int Attestations, int Referrers,
+    bool TamperedRejected, IReadOnlyList<string> Problems)
+{
+    /// <summary>True when every digest has its attachments, every signature verified, and tampering was caught.</summary>
+    public bool Passed => Problems.Count == 0 && Digests > 0 && Signatures > 0 && TamperedRejected;
+
+    /// <summary>One line of figures, e.g. <c>us.registry.test/prod: 6 digest(s), 6 .sig verified by openssl, …</c>.</summary>
+    public override string ToString() =>
+        $"{RegistryName}: {Digests} digest(s), {Signatures} .sig signature(s) and {Attestations} .att envelope signature(s) verified by openssl, " +
+        $"{Referrers} referrer(s); tampered payload {(TamperedRejected ? "rejected" : "NOT rejected")}";
+}
+
+/// <summary>
+/// Audits the attachments of every image digest under a registry path (e2e key <c>verify-signatures</c>): a digest is an
+/// image digest unless it carries an attachment tag (<c>sha256-&lt;hex&gt;.sig|.att|.sbom</c>, <c>sha256-&lt;hex&gt;</c>)
+/// or a referrers index of its repository lists it. Every image digest must have a <c>.sig</c> whose every layer's
+/// signature verifies (through <see cref="ExternalSignatureCheck"/>, not the project's verifier) over a simple-signing
+/// payload naming the digest, a <c>.att</c> whose every DSSE signature verifies over the PAE of an in-toto statement
+/// naming the digest, and a <c>sha256-&lt;hex&gt;</c> referrers index whose every entry is a manifest with that
+/// <c>subject</c>. Reads over the registry API only.
+/// </summary>
+public static class AttachmentAudit
+{
+    /// <summary>Audits <paramref name="registryName"/> as <paramref name="snapshot"/> (its actual snapshot) lists it.</summary>
+    /// <exception cref="RegistryException">A read failed (other than a missing attachment, which is a problem, not an error).</exception>
+    public static async Task<AttachmentAuditResult> RunAsync(RegistryPool pool, string registryName, Snapshot snapshot, string publicKeyFile,
+        ExternalSignatureCheck check, CancellationToken cancellationToken = default)
+    {
+        var path = RegistryPath.Parse(registryName);
+        var client = pool.For(path.Host);
+        var problems = new List<string>();
+        int digests = 0, signatures = 0, attestations = 0, referrers = 0;
+        (byte[] Payload, byte[] Signature, Digest Subject)? sample = null;
+        foreach (var image in snapshot.Images)
+        {
+            var repository = path.RepositoryFor(image.Name);
+            var tags = image.Dmap.SelectMany(d => d.Tags.Select(t => (Tag: t, d.Digest))).ToDictionary(x => x.Tag, x => x.Digest, StringComparer.Ordinal);
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (tag, digest) in tags)
+                if (AttachmentTags.TryParse(tag, out _, out var kind) && kind == AttachmentKind.ReferrersIndex)
+                    foreach (var entry in AttachmentManifests.ReadIndex(await client.GetManifestAsync(repository, digest, cancellationToken), $"{repository}:{tag}"))
+                        listed.Add(entry.Digest.Value);
+            var subjects = image.Dmap.Where(d => !listed.Contains(d.Digest) && !d.Tags.Any(t => AttachmentTags.TryParse(t, out _, out _)))
+                .Select(d => Digest.Parse(d.Digest)).ToList();
+            foreach (var subject in subjects)
+            {
+                digests++;
+                var where = $"{repository}@{subject}";
+                bool Has(AttachmentKind kind)
+                {
+                    if (tags.ContainsKey(AttachmentTags.For(subject, kind))) return true;
+                    problems.Add($"{where}: no {AttachmentTags.For(subject, kind)}");
+                    return false;
+                }
+
+                if (Has(AttachmentKind.Signature))
+                {
+                    var tag = AttachmentTags.For(subject, AttachmentKind.Signature);
+                    var layers = AttachmentManifests.ReadLayers(await client.GetManifestAsync(repository, tag, cancellationToken), $"{repository}:{tag}");
+                    if (layers.Count == 0) problems.Add($"{where}: {tag} has no layer");
+                    foreach (var layer in layers)
+                    {
+                        var payload = await BlobAsync(client, repository, layer.Digest, cancellationToken);
+                        var named = SimpleSigningPayload.Parse(payload, $"{repository}@{layer.Digest}").ManifestDigest;
+                        if (named != subject) { problems.Add($"{where}: {tag} layer {layer.Digest} signs {named}"); continue; }
+                        var der = Der(layer.Annotations.GetValueOrDefault(AttachmentManifests.SignatureAnnotation));
+                        if (der is null || !await check(publicKeyFile, payload, der, cancellationToken))
+                            problems.Add($"{where}: the signature of {tag} layer {layer.Digest} does not verify with {Path.GetFileName(publicKeyFile)}");
+                        else
+                        {
+                            signatures++;
+                            sample ??= (payload, der, subject);
+                        }
+                    }
+                }
+
+                if (Has(AttachmentKind.Attestation))
+                {
+                    var tag = AttachmentTags.For(subject, AttachmentKind.Attestation);
+                    var layers = AttachmentManifests.ReadLayers(await client.GetManifestAsync(repository, tag, cancellationToken), $"{repository}:{tag}");
+                    if (layers.Count == 0) problems.Add($"{where}: {tag} has no layer");
+                    foreach (var layer in layers)
+                    {
+                        if (layer.MediaType != Dsse.EnvelopeMediaType) { problems.Add($"{where}: {tag} layer {layer.Digest} is {layer.MediaType}, not a DSSE envelope"); continue; }
+                        var envelope = Dsse.Parse(await BlobAsync(client, repository, layer.Digest, cancellationToken), $"{repository}@{layer.Digest}");
+                        if (!Dsse.StatementSubjects(envelope.Payload, $"{repository}@{layer.Digest} statement").Contains(subject))
+                        {
+                            problems.Add($"{where}: the statement of {tag} layer {layer.Digest} does not name the digest");
+                            continue;
+                        }
+                        if (envelope.Signatures.Count == 0) problems.Add($"{where}: {tag} layer {layer.Digest} holds no signature");
+                        foreach (var signature in envelope.Signatures)
+                        {
+                            var der = Der(signature.SignatureBase64);
+                            if (der is null || !await check(publicKeyFile, envelope.SignedBytes, der, cancellationToken))
+                                problems.Add($"{where}: a DSSE signature of {tag} layer {layer.Digest} does not verify with {Path.GetFileName(publicKeyFile)}");
+                            else attestations++;
+                        }
+                    }
+                }
+
+                if (Has(AttachmentKind.ReferrersIndex))
+                {
+                    var tag = AttachmentTags.For(subject, AttachmentKind.ReferrersIndex);
+                    var entries = AttachmentManifests.ReadIndex(await client.GetManifestAsync(repository, tag, cancellationToken), $"{repository}:{tag}");
+                    if (entries.Count == 0) problems.Add($"{where}: {tag} lists no referrer");
+                    foreach (var entry in entries)
+                    {
+                        var referrer = await client.GetManifestAsync(repository, entry.Digest.Value, cancellationToken);
+                        string? named;
+                        try
+                        {
+                            using var json = JsonDocument.Parse(referrer.Bytes);
+                            named = json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("subject", out var s)
+                                    && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("digest", out var d) && d.ValueKind == JsonValueKind.String
+                                ? d.GetString() : null;
+                        }
+                        catch (JsonException) { named = null; }
+                        if (named != subject.Value) problems.Add($"{where}: referrer {entry.Digest} has subject {named ?? "(none)"}");
+                        else referrers++;
+                    }
+                }
+            }
+        }
+
+        var tamperedRejected = false;
+        if (sample is { } s1)
+        {
+            // Change one character of the signed digest in the payload: the external check must now refuse the signature.
+            var tampered = (byte[])s1.Payload.Clone();
+            var at = tampered.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(s1.Subject.Hex));
+            tampered[at] = tampered[at] == (byte)'0' ? (byte)'1' : (byte)'0';
+            tamperedRejected = !await check(publicKeyFile, tampered, s1.Signature, cancellationToken);
+            if (!tamperedRejected) problems.Add($"{registryName}: a tampered payload still verified: the check is not checking");
+        }
+        if (digests == 0) problems.Add($"{registryName}: no image digest to audit");
+        return new AttachmentAuditResult(registryName, digests, signatures, attestations, referrers, tamperedRejected, problems);
+    }
+
+    private static byte[]? Der(string? base64)
+    {
+        if (string.IsNullOrEmpty(base64)) return null;
+        try { return Convert.FromBase64String(base64); }
+        catch (FormatException) { return null; }
+    }
+
+    private static async Task<byte[]> BlobAsync(RegistryClient client, string repository, Digest digest, CancellationToken cancellationToken)
+    {
+        await using var stream = await client.GetBlobAsync(repository, digest, cancellationToken);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, cancellationToken);
+        var bytes = buffer.ToArray();
+        return Digest.Of(bytes) == digest ? bytes
+            : throw new RegistryException($"{client.Host}/{repository}: blob {digest} does not hash to its digest.");
+    }
+}

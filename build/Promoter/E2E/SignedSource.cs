@@ -1,0 +1,245 @@
+using System.Text;
+using System.Text.Json;
+using Promoter.Attachments;
+using Promoter.Inputs;
+using Promoter.Oci;
+using Promoter.Promotion.Engine;
+using Promoter.Registry;
+
+namespace Promoter.E2E;
+
+/// <summary>The committed signatures of one source digest: of its simple-signing payload and of its attestation's DSSE PAE.</summary>
+/// <param name="Reference">The source repository the payloads name, e.g. <c>staging.registry.test/k8s-staging-cip-test/golden-foo/foo</c>.</param>
+/// <param name="Digest">The signed manifest digest.</param>
+/// <param name="Signature">Base64 DER ECDSA P-256 signature of <see cref="SignedSource.SignaturePayload"/>.</param>
+/// <param name="Attestation">Base64 DER ECDSA P-256 signature of the DSSE PAE of <see cref="SignedSource.Statement"/>.</param>
+public sealed record SourceSignature(string Reference, Digest Digest, string Signature, string Attestation);
+
+/// <summary>
+/// The signatures an e2e test's <c>attach</c> file holds (JSON, see <c>manifests/e2e/README.md</c>):
+/// <c>{"comment":…,"publicKey":"test-only-cosign.pub","signatures":[{"reference":R,"digest":D,"signature":S,"attestation":A}]}</c>.
+/// ECDSA signatures are randomized, so signatures made at run time would change the <c>.sig</c>/<c>.att</c> manifest
+/// digests every run; signing once with a throwaway key and committing the signatures (never the private key) keeps the
+/// expected snapshots literal, as upstream snapshots of registry.k8s.io are.
+/// </summary>
+/// <param name="PublicKeyFile">The PEM public key file, relative to the fixture file's folder.</param>
+/// <param name="Signatures">The signatures, sorted by reference then digest.</param>
+public sealed record SourceSignatureFixture(string PublicKeyFile, IReadOnlyList<SourceSignature> Signatures)
+{
+    /// <summary>The fixture's <c>comment</c>: what it is, that the key was test-only and thrown away.</summary>
+    public const string Comment =
+        "TEST-ONLY signatures for the e2e suite's signed golden images, made once by ./build.sh --target E2E --e2e-new-test-signatures " +
+        "with a P-256 key generated in memory and discarded (the private key was never written). Not a release key.";
+
+    /// <summary>The signature of <paramref name="digest"/> for <paramref name="reference"/>, or null.</summary>
+    public SourceSignature? Find(string reference, Digest digest) =>
+        Signatures.FirstOrDefault(s => s.Digest == digest && string.Equals(s.Reference, reference, StringComparison.Ordinal));
+
+    /// <summary>Reads a fixture file.</summary>
+    /// <exception cref="InputFileException">The file is missing or unreadable.</exception>
+    /// <exception cref="FormatException">Not JSON, or a field missing or malformed; the message names the file and the field.</exception>
+    public static SourceSignatureFixture Load(string path)
+    {
+        var text = InputFile.ReadAllText(path);
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            var root = json.RootElement;
+            string Text(JsonElement e, string name, string field) =>
+                e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString()!.Length > 0
+                    ? v.GetString()! : throw new FormatException($"{path}: {field}{name} is missing or not a non-empty string.");
+            var publicKey = Text(root, "publicKey", "");
+            if (!root.TryGetProperty("signatures", out var list) || list.ValueKind != JsonValueKind.Array)
+                throw new FormatException($"{path}: 'signatures' is missing or not an array.");
+            var signatures = list.EnumerateArray().Select((e, i) =>
+            {
+                var field = $"signatures[{i}].";
+                var digestText = Text(e, "digest", field);
+                if (!Digest.TryParse(digestText, out var digest)) throw new FormatException($"{path}: {field}digest '{digestText}' is not a sha256 digest.");
+                return new SourceSignature(Text(e, "reference", field), digest, Text(e, "signature", field), Text(e, "attestation", field));
+            }).ToList();
+            return new SourceSignatureFixture(publicKey, signatures);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: not valid JSON ({e.Message}).");
+        }
+    }
+
+    /// <summary>Writes the fixture (indented JSON, signatures sorted) to <paramref name="path"/>, through a temporary file.</summary>
+    public void Save(string path)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("comment", Comment);
+            w.WriteString("publicKey", PublicKeyFile);
+            w.WriteStartArray("signatures");
+            foreach (var s in Signatures.OrderBy(s => s.Reference, StringComparer.Ordinal).ThenBy(s => s.Digest.Value, StringComparer.Ordinal))
+            {
+                w.WriteStartObject();
+                w.WriteString("reference", s.Reference);
+                w.WriteString("digest", s.Digest.Value);
+                w.WriteString("signature", s.Signature);
+                w.WriteString("attestation", s.Attestation);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, [.. buffer.ToArray(), (byte)'\n']);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+/// <summary>What <see cref="SignedSource.AttachAsync"/> attached to one source digest.</summary>
+/// <param name="Repository">The source repository.</param>
+/// <param name="Subject">The digest.</param>
+/// <param name="Signature">The <c>sha256-&lt;hex&gt;.sig</c> manifest digest.</param>
+/// <param name="Attestation">The <c>sha256-&lt;hex&gt;.att</c> manifest digest.</param>
+/// <param name="Referrer">The SBOM referrer manifest digest (listed by the <c>sha256-&lt;hex&gt;</c> index).</param>
+public sealed record AttachedSubject(string Repository, Digest Subject, Digest Signature, Digest Attestation, Digest Referrer);
+
+/// <summary>
+/// Signs and attests every manifest under a source registry path, in cosign's and OCI 1.1's shapes, from committed
+/// signatures (<see cref="SourceSignatureFixture"/>), so that the bytes (and digests) are the same every run. Per digest D
+/// of repository R (children of an index included, as <c>cosign sign --recursive</c>):
+/// <list type="bullet">
+/// <item><c>R:sha256-&lt;hex&gt;.sig</c>: one simple-signing layer (<see cref="SignaturePayload"/>) with the signature annotation
+/// (SIGNATURE_SPEC.md "OCI Image Manifest V1");</item>
+/// <item><c>R:sha256-&lt;hex&gt;.att</c>: one DSSE envelope layer (<see cref="Dsse.EnvelopeMediaType"/>) of an in-toto
+/// statement (<see cref="Statement"/>), annotations <c>dev.cosignproject.cosign/signature: ""</c> and <c>predicateType</c>
+/// (cosign ATTESTATION_SPEC.md);</item>
+/// <item>an SBOM referrer: an OCI manifest with <c>artifactType</c> <see cref="SbomArtifactType"/>, the empty config
+/// (<c>application/vnd.oci.empty.v1+json</c>, <c>{}</c>), one SPDX layer and <c>subject</c> D; listed in the referrers
+/// tag schema fallback index <c>R:sha256-&lt;hex&gt;</c> (distribution-spec 1.1 "Referrers Tag Schema"; Distribution 2.8
+/// has no referrers API).</item>
+/// </list>
+/// </summary>
+public static class SignedSource
+{
+    /// <summary>The predicate type of the attestation (cosign's <c>attest --type custom</c>).</summary>
+    public const string PredicateType = "https://cosign.sigstore.dev/attestation/v1";
+
+    /// <summary>The artifact type of the SBOM referrer.</summary>
+    public const string SbomArtifactType = "application/spdx+json";
+
+    /// <summary>The OCI 1.1 empty descriptor's media type, for an artifact's config.</summary>
+    public const string EmptyMediaType = "application/vnd.oci.empty.v1+json";
+
+    /// <summary>The simple-signing payload of <paramref name="digest"/> in <paramref name="reference"/> (<c>optional</c> null).</summary>
+    public static byte[] SignaturePayload(string reference, Digest digest) => new SimpleSigningPayload(reference, digest).ToBytes();
+
+    /// <summary>The in-toto statement attested for <paramref name="digest"/>: subject <paramref name="reference"/> at the digest,
+    /// predicate <c>{"Data":…,"Timestamp":"0001-01-01T00:00:00Z"}</c> (a fixed time keeps the bytes reproducible).</summary>
+    public static byte[] Statement(string reference, Digest digest) => Dsse.Statement(reference, digest, PredicateType,
+        new Dictionary<string, string>
+        {
+            ["Data"] = "built from images/golden by ./build.sh --target ContainerizeGolden (e2e test attestation)",
+            ["Timestamp"] = "0001-01-01T00:00:00Z",
+        });
+
+    /// <summary>The SPDX 2.3 JSON document of the SBOM referrer of <paramref name="digest"/> (compact, fixed creation time).</summary>
+    public static byte[] Sbom(string reference, Digest digest) => Encoding.UTF8.GetBytes(
+        "{\"spdxVersion\":\"SPDX-2.3\",\"dataLicense\":\"CC0-1.0\",\"SPDXID\":\"SPDXRef-DOCUMENT\"," +
+        $"\"name\":\"{reference}@{digest}\",\"documentNamespace\":\"https://registry.test/spdx/{digest.Hex}\"," +
+        "\"creationInfo\":{\"created\":\"2000-01-01T00:00:00Z\",\"creators\":[\"Tool: promoter-e2e\"]}," +
+        $"\"packages\":[{{\"SPDXID\":\"SPDXRef-image\",\"name\":\"{reference}\",\"versionInfo\":\"{digest}\",\"downloadLocation\":\"NOASSERTION\"}}]}}");
+
+    /// <summary>Signs the payload and the attestation PAE of <paramref name="digest"/> with <paramref name="signer"/>.</summary>
+    public static SourceSignature Sign(string reference, Digest digest, IImageSigner signer) => new(reference, digest,
+        signer.Sign(SignaturePayload(reference, digest)),
+        signer.Sign(Dsse.Pae(Dsse.InTotoPayloadType, Statement(reference, digest))));
+
+    /// <summary>Every manifest (tagged or not, children included) of every repository under <paramref name="registryName"/>,
+    /// as (repository, reference, manifest), sorted by repository then digest.</summary>
+    /// <exception cref="RegistryException">The registry could not be listed.</exception>
+    public static async Task<IReadOnlyList<(string Repository, string Reference, ManifestContent Manifest)>> SubjectsAsync(
+        RegistryPool pool, string registryName, CancellationToken cancellationToken = default)
+    {
+        var path = RegistryPath.Parse(registryName);
+        var client = pool.For(path.Host);
+        var storageRoot = pool.Resolve(path.Host).StorageRoot;
+        var result = new List<(string, string, ManifestContent)>();
+        foreach (var repository in await RegistrySnapshotter.RepositoriesUnderAsync(client, path, cancellationToken))
+        {
+            var inventory = await RegistryInventory.ReadRepositoryAsync(client, repository, storageRoot: storageRoot, cancellationToken: cancellationToken);
+            foreach (var manifest in inventory.Manifests.OrderBy(m => m.Digest.Value, StringComparer.Ordinal))
+            {
+                if (manifest.Tags.Any(t => AttachmentTags.TryParse(t, out _, out _))) continue;
+                var content = await client.GetManifestAsync(repository, manifest.Digest.Value, cancellationToken);
+                result.Add((repository, $"{path.Host}/{repository}", content));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Attaches a signature, an attestation and an SBOM referrer to every manifest under <paramref name="registryName"/>
+    /// (see the class summary), with the signatures <paramref name="signatureFor"/> gives.
+    /// </summary>
+    /// <param name="pool">The registries.</param>
+    /// <param name="registryName">The source registry path (<c>host[/prefix]</c>); it must hold only unsigned images.</param>
+    /// <param name="signatureFor">The committed (or new) signatures of (reference, digest); throws when it has none.</param>
+    /// <param name="cancellationToken">Cancels the pushes.</param>
+    /// <returns>What was attached, per digest, sorted by repository then digest.</returns>
+    /// <exception cref="RegistryException">A push failed.</exception>
+    public static async Task<IReadOnlyList<AttachedSubject>> AttachAsync(RegistryPool pool, string registryName,
+        Func<string, Digest, SourceSignature> signatureFor, CancellationToken cancellationToken = default)
+    {
+        var client = pool.For(RegistryPath.Parse(registryName).Host);
+        var attached = new List<AttachedSubject>();
+        foreach (var (repository, reference, manifest) in await SubjectsAsync(pool, registryName, cancellationToken))
+        {
+            var digest = manifest.Digest;
+            var signature = signatureFor(reference, digest);
+            var signatureLayer = AttachmentManifests.Layer(AttachmentManifests.SimpleSigningMediaType, SignaturePayload(reference, digest),
+                new Dictionary<string, string> { [AttachmentManifests.SignatureAnnotation] = signature.Signature });
+            var sig = await PushLayeredAsync(client, repository, AttachmentTags.For(digest, AttachmentKind.Signature), signatureLayer,
+                SignaturePayload(reference, digest), cancellationToken);
+
+            var envelope = Dsse.Write(Dsse.InTotoPayloadType, Statement(reference, digest), [new DsseSignature("", signature.Attestation)]);
+            var attestationLayer = AttachmentManifests.Layer(Dsse.EnvelopeMediaType, envelope, new Dictionary<string, string>
+            {
+                [AttachmentManifests.SignatureAnnotation] = "",
+                [Dsse.PredicateTypeAnnotation] = PredicateType,
+            });
+            var att = await PushLayeredAsync(client, repository, AttachmentTags.For(digest, AttachmentKind.Attestation), attestationLayer, envelope, cancellationToken);
+
+            var referrer = await PushSbomReferrerAsync(client, repository, reference, manifest, cancellationToken);
+            attached.Add(new AttachedSubject(repository, digest, sig, att, referrer));
+        }
+        return attached;
+    }
+
+    private static async Task<Digest> PushLayeredAsync(RegistryClient client, string repository, string tag, AttachmentLayer layer, byte[] blob,
+        CancellationToken cancellationToken)
+    {
+        var built = AttachmentManifests.BuildLayered([layer]);
+        await client.UploadBlobAsync(repository, layer.Digest, blob, cancellationToken);
+        await client.UploadBlobAsync(repository, built.ConfigDigest!.Value, built.Config, cancellationToken);
+        return await client.PutManifestAsync(repository, tag, built.Manifest.Bytes, built.Manifest.MediaType, cancellationToken);
+    }
+
+    private static async Task<Digest> PushSbomReferrerAsync(RegistryClient client, string repository, string reference, ManifestContent subject,
+        CancellationToken cancellationToken)
+    {
+        var empty = "{}"u8.ToArray();
+        var sbom = Sbom(reference, subject.Digest);
+        await client.UploadBlobAsync(repository, Digest.Of(empty), empty, cancellationToken);
+        await client.UploadBlobAsync(repository, Digest.Of(sbom), sbom, cancellationToken);
+        var manifest = Encoding.UTF8.GetBytes(
+            $"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",\"artifactType\":\"{SbomArtifactType}\"," +
+            $"\"config\":{{\"mediaType\":\"{EmptyMediaType}\",\"digest\":\"{Digest.Of(empty)}\",\"size\":{empty.Length},\"data\":\"e30=\"}}," +
+            $"\"layers\":[{{\"mediaType\":\"{SbomArtifactType}\",\"digest\":\"{Digest.Of(sbom)}\",\"size\":{sbom.Length}}}]," +
+            $"\"subject\":{{\"mediaType\":\"{subject.MediaType}\",\"digest\":\"{subject.Digest}\",\"size\":{subject.Bytes.Length}}}}}");
+        var digest = await client.PutManifestAsync(repository, Digest.Of(manifest).Value, manifest, MediaTypes.OciManifest, cancellationToken);
+        var entry = $"{{\"mediaType\":\"{MediaTypes.OciManifest}\",\"digest\":\"{digest}\",\"size\":{manifest.Length},\"artifactType\":\"{SbomArtifactType}\"}}";
+        var index = AttachmentManifests.BuildIndex([new ReferrerEntry(entry, digest, manifest.Length, MediaTypes.OciManifest)]);
+        await client.PutManifestAsync(repository, AttachmentTags.For(subject.Digest, AttachmentKind.ReferrersIndex), index.Manifest.Bytes,
+            index.Manifest.MediaType, cancellationToken);
+        return digest;
+    }
+}
