@@ -16,39 +16,17 @@ command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get
 dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
 
 work="$(mktemp -d -p /dev/shm attach.XXXXXX 2>/dev/null || mktemp -d)"
-cleanup() {
-  for file in "$work"/*/pid; do [[ -f "$file" ]] && kill "$(cat "$file")" 2>/dev/null || true; done
-  sleep 0.2
-  if [[ -n "${KEEP:-}" ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+trap stop_and_remove_work EXIT
 
 source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 declare -A ports
-reset_destinations() {
-  for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
-  sleep 0.3
-  for d in $(seq "$dests"); do
-    rm -rf "$work/dst$d/storage"; mv "$work/dst$d/log" "$work/dst$d/log.$(date +%s%N)"
-    start_registry "dst$d" "${ports[$d]}" >/dev/null
-  done
-}
 requests() { cat "$work"/*/log | grep -c '" [0-9][0-9][0-9] [0-9-]* "' || true; }
 uploads() { cat "$work"/dst*/log | grep -c '"PUT /v2/[^ ]*/blobs/uploads/[^ ]*digest=' || true; }
 mounts() { cat "$work"/dst*/log | grep -c '"POST /v2/[^ ]*/blobs/uploads/?[^ ]*mount=' || true; }
 
 src=$(start_registry src 0)
 dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll "127.0.0.1:$src" stg "$n" "$tags" "$work/images.yaml" attachments
-{
-  echo "registries:"
-  echo "- name: 127.0.0.1:$src/stg"
-  echo "  src: true"
-  for d in $(seq "$dests"); do
-    ports[$d]=$(start_registry "dst$d" 0)
-    echo "- name: 127.0.0.1:${ports[$d]}/prod"
-  done
-  cat "$work/images.yaml"
-} > "$work/manifest.yaml"
+write_manifest "$src"
 
 # measure LABEL COMMAND...: appends "seconds requests uploads mounts" to $work/LABEL.
 measure() {

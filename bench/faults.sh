@@ -22,12 +22,7 @@ dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
 dotnet build bench/FaultProxy -c Release -v quiet -nologo >/dev/null
 
 work="$(mktemp -d -p /dev/shm faults.XXXXXX 2>/dev/null || mktemp -d)"
-cleanup() {
-  for file in "$work"/*/pid "$work"/proxy.pid; do [[ -f "$file" ]] && kill "$(cat "$file")" 2>/dev/null || true; done
-  sleep 0.2
-  if [[ -n "${KEEP:-}" ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+trap 'stop_and_remove_work "$work/proxy.pid"' EXIT
 
 source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 

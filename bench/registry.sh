@@ -1,4 +1,5 @@
-# Sourced by the bench scripts: starts Distribution processes for a bench run. Needs $work (the run's folder, whose
+# Sourced by the bench scripts: starts Distribution processes for a bench run, writes its manifest, resets its
+# destinations and cleans up. Needs $work (the run's folder, whose
 # cleanup kills every "$work"/*/pid) set by the script before start_registry is called.
 
 registry_binary="$(command -v docker-registry || command -v registry)"
@@ -27,4 +28,39 @@ start_registry() {
     sleep 0.05
   done
   echo "registry $name did not start:" >&2; cat "$folder/log" >&2; exit 1
+}
+
+# stop_and_remove_work: the EXIT trap of a bench run: stops every process whose pid file is $work/*/pid (and any extra
+# pid files given), then removes $work unless KEEP is set.
+stop_and_remove_work() {
+  for file in "$work"/*/pid "$@"; do [[ -f "$file" ]] && kill "$(cat "$file")" 2>/dev/null || true; done
+  sleep 0.2
+  if [[ -n "${KEEP:-}" ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+
+# reset_destinations [drop-logs]: destinations dst1..dst$dests restarted on their ports (${ports[d]}) with empty
+# storage; the old access log is kept beside as log.<time>, or removed with drop-logs (logs grow large at scale).
+reset_destinations() {
+  for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
+  sleep 0.3
+  for d in $(seq "$dests"); do
+    rm -rf "$work/dst$d/storage"
+    if [[ "${1:-}" == drop-logs ]]; then rm -f "$work/dst$d/log"; else mv "$work/dst$d/log" "$work/dst$d/log.$(date +%s%N)"; fi
+    start_registry "dst$d" "${ports[$d]}" >/dev/null
+  done
+}
+
+# write_manifest SRC_PORT: starts dst1..dst$dests (filling ${ports[d]}, an associative array the caller declares) and
+# writes $work/manifest.yaml promoting $work/images.yaml from 127.0.0.1:SRC_PORT/stg into each 127.0.0.1:PORT/prod.
+write_manifest() {
+  {
+    echo "registries:"
+    echo "- name: 127.0.0.1:$1/stg"
+    echo "  src: true"
+    for d in $(seq "$dests"); do
+      ports[$d]=$(start_registry "dst$d" 0)
+      echo "- name: 127.0.0.1:${ports[$d]}/prod"
+    done
+    cat "$work/images.yaml"
+  } > "$work/manifest.yaml"
 }

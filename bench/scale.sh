@@ -59,23 +59,9 @@ if [[ -z "$work_root" ]]; then
   if (( n * (dests + 1) * 40 < $(df --output=iavail /dev/shm 2>/dev/null | tail -1 || echo 0) / 2 )); then work_root=/dev/shm; else work_root=/var/tmp; fi
 fi
 work="$(mktemp -d -p "$work_root" scale.XXXXXX)"
-cleanup() {
-  for file in "$work"/*/pid; do [[ -f "$file" ]] && kill "$(cat "$file")" 2>/dev/null || true; done
-  sleep 0.2
-  if [[ -n "${KEEP:-}" ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+trap stop_and_remove_work EXIT
 
 source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
-# reset_destinations: every destination restarted on its port with empty storage (the old log is dropped).
-reset_destinations() {
-  for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
-  sleep 0.3
-  for d in $(seq "$dests"); do
-    rm -rf "$work/dst$d/storage" "$work/dst$d/log"
-    start_registry "dst$d" "${ports[$d]}" >/dev/null
-  done
-}
 # seed_destinations: destinations COLD_DESTS+1..DESTS restarted on a copy of the first destination's storage.
 seed_destinations() {
   ((cold_dests < dests)) || return 0
@@ -100,16 +86,7 @@ mounts='"POST /v2/[^ ]*/blobs/uploads/?[^ ]*mount='
 src=$(start_registry src 0)
 "${scalegen[@]}" "127.0.0.1:$src" stg "$n" "$tags" "$work/images.yaml"
 declare -A ports
-{
-  echo "registries:"
-  echo "- name: 127.0.0.1:$src/stg"
-  echo "  src: true"
-  for d in $(seq "$dests"); do
-    ports[$d]=$(start_registry "dst$d" 0)
-    echo "- name: 127.0.0.1:${ports[$d]}/prod"
-  done
-  cat "$work/images.yaml"
-} > "$work/manifest.yaml"
+write_manifest "$src"
 destination_hosts="$(for d in $(seq "$dests"); do printf '127.0.0.1:%s,' "${ports[$d]}"; done)"; destination_hosts="${destination_hosts%,}"
 # The manifest of the cold runs: the first COLD_DESTS destinations.
 awk -v keep="$cold_dests" '/^- name: 127.0.0.1:[0-9]+\/prod$/ { if (++d > keep) next } { print }' "$work/manifest.yaml" > "$work/manifest-cold.yaml"
@@ -189,7 +166,7 @@ diff_flags=(--manifest="$git_manifest" --manifest-diff-since=HEAD~1 "${promote_f
 declare -p n dests cold_dests runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
 promote_cold=(./build.sh --target Promote --manifest="$work/manifest-cold.yaml" "${promote_flags[@]:1}")
 for run in $(seq "$runs"); do
-  reset_destinations
+  reset_destinations drop-logs
   if ((dry)); then measure dry "${promote[@]}"; fi
   measure cold "${promote_cold[@]}" --confirm
   if ((cold_dests < dests)); then measure noop-cold "${promote_cold[@]}" --confirm; fi
@@ -201,7 +178,7 @@ for run in $(seq "$runs"); do
   capacity
   if ((run <= skopeo_runs)); then
     for peer in $peers; do
-      reset_destinations
+      reset_destinations drop-logs
       measure "$peer-cold" bash -c "$(declare -p ports); ${peer}_all"
       measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"
     done

@@ -16,23 +16,10 @@ cd "$root"
 dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
 
 work="$(mktemp -d -p /dev/shm shards.XXXXXX 2>/dev/null || mktemp -d)"
-cleanup() {
-  for file in "$work"/*/pid; do [[ -f "$file" ]] && kill "$(cat "$file")" 2>/dev/null || true; done
-  sleep 0.2
-  if [[ -n "${KEEP:-}" ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+trap stop_and_remove_work EXIT
 
 source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 declare -A ports
-reset_destinations() {
-  for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
-  sleep 0.3
-  for d in $(seq "$dests"); do
-    rm -rf "$work/dst$d/storage"; mv "$work/dst$d/log" "$work/dst$d/log.$(date +%s%N)"
-    start_registry "dst$d" "${ports[$d]}" >/dev/null
-  done
-}
 # Manifest PUTs (by digest and by tag), blob uploads committed and cross-repository mounts the destinations served.
 manifest_puts() { cat "$work"/dst*/log | grep -c '"PUT /v2/[^ ]*/manifests/' || true; }
 uploads() { cat "$work"/dst*/log | grep -c '"PUT /v2/[^ ]*/blobs/uploads/[^ ]*digest=' || true; }
@@ -40,16 +27,7 @@ mounts() { cat "$work"/dst*/log | grep -c '"POST /v2/[^ ]*/blobs/uploads/?[^ ]*m
 
 src=$(start_registry src 0)
 dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll "127.0.0.1:$src" stg "$n" "$tags" "$work/images.yaml"
-{
-  echo "registries:"
-  echo "- name: 127.0.0.1:$src/stg"
-  echo "  src: true"
-  for d in $(seq "$dests"); do
-    ports[$d]=$(start_registry "dst$d" 0)
-    echo "- name: 127.0.0.1:${ports[$d]}/prod"
-  done
-  cat "$work/images.yaml"
-} > "$work/manifest.yaml"
+write_manifest "$src"
 promote=(./build.sh --target Promote --manifest="$work/manifest.yaml" --threads="$threads" --verbosity=normal)
 
 # sharded COUNT: COUNT promotions at once, shard I of COUNT each; appends "seconds puts uploads mounts slowest-share" to $work/COUNT.
