@@ -100,19 +100,31 @@ for d in $(seq "$cold_dests"); do
     done
 done > "$work/copy.jobs"
 
-# measure LABEL COMMAND...: runs the command under /usr/bin/time -v; appends "seconds requests rss-kib uploads mounts"
-# to $work/LABEL.
+# registry_cpu: user + system seconds the running registries have used so far (/proc/PID/stat fields 14 and 15, ticks).
+registry_cpu() {
+  local ticks=0 pid
+  for file in "$work"/*/pid; do
+    pid=$(cat "$file"); [[ -r /proc/$pid/stat ]] || continue
+    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$ticks"
+}
+# measure LABEL COMMAND...: runs the command under /usr/bin/time -v; appends "seconds requests rss-kib uploads mounts
+# cpu-seconds" to $work/LABEL (cpu: user + system time of the command and the children it waited for, i.e. the promoter
+# or skopeo, not the registries) registry-cpu-seconds (all registries').
 measure() {
-  local label="$1" start end code=0 lines; shift
+  local label="$1" start end code=0 lines reg_start reg_end; shift
   sleep 0.2; mark_logs
-  start=$(date +%s.%N)
+  start=$(date +%s.%N); reg_start=$(registry_cpu)
   /usr/bin/time -v -o "$work/time.out" "$@" > "$work/$label.out" 2>&1 || code=$?
-  end=$(date +%s.%N)
+  end=$(date +%s.%N); reg_end=$(registry_cpu)
   sleep 0.3   # let the access logs flush
   if ((code != 0)); then echo "$label failed ($code):" >&2; tail -5 "$work/$label.out" >&2; exit 1; fi
   lines="$work/lines"; new_log_lines > "$lines"
   echo "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.2f", b-a}') $(count "$access" < "$lines") $(awk '/Maximum resident/{print $NF}' "$work/time.out")" \
-    "$(new_log_lines 'dst*' | count "$uploads") $(new_log_lines 'dst*' | count "$mounts")" >> "$work/$label"
+    "$(new_log_lines 'dst*' | count "$uploads") $(new_log_lines 'dst*' | count "$mounts")" \
+    "$(awk '/User time|System time/{s+=$NF} END{printf "%.1f", s}' "$work/time.out")" \
+    "$(awk -v a="$reg_start" -v b="$reg_end" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b-a)/hz}')" >> "$work/$label"
 }
 
 # ---- promoter flags: everything the project's promotion is run with is assembled here. ----
@@ -198,8 +210,8 @@ ratio() { [[ "$1" == - || "$2" == - ]] && { echo -; return; }; awk -v a="$1" -v 
 row() {
   local label="$1" name="$2"
   [[ -f "$work/$label" ]] || return 0
-  printf '| %-38s | %8.2f | %7.1f | %7.0f | %7s | %6s | %-7s | %-7s | %-8s |\n' "$name" "$(median "$label" 1)" \
-    "$(awk -v r="$(median "$label" 2)" -v n="$n" 'BEGIN{print r/n}')" "$(( $(median "$label" 3) / 1024 ))" \
+  printf '| %-38s | %8.2f | %7s | %7s | %7.1f | %7.0f | %7s | %6s | %-7s | %-7s | %-8s |\n' "$name" "$(median "$label" 1)" \
+    "$(median "$label" 6)" "$(median "$label" 7)" "$(awk -v r="$(median "$label" 2)" -v n="$n" 'BEGIN{print r/n}')" "$(( $(median "$label" 3) / 1024 ))" \
     "$(median "$label" 4)" "$(median "$label" 5)" "${3:-}" "${4:-}" "${5:-}"
 }
 cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1)
@@ -209,8 +221,8 @@ cold_dests="${cold_dests:-$dests}"
 echo
 echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations (cold runs into $cold_dests), threads $threads, median of $runs runs" \
   "($skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores, load average at start $load_start, at end $load_end"
-echo "| Command                                | Time (s) | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| Command                                | Time (s) | CPU (s) | Reg CPU | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row dry "Promote dry run (cold plan, $dests dests)"
 row cold "Promote cold ($cold_dests dests)" "$(ratio "$(median sync-cold 1)" "$cold")" "$(ratio "$(median copy-cold 1)" "$cold")"
 if [[ -f "$work/noop-cold" ]]; then
@@ -225,7 +237,8 @@ row sync-cold "skopeo sync --all cold ($cold_dests dests)"
 row sync-noop "skopeo sync --all no-op ($cold_dests dests)"
 row copy-cold "skopeo copy --all x$copy_parallel cold ($cold_dests)"
 row copy-noop "skopeo copy --all x$copy_parallel no-op ($cold_dests)"
-[[ -f "$work/capacity" ]] && printf '| %-38s | %8.2f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
-  "Capacity bound ($dests dests, $(median capacity 4) clients)" "$bound" "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
+[[ -f "$work/capacity" ]] && printf '| %-38s | %8.2f | %7s | %7s | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
+  "Capacity bound ($dests dests, $(median capacity 4) clients)" "$bound" - - "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
 echo "Capacity: the registries answered $(median capacity 3) manifest HEADs/s (no-op plan's requests, fastest of K in {$capacity_clients})."
+echo "CPU: user + system seconds of the command itself (the promoter's or skopeo's processes), not the registries'; Reg CPU: the registries' user + system seconds meanwhile."
 echo "sync/it, copy/it: the skopeo mode's time / the project's; it/bound: the row's time / the capacity bound's."

@@ -50,13 +50,16 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
     /// <param name="digest">The blob's digest.</param>
     /// <param name="size">The blob's size in bytes from its descriptor, or -1 when unknown (then it is never cached).</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <param name="expectPresent">True when the caller checks content it expects in place (a manifest found in the
+    /// destination): the blob is asked with a HEAD first, never mounted straight from the run's holder, so a check of
+    /// content in place writes nothing.</param>
     /// <returns>What this call did; <see cref="BlobCopyOutcome.Shared"/> when another call of the run moved it.</returns>
     /// <exception cref="RegistryException">The source lacks the blob, its bytes do not match the digest (nothing is
     /// committed), or either registry failed; the message names both ends.</exception>
     public Task<BlobCopyOutcome> CopyAsync(RegistryClient source, string sourceRepository, RegistryClient target, string targetRepository,
-        Digest digest, long size = -1, CancellationToken cancellationToken = default) =>
+        Digest digest, long size = -1, CancellationToken cancellationToken = default, bool expectPresent = false) =>
         OnceAsync(target, targetRepository, digest,
-            () => CopyOnceAsync(source, sourceRepository, target, targetRepository, digest, size, cancellationToken));
+            () => CopyOnceAsync(source, sourceRepository, target, targetRepository, digest, size, expectPresent, cancellationToken));
 
     /// <summary>Uploads <paramref name="content"/> as blob <paramref name="digest"/> unless the repository has it, then confirms it is there.</summary>
     /// <param name="target">The registry to upload to.</param>
@@ -176,33 +179,28 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
         (await ServedContent.HeadBlobAsync(target, repository, digest, size, cancellationToken)).State == ServedState.Served;
 
     private async Task<BlobCopyOutcome> CopyOnceAsync(RegistryClient source, string sourceRepository, RegistryClient target,
-        string targetRepository, Digest digest, long size, CancellationToken cancellationToken)
+        string targetRepository, Digest digest, long size, bool expectPresent, CancellationToken cancellationToken)
     {
         var key = (target.BaseAddress.AbsoluteUri, digest);
-        var before = await ServedContent.HeadBlobAsync(target, targetRepository, digest, size, cancellationToken);
-        if (before.State == ServedState.Served)
-        {
-            var found = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            found.SetResult(targetRepository);
-            _holders.TryAdd(key, found);
-            return BlobCopyOutcome.AlreadyPresent;
-        }
-        if (before.State == ServedState.Broken || source.BaseAddress == target.BaseAddress)
-            return await ConfirmedAsync(await WriteAsync()); // a repair is written from the source, never mounted from another repository of the run
+        if (expectPresent || source.BaseAddress == target.BaseAddress) return await CheckAndWriteAsync();
 
-        // Across registries: the first copy of the run into this registry sends the bytes; the others wait for it and mount.
+        // Across registries: the first copy of the run into this registry claims the digest there, asks for it and sends
+        // the bytes if needed; every later copy into that registry waits for it and mounts from its repository. That mount
+        // is the whole cost: the holder's HEAD proved the registry's data for the digest whole, and a 201 means the
+        // registry linked it into this repository (a mount rewrites a link a crash emptied). A refused mount, or a failed
+        // first copy, goes the long way.
         var mine = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var holder = _holders.GetOrAdd(key, mine);
         if (!ReferenceEquals(holder, mine))
         {
             if (await holder.Task.WaitAsync(cancellationToken) is { } from && from != targetRepository
                 && await TryMountAsync(target, targetRepository, digest, from, cancellationToken))
-                return await ConfirmedAsync(BlobCopyOutcome.Mounted);
-            return await ConfirmedAsync(await WriteAsync()); // the first copy failed, or the mount was refused: send the bytes
+                return BlobCopyOutcome.Mounted;
+            return await CheckAndWriteAsync();
         }
         try
         {
-            var outcome = await ConfirmedAsync(await WriteAsync());
+            var outcome = await CheckAndWriteAsync();
             mine.SetResult(targetRepository);
             return outcome;
         }
@@ -213,16 +211,26 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
             throw;
         }
 
-        async Task<BlobCopyOutcome> ConfirmedAsync(BlobCopyOutcome outcome)
+        // The long way: a HEAD; nothing more when the blob is served (it then holds the digest for the registry, unless
+        // a copy already does); else the write (a mount within one registry, the bytes across), confirmed by a HEAD, or
+        // after a repair of a broken blob by a GET.
+        async Task<BlobCopyOutcome> CheckAndWriteAsync()
         {
+            var before = await ServedContent.HeadBlobAsync(target, targetRepository, digest, size, cancellationToken);
+            if (before.State == ServedState.Served)
+            {
+                var found = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                found.SetResult(targetRepository);
+                _holders.TryAdd(key, found);
+                return BlobCopyOutcome.AlreadyPresent;
+            }
+            var outcome = await ConcurrentWriter.WriteAsync(
+                () => MoveAsync(source, sourceRepository, target, targetRepository, digest, size, cancellationToken),
+                () => LandedAsync(target, targetRepository, digest, size, cancellationToken), BlobCopyOutcome.AlreadyPresent, cancellationToken);
             await ConfirmAsync(target, targetRepository, digest, size, before,
                 outcome == BlobCopyOutcome.Mounted ? $"mounting it from {sourceRepository}" : "copying it again", cancellationToken);
             return outcome;
         }
-
-        Task<BlobCopyOutcome> WriteAsync() => ConcurrentWriter.WriteAsync(
-            () => MoveAsync(source, sourceRepository, target, targetRepository, digest, size, cancellationToken),
-            () => LandedAsync(target, targetRepository, digest, size, cancellationToken), BlobCopyOutcome.AlreadyPresent, cancellationToken);
     }
 
     /// <summary>A cross-repository mount within <paramref name="target"/>; false when refused or raced (the caller then sends the bytes).</summary>

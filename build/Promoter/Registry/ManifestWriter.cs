@@ -15,6 +15,12 @@ public sealed record ManifestPutGuard
     /// <summary>No HEAD before the put: the caller has just seen the reference missing (a copy by digest it planned).</summary>
     public static ManifestPutGuard None { get; } = new(false, true, null);
 
+    /// <summary>
+    /// No HEAD before the put: the caller has just listed the repository's tags and the tag was not among them (so the
+    /// guard of <see cref="Expect"/>(null) is already done, for several tags at once).
+    /// </summary>
+    public static ManifestPutGuard Listed { get; } = new(false, false, null);
+
     /// <summary>A HEAD before the put: nothing is written when the reference already names the digest; anything else is overwritten (a push).</summary>
     public static ManifestPutGuard Overwrite { get; } = new(true, true, null);
 
@@ -47,8 +53,9 @@ public enum ManifestPutOutcome
 
 /// <summary>
 /// The one way a manifest is written under a tag or its digest and confirmed: an optional guard HEAD
-/// (<see cref="ManifestPutGuard"/>), the PUT (robust to a concurrent writer of the same manifest), then one HEAD that
-/// reads the reference back and must give the digest written. A tag that another writer moved meanwhile - before the
+/// (<see cref="ManifestPutGuard"/>), the PUT (robust to a concurrent writer of the same manifest), then the read-back:
+/// a tag by one HEAD that must give the digest written, and the manifest by a GET by digest whose bytes must hash to it
+/// (for a put by digest that GET alone). A tag that another writer moved meanwhile - before the
 /// put (the guard) or between the put and the read-back - is a failure naming both digests. See <c>Registry/README.md</c>.
 /// </summary>
 public static class ManifestWriter
@@ -120,7 +127,9 @@ public static class ManifestWriter
             ManifestPutOutcome.AlreadyThere, cancellationToken);
         if (readBack)
         {
-            await ReadBackAsync(client, repository, reference, digest, cancellationToken);
+            // A put by digest is read back by the GET that hashes it (a HEAD first would ask the same reference twice);
+            // a tag by a HEAD, then its manifest by that GET.
+            if (reference != digest.Value) await ReadBackAsync(client, repository, reference, digest, cancellationToken);
             await ConfirmServedAsync(client, repository, digest, cancellationToken);
         }
         if (broken is not null)
@@ -140,11 +149,28 @@ public static class ManifestWriter
     /// <exception cref="RegistryException">The registry does not serve the manifest by digest, or serves other bytes.</exception>
     public static async Task ConfirmServedAsync(RegistryClient client, string repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        var (check, _) = await ServedContent.GetManifestAsync(client, repository, digest, cancellationToken);
-        if (check.State == ServedState.Served) return;
-        var what = $"{client.Host}/{repository}@{digest}";
-        throw new RegistryException(
-            $"{what}: the registry accepted the manifest but does not serve it ({check.Problem ?? "GET answers 404"}). {ZeroByteHint}", what);
+        for (var attempt = 1; ; attempt++)
+        {
+            ServedCheck check;
+            try
+            {
+                (check, _) = await ServedContent.GetManifestAsync(client, repository, digest, cancellationToken);
+            }
+            catch (RegistryException e) when (ConcurrentWriter.IsRace(e))
+            {
+                check = ServedCheck.Broken(e.Message);
+            }
+            if (check.State == ServedState.Served) return;
+            // A concurrent writer of the same manifest rewrites its revision link in place: asked again a few times.
+            if (attempt < ConcurrentWriter.Attempts)
+            {
+                await Task.Delay(ConcurrentWriter.Pause(attempt), cancellationToken);
+                continue;
+            }
+            var what = $"{client.Host}/{repository}@{digest}";
+            throw new RegistryException(
+                $"{what}: the registry accepted the manifest but does not serve it ({check.Problem ?? "GET answers 404"}). {ZeroByteHint}", what);
+        }
     }
 
     /// <summary>What an operator can do when Distribution keeps a damaged manifest data file (measured with Distribution 2.8).</summary>

@@ -38,6 +38,11 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         public readonly BlobTransfer Blobs = new();
         /// <summary>Manifest bytes fetched (and sha256-verified) by this run, by digest: a digest names its bytes for good.</summary>
         public readonly ConcurrentDictionary<Digest, ManifestContent> Manifests = new();
+        /// <summary>
+        /// Source manifests being fetched, by digest: the copies of one digest into several destinations start together,
+        /// and one GET serves them all. An entry is dropped once its bytes are in <see cref="Manifests"/>.
+        /// </summary>
+        public readonly ConcurrentDictionary<Digest, Lazy<Task<ManifestContent>>> Fetches = new();
         /// <summary>Destination manifests already in place that this run checked (<see cref="EnsureServedAsync"/>), once each.</summary>
         public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Checked = new();
         /// <summary>The plan's destination references that were listed but not served (<see cref="PromotionPlan.Unserved"/>).</summary>
@@ -88,15 +93,23 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var byRepository = plan.Tags.GroupBy(t => (registries.Resolve(t.Destination.Registry).Address, t.Destination.Repository)).ToList();
         await Parallel.ForEachAsync(byRepository, parallel, async (group, ct) =>
         {
+            // Tags the plan saw absent are guarded together by one listing of the repository's tags when there are several
+            // (a tag still unlisted is still absent); a listed one, and a tag the plan saw on a digest, by a HEAD of its own.
+            var absent = group.Count(j => j.Previous is null) >= 2
+                ? await UnlistedAsync(registries.For(group.First().Destination.Registry), group.First().Destination.Repository, ct)
+                : null;
             foreach (var job in group)
             {
                 var client = registries.For(job.Destination.Registry);
                 var repository = job.Destination.Repository;
                 // Guarded by the plan's view of the tag, and read back: a tag another promotion wrote meanwhile fails
                 // this run, naming both digests, instead of two runs both reporting the tag as theirs.
+                var guard = job.Previous is null && absent is not null && !absent.Contains(job.Destination.Tag!)
+                    ? ManifestPutGuard.Listed
+                    : ManifestPutGuard.Expect(job.Previous);
                 var outcome = await ManifestWriter.PutAsync(client, repository, job.Destination.Tag!, job.Digest,
                     async c => run.Manifests.TryGetValue(job.Digest, out var known) ? known : await client.GetManifestAsync(repository, job.Digest.Value, c),
-                    ManifestPutGuard.Expect(job.Previous), readBack: false, ct);
+                    guard, readBack: false, ct);
                 if (outcome == ManifestPutOutcome.AlreadyThere)
                 {
                     log?.Invoke($"tag {job.Destination} already points at {job.Digest} (written by another promotion)");
@@ -111,6 +124,27 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         await ReadBackAsync(written, Interlocked.Read(ref lastPut), parallel);
 
         return new PromotionCounts(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
+    }
+
+    /// <summary>
+    /// The tags <paramref name="repository"/> lists now (one <c>tags/list</c>, paged; empty when the repository does not
+    /// exist), or null when the listing failed (the caller then guards each tag with a HEAD).
+    /// </summary>
+    private async Task<HashSet<string>?> UnlistedAsync(RegistryClient client, string repository, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new HashSet<string>(await client.ListTagsAsync(repository, PromotionPlanner.TagPageSize, cancellationToken), StringComparer.Ordinal);
+        }
+        catch (RegistryException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+        catch (RegistryException e)
+        {
+            log?.Invoke($"listing the tags of {client.Host}/{repository} failed ({e.Message}); each tag is guarded by a HEAD instead");
+            return null;
+        }
     }
 
     /// <summary>
@@ -199,7 +233,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var to = registries.For(destination.Registry);
         if (!knownMissing && await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
 
-        var manifest = await from.GetManifestAsync(source.Repository, digest.Value, cancellationToken);
+        var manifest = await FetchAsync(run, from, source.Repository, digest, cancellationToken);
         var document = manifest.Parse(source.ToString());
         if (document.IsIndex)
         {
@@ -226,6 +260,31 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         if (put == ManifestPutOutcome.Written) Interlocked.Increment(ref run.Put);
         if (run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out var problem))
             to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {problem}; put again, read back and served with the right digest");
+    }
+
+    /// <summary>
+    /// The bytes of source manifest <paramref name="digest"/>: from the run's manifests when known, else one GET shared by
+    /// every copy of the digest that asks meanwhile (a failed GET is forgotten, so a later copy asks again).
+    /// </summary>
+    private static async Task<ManifestContent> FetchAsync(Run run, RegistryClient from, string repository, Digest digest,
+        CancellationToken cancellationToken)
+    {
+        if (run.Manifests.TryGetValue(digest, out var known)) return known;
+        Lazy<Task<ManifestContent>>? mine = null;
+        mine = new Lazy<Task<ManifestContent>>(async () =>
+        {
+            try
+            {
+                var content = await from.GetManifestAsync(repository, digest.Value, cancellationToken);
+                run.Manifests.TryAdd(digest, content);
+                return content;
+            }
+            finally
+            {
+                run.Fetches.TryRemove(KeyValuePair.Create(digest, mine!));
+            }
+        });
+        return await run.Fetches.GetOrAdd(digest, mine).Value;
     }
 
     /// <summary>
@@ -259,7 +318,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             }
             var from = registries.For(source.Registry);
             var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
-                run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken)));
+                run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken,
+                    expectPresent: true)));
             foreach (var outcome in outcomes)
             {
                 if (outcome == BlobCopyOutcome.Uploaded) Interlocked.Increment(ref run.Uploaded);

@@ -126,17 +126,24 @@ public sealed class PromotionPlan
     public IReadOnlyList<PlannedEdge> Lost => Edges.Where(e => e.Decision == EdgeDecision.Lost).ToList();
 
     /// <summary>
-    /// The requests execution sends for manifests and tags, known from the plan alone: per copy 4 (GET of the source
-    /// manifest, PUT, read-back HEAD, the GET that hashes what was written), per tag 3 (guard HEAD, PUT, read-back HEAD) plus 1 GET of the manifest when no copy
-    /// of the run brings its digest. Children of an index and blobs add theirs (known only once the source manifests are
-    /// read), so this is a floor of the total, not the total (<see cref="RequestBudget"/>).
+    /// The requests execution sends for manifests and tags, known from the plan alone: one GET per copied source digest
+    /// (shared by its destinations), per copy 2 (PUT, the GET that reads back and hashes what was written), per tag 3
+    /// (guard HEAD, PUT, read-back HEAD) - except that a destination repository with two or more tags the plan saw absent
+    /// guards those with one tag listing (1, then 2 per such tag) - plus 1 GET of the manifest when no copy of the run
+    /// brings its digest. Children of an index and blobs add theirs (known only once the source manifests are read), so
+    /// this is a floor of the total, not the total (<see cref="RequestBudget"/>).
     /// </summary>
     public int ManifestRequests
     {
         get
         {
             var copied = Copies.Select(c => c.Source.Digest!.Value).ToHashSet();
-            return 4 * Copies.Count + Tags.Sum(t => copied.Contains(t.Digest) ? 3 : 4);
+            var guards = Tags.GroupBy(t => (t.Destination.Registry, t.Destination.Repository)).Sum(g =>
+            {
+                var absent = g.Count(t => t.Previous is null);
+                return absent >= 2 ? 1 + 2 * absent + 3 * (g.Count() - absent) : 3 * g.Count();
+            });
+            return copied.Count + 2 * Copies.Count + guards + Tags.Count(t => !copied.Contains(t.Digest));
         }
     }
 

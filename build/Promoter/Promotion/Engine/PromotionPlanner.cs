@@ -17,11 +17,23 @@ namespace Promoter.Promotion.Engine;
 /// answering the wanted digest proves the digest present), then the digest itself only when no tag proved it and an
 /// edge still needs to know (a tagless edge, a tag absent or on another digest). So no (registry, repository, reference)
 /// is asked twice in a plan, whatever order the answers come in, and a no-op costs one HEAD per destination tag (or
-/// tagless digest) plus one per source digest. Only the groups and one decision per edge are kept; no answer cache
+/// tagless digest) plus one per source digest. Once a tag answers 404 while two or more tags of the group are to be asked, the
+/// destination repository's tags are listed (once per plan) and the tags the listing lacks are absent without a HEAD:
+/// a new image with ten tags costs a HEAD and a listing, not ten HEADs. Only the groups and one decision per edge are kept; no answer cache
 /// outlives the plan.
 /// </remarks>
 internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy policy)
 {
+    /// <summary>The page size of a destination repository's tag listing (<c>tags/list?n=</c>).</summary>
+    internal const int TagPageSize = 1000;
+
+    /// <summary>
+    /// Destination repositories' tags, listed once per plan (by registry address and repository) when a tag HEAD answered
+    /// 404 and two or more tags of the repository were still to be asked: a tag the listing lacks is absent without a HEAD of its
+    /// own. Null when the listing failed (then every tag is asked).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Lazy<Task<HashSet<string>?>>> _listed = new();
+
     /// <summary>One source digest: asked once for every destination group that copies it.</summary>
     private sealed class SourceGroup(ImageReference reference)
     {
@@ -61,7 +73,7 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         var unserved = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var mediaTypes = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(groups,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = policy.PlanRequests, CancellationToken = cancellationToken },
             async (group, ct) => await PlanGroupAsync(edges, planned, group, unserved, mediaTypes, ct));
         return new PromotionPlan(planned) { Unserved = unserved.ToDictionary(), SourceMediaTypes = mediaTypes.ToDictionary() };
     }
@@ -127,15 +139,31 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
 
         // The tags first, one after another (the plan's parallelism is across groups): a tag on the wanted digest
         // also proves the digest present, so the common case of a promotion run again costs one HEAD per tag.
+        // A tag answering 404 makes the repository's tag listing worth its one request when two or more tags are still to
+        // be asked (a new image, or new tags on a repository): the tags it lacks are absent without a HEAD each.
         var client = registries.For(group.ByDigest.Registry);
         var tagged = new Dictionary<string, Digest?>(group.Edges.Count, StringComparer.Ordinal);
         var digestPresent = false;
+        var toAsk = group.Edges.Select(i => edges[i].Tag).OfType<string>().Distinct(StringComparer.Ordinal).Count();
+        HashSet<string>? listed = null;
+        var listAsked = false;
         foreach (var i in group.Edges)
         {
             if (edges[i].Tag is not { } tag || tagged.ContainsKey(tag)) continue;
+            toAsk--;
+            if (listed is not null && !listed.Contains(tag))
+            {
+                tagged[tag] = null;
+                continue;
+            }
             var answer = await DestinationHeadAsync(client, group.ByDigest, tag, unserved, cancellationToken);
             tagged[tag] = answer;
             digestPresent |= answer == group.Digest;
+            if (answer is null && toAsk >= 2 && !listAsked)
+            {
+                listAsked = true;
+                listed = await ListedTagsAsync(client, group.ByDigest, cancellationToken);
+            }
         }
         var needsDigest = !digestPresent && group.Edges.Any(i => edges[i].Tag is not { } tag || tagged[tag] != group.Digest);
         if (needsDigest)
@@ -152,6 +180,28 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
                     : new PlannedEdge(edge, policy.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove, digestPresent, current);
         }
     }
+    /// <summary>
+    /// The tags of the destination repository, listed once per plan; an empty set when the repository does not exist
+    /// (404), null when the listing failed otherwise (the caller then asks each tag, which reports the failure itself).
+    /// </summary>
+    private Task<HashSet<string>?> ListedTagsAsync(RegistryClient client, ImageReference repository, CancellationToken cancellationToken) =>
+        _listed.GetOrAdd((registries.Resolve(repository.Registry).Address, repository.Repository), _ => new Lazy<Task<HashSet<string>?>>(async () =>
+        {
+            try
+            {
+                return new HashSet<string>(await client.ListTagsAsync(repository.Repository, TagPageSize, cancellationToken), StringComparer.Ordinal);
+            }
+            catch (RegistryException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return new HashSet<string>(StringComparer.Ordinal);
+            }
+            catch (RegistryException e)
+            {
+                policy.Log?.Invoke(PromotionLogLevel.Detail, $"listing the tags of {repository.Registry}/{repository.Repository} failed ({e.Message}); each tag is asked instead");
+                return null;
+            }
+        })).Value;
+
     /// <summary>The digest a destination reference resolves to, or null when the registry has no such manifest.</summary>
     /// <remarks>
     /// A reference the registry answers with a 5xx (what an empty link file or a 0-byte manifest left by a crash gives on

@@ -40,6 +40,15 @@ public sealed record PromotionPolicy
     /// <summary>How many registry operations run at once (upstream's <c>--threads</c>); at least 1.</summary>
     public int Threads { get; init; } = 8;
 
+    /// <summary>How many of the plan's requests (HEADs and tag listings, nothing written) are in flight at once:
+    /// <see cref="PlanRequestsPerThread"/> per thread. A HEAD costs the registry a fraction of a copy, and at
+    /// <see cref="Threads"/> alone a no-op run leaves a registry idle between answers; on a shared registry the
+    /// per-host request rate limit (<c>--max-requests-per-second</c>) bounds them anyway.</summary>
+    public int PlanRequests => Math.Max(1, Threads) * PlanRequestsPerThread;
+
+    /// <summary>The plan's requests in flight per thread (<see cref="PlanRequests"/>).</summary>
+    public const int PlanRequestsPerThread = 4;
+
     /// <summary>What to do with edges whose digest the source does not hold.</summary>
     public LostEdgePolicy LostEdges { get; init; } = LostEdgePolicy.WarnAndSkip;
 

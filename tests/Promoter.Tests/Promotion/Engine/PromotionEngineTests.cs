@@ -199,6 +199,59 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
+    public async Task A_cold_copy_fetches_each_source_manifest_once_mounts_a_shared_blob_with_one_request_and_guards_new_tags_with_a_listing()
+    {
+        using var pool = fixture.NewPool();
+        var id = fixture.Unique("cold-run");
+        var src = pool.For(EngineFixture.Staging);
+        // Three images whose configs are the same bytes (one blob shared by all) and whose layers differ.
+        var images = new List<PushedImage>();
+        for (var i = 0; i < 3; i++) images.Add(await TestImages.PushAsync(src, $"{id}/stg/img{i}", null, $"layer {i} {id}"));
+        var config = images[0].Blobs[0].Digest;
+        images.Should().OnlyContain(image => image.Blobs[0].Digest == config);
+        var source = $"{EngineFixture.Staging}/{id}/stg";
+        string[] tags = ["1.0", "1.0.0", "latest"];
+        // Every image into two destination repositories of one registry, three tags each: 6 copies, 18 tags.
+        var edges = (from i in Enumerable.Range(0, 3)
+                     from destination in new[] { $"{EngineFixture.Production}/{id}/a", $"{EngineFixture.Production}/{id}/b" }
+                     from tag in tags
+                     select new PromotionEdge(source, $"img{i}", images[i].Digest.Value, destination, $"img{i}", tag)).ToList();
+
+        using var staging = new ForwardingProxy(fixture.First.Host);
+        using var production = new ForwardingProxy(fixture.Second.Host);
+        using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
+        var result = await new PromotionPipeline(counted, new PromotionPolicy { Confirm = true, Threads = 4 }).RunAsync(_ => edges);
+
+        result.Stop.Should().Be(PromotionStop.Completed);
+        result.Counts.Should().Be(new PromotionCounts(6, 4, 8, 0, 18),
+            "6 manifests; each blob goes up once into the registry (the shared config and 3 layers) and is mounted everywhere else");
+        staging.Requests.Where(r => r.Method == "GET" && r.PathAndQuery.Contains("/manifests/", StringComparison.Ordinal))
+            .Should().HaveCount(3, "each source manifest is fetched once for both of its destinations");
+        var requests = production.Requests.Select(r => (r.Method, r.PathAndQuery)).ToList();
+        var configPath = $"/blobs/{config}";
+        requests.Count(r => r.Method == "POST" && r.PathAndQuery.Contains($"mount={Uri.EscapeDataString(config.Value)}", StringComparison.Ordinal))
+            .Should().Be(5);
+        requests.Where(r => r.Method == "HEAD" && r.PathAndQuery.EndsWith(configPath, StringComparison.Ordinal)).Should().HaveCount(2,
+            "the config is asked for (404) and confirmed where it is uploaded; the 5 mounts from there ask nothing before or after");
+        foreach (var repository in from name in new[] { "a", "b" } from i in Enumerable.Range(0, 3) select $"/v2/{id}/{name}/img{i}")
+        {
+            var mine = requests.Where(r => r.PathAndQuery.StartsWith(repository + "/", StringComparison.Ordinal)).ToList();
+            var digest = images[int.Parse(repository[^1..])].Digest;
+            mine.Where(r => r.PathAndQuery.Contains("/manifests/", StringComparison.Ordinal)).Should().BeEquivalentTo(new[]
+            {
+                ("HEAD", $"{repository}/manifests/1.0"), // the plan: 404, then the listing answers for the other two tags
+                ("HEAD", $"{repository}/manifests/{digest}"), // the plan: is the digest there untagged? 404
+                ("PUT", $"{repository}/manifests/{digest}"),
+                ("GET", $"{repository}/manifests/{digest}"), // read back and hashed; no HEAD by digest besides
+                ("PUT", $"{repository}/manifests/1.0"), ("PUT", $"{repository}/manifests/1.0.0"), ("PUT", $"{repository}/manifests/latest"),
+                ("HEAD", $"{repository}/manifests/1.0"), ("HEAD", $"{repository}/manifests/1.0.0"), ("HEAD", $"{repository}/manifests/latest"),
+            }, "no tag gets a guard HEAD: the three tags the plan saw absent are guarded by one listing just before their puts");
+            mine.Count(r => r.Method == "GET" && r.PathAndQuery.Contains("/tags/list", StringComparison.Ordinal)).Should().Be(2,
+                "one listing in the plan, one as the guard of the tag puts");
+        }
+    }
+
+    [Fact]
     public async Task A_no_op_run_costs_a_head_per_tag_and_one_tag_listing_per_source_repository_and_only_verify_destination_checks_blobs()
     {
         using var pool = fixture.NewPool();

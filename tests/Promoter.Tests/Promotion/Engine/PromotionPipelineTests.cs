@@ -70,12 +70,12 @@ public class PromotionPipelineTests(EngineFixture fixture) : IClassFixture<Engin
         live.Phases.Should().Equal(PromotionPipeline.Phases);
         live.StoppedAt.Should().Be(PromotionPhase.Execute);
         live.Counts.Should().Be(new PromotionCounts(1, 2, 0, 0, 1));
-        // The budget from the plan (1 copy: GET, PUT, read-back HEAD, GET of what was written; 1 tag: guard HEAD, PUT,
+        // The budget from the plan (1 copy: GET, PUT, the GET that reads back what was written; 1 tag: guard HEAD, PUT,
         // read-back HEAD), then what the pool counted: the two blobs add HEAD, GET, POST, PUT and the confirming HEAD each.
         liveLog.At(PromotionLogLevel.Information).TakeLast(3).Should().Equal(
-            "request budget: 7 manifest and tag request(s) for 1 copy and 1 tag(s), plus blob and child-manifest requests",
+            "request budget: 6 manifest and tag request(s) for 1 copy and 1 tag(s), plus blob and child-manifest requests",
             $"promoted: {live.Counts}",
-            "requests sent: 17 (budget 7 for manifests and tags; 10 for blobs, children and retries)");
+            "requests sent: 16 (budget 6 for manifests and tags; 10 for blobs, children and retries)");
         liveLog.At(PromotionLogLevel.Detail).Should().Contain($"copied {edge.SourceReference()} -> {edge.DestinationReference().WithDigest(image.Digest)}")
             .And.Contain(l => l.StartsWith("phase 5/5 execute: done"));
         (await pool.For(EngineFixture.Production).HeadManifestAsync($"{id}/img", "1.0"))!.Digest.Should().Be(image.Digest);
