@@ -43,8 +43,11 @@ stop_and_remove_work() {
 reset_destinations() {
   for d in $(seq "$dests"); do kill "$(cat "$work/dst$d/pid")" 2>/dev/null || true; done
   sleep 0.3
+  # The old storage goes to $work/trash, removed with the work folder: deleting millions of files of N=10000 registries
+  # takes minutes, which would be spent between two measurements for nothing.
+  mkdir -p "$work/trash"
   for d in $(seq "$dests"); do
-    rm -rf "$work/dst$d/storage"
+    [[ -d "$work/dst$d/storage" ]] && mv "$work/dst$d/storage" "$(mktemp -d -p "$work/trash")/"
     if [[ "${1:-}" == drop-logs ]]; then rm -f "$work/dst$d/log"; else mv "$work/dst$d/log" "$work/dst$d/log.$(date +%s%N)"; fi
     start_registry "dst$d" "${ports[$d]}" >/dev/null
   done

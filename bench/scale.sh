@@ -25,14 +25,14 @@
 # registry stopped, its folder copied, restarted: the same files a promotion writes) before the project's no-op,
 # --verify-destination and diff runs and the capacity bound over all DESTS. That is how N=10000 DESTS=10 fits in an
 # hour here: a cold promotion into 10 registries would take most of it, and skopeo's into 10 several hours. DRY=0 skips
-# the dry run.
+# the dry run, VERIFY=0 the --verify-destination run, SKOPEO_NOOP=0 skopeo's no-op runs (each as long as its cold run).
 # Usage: bench/scale.sh [N] [DESTS]   (default 100 3, a few minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8,
 #        COPY_PARALLEL=8, CAPACITY_CLIENTS="8 32"). `bench/scale.sh 10000 10` works (hours with the peers).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-100}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
 peers="${PEERS:-sync copy}"; copy_parallel="${COPY_PARALLEL:-8}"; capacity_clients="${CAPACITY_CLIENTS:-8 32}"
-cold_dests="${COLD_DESTS:-$dests}"; dry="${DRY:-1}"
+cold_dests="${COLD_DESTS:-$dests}"; dry="${DRY:-1}"; verify="${VERIFY:-1}"; skopeo_noop="${SKOPEO_NOOP:-1}"
 ((cold_dests >= 1 && cold_dests <= dests)) || { echo "COLD_DESTS must be 1..$dests" >&2; exit 1; }
 [[ "$peers" == none ]] && peers=""
 cd "$root"
@@ -184,7 +184,7 @@ for run in $(seq "$runs"); do
   if ((cold_dests < dests)); then measure noop-cold "${promote_cold[@]}" --confirm; fi
   seed_destinations
   measure noop "${promote[@]}" --confirm
-  measure verify "${promote[@]}" --confirm --verify-destination
+  if ((verify)); then measure verify "${promote[@]}" --confirm --verify-destination; fi
   # Every run starts from empty destinations, so the tag the last commit added is new to them in every run.
   measure diff ./build.sh --target Promote "${diff_flags[@]}" --confirm
   capacity
@@ -192,7 +192,7 @@ for run in $(seq "$runs"); do
     for peer in $peers; do
       reset_destinations drop-logs
       measure "$peer-cold" bash -c "$(declare -p ports); ${peer}_all"
-      measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"
+      if ((skopeo_noop)); then measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"; fi
     done
   fi
   echo "run $run/$runs done" >&2
