@@ -71,22 +71,27 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         if (!policy.CopyAttachments && policy.Signer is null)
             return refusals.IsEmpty ? plan : new PromotionPlan([.. plan.Edges, .. refusals.OrderBy(r => r.Item1).Select(r => r.Item2)], plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
 
-        // One unit per (destination repository, digest), the digests of an index's children included.
-        var units = new Dictionary<string, PromotionEdge>(StringComparer.Ordinal);
+        // One unit per (destination repository, digest), the digests of an index's children included. Keyed by the
+        // edge's own strings and sorted without building its text: at 300,000 edges, key and sort strings per unit
+        // were the largest thing the plan held.
+        var units = new Dictionary<(string, string, string, string, string), PromotionEdge>();
         foreach (var planned in live)
         {
             var e = planned.Edge;
-            var unit = e with { Tag = null };
-            units.TryAdd($"{e.SourceRegistry}/{e.SourceImage} {e.DestinationRegistry}/{e.DestinationImage}@{e.Digest}", unit);
+            units.TryAdd(UnitKey(e), e.Tag is null ? e : e with { Tag = null });
         }
+        live.Clear();
         var expanded = new ConcurrentBag<PromotionEdge>();
         await Parallel.ForEachAsync(units.Values, parallel, async (unit, ct) =>
         {
             expanded.Add(unit);
             foreach (var child in await ChildrenAsync(unit, ct)) expanded.Add(unit with { Digest = child.Value });
         });
-        var subjects = expanded.DistinctBy(u => $"{u.SourceRegistry}/{u.SourceImage} {u.DestinationRegistry}/{u.DestinationImage}@{u.Digest}")
-            .OrderBy(u => u.ToString(), StringComparer.Ordinal).ToList();
+        units.Clear();
+        units.TrimExcess();
+        var subjects = expanded.DistinctBy(UnitKey).ToList();
+        expanded.Clear();
+        subjects.Sort(TextOrder.Instance);
 
         var results = new (List<PlannedEdge> Edges, List<AttachmentWrite> Writes)[subjects.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, subjects.Count), parallel, async (i, ct) =>
@@ -96,6 +101,42 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         foreach (var (index, refused) in refusals.OrderBy(r => r.Item1)) edges.Add(refused);
         foreach (var result in results) edges.AddRange(result.Edges);
         return new PromotionPlan(edges, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)]) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
+    }
+
+    /// <summary>A unit's identity: source repository, destination repository and digest (the tag is not part of it).</summary>
+    private static (string, string, string, string, string) UnitKey(PromotionEdge e) =>
+        (e.SourceRegistry, e.SourceImage, e.DestinationRegistry, e.DestinationImage, e.Digest);
+
+    /// <summary>
+    /// Orders tagless edges as <c>StringComparer.Ordinal</c> orders their text (<see cref="PromotionEdge.ToString"/>:
+    /// <c>src/img@digest -> dst/img@digest</c>) without making it: the plan lists attachment edges in that order.
+    /// </summary>
+    private sealed class TextOrder : IComparer<PromotionEdge>
+    {
+        public static readonly TextOrder Instance = new();
+        private const int Parts = 11;
+
+        private static string Part(PromotionEdge e, int i) => i switch
+        {
+            0 => e.SourceRegistry, 1 => "/", 2 => e.SourceImage, 3 => "@", 4 => e.Digest, 5 => " -> ",
+            6 => e.DestinationRegistry, 7 => "/", 8 => e.DestinationImage, 9 => "@", _ => e.Digest,
+        };
+
+        public int Compare(PromotionEdge? a, PromotionEdge? b)
+        {
+            if (ReferenceEquals(a, b)) return 0;
+            if (a is null || b is null) return a is null ? -1 : 1;
+            int pa = 0, ca = 0, pb = 0, cb = 0;
+            while (true)
+            {
+                while (pa < Parts && ca >= Part(a, pa).Length) { pa++; ca = 0; }
+                while (pb < Parts && cb >= Part(b, pb).Length) { pb++; cb = 0; }
+                if (pa == Parts || pb == Parts) return (pa == Parts ? 0 : 1) - (pb == Parts ? 0 : 1);
+                var x = Part(a, pa)[ca++];
+                var y = Part(b, pb)[cb++];
+                if (x != y) return x.CompareTo(y);
+            }
+        }
     }
 
     /// <summary>What to do for one digest bound for one destination repository (<paramref name="unit"/> is tagless).</summary>

@@ -61,21 +61,44 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         var planned = new PlannedEdge[edges.Count];
         // A destination tag claimed by two digests reaches the planner only when the load kept overlaps (--isolate-edges):
         // each claim is refused without asking a registry.
-        var claims = edges.Where(e => e.Tag is not null)
-            .GroupBy(e => (e.DestinationRegistry, e.DestinationImage, e.Tag))
-            .Where(g => g.Select(e => e.Digest).Distinct(StringComparer.Ordinal).Count() > 1)
-            .SelectMany(g => g.Select(e => (Edge: e, Other: g.First(o => o.Digest != e.Digest).Digest)))
-            .ToDictionary(c => c.Edge, c => c.Other);
-        for (var i = 0; i < edges.Count; i++)
-            if (claims.TryGetValue(edges[i], out var other))
-                planned[i] = new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other));
-        var groups = Group(edges, i => !claims.ContainsKey(edges[i]));
+        var claims = Claims(edges);
+        if (claims.Count > 0)
+            for (var i = 0; i < edges.Count; i++)
+                if (claims.TryGetValue(edges[i], out var other))
+                    planned[i] = new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other));
+        var groups = Group(edges, claims.Count == 0 ? _ => true : i => !claims.ContainsKey(edges[i]));
         var unserved = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var mediaTypes = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(groups,
             new ParallelOptions { MaxDegreeOfParallelism = policy.PlanRequests, CancellationToken = cancellationToken },
             async (group, ct) => await PlanGroupAsync(edges, planned, group, unserved, mediaTypes, ct));
         return new PromotionPlan(planned) { Unserved = unserved.ToDictionary(), SourceMediaTypes = mediaTypes.ToDictionary() };
+    }
+
+    /// <summary>
+    /// The edges whose destination tag another edge claims for another digest, each with one such other digest. One
+    /// dictionary entry per destination tag (the first digest seen), and work beyond it only for the tags claimed twice:
+    /// a plan of 300,000 edges has no room for a group object per tag.
+    /// </summary>
+    private static Dictionary<PromotionEdge, string> Claims(IReadOnlyList<PromotionEdge> edges)
+    {
+        var first = new Dictionary<(string, string, string), string>();
+        HashSet<(string, string, string)>? contested = null;
+        foreach (var edge in edges)
+        {
+            if (edge.Tag is not { } tag) continue;
+            var key = (edge.DestinationRegistry, edge.DestinationImage, tag);
+            if (!first.TryAdd(key, edge.Digest) && !string.Equals(first[key], edge.Digest, StringComparison.Ordinal))
+                (contested ??= []).Add(key);
+        }
+        var claims = new Dictionary<PromotionEdge, string>();
+        if (contested is null) return claims;
+        var digests = edges.Where(e => e.Tag is { } tag && contested.Contains((e.DestinationRegistry, e.DestinationImage, tag)))
+            .GroupBy(e => (e.DestinationRegistry, e.DestinationImage, e.Tag!));
+        foreach (var group in digests)
+            foreach (var edge in group)
+                claims[edge] = group.First(o => !string.Equals(o.Digest, edge.Digest, StringComparison.Ordinal)).Digest;
+        return claims;
     }
 
     /// <summary>The destination groups of the edges <paramref name="include"/> keeps (by index), in the order their first
@@ -86,14 +109,16 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         var sources = new Dictionary<(string, string, string), SourceGroup>();
         var destinations = new Dictionary<(string, string, string), DestinationGroup>();
         var ordered = new List<DestinationGroup>();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < edges.Count; i++)
         {
             if (!include(i)) continue;
             var edge = edges[i];
             var (sourcePath, sourceAddress) = PathOf(paths, edge.SourceRegistry);
             var (destinationPath, destinationAddress) = PathOf(paths, edge.DestinationRegistry);
-            var sourceRepository = sourcePath.RepositoryFor(edge.SourceImage);
-            var destinationRepository = destinationPath.RepositoryFor(edge.DestinationImage);
+            // One string per repository name: ten destination registries under one path prefix share theirs.
+            var sourceRepository = Pooled(names, sourcePath.RepositoryFor(edge.SourceImage));
+            var destinationRepository = Pooled(names, destinationPath.RepositoryFor(edge.DestinationImage));
             if (!destinations.TryGetValue((destinationAddress, destinationRepository, edge.Digest), out var group))
             {
                 var digest = Digest.Parse(edge.Digest);
@@ -110,6 +135,14 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
             group.Edges.Add(i);
         }
         return ordered;
+    }
+
+    /// <summary>The string of <paramref name="pool"/> equal to <paramref name="name"/>, added when new.</summary>
+    private static string Pooled(Dictionary<string, string> pool, string name)
+    {
+        if (pool.TryGetValue(name, out var known)) return known;
+        pool.Add(name, name);
+        return name;
     }
 
     private (RegistryPath, string) PathOf(Dictionary<string, (RegistryPath, string)> paths, string registryName)
