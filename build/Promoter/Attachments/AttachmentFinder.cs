@@ -124,11 +124,7 @@ public sealed class AttachmentFinder
         {
             try
             {
-                return new HashSet<string>(await client.ListTagsAsync(repository, TagPageSize, cancellationToken), StringComparer.Ordinal);
-            }
-            catch (RegistryException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                return new HashSet<string>();
+                return await client.ListTagsOrEmptyAsync(repository, TagPageSize, cancellationToken);
             }
             catch (RegistryException e) when (e.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
                                                   or HttpStatusCode.MethodNotAllowed or HttpStatusCode.BadRequest or HttpStatusCode.NotImplemented)

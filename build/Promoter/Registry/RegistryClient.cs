@@ -119,6 +119,28 @@ public sealed partial class RegistryClient : IDisposable
         ListPagedAsync($"v2/{CheckRepository(repository)}/tags/list?n={CheckPageSize(pageSize)}", "tags", RequestScope.Pull(repository),
             "list tags of", $"{Host}/{repository}", cancellationToken);
 
+    /// <summary>
+    /// <see cref="ListTagsAsync"/> with a repository the registry does not know (404, e.g. <c>NAME_UNKNOWN</c>: never
+    /// pushed, or Distribution's answer for a repository that holds blobs but no tag) read as one without tags: an empty
+    /// set. The tags compare ordinally (case matters: the distribution spec's tag grammar is case-sensitive).
+    /// </summary>
+    /// <param name="repository">The repository path, e.g. <c>library/foo</c>.</param>
+    /// <param name="pageSize">The <c>n</c> of each page request (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <exception cref="RegistryException">The listing failed otherwise (refused, 5xx after retries, unreachable); callers
+    /// that can do without a listing catch it and ask for each tag by name instead.</exception>
+    public async Task<HashSet<string>> ListTagsOrEmptyAsync(string repository, int pageSize = 100, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return new HashSet<string>(await ListTagsAsync(repository, pageSize, cancellationToken), StringComparer.Ordinal);
+        }
+        catch (RegistryException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>Reports a repair (<see cref="RegistryClientOptions.Report"/>, else <see cref="RegistryClientOptions.Log"/>).</summary>
     internal void ReportRepair(string line) => (_options.Report ?? _options.Log)?.Invoke(line);
 

@@ -134,11 +134,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     {
         try
         {
-            return new HashSet<string>(await client.ListTagsAsync(repository, PromotionPlanner.TagPageSize, cancellationToken), StringComparer.Ordinal);
-        }
-        catch (RegistryException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return new HashSet<string>(StringComparer.Ordinal);
+            return await client.ListTagsOrEmptyAsync(repository, PromotionPlanner.TagPageSize, cancellationToken);
         }
         catch (RegistryException e)
         {

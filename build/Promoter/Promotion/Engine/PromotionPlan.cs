@@ -131,20 +131,26 @@ public sealed class PromotionPlan
     /// (guard HEAD, PUT, read-back HEAD) - except that a destination repository with two or more tags the plan saw absent
     /// guards those with one tag listing (1, then 2 per such tag) - plus 1 GET of the manifest when no copy of the run
     /// brings its digest. Children of an index and blobs add theirs (known only once the source manifests are read), so
-    /// this is a floor of the total, not the total (<see cref="RequestBudget"/>).
+    /// this is a floor of the total, not the total (<see cref="RequestBudget"/>). Repositories are told apart by registry
+    /// name; <see cref="ManifestRequestsFor"/> counts with the executor's own grouping when names are aliases.
     /// </summary>
-    public int ManifestRequests
+    public int ManifestRequests => ManifestRequestsFor(registry => registry);
+
+    /// <summary>
+    /// <see cref="ManifestRequests"/> with destination repositories grouped the way execution groups them: by
+    /// <paramref name="registryKey"/> of the registry name (e.g. the resolved address, so that two names of one registry
+    /// share one tag listing, as they do when executed).
+    /// </summary>
+    /// <param name="registryKey">Maps a destination registry name to the key repositories are grouped by.</param>
+    public int ManifestRequestsFor(Func<string, string> registryKey)
     {
-        get
+        var copied = Copies.Select(c => c.Source.Digest!.Value).ToHashSet();
+        var guards = Tags.GroupBy(t => (registryKey(t.Destination.Registry), t.Destination.Repository)).Sum(g =>
         {
-            var copied = Copies.Select(c => c.Source.Digest!.Value).ToHashSet();
-            var guards = Tags.GroupBy(t => (t.Destination.Registry, t.Destination.Repository)).Sum(g =>
-            {
-                var absent = g.Count(t => t.Previous is null);
-                return absent >= 2 ? 1 + 2 * absent + 3 * (g.Count() - absent) : 3 * g.Count();
-            });
-            return copied.Count + 2 * Copies.Count + guards + Tags.Count(t => !copied.Contains(t.Digest));
-        }
+            var absent = g.Count(t => t.Previous is null);
+            return absent >= 2 ? 1 + 2 * absent + 3 * (g.Count() - absent) : 3 * g.Count();
+        });
+        return copied.Count + 2 * Copies.Count + guards + Tags.Count(t => !copied.Contains(t.Digest));
     }
 
     /// <summary>True when executing the plan would write nothing.</summary>

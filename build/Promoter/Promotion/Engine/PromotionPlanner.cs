@@ -222,11 +222,7 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         {
             try
             {
-                return new HashSet<string>(await client.ListTagsAsync(repository.Repository, TagPageSize, cancellationToken), StringComparer.Ordinal);
-            }
-            catch (RegistryException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-                return new HashSet<string>(StringComparer.Ordinal);
+                return await client.ListTagsOrEmptyAsync(repository.Repository, TagPageSize, cancellationToken);
             }
             catch (RegistryException e)
             {

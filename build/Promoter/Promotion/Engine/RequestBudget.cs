@@ -15,18 +15,23 @@ public sealed class RequestBudget
     private readonly Func<long> _sent;
     private readonly long _start;
 
-    private RequestBudget(PromotionPlan plan, Func<long> sent)
+    private RequestBudget(PromotionPlan plan, Func<long> sent, int planned)
     {
         _plan = plan;
         _sent = sent;
         _start = sent();
+        Planned = planned;
     }
 
-    /// <summary>Starts counting the requests <paramref name="registries"/> send from now on, for executing <paramref name="plan"/>.</summary>
-    public static RequestBudget Start(PromotionPlan plan, RegistryPool registries) => new(plan, () => registries.RequestsSent);
+    /// <summary>
+    /// Starts counting the requests <paramref name="registries"/> send from now on, for executing <paramref name="plan"/>;
+    /// the budget groups destination repositories by resolved address, as execution does.
+    /// </summary>
+    public static RequestBudget Start(PromotionPlan plan, RegistryPool registries) =>
+        new(plan, () => registries.RequestsSent, plan.ManifestRequestsFor(registry => registries.Resolve(registry).Address));
 
     /// <summary>The planned manifest and tag requests (a floor of the total).</summary>
-    public int Planned => _plan.ManifestRequests;
+    public int Planned { get; }
 
     /// <summary>Requests sent since <see cref="Start"/>.</summary>
     public long Sent => _sent() - _start;
