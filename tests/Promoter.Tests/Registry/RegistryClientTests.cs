@@ -221,6 +221,27 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Listing_tags_or_empty_reads_an_unknown_repository_as_one_without_tags_and_still_throws_other_failures()
+    {
+        using var client = fixture.CreateClient();
+        (await client.ListTagsOrEmptyAsync("no/such-repository")).Should().BeEmpty();
+
+        var repository = fixture.NewRepository("listed");
+        await TestImages.PushAsync(client, repository, "v1", "one");
+        await TestImages.PushAsync(client, repository, "V1", "other case");
+        var tags = await client.ListTagsOrEmptyAsync(repository);
+        tags.Should().BeEquivalentTo("v1", "V1");
+        tags.Contains("v1").Should().BeTrue();
+        tags.Contains("V1").Should().BeTrue();
+        tags.Contains("v2").Should().BeFalse();
+
+        // A failure that is not a 404 is the caller's to handle (here: nothing listens on port 1).
+        using var refused = new RegistryClient("127.0.0.1:1");
+        var list = async () => await refused.ListTagsOrEmptyAsync("team/app");
+        (await list.Should().ThrowAsync<RegistryException>()).Which.StatusCode.Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_503_is_retried_and_without_retries_it_is_reported()
     {
         using var client = fixture.CreateClient();
