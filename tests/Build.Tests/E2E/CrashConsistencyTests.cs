@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Build.Tests.Golden;
 using Build.Tests.Host;
+using Build.Tests.Promotion;
 using FluentAssertions;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
@@ -345,23 +346,12 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     /// process (the promoter, or the registry itself) when the count reaches a limit: the request that reaches the limit is
     /// not forwarded.
     /// </summary>
-    private sealed class KillingProxy : IDisposable
+    private sealed class KillingProxy(int targetPort) : LoopbackForwarder(targetPort)
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly int _target;
-        private readonly CancellationTokenSource _stop = new();
         private int _requests;
         private int _limit = int.MaxValue;
         private Action? _onLimit;
 
-        public KillingProxy(int targetPort)
-        {
-            _target = targetPort;
-            _listener.Start();
-            _ = Task.Run(AcceptAsync);
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
         public int Requests => Volatile.Read(ref _requests);
         public bool KilledIt { get; private set; }
 
@@ -373,41 +363,14 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
 
         public void Disarm() => Volatile.Write(ref _limit, int.MaxValue);
 
-        private async Task AcceptAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                TcpClient client;
-                try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-                catch (Exception) { return; }
-                _ = Task.Run(() => PumpAsync(client));
-            }
-        }
-
-        private async Task PumpAsync(TcpClient client)
-        {
-            using (client)
-            using (var upstream = new TcpClient())
-            {
-                try
-                {
-                    await upstream.ConnectAsync(IPAddress.Loopback, _target);
-                    var toRegistry = CopyCountingAsync(client.GetStream(), upstream.GetStream());
-                    var toClient = upstream.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
-                    await Task.WhenAny(toRegistry, toClient);
-                }
-                catch (Exception) { }
-            }
-        }
-
         /// <summary>Copies client bytes to the registry, counting request lines (" HTTP/1.1\r\n"); kills the victim at the limit.</summary>
-        private async Task CopyCountingAsync(NetworkStream from, NetworkStream to)
+        protected override async Task ForwardRequestsAsync(NetworkStream from, NetworkStream to, CancellationToken cancellationToken)
         {
             var marker = Encoding.ASCII.GetBytes(" HTTP/1.1\r\n");
             var buffer = new byte[64 * 1024];
             var matched = 0;
             int read;
-            while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+            while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 for (var i = 0; i < read; i++)
                 {
@@ -421,14 +384,8 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
                         return;
                     }
                 }
-                await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -7,27 +6,14 @@ using System.Text.RegularExpressions;
 namespace Build.Tests.Promotion;
 
 /// <summary>
-/// A TCP forwarder on 127.0.0.1 to a registry port that records every HTTP/1.1 request line sent towards the registry
+/// A forwarder (<see cref="LoopbackForwarder"/>) to a registry port that records every HTTP/1.1 request line sent towards the registry
 /// (<c>PUT /v2/prod/foo/manifests/1.0</c>), as a registry's access log would, so a test can count the writes of several
 /// processes at once. Bodies pass through untouched; a request line is the end of a line of the client's stream that reads
 /// <c>METHOD /v2/... HTTP/1.1</c>.
 /// </summary>
-internal sealed partial class RecordingProxy : IDisposable
+internal sealed partial class RecordingProxy(int targetPort) : LoopbackForwarder(targetPort)
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _target;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _requests = new();
-
-    public RecordingProxy(int targetPort)
-    {
-        _target = targetPort;
-        _listener.Start();
-        _ = AcceptAsync();
-    }
-
-    /// <summary>The proxy's address, <c>127.0.0.1:PORT</c>: name it in manifests instead of the registry's.</summary>
-    public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     /// <summary>Every request line so far, <c>METHOD PATH</c> (query kept), in arrival order.</summary>
     public IReadOnlyList<string> Requests => _requests.ToList();
@@ -35,45 +21,13 @@ internal sealed partial class RecordingProxy : IDisposable
     /// <summary>The manifest and tag writes so far: <c>PUT /v2/REPOSITORY/manifests/REFERENCE</c> lines.</summary>
     public IReadOnlyList<string> ManifestPuts => Requests.Where(r => ManifestPut().IsMatch(r)).ToList();
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-            catch (Exception) { return; }
-            _ = Task.Run(() => PumpAsync(client));
-        }
-    }
-
-    private async Task PumpAsync(TcpClient client)
-    {
-        using (client)
-        using (var upstream = new TcpClient())
-        {
-            try
-            {
-                await upstream.ConnectAsync(IPAddress.Loopback, _target);
-                var toRegistry = CopyRecordingAsync(client.GetStream(), upstream.GetStream());
-                var toClient = upstream.GetStream().CopyToAsync(client.GetStream(), _stop.Token);
-                await Task.WhenAny(toRegistry, toClient);
-            }
-            catch (Exception) { }
-        }
-    }
-
-    private async Task CopyRecordingAsync(NetworkStream from, NetworkStream to)
+    /// <inheritdoc />
+    protected override async Task ForwardRequestsAsync(NetworkStream from, NetworkStream to, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
         var line = new List<byte>(256);
         int read;
-        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
         {
             for (var i = 0; i < read; i++)
             {
@@ -88,7 +42,7 @@ internal sealed partial class RecordingProxy : IDisposable
                 line.Clear();
                 if (RequestLine().Match(text) is { Success: true } match) _requests.Enqueue($"{match.Groups[1].Value} {match.Groups[2].Value}");
             }
-            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
         to.Socket.Shutdown(SocketShutdown.Send);
     }
