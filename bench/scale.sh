@@ -28,6 +28,9 @@
 # --verify-destination and diff runs and the capacity bound over all DESTS. That is how N=10000 DESTS=10 fits in an
 # hour here: a cold promotion into 10 registries would take most of it, and skopeo's into 10 several hours. DRY=0 skips
 # the dry run, VERIFY=0 the --verify-destination run, SKOPEO_NOOP=0 skopeo's no-op runs (each as long as its cold run).
+# COLD_RUNS=K (default RUNS): only the first K runs start from empty destinations (dry, cold, seeding, diff, skopeo);
+# runs K+1..RUNS re-measure the no-op (and --verify-destination) and the capacity bound on the storage the runs before
+# left, so a median of the no-op at N=10000 x 10 costs about 20 minutes a run instead of 40.
 # Usage: bench/scale.sh [N] [DESTS]   (default 100 3, a few minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8,
 #        COPY_PARALLEL=8, CAPACITY_CLIENTS="8 32"). `bench/scale.sh 10000 10` works (hours with the peers).
 set -euo pipefail
@@ -35,7 +38,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-100}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
 peers="${PEERS:-sync copy}"; copy_parallel="${COPY_PARALLEL:-8}"; capacity_clients="${CAPACITY_CLIENTS:-8 32}"
 cold_dests="${COLD_DESTS:-$dests}"; dry="${DRY:-1}"; verify="${VERIFY:-1}"; skopeo_noop="${SKOPEO_NOOP:-1}"
+cold_runs="${COLD_RUNS:-$runs}"
 ((cold_dests >= 1 && cold_dests <= dests)) || { echo "COLD_DESTS must be 1..$dests" >&2; exit 1; }
+((cold_runs >= 1 && cold_runs <= runs)) || { echo "COLD_RUNS must be 1..$runs (RUNS)" >&2; exit 1; }
+((skopeo_runs <= cold_runs)) || skopeo_runs=$cold_runs   # skopeo runs only in runs that start from empty destinations
 [[ "$peers" == none ]] && peers=""
 cd "$root"
 if [[ -n "${TABLE_FROM:-}" ]]; then
@@ -183,9 +189,25 @@ sed -i '0,/\["v1", /s//["v1", "diff", /' "$git_manifest"
 git -C "$work/git" -c user.name=bench -c user.email=bench@localhost commit -q -am "one tag added"
 diff_flags=(--manifest="$git_manifest" --manifest-diff-since=HEAD~1 "${promote_flags[@]:1}")
 
-declare -p n dests cold_dests runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
+declare -p n dests cold_dests runs cold_runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
 promote_cold=(./build.sh --target Promote --manifest="$work/manifest-cold.yaml" "${promote_flags[@]:1}")
 for run in $(seq "$runs"); do
+  if ((run > cold_runs)); then
+    # A no-op run on what the runs before left: every destination holds every image, as after the seeding.
+    measure noop "${promote[@]}" --confirm
+    if ((verify)); then measure verify "${promote[@]}" --confirm --verify-destination; fi
+    capacity
+    echo "run $run/$runs (no-op and bound only) done" >&2
+    continue
+  fi
+  # skopeo first: the project's runs come last, so a no-op-only run after this one finds every destination promoted.
+  if ((run <= skopeo_runs)); then
+    for peer in $peers; do
+      reset_destinations drop-logs
+      measure "$peer-cold" bash -c "$(declare -p ports); ${peer}_all"
+      if ((skopeo_noop)); then measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"; fi
+    done
+  fi
   reset_destinations drop-logs
   if ((dry)); then measure dry "${promote[@]}"; fi
   measure cold "${promote_cold[@]}" --confirm
@@ -196,13 +218,6 @@ for run in $(seq "$runs"); do
   # Every run starts from empty destinations, so the tag the last commit added is new to them in every run.
   measure diff ./build.sh --target Promote "${diff_flags[@]}" --confirm
   capacity
-  if ((run <= skopeo_runs)); then
-    for peer in $peers; do
-      reset_destinations drop-logs
-      measure "$peer-cold" bash -c "$(declare -p ports); ${peer}_all"
-      if ((skopeo_noop)); then measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"; fi
-    done
-  fi
   echo "run $run/$runs done" >&2
 done
 load_end="$(uptime | sed 's/.*load average: //')"
@@ -227,8 +242,10 @@ cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1)
 noop_same=$noop; [[ -f "$work/noop-cold" ]] && noop_same=$(median noop-cold 1)
 cold_dests="${cold_dests:-$dests}"
 echo
+cold_runs="${cold_runs:-$runs}"
 echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations (cold runs into $cold_dests), threads $threads, median of $runs runs" \
-  "($skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores, load average at start $load_start, at end $load_end"
+  "(no-op, verify and bound; $cold_runs for dry, cold and diff; $skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores," \
+  "load average at start $load_start, at end $load_end"
 echo "| Command                                | Time (s) | CPU (s) | Reg CPU | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row dry "Promote dry run (cold plan, $dests dests)"
