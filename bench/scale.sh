@@ -196,31 +196,26 @@ diff_flags=(--manifest="$git_manifest" --manifest-diff-since=HEAD~1 "${promote_f
 declare -p n dests cold_dests runs cold_runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
 promote_cold=(./build.sh --target Promote --manifest="$work/manifest-cold.yaml" "${promote_flags[@]:1}")
 for run in $(seq "$runs"); do
-  if ((run > cold_runs)); then
-    # A no-op run on what the runs before left: every destination holds every image, as after the seeding.
-    measure noop "${promote[@]}" --confirm
-    if ((verify)); then measure verify "${promote[@]}" --confirm --verify-destination; fi
-    capacity
-    echo "run $run/$runs (no-op and bound only) done" >&2
-    continue
+  # Runs after COLD_RUNS skip to the no-op on what the runs before left: every destination holds every image.
+  if ((run <= cold_runs)); then
+    # skopeo first: the project's runs come last, so a no-op-only run after this one finds every destination promoted.
+    if ((run <= skopeo_runs)); then
+      for peer in $peers; do
+        reset_destinations drop-logs
+        measure "$peer-cold" bash -c "$(declare -p ports); ${peer}_all"
+        if ((skopeo_noop)); then measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"; fi
+      done
+    fi
+    reset_destinations drop-logs
+    if ((dry)); then measure dry "${promote[@]}"; fi
+    measure cold "${promote_cold[@]}" --confirm
+    if ((cold_dests < dests)); then measure noop-cold "${promote_cold[@]}" --confirm; fi
+    seed_destinations
   fi
-  # skopeo first: the project's runs come last, so a no-op-only run after this one finds every destination promoted.
-  if ((run <= skopeo_runs)); then
-    for peer in $peers; do
-      reset_destinations drop-logs
-      measure "$peer-cold" bash -c "$(declare -p ports); ${peer}_all"
-      if ((skopeo_noop)); then measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"; fi
-    done
-  fi
-  reset_destinations drop-logs
-  if ((dry)); then measure dry "${promote[@]}"; fi
-  measure cold "${promote_cold[@]}" --confirm
-  if ((cold_dests < dests)); then measure noop-cold "${promote_cold[@]}" --confirm; fi
-  seed_destinations
   measure noop "${promote[@]}" --confirm
   if ((verify)); then measure verify "${promote[@]}" --confirm --verify-destination; fi
-  # Every run starts from empty destinations, so the tag the last commit added is new to them in every run.
-  measure diff ./build.sh --target Promote "${diff_flags[@]}" --confirm
+  # A run from empty destinations: the tag the last commit added is new to them, as a diff run expects.
+  if ((run <= cold_runs)); then measure diff ./build.sh --target Promote "${diff_flags[@]}" --confirm; fi
   capacity
   echo "run $run/$runs done" >&2
 done
