@@ -145,7 +145,7 @@ public class AttachmentPromotionTests(EngineFixture fixture) : IClassFixture<Eng
         var mirrorSbom = await CosignFixtures.PushSbomAsync(production, repo, image.Digest, """{"spdxVersion":"SPDX-2.3","name":"mirror"}""");
         var refused = async () => await new PromotionPipeline(pool, Policy(true)).RunAsync(_ => [edge]);
         (await refused.Should().ThrowAsync<PromotionRefusedException>())
-            .Which.Message.Should().Contain("1 edge(s) refused (attachments or signatures)")
+            .Which.Message.Should().Contain("1 edge(s) refused (signatures, attachments or what depends on a refused edge)")
             .And.Contain($"REFUSED attachment: {EngineFixture.Production}/{id}/img:{AttachmentTags.For(image.Digest, AttachmentKind.Sbom)} holds {mirrorSbom}");
         (await production.HeadManifestAsync(repo, AttachmentTags.For(image.Digest, AttachmentKind.Sbom)))!.Digest.Should().Be(mirrorSbom);
     }

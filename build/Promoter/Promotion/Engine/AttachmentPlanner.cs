@@ -21,6 +21,9 @@ namespace Promoter.Promotion.Engine;
 public sealed record AttachmentWrite(ImageReference Destination, BuiltManifest Built, Digest? Previous, ImageReference BlobSource,
     IReadOnlyList<AttachmentLayer> CopiedBlobs, IReadOnlyDictionary<Digest, byte[]> NewBlobs, string What)
 {
+    /// <summary>The digest the written manifest refers to (the signed or attested image, or the referrers' subject).</summary>
+    public Digest? Subject { get; init; }
+
     /// <summary>The plan line: <c>WRITE dst/img:sha256-….sig @sha256:… (what)</c>.</summary>
     public override string ToString() => $"WRITE {Destination} as {Built.Manifest.Digest} ({What})";
 }
@@ -41,52 +44,72 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
     private IReadOnlyDictionary<string, string> _sourceMediaTypes = new Dictionary<string, string>();
 
     /// <summary>True when the policy asks for anything this planner does.</summary>
-    public static bool IsNeeded(PromotionPolicy policy) => policy.CopyAttachments || policy.Signer is not null || policy.RequiredSignature is not null;
+    public static bool IsNeeded(PromotionPolicy policy) =>
+        policy.CopyAttachments || policy.Signer is not null || policy.RequiredSignature is not null || policy.LostEdges == LostEdgePolicy.Fail;
 
-    /// <summary>The plan with the attachment edges, writes and refusals added after the plan's own edges.</summary>
+    /// <summary>
+    /// The plan with each unsigned source digest's edges refused in place, the attachment edges and writes added after the
+    /// plan's own edges, and the children of every index it read (<see cref="PromotionPlan.IndexChildren"/>); children are read
+    /// also without attachments when a refusal covers a digest, for <see cref="RefusalClosure"/> to refuse an index listing it.
+    /// </summary>
     /// <exception cref="RegistryException">A registry could not be asked.</exception>
     /// <exception cref="FormatException">An attachment manifest or referrers index in a registry is malformed.</exception>
     public async Task<PromotionPlan> ExtendAsync(PromotionPlan plan, CancellationToken cancellationToken)
     {
         _sourceMediaTypes = plan.SourceMediaTypes;
-        var live = plan.Edges.Where(e => e.Decision is not (EdgeDecision.Lost or EdgeDecision.RefusedTagMove or EdgeDecision.Refused)).ToList();
+        static bool IsLive(PlannedEdge e) => e.Decision is not (EdgeDecision.Lost or EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap or EdgeDecision.Refused);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, policy.Threads), CancellationToken = cancellationToken };
 
-        // Refusals first: a source digest without a valid signature refuses its edge.
-        var refusals = new ConcurrentBag<(int, PlannedEdge)>();
+        // Refusals first: a source digest without a valid signature refuses its edge, in place (the edge is the refusal; it is
+        // not planned as a copy beside it), and everything planned below for it is refused with it by RefusalClosure.
+        var edges = plan.Edges.ToArray();
         if (policy.RequiredSignature is { } verifier)
         {
-            await Parallel.ForEachAsync(live.Select((e, i) => (e, i)), parallel, async (item, ct) =>
+            var positions = plan.Edges.Select((e, i) => (e, i)).Where(p => IsLive(p.e)).ToList();
+            await Parallel.ForEachAsync(positions, parallel, async (item, ct) =>
             {
                 var problem = await CheckSourceSignatureAsync(item.e.Edge, verifier, ct);
                 if (problem is not null)
-                    refusals.Add((item.i, item.e with
+                    edges[item.i] = item.e with
                     {
                         Decision = EdgeDecision.Refused,
-                        Reason = $"unsigned: {item.e.Edge.SourceReference()} has no signature valid for key {verifier.Fingerprint} ({problem})",
-                    }));
+                        RefusesDigest = true,
+                        Reason = $"unsigned: {item.e.Edge.SourceReference()} has no signature valid for key {verifier.Fingerprint} ({problem}); " +
+                                 $"not promoted to {item.e.Edge.DestinationReference()}",
+                    };
             });
         }
-
-        if (!policy.CopyAttachments && policy.Signer is null)
-            return refusals.IsEmpty ? plan : new PromotionPlan([.. plan.Edges, .. refusals.OrderBy(r => r.Item1).Select(r => r.Item2)], plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
+        var refusesDigest = edges.Any(e => e.RefusesDigest || (policy.LostEdges == LostEdgePolicy.Fail && e.Decision == EdgeDecision.Lost));
+        var attachments = policy.CopyAttachments || policy.Signer is not null;
+        if (!attachments && !refusesDigest)
+            return new PromotionPlan(edges, plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
 
         // One unit per (destination repository, digest), the digests of an index's children included. Keyed by the
         // edge's own strings and sorted without building its text: at 300,000 edges, key and sort strings per unit
         // were the largest thing the plan held.
         var units = new Dictionary<(string, string, string, string, string), PromotionEdge>();
-        foreach (var planned in live)
+        foreach (var planned in edges)
         {
+            if (!IsLive(planned)) continue;
             var e = planned.Edge;
             units.TryAdd(UnitKey(e), e.Tag is null ? e : e with { Tag = null });
         }
-        live.Clear();
         var expanded = new ConcurrentBag<PromotionEdge>();
+        var indexChildren = new ConcurrentDictionary<Digest, IReadOnlyList<Digest>>();
         await Parallel.ForEachAsync(units.Values, parallel, async (unit, ct) =>
         {
             expanded.Add(unit);
-            foreach (var child in await ChildrenAsync(unit, ct)) expanded.Add(unit with { Digest = child.Value });
+            var children = await ChildrenAsync(unit, ct);
+            if (children.Count > 0) indexChildren.TryAdd(Digest.Parse(unit.Digest), children);
+            foreach (var child in children) expanded.Add(unit with { Digest = child.Value });
         });
+        var childrenByIndex = plan.IndexChildren.Count == 0 ? indexChildren.ToDictionary()
+            : plan.IndexChildren.Concat(indexChildren).DistinctBy(p => p.Key).ToDictionary();
+        if (!attachments)
+            return new PromotionPlan(edges, plan.AttachmentWrites)
+            {
+                Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes, IndexChildren = childrenByIndex,
+            };
         units.Clear();
         units.TrimExcess();
         var subjects = expanded.DistinctBy(UnitKey).ToList();
@@ -97,10 +120,12 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         await Parallel.ForEachAsync(Enumerable.Range(0, subjects.Count), parallel, async (i, ct) =>
             results[i] = await PlanSubjectAsync(subjects[i], ct));
 
-        var edges = plan.Edges.ToList();
-        foreach (var (index, refused) in refusals.OrderBy(r => r.Item1)) edges.Add(refused);
-        foreach (var result in results) edges.AddRange(result.Edges);
-        return new PromotionPlan(edges, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)]) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
+        var all = new List<PlannedEdge>(edges);
+        foreach (var result in results) all.AddRange(result.Edges);
+        return new PromotionPlan(all, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)])
+        {
+            Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes, IndexChildren = childrenByIndex,
+        };
     }
 
     /// <summary>A unit's identity: source repository, destination repository and digest (the tag is not part of it).</summary>
@@ -249,7 +274,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
                         $"referrers index: {theirs.Count} entr(ies) kept, {union.Count - theirs.Count} added"));
             }
         }
-        return (edges, writes);
+        return (edges.Select(e => e with { Subject = subject }).ToList(), writes.Select(w => w with { Subject = subject }).ToList());
     }
 
     private static AttachmentWrite Write(ImageReference target, BuiltManifest built, Digest? previous, ImageReference source,

@@ -26,7 +26,7 @@ public static class PlanReport
         EdgeDecision.AddTag => "TAG",
         EdgeDecision.MoveTag => "MOVE",
         EdgeDecision.AlreadyPromoted => "ALREADY",
-        EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap => "REFUSED",
+        EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap or EdgeDecision.Refused => "REFUSED",
         EdgeDecision.Lost => "LOST",
         _ => decision.ToString().ToUpperInvariant(),
     };
@@ -54,10 +54,14 @@ public static class PlanReport
                 json.WriteString("image", edge.Edge.SourceImage);
                 json.WriteString("digest", edge.Edge.Digest);
                 json.WriteString("destinationRegistry", edge.Edge.DestinationRegistry);
+                if (edge.Edge.DestinationImage != edge.Edge.SourceImage) json.WriteString("destinationImage", edge.Edge.DestinationImage);
                 json.WriteString("tag", edge.Edge.Tag);
                 json.WriteBoolean("digestInDestination", edge.DigestInDestination);
                 if (edge.Decision == EdgeDecision.RefusedTagMove) json.WriteString("reason", "tag move");
                 if (edge.Decision == EdgeDecision.RefusedOverlap) json.WriteString("reason", "overlap");
+                if (edge.Decision == EdgeDecision.Refused) json.WriteString("reason", edge.Reason ?? "refused");
+                if (edge.RefusesDigest) json.WriteBoolean("refusesDigest", true);
+                if (edge.Subject is { } subject) json.WriteString("subject", subject.Value);
                 if (edge.CurrentDigest is { } current) json.WriteString("currentDigest", current.Value);
                 json.WriteEndObject();
             }
@@ -126,24 +130,32 @@ public static class PlanReport
                     "ALREADY" => EdgeDecision.AlreadyPromoted,
                     "LOST" => EdgeDecision.Lost,
                     "REFUSED" when reason == "overlap" => EdgeDecision.RefusedOverlap,
-                    "REFUSED" => EdgeDecision.RefusedTagMove,
+                    "REFUSED" when reason is null or "tag move" => EdgeDecision.RefusedTagMove,
+                    "REFUSED" => EdgeDecision.Refused,
                     _ => throw Error(path, 1, $"{at}.action", $"expected COPY, TAG, MOVE, ALREADY, REFUSED or LOST, got '{action}'"),
                 };
                 var tag = item.TryGetProperty("tag", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                var edge = new PromotionEdge(Text("sourceRegistry"), Text("image"), Text("digest"), Text("destinationRegistry"), Text("image"), tag);
-                Digest? current = null;
+                var destinationImage = item.TryGetProperty("destinationImage", out var di) ? di.GetString() ?? Text("image") : Text("image");
+                var edge = new PromotionEdge(Text("sourceRegistry"), Text("image"), Text("digest"), Text("destinationRegistry"), destinationImage, tag);
+                Digest? current = null, subject = null;
                 try
                 {
                     edge.SourceReference();
                     edge.DestinationReference();
                     if (item.TryGetProperty("currentDigest", out var c) && c.ValueKind == JsonValueKind.String) current = Digest.Parse(c.GetString()!);
+                    if (item.TryGetProperty("subject", out var sj) && sj.ValueKind == JsonValueKind.String) subject = Digest.Parse(sj.GetString()!);
                 }
                 catch (FormatException e)
                 {
                     throw Error(path, 1, at, e.Message);
                 }
                 var present = item.TryGetProperty("digestInDestination", out var p) && p.ValueKind == JsonValueKind.True;
-                planned.Add(new PlannedEdge(edge, decision, present, current));
+                var refusesDigest = item.TryGetProperty("refusesDigest", out var rd) && rd.ValueKind == JsonValueKind.True;
+                planned.Add(new PlannedEdge(edge, decision, present, current, decision == EdgeDecision.Refused ? reason : null)
+                {
+                    Subject = subject,
+                    RefusesDigest = refusesDigest,
+                });
             }
             return new PromotionPlan(planned);
         }

@@ -47,18 +47,36 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         public readonly ConcurrentDictionary<(string, string, Digest), Lazy<Task>> Checked = new();
         /// <summary>The plan's destination references that were listed but not served (<see cref="PromotionPlan.Unserved"/>).</summary>
         public IReadOnlyDictionary<string, string> Unserved = new Dictionary<string, string>();
+        /// <summary>What must never be written (<see cref="PromotionPlan.Fence"/>), by (registry address, repository, tag or digest).</summary>
+        public HashSet<(string, string, string)> Fence = [];
     }
 
-    /// <summary>Executes the plan's copies, then its tags.</summary>
-    /// <exception cref="InvalidOperationException">A programming error: the plan holds refused tag moves, which the
-    /// check phase never lets through.</exception>
+    /// <summary>
+    /// Stops a write of a refused reference: every manifest and tag put passes here first, so no plan, however built, can
+    /// make the executor write what the plan refused (a refused tag, a refused digest, or a tag on a refused digest).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A programming error: a write of a fenced reference was about to be sent.</exception>
+    private void Fenced(Run run, ImageReference destination, string reference, Digest digest)
+    {
+        if (run.Fence.Count == 0) return;
+        var address = registries.Resolve(destination.Registry).Address;
+        if (run.Fence.Contains((address, destination.Repository, reference)) || run.Fence.Contains((address, destination.Repository, digest.Value)))
+            throw new InvalidOperationException(
+                $"refused write stopped: {destination.Registry}/{destination.Repository}:{reference} ({digest}) is refused by the plan and must never be written.");
+    }
+
+    /// <summary>Executes the plan's copies, then its tags; a refused edge's references (<see cref="PromotionPlan.Fence"/>) are
+    /// never written.</summary>
+    /// <exception cref="InvalidOperationException">A programming error: a copy, attachment or tag of the plan would write a
+    /// fenced reference (the planners and <see cref="RefusalClosure"/> never plan one).</exception>
     /// <exception cref="RegistryException">A registry operation failed; tags of failed copies are not written.</exception>
     public async Task<PromotionCounts> ExecuteAsync(PromotionPlan plan, CancellationToken cancellationToken = default)
     {
-        if (plan.Refusals.Count > 0)
-            throw new InvalidOperationException("a plan with refused tag moves reached the executor; the check phase must stop it.");
-
-        var run = new Run { Unserved = plan.Unserved };
+        var run = new Run
+        {
+            Unserved = plan.Unserved,
+            Fence = plan.Fence.Select(r => (registries.Resolve(r.Registry).Address, r.Repository, r.ManifestReference)).ToHashSet(),
+        };
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {
@@ -100,6 +118,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
                 : null;
             foreach (var job in group)
             {
+                Fenced(run, job.Destination, job.Destination.Tag!, job.Digest);
                 var client = registries.For(job.Destination.Registry);
                 var repository = job.Destination.Repository;
                 // Guarded by the plan's view of the tag, and read back: a tag another promotion wrote meanwhile fails
@@ -177,6 +196,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     /// </summary>
     private async Task WriteAttachmentAsync(Run run, AttachmentWrite write, CancellationToken cancellationToken)
     {
+        Fenced(run, write.Destination, write.Destination.Tag ?? write.Built.Manifest.Digest.Value, write.Built.Manifest.Digest);
+        if (write.Subject is { } subject) Fenced(run, write.Destination, subject.Value, subject);
         var from = registries.For(write.BlobSource.Registry);
         var to = registries.For(write.Destination.Registry);
         var repository = write.Destination.Repository;
@@ -225,6 +246,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         CancellationToken cancellationToken)
     {
         var digest = source.Digest!.Value;
+        Fenced(run, destination, digest.Value, digest);
         var from = registries.For(source.Registry);
         var to = registries.For(destination.Registry);
         if (!knownMissing && await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
@@ -233,6 +255,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var document = manifest.Parse(source.ToString());
         if (document.IsIndex)
         {
+            // Every child is checked against the fence before any is copied: no sibling is written for a refused child.
+            foreach (var child in document.Manifests) Fenced(run, destination, child.ParsedDigest.Value, child.ParsedDigest);
             await Task.WhenAll(document.Manifests.Select(child =>
                 CopyManifestAsync(run, source.WithDigest(child.ParsedDigest), destination.WithDigest(child.ParsedDigest), cancellationToken)));
         }

@@ -28,8 +28,6 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         public EdgeLoader Load { get; } = load;
         public IReadOnlyList<PromotionEdge> Edges { get; set; } = [];
         public PromotionPlan Plan { get; set; } = new([]);
-        /// <summary>What the execute phase carries out: the plan, without the refused edges under --isolate-edges.</summary>
-        public PromotionPlan Executable { get; set; } = new([]);
         /// <summary>Edges refused under --isolate-edges: reported, not written, and the run fails at its end.</summary>
         public IReadOnlyList<PlannedEdge> Refused { get; set; } = [];
         public PromotionCounts Counts { get; set; } = PromotionCounts.None;
@@ -92,6 +90,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         state.Plan = await new PromotionPlanner(registries, policy).PlanAsync(state.Edges, cancellationToken);
         if (AttachmentPlanner.IsNeeded(policy))
             state.Plan = await new AttachmentPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
+        state.Plan = RefusalClosure.Close(state.Plan, policy.LostEdges == LostEdgePolicy.Fail, host => registries.Resolve(host).Address);
         foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
         policy.OnPlan?.Invoke(state.Plan);
         return new Verdict(true, $"{state.Plan.Edges.Count} edge(s) decided");
@@ -104,15 +103,14 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
             PlanDrift.Check(expected, plan, policy, policy.ExpectedPlanFile ?? "(plan)", line => Log(PromotionLogLevel.Information, line));
         var failLost = policy.LostEdges == LostEdgePolicy.Fail;
         var refused = plan.Edges.Where(e => e.IsRefused(failLost)).ToList();
-        state.Executable = plan;
         if (refused.Count > 0)
         {
             if (!policy.IsolateEdges) throw new PromotionRefusedException(refused);
-            foreach (var edge in refused) Log(PromotionLogLevel.Warning, $"isolated, not promoted: {edge}");
+            // Named once, in the failure at the end; the plan executed keeps them, so its Fence holds them off.
+            Log(PromotionLogLevel.Warning, $"{refused.Count} refused edge(s) isolated: they and what depends on them are not written (listed at the end)");
             state.Refused = refused;
-            state.Executable = new PromotionPlan(plan.Edges.Where(e => !e.IsRefused(failLost)).ToList(), plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
         }
-        var lost = state.Executable.Lost.Count;
+        var lost = plan.Lost.Count;
         if (lost > 0)
             Log(PromotionLogLevel.Warning, $"{lost} edge(s) name digests missing from the source; they are skipped");
         var summary = refused.Count > 0 ? $"{refused.Count} edge(s) isolated and refused" : "nothing refused";
@@ -130,9 +128,9 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
     private async Task<Verdict> ExecutePhaseAsync(RunState state, CancellationToken cancellationToken)
     {
         var executor = new PromotionExecutor(registries, policy.Threads, line => Log(PromotionLogLevel.Detail, line), policy.VerifyDestination);
-        var budget = RequestBudget.Start(state.Executable, registries);
+        var budget = RequestBudget.Start(state.Plan, registries);
         Log(PromotionLogLevel.Information, budget.Before());
-        state.Counts = await executor.ExecuteAsync(state.Executable, cancellationToken);
+        state.Counts = await executor.ExecuteAsync(state.Plan, cancellationToken);
         Log(PromotionLogLevel.Information, $"promoted: {state.Counts}");
         Log(PromotionLogLevel.Information, budget.After());
         if (state.Refused.Count > 0) throw new EdgesRefusedException(state.Refused, state.Counts, dryRun: false);

@@ -35,10 +35,22 @@ public enum EdgeDecision
 /// <param name="Reason">For <see cref="EdgeDecision.Refused"/>: why, in one line.</param>
 public sealed record PlannedEdge(PromotionEdge Edge, EdgeDecision Decision, bool DigestInDestination, Digest? CurrentDigest, string? Reason = null)
 {
+    /// <summary>The digest this edge's manifest refers to when it carries an attachment (a cosign <c>.sig</c>/<c>.att</c>/<c>.sbom</c>
+    /// tag, a referrer or a referrers index) of another digest; null for an image's own edge.</summary>
+    public Digest? Subject { get; init; }
+
+    /// <summary>For a <see cref="EdgeDecision.Refused"/> edge: true when the refusal covers the edge's digest in its destination
+    /// repository (an unsigned source digest: nothing may write that digest, its tags or what refers to it there), false when it
+    /// covers only the edge's own tag (an attachment tag that cannot be merged).</summary>
+    public bool RefusesDigest { get; init; }
+
     /// <summary>True for a decision that refuses the edge: a refused tag move or overlap, and a lost edge when
     /// <paramref name="lostIsRefused"/> (<c>--require-source</c>, <see cref="LostEdgePolicy.Fail"/>).</summary>
     public bool IsRefused(bool lostIsRefused) =>
         Decision is EdgeDecision.RefusedTagMove or EdgeDecision.RefusedOverlap or EdgeDecision.Refused || (lostIsRefused && Decision == EdgeDecision.Lost);
+
+    /// <summary>True when the edge writes something if executed: a copy, a new tag or a moved tag.</summary>
+    public bool Writes => Decision is EdgeDecision.Copy or EdgeDecision.AddTag or EdgeDecision.MoveTag;
 
     /// <summary>One line for the plan listing, e.g. <c>COPY  src/foo@sha256:… -> dst/foo:1.0</c>.</summary>
     public override string ToString() => Decision switch
@@ -109,6 +121,34 @@ public sealed class PromotionPlan
     /// fetching it. Empty for a plan read from a file; a missing key only means "ask the registry".
     /// </summary>
     public IReadOnlyDictionary<string, string> SourceMediaTypes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The children of the indexes the plan reads (by index digest; an image manifest has none and is absent), as far as the
+    /// planners fetched them: what <see cref="RefusalClosure"/> needs to refuse an index that lists a refused digest, and the
+    /// children of a refused index. Empty for a plan read from a file.
+    /// </summary>
+    public IReadOnlyDictionary<Digest, IReadOnlyList<Digest>> IndexChildren { get; init; } = new Dictionary<Digest, IReadOnlyList<Digest>>();
+
+    /// <summary>
+    /// The destination references the executor must never write (by registry name, repository, and tag or digest): every
+    /// refused edge's tag, and its digest when the refusal covers the digest (<see cref="PlannedEdge.RefusesDigest"/>). The
+    /// executor checks each manifest and tag put against it, children of an index included.
+    /// </summary>
+    public IReadOnlyList<ImageReference> Fence => Edges
+        .Where(e => e.IsRefused(lostIsRefused: false))
+        .SelectMany(e =>
+        {
+            var destination = e.Edge.DestinationReference();
+            var byDigest = destination.WithDigest(Digest.Parse(e.Edge.Digest));
+            return (e.Edge.Tag is null, e.RefusesDigest) switch
+            {
+                (true, _) => [byDigest],
+                (false, true) => [destination, byDigest],
+                (false, false) => new[] { destination },
+            };
+        })
+        .Distinct()
+        .ToList();
 
     /// <summary>Every edge with its decision, in manifest order.</summary>
     public IReadOnlyList<PlannedEdge> Edges { get; }

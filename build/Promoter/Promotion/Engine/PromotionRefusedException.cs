@@ -22,7 +22,7 @@ public sealed class PromotionRefusedException : PromoterRefusalException
         var reasons = new List<string>();
         if (moves > 0) reasons.Add($"{moves} tag move(s) refused");
         if (lost > 0) reasons.Add($"{lost} edge(s) name digests missing from the source");
-        if (other > 0) reasons.Add($"{other} edge(s) refused (attachments or signatures)");
+        if (other > 0) reasons.Add($"{other} edge(s) refused (signatures, attachments or what depends on a refused edge)");
         return $"{string.Join(" and ", reasons)}; nothing was promoted:\n  " + string.Join("\n  ", refused);
     }
 }
