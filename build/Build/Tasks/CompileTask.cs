@@ -5,7 +5,7 @@ using Cake.Common.Tools.DotNet.Build;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>Compile</c> task: builds the solution (--configuration, Release by default; skipped when no source changed, --rebuild forces it).</summary>
+/// <summary>Runs <c>dotnet build</c> of the solution, without restoring, through <see cref="UpToDate"/> with <c>Settings.Compile</c>; the user-facing text is its <c>[TaskDescription]</c>.</summary>
 [TaskName("Compile")]
 [IsDependentOn(typeof(RestoreTask))]
 [TaskDescription("Builds the solution (--configuration, Release by default; skipped when no source changed, --rebuild forces it).")]

@@ -6,7 +6,7 @@ using Promoter.Images;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>ContainerizeGolden</c> task: rebuilds the golden image archives under images/golden from source, byte for byte (--verify checks them).</summary>
+/// <summary>Hands <c>Settings.Golden</c> to <see cref="GoldenFlow.Containerize"/> and adds nothing of its own.</summary>
 [TaskName("ContainerizeGolden")]
 [TaskDescription("Rebuilds the golden image archives under images/golden from source, byte for byte (--verify checks them).")]
 public sealed class ContainerizeGoldenTask : FrostingTask<BuildContext>

@@ -2,7 +2,7 @@ using Build.Host;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>Default</c> task: compiles the solution and runs its tests.</summary>
+/// <summary>Has no body: it exists only to depend on <see cref="CompileTask"/> and <see cref="TestTask"/>.</summary>
 [TaskName("Default")]
 [IsDependentOn(typeof(CompileTask))]
 [IsDependentOn(typeof(TestTask))]

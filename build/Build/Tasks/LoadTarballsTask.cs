@@ -3,7 +3,7 @@ using Build.Host;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>LoadTarballs</c> task: reads and verifies the golden archives (oci engine) or docker-loads them (docker engine).</summary>
+/// <summary>Sets <c>context.Golden</c> from <see cref="GoldenFlow.Load"/>, which <see cref="PushSrcTask"/> then requires.</summary>
 [TaskName("LoadTarballs")]
 [TaskDescription("Reads and verifies the golden archives (oci engine) or docker-loads them (docker engine).")]
 public sealed class LoadTarballsTask : FrostingTask<BuildContext>

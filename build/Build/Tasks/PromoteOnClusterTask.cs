@@ -4,7 +4,7 @@ using Build.Host;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>PromoteOnCluster</c> task: applies the sharded promotion's Indexed Job to the current kubeconfig context (server-side), waits for it, gathers each shard's log and a JUnit file into ARTIFACTS, and fails if any shard failed.</summary>
+/// <summary>Hands <c>Settings.Cluster</c>, the artifacts folder (<c>.build/artifacts</c> when ARTIFACTS is unset) and a UTC timestamp for the Job's name to <see cref="ClusterPromoteFlow.Run"/>.</summary>
 [TaskName("PromoteOnCluster")]
 [TaskDescription("Applies the sharded promotion's Indexed Job (manifests/k8s/overlays/ENV-sharded) to the current kubeconfig context with kubectl, waits for it, gathers each shard's log and a JUnit file into ARTIFACTS; fails if any shard failed.")]
 public sealed class PromoteOnClusterTask : FrostingTask<BuildContext>

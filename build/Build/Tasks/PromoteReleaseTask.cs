@@ -3,7 +3,7 @@ using Build.Flows;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>PromoteRelease</c> task: releases when VERSION changed: builds the release images, pushes them to staging, promotes them to production and tags the commit (--confirm acts; a dry run otherwise).</summary>
+/// <summary>Decides the release gate once in <see cref="ShouldRun"/> and hands that decision to <see cref="ReleaseFlow"/>, which acts on it.</summary>
 [TaskName(Name)]
 [TaskDescription("Releases when VERSION changed: builds the release images, pushes them to staging, promotes them to production and tags the commit (--confirm acts; a dry run otherwise).")]
 public sealed class PromoteReleaseTask : FrostingTask<BuildContext>

@@ -8,7 +8,7 @@ using Promoter.Registry;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>Promote</c> task: promotes images as promoter manifests say (--manifest= or --thin-manifest-dir=; a dry run unless --confirm), or prints a registry's snapshot (--snapshot=REGISTRY).</summary>
+/// <summary>Hands <c>Settings.Promote</c>, the presubmit, sharding and signing settings, the environment and the console to <see cref="PromoteFlow.Run"/>.</summary>
 [TaskName("Promote")]
 [TaskDescription("Promotes images as promoter manifests say (--manifest= or --thin-manifest-dir=; a dry run unless --confirm), or prints a registry's snapshot (--snapshot=REGISTRY).")]
 public sealed class PromoteTask : FrostingTask<BuildContext>

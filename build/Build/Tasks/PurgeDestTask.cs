@@ -7,7 +7,7 @@ using Promoter.Promotion.Engine;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>PurgeDest</c> task: empties the destination registries the e2e file lists (--e2e-file; --purge-registries=a,b for some of them; --registry-storage=host=folder to find tagless manifests) - only those, only on loopback unless --allow-remote-purge.</summary>
+/// <summary>Hands <c>Settings.Purge</c> and the run's registry pool to <see cref="PurgeFlow.Run"/>, which enforces the loopback and listed-destinations rules.</summary>
 [TaskName("PurgeDest")]
 [TaskDescription("Empties the destination registries the e2e file lists (--e2e-file; --purge-registries=a,b for some of them; --registry-storage=host=folder to find tagless manifests) - only those, only on loopback unless --allow-remote-purge.")]
 public sealed class PurgeDestTask : FrostingTask<BuildContext>

@@ -4,7 +4,7 @@ using Cake.Core.Diagnostics;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>PushSrc</c> task: pushes the golden set to the source registry (--registry=host/prefix, else a local one) with digests unchanged.</summary>
+/// <summary>Pushes the set <see cref="LoadTarballsTask"/> left in <c>context.Golden</c> through <see cref="GoldenFlow.Push"/>, failing with <see cref="InvalidOperationException"/> if it is missing.</summary>
 [TaskName("PushSrc")]
 [IsDependentOn(typeof(LoadTarballsTask))]
 [TaskDescription("Pushes the golden set to the source registry (--registry=host/prefix, else a local one) with digests unchanged.")]

@@ -3,7 +3,7 @@ using Build.Host;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>RenderJobs</c> task: writes the Prow jobs and the Kubernetes CronJob/Job (kustomize base and overlays) under manifests/k8s from their typed source (--verify checks them).</summary>
+/// <summary>Hands <c>Settings.Jobs</c> to <see cref="JobsFlow.Render"/>; the jobs themselves are declared in <c>Kubernetes/PipelineJobs.cs</c>.</summary>
 [TaskName("RenderJobs")]
 [TaskDescription("Writes the Prow jobs and the Kubernetes CronJob/Job (kustomize base and overlays) under manifests/k8s from their typed source (--verify checks them).")]
 public sealed class RenderJobsTask : FrostingTask<BuildContext>

@@ -5,7 +5,7 @@ using Cake.Common.Tools.DotNet.Restore;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>Restore</c> task: restores the NuGet packages of the solution (skipped when no project or package file changed; --rebuild forces it).</summary>
+/// <summary>Runs <c>dotnet restore</c> of the solution through <see cref="UpToDate"/>, keyed on the project and package files.</summary>
 [TaskName("Restore")]
 [TaskDescription("Restores the NuGet packages of the solution (skipped when no project or package file changed; --rebuild forces it).")]
 public sealed class RestoreTask : FrostingTask<BuildContext>

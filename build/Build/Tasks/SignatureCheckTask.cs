@@ -3,7 +3,7 @@ using Build.Host;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>SignatureCheck</c> task: lists destination digests whose cosign signatures are missing or differ from the source's (--manifest= or --thin-manifest-dir=); --confirm copies them.</summary>
+/// <summary>Hands <c>Settings.Promote</c> and the run's registry pool to <see cref="SignatureCheckFlow.Run"/>.</summary>
 [TaskName("SignatureCheck")]
 [TaskDescription("Lists destination digests whose cosign signatures are missing or differ from the source's (--manifest= or --thin-manifest-dir=); --confirm copies them.")]
 public sealed class SignatureCheckTask : FrostingTask<BuildContext>

@@ -7,7 +7,7 @@ using Cake.Core.Diagnostics;
 
 namespace Build.Tasks;
 
-/// <summary>The <c>Test</c> task: runs the tests; with ARTIFACTS set (as Prow sets it) writes junit_*.xml there.</summary>
+/// <summary>Hands the solution, the configuration, <c>.build/test-results</c> and the artifacts folder to <see cref="TestFlow.Run"/>.</summary>
 [TaskName("Test")]
 [IsDependentOn(typeof(CompileTask))]
 [TaskDescription("Runs the tests; with ARTIFACTS set (as Prow sets it) writes junit_*.xml there.")]

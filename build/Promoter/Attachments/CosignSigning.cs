@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Promoter.Inputs;
 
 namespace Promoter.Attachments;
 
@@ -132,7 +133,7 @@ public sealed class EcdsaKeySigner : IImageSigner, IDisposable
 }
 
 /// <summary>A signing or verification key cannot be read or used; the message names the file, never the key or passphrase.</summary>
-public sealed class SigningKeyException(string message) : PromoterException(message);
+public sealed class SigningKeyException(string message, Exception? inner = null) : PromoterException(message, inner);
 
 /// <summary>Loads keys from PEM files.</summary>
 public static class SigningKeys
@@ -143,14 +144,14 @@ public static class SigningKeys
     /// <c>openssl ecparam -genkey</c> writes). cosign's own <c>ENCRYPTED SIGSTORE PRIVATE KEY</c> (scrypt + secretbox) is
     /// not read: convert it to PKCS#8.
     /// </summary>
-    /// <exception cref="SigningKeyException">Unreadable, encrypted without a passphrase, a wrong passphrase, or not P-256.</exception>
+    /// <exception cref="SigningKeyException">Not a regular file (a FIFO is refused without opening it, through <see cref="InputFile"/>), unreadable, encrypted without a passphrase, a wrong passphrase, or not P-256.</exception>
     public static EcdsaKeySigner LoadSigner(string path, string? passphrase)
     {
         string pem;
-        try { pem = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        try { pem = InputFile.ReadAllText(path); }
+        catch (InputFileException e)
         {
-            throw new SigningKeyException($"{path}: cannot read the signing key ({e.Message}).");
+            throw new SigningKeyException($"{path}: cannot read the signing key: {e.Reason}.", e);
         }
         if (pem.Contains("SIGSTORE PRIVATE KEY", StringComparison.Ordinal))
             throw new SigningKeyException($"{path}: a cosign-encrypted key (ENCRYPTED SIGSTORE PRIVATE KEY) is not read; export it as PKCS#8 PEM.");
@@ -179,7 +180,7 @@ public static class SigningKeys
     /// line, without the line break) or from the environment variable <paramref name="passphraseVariable"/>; at most one
     /// of them. The passphrase is never logged or put in a message.
     /// </summary>
-    /// <exception cref="SigningKeyException">Both sources given, the file unreadable, the variable unset, or the key unusable.</exception>
+    /// <exception cref="SigningKeyException">Both sources given, the file not a regular file or unreadable, the variable unset, or the key unusable.</exception>
     public static EcdsaKeySigner LoadSigner(string path, string? passphraseFile, string? passphraseVariable)
     {
         if (passphraseFile is not null && passphraseVariable is not null)
@@ -187,10 +188,10 @@ public static class SigningKeys
         string? passphrase = null;
         if (passphraseFile is not null)
         {
-            try { passphrase = File.ReadLines(passphraseFile).FirstOrDefault() ?? ""; }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            try { passphrase = FirstLine(InputFile.ReadAllText(passphraseFile)); }
+            catch (InputFileException e)
             {
-                throw new SigningKeyException($"{passphraseFile}: cannot read the signing key's passphrase ({e.GetType().Name}).");
+                throw new SigningKeyException($"{passphraseFile}: cannot read the signing key's passphrase: {e.Reason}.", e);
             }
         }
         else if (passphraseVariable is not null)
@@ -202,14 +203,23 @@ public static class SigningKeys
     }
 
     /// <summary>Reads a PEM public key file (<c>BEGIN PUBLIC KEY</c>, P-256).</summary>
-    /// <exception cref="SigningKeyException">Unreadable, or not a P-256 public key.</exception>
+    /// <exception cref="SigningKeyException">Not a regular file, unreadable, or not a P-256 public key.</exception>
     public static SignatureVerifier LoadVerifier(string path)
     {
-        try { return SignatureVerifier.FromPem(File.ReadAllText(path), path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        string pem;
+        try { pem = InputFile.ReadAllText(path); }
+        catch (InputFileException e)
         {
-            throw new SigningKeyException($"{path}: cannot read the public key ({e.Message}).");
+            throw new SigningKeyException($"{path}: cannot read the public key: {e.Reason}.", e);
         }
+        return SignatureVerifier.FromPem(pem, path);
+    }
+
+    /// <summary>The text up to its first line break (<c>\n</c>, <c>\r\n</c> or <c>\r</c>, as <see cref="File.ReadLines(string)"/> splits), or all of it.</summary>
+    private static string FirstLine(string text)
+    {
+        var end = text.AsSpan().IndexOfAny('\r', '\n');
+        return end < 0 ? text : text[..end];
     }
 
     /// <summary>Fails unless <paramref name="key"/> is on NIST P-256 (OID 1.2.840.10045.3.1.7).</summary>
