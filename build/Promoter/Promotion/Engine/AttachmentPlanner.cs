@@ -164,11 +164,19 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         }
     }
 
-    /// <summary>What to do for one digest bound for one destination repository (<paramref name="unit"/> is tagless).</summary>
-    private async Task<(List<PlannedEdge>, List<AttachmentWrite>)> PlanSubjectAsync(PromotionEdge unit, CancellationToken ct)
+    /// <summary>What to do for one digest bound for one destination repository (<paramref name="unit"/> is tagless):
+    /// observed here, decided by <see cref="AttachmentRules.Plan"/>.</summary>
+    private async Task<(List<PlannedEdge>, List<AttachmentWrite>)> PlanSubjectAsync(PromotionEdge unit, CancellationToken ct) =>
+        AttachmentRules.Plan(await ObserveAsync(unit, ct), policy.Signer);
+
+    /// <summary>
+    /// Asks what <see cref="AttachmentRules.Plan"/> needs, and nothing more: the source's attachments (with
+    /// <c>--copy-attachments</c>); the destination's manifest under each cosign tag the source has or the run signs; with a
+    /// signer, the signature payloads in order until one of its key verifies; with source referrers, a HEAD of each in the
+    /// destination and the destination's referrers.
+    /// </summary>
+    private async Task<AttachmentObservation> ObserveAsync(PromotionEdge unit, CancellationToken ct)
     {
-        var edges = new List<PlannedEdge>();
-        var writes = new List<AttachmentWrite>();
         var subject = Digest.Parse(unit.Digest);
         var source = unit.SourceReference();
         var destination = unit.DestinationReference();
@@ -177,111 +185,35 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
             ? await SourceAttachmentsAsync(source, subject, ct)
             : new AttachmentSet(subject, [], [], null, false);
 
+        var inDestination = new Dictionary<AttachmentKind, ManifestContent?>();
         foreach (var kind in AttachmentTags.CosignKinds)
+            if (found.Get(kind) is not null || (kind == AttachmentKind.Signature && policy.Signer is not null))
+                inDestination[kind] = await AttachmentFinder.GetIfPresentAsync(to, destination.Repository, AttachmentTags.For(subject, kind), ct);
+
+        var signed = false;
+        if (policy.Signer is { } signer)
         {
-            var fromSource = found.Get(kind);
-            var sign = kind == AttachmentKind.Signature && policy.Signer is not null;
-            if (fromSource is null && !sign) continue;
-            var tag = AttachmentTags.For(subject, kind);
-            var target = destination.WithTag(tag);
-            var inDestination = await AttachmentFinder.GetIfPresentAsync(to, destination.Repository, tag, ct);
-            var edge = fromSource is null ? null : unit with { Digest = fromSource.Manifest.Digest.Value, Tag = tag };
-
-            if (!sign)
-            {
-                if (inDestination is null)
-                    edges.Add(new PlannedEdge(edge!, EdgeDecision.Copy, false, null));
-                else if (inDestination.Digest == fromSource!.Manifest.Digest)
-                    edges.Add(new PlannedEdge(edge!, EdgeDecision.AlreadyPromoted, true, null));
-                else if (kind == AttachmentKind.Sbom)
-                    edges.Add(new PlannedEdge(edge!, EdgeDecision.Refused, false, inDestination.Digest,
-                        $"attachment: {target} holds {inDestination.Digest}, the source's SBOM is {fromSource.Manifest.Digest}; an SBOM is one document and is not merged (nothing is replaced)"));
-                else
-                {
-                    var mine = AttachmentManifests.ReadLayers(inDestination, target.ToString());
-                    var theirs = AttachmentManifests.ReadLayers(fromSource.Manifest, $"{source.WithTag(tag)}");
-                    var union = AttachmentManifests.Union(mine, theirs);
-                    if (union.Count == mine.Count) // the destination already holds every layer of the source's
-                        edges.Add(new PlannedEdge(edge!, EdgeDecision.AlreadyPromoted, true, null));
-                    else
-                        writes.Add(Write(target, AttachmentManifests.BuildLayered(union), inDestination.Digest, source, theirs, new Dictionary<Digest, byte[]>(),
-                            $"merge: {mine.Count} layer(s) kept, {union.Count - mine.Count} added from {fromSource.Manifest.Digest}"));
-                }
-                continue;
-            }
-
-            // Signing: the union of what the destination and the source hold, plus this run's signature unless one of this
-            // key for this digest and repository is already among them.
-            var signer = policy.Signer!;
+            var tag = AttachmentTags.For(subject, AttachmentKind.Signature);
+            var mine = inDestination[AttachmentKind.Signature] is { } held ? AttachmentManifests.ReadLayers(held, destination.WithTag(tag).ToString()) : [];
+            var theirs = found.Get(AttachmentKind.Signature) is { } sig ? AttachmentManifests.ReadLayers(sig.Manifest, source.WithTag(tag).ToString()) : [];
             var dockerReference = $"{unit.DestinationRegistry}/{unit.DestinationImage}";
-            var destinationLayers = inDestination is null ? [] : AttachmentManifests.ReadLayers(inDestination, target.ToString());
-            var sourceLayers = fromSource is null ? [] : AttachmentManifests.ReadLayers(fromSource.Manifest, source.WithTag(tag).ToString());
-            var existing = AttachmentManifests.Union(destinationLayers, sourceLayers);
-            var signed = false;
-            foreach (var layer in existing.Where(l => l.MediaType == AttachmentManifests.SimpleSigningMediaType
-                                                      && l.Annotations.ContainsKey(AttachmentManifests.SignatureAnnotation)))
+            foreach (var layer in AttachmentManifests.Union(mine, theirs).Where(l => l.MediaType == AttachmentManifests.SimpleSigningMediaType
+                                                                                   && l.Annotations.ContainsKey(AttachmentManifests.SignatureAnnotation)))
             {
-                var inMine = destinationLayers.Any(l => l.Digest == layer.Digest);
-                var payload = await BlobAsync(inMine ? destination : source, layer.Digest, ct);
+                var payload = await BlobAsync(mine.Any(l => l.Digest == layer.Digest) ? destination : source, layer.Digest, ct);
                 if (signer.Verifier.Check(layer, payload, subject, dockerReference) is null) { signed = true; break; }
             }
-            var added = new Dictionary<Digest, byte[]>();
-            var ours = new List<AttachmentLayer>();
-            if (!signed)
-            {
-                var payload = new SimpleSigningPayload(dockerReference, subject).ToBytes();
-                var layer = AttachmentManifests.Layer(AttachmentManifests.SimpleSigningMediaType, payload,
-                    new Dictionary<string, string> { [AttachmentManifests.SignatureAnnotation] = signer.Sign(payload) });
-                added[layer.Digest] = payload;
-                ours.Add(layer);
-            }
-            var desired = AttachmentManifests.Union(destinationLayers, sourceLayers, ours);
-            if (inDestination is not null && desired.Count == destinationLayers.Count)
-            {
-                edges.Add(new PlannedEdge(edge ?? unit with { Digest = inDestination.Digest.Value, Tag = tag }, EdgeDecision.AlreadyPromoted, true, null));
-                continue;
-            }
-            if (inDestination is null && fromSource is not null && ours.Count == 0)
-            {
-                edges.Add(new PlannedEdge(edge!, EdgeDecision.Copy, false, null));
-                continue;
-            }
-            var built = AttachmentManifests.BuildLayered(desired);
-            added[built.ConfigDigest!.Value] = built.Config;
-            var what = (ours.Count > 0 ? $"signed by {signer.Description}" : "merge") +
-                       $": {destinationLayers.Count} layer(s) kept, {desired.Count - destinationLayers.Count - ours.Count} from the source, {ours.Count} new";
-            writes.Add(Write(target, built, inDestination?.Digest, source, sourceLayers, added, what));
         }
 
+        var present = new HashSet<Digest>();
+        (IReadOnlyList<ReferrerEntry>, ManifestContent?, bool)? referrers = null;
         if (found.Referrers.Count > 0)
         {
             foreach (var referrer in found.Referrers)
-            {
-                var present = await to.HeadManifestAsync(destination.Repository, referrer.Digest.Value, ct) is not null;
-                edges.Add(new PlannedEdge(unit with { Digest = referrer.Digest.Value }, present ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, present, null));
-            }
-            var (theirs, index, hasApi) = await _finder.FindReferrersAsync(to, destination.Repository, subject, ct);
-            if (!hasApi)
-            {
-                var tag = AttachmentTags.For(subject, AttachmentKind.ReferrersIndex);
-                var union = AttachmentManifests.Union(theirs, found.Referrers);
-                if (index is null && found.ReferrersIndex is { } sourceIndex)
-                    edges.Add(new PlannedEdge(unit with { Digest = sourceIndex.Digest.Value, Tag = tag }, EdgeDecision.Copy, false, null));
-                else if (index is not null && union.Count == theirs.Count)
-                    edges.Add(new PlannedEdge(unit with { Digest = (found.ReferrersIndex ?? index).Digest.Value, Tag = tag }, EdgeDecision.AlreadyPromoted, true, null));
-                else
-                    writes.Add(Write(destination.WithTag(tag), AttachmentManifests.BuildIndex(union), index?.Digest, source, [], new Dictionary<Digest, byte[]>(),
-                        $"referrers index: {theirs.Count} entr(ies) kept, {union.Count - theirs.Count} added"));
-            }
+                if (await to.HeadManifestAsync(destination.Repository, referrer.Digest.Value, ct) is not null) present.Add(referrer.Digest);
+            referrers = await _finder.FindReferrersAsync(to, destination.Repository, subject, ct);
         }
-        return (edges.Select(e => e with { Subject = subject }).ToList(), writes.Select(w => w with { Subject = subject }).ToList());
-    }
-
-    private static AttachmentWrite Write(ImageReference target, BuiltManifest built, Digest? previous, ImageReference source,
-        IReadOnlyList<AttachmentLayer> copied, Dictionary<Digest, byte[]> added, string what)
-    {
-        if (built.ConfigDigest is { } config) added.TryAdd(config, built.Config);
-        return new AttachmentWrite(target, built, previous, source with { Tag = null, Digest = null }, copied, added, what);
+        return new AttachmentObservation(unit, found, inDestination, signed, present, referrers);
     }
 
     /// <summary>Why the source digest of <paramref name="edge"/> has no valid signature for <paramref name="verifier"/>, or null when it has one.</summary>

@@ -31,6 +31,8 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         /// <summary>Edges refused under --isolate-edges: reported, not written, and the run fails at its end.</summary>
         public IReadOnlyList<PlannedEdge> Refused { get; set; } = [];
         public PromotionCounts Counts { get; set; } = PromotionCounts.None;
+        /// <summary>What the check phase decided the run does (<see cref="PromotionRules.Verdict"/>).</summary>
+        public RunVerdict Verdict { get; set; }
     }
 
     /// <summary>A phase's verdict: go on to the next phase or stop the run (not a failure), and one line for the log.</summary>
@@ -103,9 +105,10 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
             PlanDrift.Check(expected, plan, policy, policy.ExpectedPlanFile ?? "(plan)", line => Log(PromotionLogLevel.Information, line));
         var failLost = policy.LostEdges == LostEdgePolicy.Fail;
         var refused = plan.Edges.Where(e => e.IsRefused(failLost)).ToList();
+        state.Verdict = PromotionRules.Verdict(refused.Count, policy.IsolateEdges, policy.Confirm);
+        if (state.Verdict == RunVerdict.Refuse) throw new PromotionRefusedException(refused);
         if (refused.Count > 0)
         {
-            if (!policy.IsolateEdges) throw new PromotionRefusedException(refused);
             // Named once, in the failure at the end; the plan executed keeps them, so its Fence holds them off.
             Log(PromotionLogLevel.Warning, $"{refused.Count} refused edge(s) isolated: they and what depends on them are not written (listed at the end)");
             state.Refused = refused;
@@ -119,9 +122,9 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
 
     private Verdict StopPhase(RunState state)
     {
-        if (policy.Confirm) return new Verdict(true, "confirmed, going on");
+        if (state.Verdict is RunVerdict.Execute or RunVerdict.ExecuteThenFail) return new Verdict(true, "confirmed, going on");
         Log(PromotionLogLevel.Information, "Dry run complete: nothing was written (add --confirm to promote).");
-        if (state.Refused.Count > 0) throw new EdgesRefusedException(state.Refused, PromotionCounts.None, dryRun: true);
+        if (state.Verdict == RunVerdict.FailDryRun) throw new EdgesRefusedException(state.Refused, PromotionCounts.None, dryRun: true);
         return new Verdict(false, "dry run, stopped here");
     }
 
@@ -133,7 +136,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         state.Counts = await executor.ExecuteAsync(state.Plan, cancellationToken);
         Log(PromotionLogLevel.Information, $"promoted: {state.Counts}");
         Log(PromotionLogLevel.Information, budget.After());
-        if (state.Refused.Count > 0) throw new EdgesRefusedException(state.Refused, state.Counts, dryRun: false);
+        if (state.Verdict == RunVerdict.ExecuteThenFail) throw new EdgesRefusedException(state.Refused, state.Counts, dryRun: false);
         return new Verdict(true, "done");
     }
 

@@ -61,11 +61,11 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         var planned = new PlannedEdge[edges.Count];
         // A destination tag claimed by two digests reaches the planner only when the load kept overlaps (--isolate-edges):
         // each claim is refused without asking a registry.
-        var claims = Claims(edges);
+        var claims = PromotionRules.Overlaps(edges);
         if (claims.Count > 0)
             for (var i = 0; i < edges.Count; i++)
                 if (claims.TryGetValue(edges[i], out var other))
-                    planned[i] = new PlannedEdge(edges[i], EdgeDecision.RefusedOverlap, false, Digest.Parse(other));
+                    planned[i] = PromotionRules.Overlap(edges[i], other);
         var groups = Group(edges, claims.Count == 0 ? _ => true : i => !claims.ContainsKey(edges[i]));
         var unserved = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var mediaTypes = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
@@ -73,32 +73,6 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
             new ParallelOptions { MaxDegreeOfParallelism = policy.PlanRequests, CancellationToken = cancellationToken },
             async (group, ct) => await PlanGroupAsync(edges, planned, group, unserved, mediaTypes, ct));
         return new PromotionPlan(planned) { Unserved = unserved.ToDictionary(), SourceMediaTypes = mediaTypes.ToDictionary() };
-    }
-
-    /// <summary>
-    /// The edges whose destination tag another edge claims for another digest, each with one such other digest. One
-    /// dictionary entry per destination tag (the first digest seen), and work beyond it only for the tags claimed twice:
-    /// a plan of 300,000 edges has no room for a group object per tag.
-    /// </summary>
-    private static Dictionary<PromotionEdge, string> Claims(IReadOnlyList<PromotionEdge> edges)
-    {
-        var first = new Dictionary<(string, string, string), string>();
-        HashSet<(string, string, string)>? contested = null;
-        foreach (var edge in edges)
-        {
-            if (edge.Tag is not { } tag) continue;
-            var key = (edge.DestinationRegistry, edge.DestinationImage, tag);
-            if (!first.TryAdd(key, edge.Digest) && !string.Equals(first[key], edge.Digest, StringComparison.Ordinal))
-                (contested ??= []).Add(key);
-        }
-        var claims = new Dictionary<PromotionEdge, string>();
-        if (contested is null) return claims;
-        var digests = edges.Where(e => e.Tag is { } tag && contested.Contains((e.DestinationRegistry, e.DestinationImage, tag)))
-            .GroupBy(e => (e.DestinationRegistry, e.DestinationImage, e.Tag!));
-        foreach (var group in digests)
-            foreach (var edge in group)
-                claims[edge] = group.First(o => !string.Equals(o.Digest, edge.Digest, StringComparison.Ordinal)).Digest;
-        return claims;
     }
 
     /// <summary>The destination groups of the edges <paramref name="include"/> keeps (by index), in the order their first
@@ -166,7 +140,7 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         }), null);
         if (!await source.Present!.Value)
         {
-            foreach (var i in group.Edges) planned[i] = new PlannedEdge(edges[i], EdgeDecision.Lost, false, null);
+            foreach (var i in group.Edges) planned[i] = PromotionRules.Decide(edges[i], group.Digest, new EdgeView(false, null, false), policy.AllowTagMoves);
             return;
         }
 
@@ -192,25 +166,20 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
             var answer = await DestinationHeadAsync(client, group.ByDigest, tag, unserved, cancellationToken);
             tagged[tag] = answer;
             digestPresent |= answer == group.Digest;
-            if (answer is null && toAsk >= 2 && !listAsked)
+            if (PromotionRules.ListTags(answer, toAsk, listAsked))
             {
                 listAsked = true;
                 listed = await ListedTagsAsync(client, group.ByDigest, cancellationToken);
             }
         }
-        var needsDigest = !digestPresent && group.Edges.Any(i => edges[i].Tag is not { } tag || tagged[tag] != group.Digest);
-        if (needsDigest)
+        if (PromotionRules.NeedsDigestHead(digestPresent, group.Edges.Select(i => edges[i].Tag is not { } tag || tagged[tag] != group.Digest)))
             digestPresent = await DestinationHeadAsync(client, group.ByDigest, group.Digest.Value, unserved, cancellationToken) is not null;
 
         foreach (var i in group.Edges)
         {
             var edge = edges[i];
-            Digest? current = edge.Tag is { } tag ? tagged[tag] : null;
-            planned[i] = edge.Tag is null || current == group.Digest
-                ? new PlannedEdge(edge, digestPresent ? EdgeDecision.AlreadyPromoted : EdgeDecision.Copy, digestPresent, null)
-                : current is null
-                    ? new PlannedEdge(edge, digestPresent ? EdgeDecision.AddTag : EdgeDecision.Copy, digestPresent, null)
-                    : new PlannedEdge(edge, policy.AllowTagMoves ? EdgeDecision.MoveTag : EdgeDecision.RefusedTagMove, digestPresent, current);
+            var view = new EdgeView(true, edge.Tag is { } tag ? tagged[tag] : null, digestPresent);
+            planned[i] = PromotionRules.Decide(edge, group.Digest, view, policy.AllowTagMoves);
         }
     }
     /// <summary>
