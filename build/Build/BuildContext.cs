@@ -23,7 +23,7 @@ public class BuildContext : FrostingContext
     {
         RepositoryRoot = context.Environment.WorkingDirectory;
         Solution = RepositoryRoot.CombineWithFilePath("Promoter.slnx");
-        var reader = new SettingReader(context.Arguments, context.Configuration, context.Environment.GetEnvironmentVariable, context.Log);
+        var reader = new SettingReader(context.Arguments, context.Configuration, context.Environment.GetEnvironmentVariable, context.Log, BuildSettings.Conflicts);
         Settings = new BuildSettings(reader, RepositoryRoot.FullPath);
         Settings.RejectUnknownArguments();
         var artifacts = context.Environment.GetEnvironmentVariable("ARTIFACTS");

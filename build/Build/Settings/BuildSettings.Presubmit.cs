@@ -84,7 +84,7 @@ public sealed partial class BuildSettings
     }
 
     /// <summary>Promote's presubmit-grade and kpromo flags; checked as a whole.</summary>
-    /// <exception cref="CakeException">Flags that cannot go together (named).</exception>
+    /// <exception cref="CakeException">Flags that cannot go together (<see cref="Conflicts"/>; named with their sources).</exception>
     public PresubmitSettings Presubmit
     {
         get
@@ -93,10 +93,7 @@ public sealed partial class BuildSettings
                 _reader.Get(PresubmitFlags.Plan) is { } plan ? FullPath(plan) : null, _reader.Get(PresubmitFlags.ParseOnly), _reader.Get(PresubmitFlags.Output), _reader.Get(PresubmitFlags.SnapshotTag),
                 _reader.Get(PresubmitFlags.MinimalSnapshot), _reader.Get(PresubmitFlags.ManifestBasedSnapshotOf), _reader.Get(PresubmitFlags.UseProwManifestDiff), _reader.Get(PresubmitFlags.ManifestDiffSince),
                 _reader.Get(PresubmitFlags.UseServiceAccount), _reader.Get(PresubmitFlags.VerifyDestination));
-            if (settings.UseProwManifestDiff && settings.ManifestDiffSince is not null)
-                throw new CakeException($"Promote takes one of --{PresubmitFlags.UseProwManifestDiff.Name} and --{PresubmitFlags.ManifestDiffSince.Name}, not both.");
-            if (settings.Plan is not null && (_reader.IsGiven(Manifest) || _reader.IsGiven(ThinManifestDir)))
-                throw new CakeException($"--{PresubmitFlags.Plan.Name}=FILE holds its edges; give no --{Manifest.Name} or --{ThinManifestDir.Name} with it.");
+            // Flags that cannot go together are declared in Conflicts and refused by the reader as they are read.
             return settings;
         }
     }

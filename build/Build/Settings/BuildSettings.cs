@@ -221,6 +221,47 @@ public sealed partial class BuildSettings
         Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
     ];
 
+    /// <summary>
+    /// The settings that contradict each other, declared once: <see cref="SettingReader"/> refuses a pair when a run reads
+    /// either of them and both hold, naming both and where each came from (argument, <c>CIP_...</c>, cake.config).
+    /// Only real contradictions are listed: pairs where one setting would be silently ignored or undo the other.
+    /// </summary>
+    public static readonly IReadOnlyList<SettingConflict> Conflicts = DeclareConflicts();
+
+    private static List<SettingConflict> DeclareConflicts()
+    {
+        SettingCondition Given(SettingDeclaration setting) => SettingCondition.Given(setting);
+        var confirm = SettingCondition.Is(Confirm, true);
+        var dryRunFalse = SettingCondition.Is(DryRun, false);
+        var writes = new[] { confirm, dryRunFalse };
+        var plan = Given(PresubmitFlags.Plan);
+        var snapshot = Given(Snapshot);
+        var list = new List<SettingConflict>
+        {
+            new(confirm, SettingCondition.Is(DryRun, true), "--confirm promotes, a dry run writes nothing"),
+            new(SettingCondition.Is(Confirm, false), dryRunFalse, "--confirm=false asks for a dry run, --dry-run=false for a promotion"),
+            new(Given(Manifest), Given(ThinManifestDir), "a promotion reads one promoter manifest or one thin-manifest directory"),
+            new(plan, Given(Manifest), "--plan holds the edges to execute; a manifest would be ignored"),
+            new(plan, Given(ThinManifestDir), "--plan holds the edges to execute; a thin-manifest directory would be ignored"),
+            new(plan, Given(PresubmitFlags.UseProwManifestDiff), "--plan executes exactly the reviewed edges; a manifest diff would be ignored"),
+            new(plan, Given(PresubmitFlags.ManifestDiffSince), "--plan executes exactly the reviewed edges; a manifest diff would be ignored"),
+            new(Given(PresubmitFlags.UseProwManifestDiff), Given(PresubmitFlags.ManifestDiffSince), "each names the range of the manifest diff"),
+            new(snapshot, Given(Manifest), "--snapshot prints a registry instead of promoting; the manifest would be ignored"),
+            new(snapshot, Given(ThinManifestDir), "--snapshot prints a registry instead of promoting; the thin-manifest directory would be ignored"),
+            new(snapshot, plan, "--snapshot prints a registry instead of promoting; the plan would be ignored"),
+            new(snapshot, Given(PresubmitFlags.ManifestBasedSnapshotOf), "each prints a snapshot, and only one would be printed"),
+            new(Given(Shard), Given(Shards), $"each chooses the shard (--shards with the index from {PromotionShard.CompletionIndexVariable})"),
+            new(Given(SigningKeyPassphraseFile), Given(SigningKeyPassphraseEnv), "each gives the passphrase of the signing key"),
+        };
+        foreach (var write in writes)
+        {
+            list.Add(new(snapshot, write, "--snapshot only reads a registry; nothing would be promoted"));
+            list.Add(new(Given(PresubmitFlags.ManifestBasedSnapshotOf), write, "--manifest-based-snapshot-of only prints what the manifests would give; nothing would be promoted"));
+            list.Add(new(SettingCondition.Is(PresubmitFlags.ParseOnly, true), write, "--parse-only contacts no registry; nothing would be promoted"));
+        }
+        return list;
+    }
+
     private readonly SettingReader _reader;
     private readonly string _root;
 
@@ -270,7 +311,8 @@ public sealed partial class BuildSettings
     public PurgeSettings Purge => new(FullPath(_reader.Get(E2EFile)), _reader.Get(PurgeRegistries), _reader.Get(AllowRemotePurge));
 
     /// <summary>Promote; checked as a whole.</summary>
-    /// <exception cref="CakeException">Neither or both of --manifest and --thin-manifest-dir (without --snapshot).</exception>
+    /// <exception cref="CakeException">Neither of --manifest and --thin-manifest-dir (without --snapshot or --plan), or
+    /// contradictory settings (<see cref="Conflicts"/>).</exception>
     public PromoteSettings Promote
     {
         get
@@ -278,7 +320,8 @@ public sealed partial class BuildSettings
             var snapshot = _reader.Get(Snapshot);
             var manifest = _reader.Get(Manifest) is { } m ? FullPath(m) : null;
             var thin = _reader.Get(ThinManifestDir) is { } t ? FullPath(t) : null;
-            if (snapshot is null && !_reader.IsGiven(PresubmitFlags.Plan) && (manifest is null) == (thin is null))
+            // Both given is a declared conflict (Conflicts), refused by the reader above.
+            if (snapshot is null && !_reader.IsGiven(PresubmitFlags.Plan) && manifest is null && thin is null)
                 throw new CakeException($"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
             var confirm = _reader.Get(Confirm) || _reader.Get(DryRun) == false;
             return new PromoteSettings(manifest, thin, snapshot, confirm, _reader.Get(AllowTagMoves), _reader.Get(Threads),
@@ -419,11 +462,10 @@ public sealed record ShardSettings(PromotionShard? Shard, int? Shards)
 {
     /// <summary>The shard this process promotes, or null for the whole promotion.</summary>
     /// <param name="environment">Reads an environment variable (<see cref="PromotionShard.CompletionIndexVariable"/>).</param>
-    /// <exception cref="CakeException">Both settings given, or <c>--shards</c> with the variable unset, not a number or out of range.</exception>
+    /// <exception cref="CakeException"><c>--shards</c> with the variable unset, not a number or out of range (both settings
+    /// given is a declared conflict, refused when they are read).</exception>
     public PromotionShard? Resolve(Func<string, string?> environment)
     {
-        if (Shard is not null && Shards is not null)
-            throw new CakeException($"Give --{BuildSettings.Shard.Name}=I/N or --{BuildSettings.Shards.Name}=N (index from {PromotionShard.CompletionIndexVariable}), not both.");
         if (Shards is not { } count) return Shard;
         try { return PromotionShard.FromCompletionIndex(count, environment(PromotionShard.CompletionIndexVariable)); }
         catch (FormatException exception) { throw new CakeException($"Setting '{BuildSettings.Shards.Name}': {exception.Message}", exception); }

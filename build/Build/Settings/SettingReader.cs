@@ -7,6 +7,8 @@ namespace Build.Settings;
 /// <summary>
 /// Resolves declared settings: the argument <c>--name=value</c>, else the environment variable <c>CIP_NAME</c>, else
 /// <c>cake.config</c> <c>[Cip] Name</c>, else the declared default. At verbose verbosity it logs which source won.
+/// Reading a setting that takes part in a declared <see cref="SettingConflict"/> first checks that conflict: two
+/// contradictory settings are refused, naming both and where each came from.
 /// </summary>
 public sealed class SettingReader
 {
@@ -14,14 +16,19 @@ public sealed class SettingReader
     private readonly ICakeConfiguration _configuration;
     private readonly Func<string, string?> _environment;
     private readonly ICakeLog _log;
+    private readonly IReadOnlyList<SettingConflict> _conflicts;
+    private readonly HashSet<SettingConflict> _checked = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>A reader over one run's arguments, configuration and environment.</summary>
     /// <param name="arguments">The run's arguments (Cake's options already taken out, except <c>target</c>).</param>
     /// <param name="configuration">Cake's configuration (<c>cake.config</c>, with arguments as overrides).</param>
     /// <param name="environment">Reads an environment variable (null when unset).</param>
     /// <param name="log">Receives the verbose "which source won" lines.</param>
-    public SettingReader(ICakeArguments arguments, ICakeConfiguration configuration, Func<string, string?> environment, ICakeLog log)
+    /// <param name="conflicts">The pairs of settings that contradict each other (<see cref="BuildSettings.Conflicts"/>); none when null.</param>
+    public SettingReader(ICakeArguments arguments, ICakeConfiguration configuration, Func<string, string?> environment, ICakeLog log,
+        IReadOnlyList<SettingConflict>? conflicts = null)
     {
+        _conflicts = conflicts ?? [];
         _arguments = arguments;
         _configuration = configuration;
         _environment = environment;
@@ -29,8 +36,28 @@ public sealed class SettingReader
     }
 
     /// <summary>The value of <paramref name="setting"/> from the first source that gives one, else its default.</summary>
-    /// <exception cref="CakeException">The text of the winning source does not parse; the message names the setting, the source and what was expected.</exception>
+    /// <exception cref="CakeException">The text of the winning source does not parse; the message names the setting, the source and what was expected.
+    /// Or the setting contradicts another one (<see cref="SettingConflict"/>); the message names both and their sources.</exception>
     public T Get<T>(Setting<T> setting)
+    {
+        CheckConflicts(setting);
+        return Value(setting);
+    }
+
+    /// <summary>Every declared conflict <paramref name="setting"/> takes part in, each checked once per reader.</summary>
+    internal void CheckConflicts(SettingDeclaration setting)
+    {
+        foreach (var conflict in _conflicts)
+        {
+            if (!conflict.Involves(setting) || _checked.Contains(conflict)) continue;
+            if (conflict.First.Holds(this) && conflict.Second.Holds(this))
+                throw conflict.Refusal(this);
+            _checked.Add(conflict);
+        }
+    }
+
+    /// <summary>The value of <paramref name="setting"/> without the conflict checks (used by the checks themselves).</summary>
+    internal T Value<T>(Setting<T> setting)
     {
         var (text, source) = Text(setting);
         if (text is null)
@@ -45,6 +72,9 @@ public sealed class SettingReader
 
     /// <summary>True when some source gives <paramref name="setting"/> a value (so its default is not used).</summary>
     public bool IsGiven(SettingDeclaration setting) => Text(setting).Text is not null;
+
+    /// <summary>Where the value of <paramref name="setting"/> comes from, e.g. "from the environment variable CIP_CONFIRM", or "default".</summary>
+    public string Source(SettingDeclaration setting) => Text(setting).Source;
 
     private (string? Text, string Source) Text(SettingDeclaration setting)
     {

@@ -190,8 +190,8 @@ public static class E2ETestFile
                 d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected the registry path to snapshot)");
             else if (!RegistryPath.TryParse(name, out _, out var nameError))
                 d.Error(map.Get("name") ?? map, namePath, nameError!);
-            var before = ManifestReader.DecodeImages(d, map.Get("before"), YamlDecoder.Child(path, "before"), checkFormats: true);
-            var after = ManifestReader.DecodeImages(d, map.Get("after"), YamlDecoder.Child(path, "after"), checkFormats: true);
+            var before = ManifestReader.DecodeImages(d, map.Get("before"), YamlDecoder.Child(path, "before"));
+            var after = ManifestReader.DecodeImages(d, map.Get("after"), YamlDecoder.Child(path, "after"));
             result.Add(new E2ESnapshot(name, new Snapshot(before), new Snapshot(after)) { Location = d.At(map.Get("name") ?? map, namePath) });
         }
         return result;

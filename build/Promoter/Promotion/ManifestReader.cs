@@ -39,29 +39,24 @@ public static class ManifestReader
         var root = YamlTree.Parse(yaml, file);
         var d = new YamlDecoder(file);
         var map = d.Mapping(root, "", "registries", "images");
-        var registriesNode = map?.Get("registries");
-        var sourceLocations = new List<SourceLocation>();
-        var registries = DecodeRegistries(d, registriesNode, "registries", sourceLocations);
-        CheckRegistries(d, registries, sourceLocations, map?.KeyNode("registries") ?? root, requireSingleSource: true);
-        var images = DecodeImages(d, map?.Get("images"), "images", checkFormats: true);
+        var registries = DecodeManifestRegistries(d, map, root);
+        var images = DecodeImages(d, map?.Get("images"), "images");
         d.ThrowIfAny();
         return new PromoterManifest(file, registries, images);
     }
 
     /// <summary>
-    /// Parses an <c>images.yaml</c>: a bare YAML list of <c>{name, dmap}</c> (also the snapshot format of §3).
-    /// Names and <c>dmap</c>s must be non-empty; with <paramref name="checkFormats"/> digests and tags must
-    /// also match their patterns (the thin-manifest path leaves that out).
+    /// Parses an <c>images.yaml</c>: a bare YAML list of <c>{name, dmap}</c> (also the snapshot format of §3), with the
+    /// rules of a manifest's <c>images</c>: names valid and <c>dmap</c>s non-empty, digests and tags matching their patterns.
     /// </summary>
     /// <param name="yaml">The list text; an empty text is an empty list.</param>
     /// <param name="file">The file name to put in errors.</param>
-    /// <param name="checkFormats">Check the digest and tag patterns.</param>
     /// <exception cref="ManifestException">Every problem found, each with file, line and field (paths start at <c>[i]</c>).</exception>
-    public static IReadOnlyList<ImageEntry> ParseImages(string yaml, string file, bool checkFormats = true)
+    public static IReadOnlyList<ImageEntry> ParseImages(string yaml, string file)
     {
         var root = YamlTree.Parse(yaml, file);
         var d = new YamlDecoder(file);
-        var images = DecodeImages(d, root, "", checkFormats);
+        var images = DecodeImages(d, root, "");
         d.ThrowIfAny();
         return images;
     }
@@ -74,8 +69,9 @@ public static class ManifestReader
     /// <c>images</c> without a manifest are ignored. Symbolic links are followed only while they stay inside DIR
     /// (<see cref="ConfinedDirectory"/>): a link that leaves DIR or loops is an error naming the link and its target, and
     /// every file read must be a regular file within <see cref="InputFile.MaxTextBytes"/>. Each thin manifest accepts <c>registries</c> and the
-    /// deprecated (ignored) <c>imagesPath</c>, needs a non-empty <c>registries</c> with non-empty names and at
-    /// least one <c>src: true</c> (the first wins); the digest/tag patterns and the single-source check are not run.
+    /// deprecated (ignored) <c>imagesPath</c>; its <c>registries</c> and its project's <c>images.yaml</c> are checked by the
+    /// same code and rules as a plain manifest's (names, exactly one <c>src: true</c>, digest and tag patterns), so a bad
+    /// field is refused here, before any request, with the same <c>file:line: field</c> error.
     /// The cross-edge overlap check is run by <see cref="PromotionEdges.FromManifests"/>, as for plain manifests.
     /// </summary>
     /// <param name="directory">DIR. Trailing separators are removed (upstream required DIR without one).</param>
@@ -177,15 +173,13 @@ public static class ManifestReader
         var map = d.Mapping(root, "", "registries", "imagesPath");
         if (map?.Get("imagesPath") is { } imagesPathNode)
             d.String(imagesPathNode, "imagesPath");
-        var sourceLocations = new List<SourceLocation>();
-        var registries = DecodeRegistries(d, map?.Get("registries"), "registries", sourceLocations);
-        CheckRegistries(d, registries, sourceLocations, map?.KeyNode("registries") ?? root, requireSingleSource: false);
+        var registries = DecodeManifestRegistries(d, map, root);
 
         List<ImageEntry>? images = null;
         List<ManifestError>? imageErrors = null;
         try
         {
-            images = ParseImages(imagesYaml, imagesFile, checkFormats: false).ToList();
+            images = ParseImages(imagesYaml, imagesFile).ToList();
         }
         catch (ManifestException e)
         {
@@ -195,6 +189,18 @@ public static class ManifestReader
         if (all.Count > 0)
             throw new ManifestException(all);
         return new PromoterManifest(manifestFile, registries, images!) { Project = project, ImagesFile = imagesFile };
+    }
+
+    /// <summary>
+    /// The <c>registries</c> of a promoter manifest, plain or thin (one rule for both): a non-empty list of valid names
+    /// with exactly one <c>src: true</c>.
+    /// </summary>
+    private static List<RegistryEntry> DecodeManifestRegistries(YamlDecoder d, YMapping? map, YNode root)
+    {
+        var sourceLocations = new List<SourceLocation>();
+        var registries = DecodeRegistries(d, map?.Get("registries"), "registries", sourceLocations);
+        CheckRegistries(d, registries, sourceLocations, map?.KeyNode("registries") ?? root);
+        return registries;
     }
 
     /// <summary>Decodes a list of <c>{name, service-account, src}</c> (also used by the e2e test file).</summary>
@@ -229,7 +235,7 @@ public static class ManifestReader
         return result;
     }
 
-    private static void CheckRegistries(YamlDecoder d, List<RegistryEntry> registries, List<SourceLocation> sourceLocations, YNode? anchor, bool requireSingleSource)
+    private static void CheckRegistries(YamlDecoder d, List<RegistryEntry> registries, List<SourceLocation> sourceLocations, YNode? anchor)
     {
         if (registries.Count == 0)
         {
@@ -238,14 +244,17 @@ public static class ManifestReader
         }
         var sources = registries.Where(r => r.Src).ToList();
         if (sources.Count == 0)
-            d.Error(anchor, "registries", "no registry has src: true (expected " + (requireSingleSource ? "exactly one" : "at least one") + " source)");
-        else if (requireSingleSource && sources.Count > 1)
+            d.Error(anchor, "registries", "no registry has src: true (expected exactly one source)");
+        else if (sources.Count > 1)
             d.Error(sourceLocations[1],
                 $"{sources.Count} registries have src: true ({string.Join(", ", sources.Select(s => s.Name))}); expected exactly one source");
     }
 
-    /// <summary>Decodes a list of <c>{name, dmap}</c>; shared by manifests, images.yaml, snapshots and e2e files.</summary>
-    internal static List<ImageEntry> DecodeImages(YamlDecoder d, YNode? node, string field, bool checkFormats)
+    /// <summary>
+    /// Decodes a list of <c>{name, dmap}</c> with every check of §1 (names, non-empty dmaps, digest and tag patterns); the
+    /// one decoder of manifests, thin directories' images.yaml, snapshots and e2e files.
+    /// </summary>
+    internal static List<ImageEntry> DecodeImages(YamlDecoder d, YNode? node, string field)
     {
         var result = new List<ImageEntry>();
         var items = d.Sequence(node, field);
@@ -266,13 +275,13 @@ public static class ManifestReader
             else if (RepositoryName.Problem(name) is { } problem)
                 d.Error(map.Get("name") ?? map, namePath, $"'{name}' is not an image name: {problem}");
             var dmapPath = YamlDecoder.Child(path, "dmap");
-            var dmap = DecodeDmap(d, map.Get("dmap"), map.KeyNode("dmap") ?? (YNode)map, dmapPath, checkFormats);
+            var dmap = DecodeDmap(d, map.Get("dmap"), map.KeyNode("dmap") ?? (YNode)map, dmapPath);
             result.Add(new ImageEntry(name, dmap) { Location = d.At(map, path) });
         }
         return result;
     }
 
-    private static List<DigestTags> DecodeDmap(YamlDecoder d, YNode? node, YNode anchor, string field, bool checkFormats)
+    private static List<DigestTags> DecodeDmap(YamlDecoder d, YNode? node, YNode anchor, string field)
     {
         var result = new List<DigestTags>();
         if (node is not null && node is not YScalar { IsNull: true } && node is not YMapping)
@@ -288,7 +297,7 @@ public static class ManifestReader
         foreach (var (key, value) in map.Entries)
         {
             var digest = key.Value;
-            if (checkFormats && !Digest.TryParse(digest, out _))
+            if (!Digest.TryParse(digest, out _))
                 d.Error(key, field, $"'{digest}' is not a digest ({DigestExpectation})");
             var entryPath = $"{field}[\"{digest}\"]";
             var tags = new List<string>();
@@ -303,7 +312,7 @@ public static class ManifestReader
                         d.Error(tagNodes[t], tagPath, "expected a tag, found null");
                     continue;
                 }
-                if (checkFormats && !ImageReference.IsValidTag(tag))
+                if (!ImageReference.IsValidTag(tag))
                     d.Error(tagNodes[t], tagPath, $"'{tag}' is not a tag ({TagExpectation})");
                 tags.Add(tag);
             }

@@ -17,7 +17,7 @@ public sealed record RegistryEntry(string Name, string? ServiceAccount, bool Src
 }
 
 /// <summary>One <c>dmap</c> entry: a digest and the tags it carries (empty: promoted by digest only).</summary>
-/// <param name="Digest">The digest text as written, e.g. <c>sha256:</c> + 64 hex (validated except on the thin-manifest path).</param>
+/// <param name="Digest">The digest text as written, e.g. <c>sha256:</c> + 64 hex (validated on every path).</param>
 /// <param name="Tags">The tags, strings exactly as written (<c>1.0</c> stays <c>"1.0"</c>), in file order.</param>
 public sealed record DigestTags(string Digest, IReadOnlyList<string> Tags)
 {

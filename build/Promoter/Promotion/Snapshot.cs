@@ -130,7 +130,7 @@ public sealed record Snapshot(IReadOnlyList<ImageEntry> Images)
     /// <param name="text">The text; empty or whitespace-only text is an empty snapshot.</param>
     /// <param name="file">The name to put in errors.</param>
     /// <exception cref="ManifestException">Invalid YAML, unknown or duplicate keys, or an invalid digest or tag (with file, line, field).</exception>
-    public static Snapshot Parse(string text, string file) => new(ManifestReader.ParseImages(text, file, checkFormats: true));
+    public static Snapshot Parse(string text, string file) => new(ManifestReader.ParseImages(text, file));
 
     /// <summary>Reads a snapshot file; see <see cref="Parse"/>.</summary>
     /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>

@@ -68,7 +68,7 @@ public sealed class SettingsTests
         var result = BuildProgram.Run("--target", "Promote", "--manifest=a.yaml", "--thin-manifest-dir=b");
 
         result.ExitCode.Should().NotBe(0);
-        result.Output.Should().Contain("Promote needs exactly one of --manifest=FILE and --thin-manifest-dir=DIR");
+        result.Output.Should().Contain("Contradictory settings: --manifest (from the argument --manifest) and --thin-manifest-dir (from the argument --thin-manifest-dir)");
     }
 
     [Fact]

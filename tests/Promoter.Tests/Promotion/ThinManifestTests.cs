@@ -144,24 +144,59 @@ public class ThinManifestTests
             $"{dir}/manifests:1: not a directory (a thin-manifest directory needs both images/ and manifests/)");
     }
 
-    [Fact]
-    public void The_thin_path_skips_pattern_and_source_count_checks_but_needs_a_source()
+    public static TheoryData<string, string, string, int, string, string> BadImageEntries => new()
     {
-        using var tree = new TempTree();
+        // image, digest, tag, line in images.yaml, field, message
+        { "foo", "sha256:abc", "1.0", 3, "[0].dmap", "'sha256:abc' is not a digest (expected sha256: + 64 lower-case hex)" },
+        { "foo", "A", "-bad", 3, "[0].dmap[\"A\"][0]", "'-bad' is not a tag (expected ^\\w[\\w.-]{0,127}$: an ASCII letter, digit or '_' first, then letters, digits, '_', '.' or '-', at most 128 characters)" },
+        { "Foo", "A", "1.0", 1, "[0].name", "'Foo' is not an image name: " },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadImageEntries))]
+    public void Images_yaml_fields_are_checked_with_the_rules_and_errors_of_a_full_manifest(string image, string digest, string tag, int line, string field, string message)
+    {
+        digest = digest == "A" ? A : digest;
+        field = field.Replace("\"A\"", $"\"{A}\"");
+        using var tree = TwoProjects();
+        var imagesFile = tree.Write("thin/images/foo/images.yaml", Images(image, digest, tag));
+        var dir = Path.Combine(tree.Root, "thin");
+
+        var thin = () => ManifestReader.LoadThinDirectory(dir);
+
+        var error = thin.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Subject;
+        error.ToString().Should().StartWith($"{imagesFile}:{line}: {field}: {message}");
+        // The same entry in a full manifest: the same message on the same field (under images:).
+        var entry = string.Join("\n", Images(image, digest, tag).Split('\n').Select(l => "  " + l));
+        var full = () => ManifestReader.Parse(Registries("foo") + "\nimages:\n" + entry + "\n", "full.yaml");
+        var fullError = full.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Subject;
+        fullError.At.Field.Should().Be("images" + field);
+        fullError.Message.Should().Be(error.Message);
+    }
+
+    [Fact]
+    public void Two_sources_in_a_thin_manifest_are_refused_as_in_a_full_manifest()
+    {
+        using var tree = TwoProjects();
         tree.Write("thin/manifests/foo/promoter-manifest.yaml",
             "registries:\n- name: r.io/first\n  src: true\n- name: r.io/second\n  src: true\n- name: r.io/prod\n");
-        tree.Write("thin/images/foo/images.yaml", "- name: foo\n  dmap:\n    \"sha256:abc\": [\"-odd\"]\n");
-        var set = ManifestReader.LoadThinDirectory(Path.Combine(tree.Root, "thin"));
-        var manifest = set.Manifests.Should().ContainSingle().Subject;
-        manifest.Source.Name.Should().Be("r.io/first");
-        manifest.Destinations.Select(d => d.Name).Should().Equal("r.io/second", "r.io/prod");
-        manifest.Images[0].Dmap[0].Should().BeEquivalentTo(new { Digest = "sha256:abc", Tags = new[] { "-odd" } });
+        var dir = Path.Combine(tree.Root, "thin");
 
+        var act = () => ManifestReader.LoadThinDirectory(dir);
+
+        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+            $"{dir}/manifests/foo/promoter-manifest.yaml:5: registries[1].src: 2 registries have src: true (r.io/first, r.io/second); expected exactly one source");
+    }
+
+    [Fact]
+    public void A_thin_manifest_without_a_source_is_refused()
+    {
+        using var tree = TwoProjects();
         tree.Write("thin/manifests/foo/promoter-manifest.yaml", "registries:\n- name: r.io/a\n- name: r.io/b\n");
         var dir = Path.Combine(tree.Root, "thin");
         var act = () => ManifestReader.LoadThinDirectory(dir);
         act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
-            $"{dir}/manifests/foo/promoter-manifest.yaml:1: registries: no registry has src: true (expected at least one source)");
+            $"{dir}/manifests/foo/promoter-manifest.yaml:1: registries: no registry has src: true (expected exactly one source)");
     }
 
     [Fact]
