@@ -1,3 +1,4 @@
+using System.Reflection;
 using Cake.Cli;
 using Cake.Cli.Infrastructure;
 using Cake.Core;
@@ -38,7 +39,7 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         {
             if (settings.Version || settings.Info)
             {
-                var version = typeof(DefaultCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+                var version = ProgramVersion();
                 var engine = typeof(ICakeContext).Assembly.GetName().Version?.ToString(3);
                 provider.GetRequiredService<IConsole>().WriteLine(
                     settings.Info ? $"Build program {version} on Cake.Core {engine}" : version);
@@ -53,6 +54,17 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         {
             return ExceptionLogger.LogException(log, exception);
         }
+    }
+
+    /// <summary>
+    /// The program's version: the repository's <c>VERSION</c> file, which Directory.Build.props makes every assembly's
+    /// version at build time (the informational version keeps a pre-release suffix such as <c>1.3.0-rc.1</c>).
+    /// </summary>
+    internal static string ProgramVersion()
+    {
+        var assembly = typeof(DefaultCommand).Assembly;
+        return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+               ?? assembly.GetName().Version?.ToString(3) ?? "0.0.0";
     }
 
     private static void SetWorkingDirectory(IServiceProvider provider, DirectoryPath? fromCommandLine)
