@@ -5,6 +5,7 @@ $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
 $out = Join-Path $root '.build/bin'
 $stamp = Join-Path $root '.build/sources.sha256'
+# (build.sh keeps .build/sources.listing to skip hashing on a warm start; PowerShell's own start-up dwarfs the hashing.)
 $program = Join-Path $out 'Build.dll'
 Set-Location $root
 

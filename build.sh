@@ -5,6 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$root/.build/bin"
 stamp="$root/.build/sources.sha256"
+listed="$root/.build/sources.listing"
 program="$out/Build.dll"
 cd "$root"
 
@@ -35,7 +36,25 @@ if ! command -v docker-registry >/dev/null && ! command -v registry >/dev/null; 
   fi
 fi
 
-current="$(fingerprint)"
+# Hashing every file on each start was half of a warm start's time. The listing (path, size, inode, mtime, ctime of
+# each file) of the last hashing is kept with its fingerprint: an identical listing means identical contents, since any
+# write changes a file's ctime, which no program can set. A listing is kept only when every file's ctime is 2 s older
+# than the listing (a write in the same clock tick as an earlier one could leave the ctime as it was).
+printf -v now '%(%s)T' -1
+listing="$(sources -printf '%s %i %T@ %C@ %p\n')"
+current="" cached="" cached_listing=""
+[[ -f $listed ]] && { IFS= read -r cached || true; IFS= read -r -d '' cached_listing || true; } < "$listed"
+if [[ -n $cached && $cached_listing == "$listing"$'\n' ]]; then
+  current="$cached"
+else
+  current="$(fingerprint)"
+  rm -f "$listed"
+  mkdir -p "$root/.build"
+  if awk -v now="$now" '$4 >= now - 2 { exit 1 }' <<< "$listing"; then
+    printf '%s\n%s\n' "$current" "$listing" > "$listed"
+  fi
+fi
+
 stamped=""
 [[ -f $stamp ]] && { IFS= read -r stamped < "$stamp" || true; }
 if [[ ! -f "$program" || "$stamped" != "$current" ]]; then
