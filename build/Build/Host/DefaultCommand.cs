@@ -5,9 +5,11 @@ using Cake.Core;
 using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
+using Cake.Core.Packaging;
 using Cake.Core.Scripting;
 using Cake.Core.Tooling;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,6 +31,7 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         // Scanned task classes come first; tasks registered as IFrostingTask through ConfigureServices also run.
         foreach (var type in TaskRegistrar.FindTasks(setup.Assemblies)) services.AddSingleton(typeof(IFrostingTask), type);
         foreach (var descriptor in setup.Services) services.Add(descriptor);
+        DeferToolInstaller(services);
         services.AddSingleton(setup);
         services.AddSingleton<ICakeArguments>(arguments);
         services.AddSingleton<ICakeConfiguration>(provider => CreateConfiguration(provider, arguments));
@@ -65,6 +68,23 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         var assembly = typeof(DefaultCommand).Assembly;
         return assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
                ?? assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    }
+
+    /// <summary>
+    /// Cake's context takes the tool installer, and the installer takes every package installer: NuGet's reads the
+    /// user's and machine's NuGet.Config files under a file lock as it is constructed, a quarter of a warm dry run's
+    /// time in the program (profiled with dotnet-trace, bench/startup.sh). The installer the registrations chose is
+    /// built on its first use instead, so a run that installs no tool never builds it.
+    /// </summary>
+    private static void DeferToolInstaller(IServiceCollection services)
+    {
+        var chosen = services.LastOrDefault(d => d.ServiceType == typeof(IToolInstaller) && !d.IsKeyedService);
+        if (chosen is null) return;
+        services.RemoveAll<IToolInstaller>();
+        services.AddSingleton<IToolInstaller>(provider => new DeferredToolInstaller(() => (IToolInstaller)(
+            chosen.ImplementationInstance
+            ?? chosen.ImplementationFactory?.Invoke(provider)
+            ?? ActivatorUtilities.CreateInstance(provider, chosen.ImplementationType!))));
     }
 
     private static void SetWorkingDirectory(IServiceProvider provider, DirectoryPath? fromCommandLine)
@@ -142,4 +162,13 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         throw new CakeException(
             $"Unknown target '{string.Join("', '", unknown)}'. Known targets: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
     }
+}
+
+/// <summary>An <see cref="IToolInstaller"/> that builds the real one when a tool is first installed.</summary>
+internal sealed class DeferredToolInstaller(Func<IToolInstaller> create) : IToolInstaller
+{
+    private readonly Lazy<IToolInstaller> _installer = new(create);
+
+    /// <inheritdoc />
+    public IEnumerable<FilePath> Install(PackageReference tool) => _installer.Value.Install(tool);
 }
