@@ -22,9 +22,9 @@ public static class SolutionLayout
     /// <summary>What a restore writes: each project's <c>obj/project.assets.json</c>.</summary>
     public static IReadOnlyList<string> RestoreOutputs => Projects.Select(p => $"{p.Folder}/obj/project.assets.json").ToList();
 
-    /// <summary>The folders and files the solution is compiled from.</summary>
+    /// <summary>The folders and files the solution is compiled from (<c>VERSION</c> is every assembly's version).</summary>
     public static IReadOnlyList<string> CompileInputs =>
-        ["build", "tests", Solution, "global.json", "Directory.Build.props", "Directory.Packages.props"];
+        ["build", "tests", Solution, "global.json", "Directory.Build.props", "Directory.Packages.props", "VERSION"];
 
     /// <summary>What a compile in <paramref name="configuration"/> writes: each project's assembly under <c>bin/</c>.</summary>
     public static IReadOnlyList<string> CompileOutputs(string configuration) =>

@@ -18,17 +18,17 @@ public sealed class SourceFingerprint
     public string Value { get; }
 
     /// <summary>
-    /// Fingerprints every source file (by extension: .cs, .csproj, .props, .targets, .json, .slnx, .yaml) under
-    /// <paramref name="roots"/> (folders or files, relative to <paramref name="repositoryRoot"/>), skipping bin/ and obj/.
+    /// Fingerprints every source file (by extension: .cs, .csproj, .props, .targets, .json, .slnx, .yaml) under the
+    /// folders of <paramref name="roots"/>, skipping bin/ and obj/, and every file <paramref name="roots"/> names itself
+    /// whatever its extension (e.g. <c>VERSION</c>); paths are relative to <paramref name="repositoryRoot"/>.
     /// </summary>
     public static SourceFingerprint Compute(string repositoryRoot, IEnumerable<string> roots)
     {
         var files = roots
             .Select(r => Path.Combine(repositoryRoot, r))
             .SelectMany(path => Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => Extensions.Contains(Path.GetExtension(f)))
                 : File.Exists(path) ? [path] : [])
-            .Where(f => Extensions.Contains(Path.GetExtension(f)))
             .Select(f => Path.GetRelativePath(repositoryRoot, f).Replace('\\', '/'))
             .Where(f => !f.Split('/').Any(part => part is "bin" or "obj"))
             .Distinct()

@@ -42,6 +42,23 @@ public sealed class UpToDateTests : IDisposable
         runs.Should().Be(4, "--rebuild forces the step");
     }
 
+    [Fact]
+    public void A_file_named_as_an_input_counts_whatever_its_extension_and_a_folder_only_its_source_files()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "src"));
+        File.WriteAllText(Path.Combine(_root, "src", "a.cs"), "class A {}");
+        File.WriteAllText(Path.Combine(_root, "src", "notes.txt"), "one");
+        File.WriteAllText(Path.Combine(_root, "VERSION"), "0.1.0\n");
+        string Fingerprint() => SourceFingerprint.Compute(_root, ["src", "VERSION"]).Value;
+
+        var first = Fingerprint();
+        File.WriteAllText(Path.Combine(_root, "src", "notes.txt"), "two");
+        Fingerprint().Should().Be(first, "a .txt file found in a folder is not a source file");
+
+        File.WriteAllText(Path.Combine(_root, "VERSION"), "0.2.0\n");
+        Fingerprint().Should().NotBe(first, "VERSION is named itself, so its content counts");
+    }
+
     private sealed class NullLog : ICakeLog
     {
         public Verbosity Verbosity { get; set; } = Verbosity.Diagnostic;

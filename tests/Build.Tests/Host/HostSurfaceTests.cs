@@ -1,4 +1,5 @@
 using Build.Host;
+using Build.Tests.Golden;
 using Build.Tests.Host.Surface;
 using Cake.Core.IO;
 using Cake.Core.Packaging;
@@ -211,13 +212,13 @@ public sealed class HostSurfaceTests : IDisposable
     }
 
     [Fact]
-    public void Version_prints_the_program_version_and_exits_0_without_running_anything()
+    public void Version_prints_the_VERSION_file_and_exits_0_without_running_anything()
     {
         var result = Run(InstrumentedHost(), "--target", "One", "--version");
 
-        var expected = typeof(CakeHost).Assembly.GetName().Version!.ToString(3);
+        var expected = VersionFile();
         result.ExitCode.Should().Be(0, result.Output);
-        result.Output.Trim().Should().Be(expected);
+        result.Output.Trim().Should().Be(expected, "the program's version is the repository's VERSION file");
         HookJournal.Read().Should().BeEmpty("no setup, task or tool install happens for --version");
     }
 
@@ -227,9 +228,12 @@ public sealed class HostSurfaceTests : IDisposable
         var result = Run(InstrumentedHost(), "--info");
 
         result.ExitCode.Should().Be(0, result.Output);
-        result.Output.Trim().Should().MatchRegex(@"^Build program \d+\.\d+\.\d+ on Cake\.Core 7\.0\.0$");
+        result.Output.Trim().Should().Be($"Build program {VersionFile()} on Cake.Core 7.0.0");
         HookJournal.Read().Should().BeEmpty("no setup, task or tool install happens for --info");
     }
+
+    /// <summary>The repository's VERSION file, which Directory.Build.props makes the program's version.</summary>
+    private static string VersionFile() => File.ReadAllText(System.IO.Path.Combine(BuildProgram.RepositoryRoot, "VERSION")).Trim();
 
     /// <summary>A host where a setup, the task One and a tool install would each leave a record.</summary>
     private static Func<CakeHost, CakeHost> InstrumentedHost() => With(h => h
