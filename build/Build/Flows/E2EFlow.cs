@@ -68,7 +68,8 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
                 await GoldenPublisher.PushAsync(engine, golden, SourceOf(test), cancellationToken: ct);
             },
             Snapshot: (name, ct) => RegistrySnapshotter.TakeAsync(pool, name, ct),
-            Pool: pool)
+            Pool: pool,
+            ParseInvocation: words => PrepareInvocation(words, pool))
         {
             // One openssl process per signature; the tool is synchronous, so it runs off the caller's thread.
             CheckSignature = (key, data, signature, ct) => Task.Run(() => openSsl.VerifySha256(key, data, signature), ct),
@@ -90,6 +91,23 @@ public sealed class E2EFlow(E2ESettings settings, IImageEngine engine, LoadedGol
         _log.Information(summary);
         if (failed.Count > 0)
             throw new CakeException(string.Join("\n", failed.Select(f => $"e2e test '{f.Name}' failed: {f.Failure}")));
+    }
+
+    /// <summary>
+    /// An e2e test's invocation, read by the build program's own setting reader (<see cref="InvocationParser"/>) and prepared
+    /// as the Promote task prepares its command (<see cref="PromoteFlow.Prepare"/>); no environment variable reaches it.
+    /// </summary>
+    /// <exception cref="FormatException">The invocation is not a valid Promote command (the reader's message).</exception>
+    private PreparedPromotion PrepareInvocation(IReadOnlyList<string> words, RegistryPool pool)
+    {
+        try
+        {
+            return PromoteFlow.Prepare(InvocationParser.Parse(words, repositoryRoot), pool, _log, artifacts: null, new Dictionary<string, string>());
+        }
+        catch (CakeException exception)
+        {
+            throw new FormatException(exception.Message, exception);
+        }
     }
 
     /// <summary>The registry a test's golden set is pushed to: its first listed registry (upstream lists the staging one first).</summary>

@@ -8,102 +8,110 @@ using Promoter.Yaml;
 
 namespace Build.Flows;
 
-/// <summary>The Promote task's work: a promotion as the settings say (dry run unless confirmed), or a registry's snapshot.</summary>
+/// <summary>The Promote task's work: one short method per <see cref="PromoteMode"/> of the command.</summary>
 public static class PromoteFlow
 {
-    /// <summary>
-    /// Prints <see cref="PromoteSettings.Snapshot"/>'s snapshot on <paramref name="console"/> (upstream's YAML, nothing
-    /// else), or runs <see cref="PromotionPipeline"/> on the manifests with Promote's policy: the settings' confirm,
-    /// tag moves and threads; lost edges warned about and skipped.
-    /// </summary>
-    /// <param name="settings">What to promote and how.</param>
+    /// <summary>Carries out <paramref name="command"/> as its mode says.</summary>
+    /// <param name="command">What to do (<see cref="BuildSettings.Promote"/>).</param>
     /// <param name="pool">The run's registry clients.</param>
     /// <param name="log">Receives the plan and the result.</param>
-    /// <param name="console">Receives the snapshot YAML as is.</param>
-    /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder: the plan goes there as <c>junit_promotion.xml</c> (one case per
-    /// edge; a refused tag move fails its case), even when the check phase then refuses it; null for none.</param>
-    /// <param name="presubmit">The presubmit-grade and kpromo flags (<c>--isolate-edges</c>, <c>--plan</c>, <c>--parse-only</c>,
-    /// snapshot formats, manifest diffs); null for none.</param>
-    /// <param name="environment">The process environment, for the CI job's commit range of <c>--use-prow-manifest-diff</c>; null for none.</param>
-    /// <param name="shard">Promote only this shard's destination repositories (<see cref="PromotionShard"/>; its log lines, plan
-    /// file and JUnit file name it), or null for the whole promotion.</param>
-    /// <param name="signing">The attachment and signature flags (<c>--copy-attachments</c>, <c>--sign</c>, ...); null for the defaults.</param>
-    /// <exception cref="CakeException">A registry name is malformed, or the signing flags do not fit together.</exception>
-    /// <exception cref="Promoter.PromoterException">A manifest is invalid, a key unusable, a registry refused, or the check phase refused (a tag move).</exception>
-    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts,
-        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null, PromotionShard? shard = null, SigningArguments? signing = null)
+    /// <param name="console">Receives snapshot YAML or CSV as is.</param>
+    /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder (the plan goes there as <c>junit_promotion.xml</c>, also when it is
+    /// then refused), or null.</param>
+    /// <param name="environment">The process environment: the CI job's commit range of <c>--use-prow-manifest-diff</c> and
+    /// <c>JOB_COMPLETION_INDEX</c> of <c>--shards</c>.</param>
+    /// <exception cref="CakeException">A registry name or flag value is malformed, or the signing flags do not fit together.</exception>
+    /// <exception cref="Promoter.PromoterException">A manifest is invalid, a key unusable, a registry refused, or the check phase
+    /// refused (a tag move, an unsigned digest, ...).</exception>
+    public static void Run(PromoteCommand command, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts,
+        IReadOnlyDictionary<string, string> environment)
     {
-        var extra = presubmit ?? new PresubmitSettings(false, false, null, false, SnapshotFormat.Yaml, null, false, null, false, null, false);
         try
         {
-            if (settings.Snapshot is { } registry)
+            switch (command.Mode)
             {
-                var snapshot = RegistrySnapshotter.TakeAsync(pool, registry, extra.SnapshotTag, extra.MinimalSnapshot).GetAwaiter().GetResult();
-                console.Write("{0}", extra.Output == SnapshotFormat.Csv ? snapshot.ToCsv() : snapshot.ToText());
-                return;
+                case PromoteMode.Snapshot: PrintSnapshot(command.Outputs, pool, console); break;
+                case PromoteMode.ManifestSnapshot: PrintManifestSnapshot(command, log, console); break;
+                case PromoteMode.ParseOnly: ParseOnly(command, log); break;
+                case PromoteMode.SignatureCheck: SignatureCheckFlow.Run(command, pool, log); break;
+                default: Promote(command, pool, log, artifacts, environment); break;
             }
-            if (extra.SnapshotTag is not null || extra.MinimalSnapshot)
-                throw new CakeException("--snapshot-tag and --minimal-snapshot apply to --snapshot=REGISTRY only.");
-
-            var request = new PromotionRequest
-            {
-                Manifest = settings.Manifest,
-                ThinManifestDirectory = settings.ThinManifestDirectory,
-                Policy = new PromotionPolicy
-                {
-                    Confirm = settings.Confirm,
-                    AllowTagMoves = settings.AllowTagMoves,
-                    Threads = settings.Threads,
-                    LostEdges = extra.RequireSource ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip,
-                    IsolateEdges = extra.IsolateEdges,
-                    VerifyDestination = extra.VerifyDestination,
-                    Log = (level, line) => Write(log, level, shard is null ? line : $"[{shard}] {line}"),
-                    OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log, shard),
-                },
-            };
-            if (extra.ManifestBasedSnapshotOf is { } destination)
-            {
-                var snapshot = Snapshot.FromEdges(request.LoadEdges(line => log.Warning(line)), destination);
-                console.Write("{0}", extra.Output == SnapshotFormat.Csv ? snapshot.ToCsv() : snapshot.ToText());
-                return;
-            }
-            if (extra.ParseOnly)
-            {
-                var edges = extra.Plan is { } planFile ? PlanReport.ReadJson(planFile).Edges.Select(e => e.Edge).ToList() : request.LoadEdges(line => log.Warning(line));
-                log.Information("parse-only: {0} is valid ({1} edge(s)); no registry was contacted",
-                    extra.Plan ?? settings.Manifest ?? settings.ThinManifestDirectory ?? "", edges.Count);
-                return;
-            }
-            if (extra.UseServiceAccount)
-            {
-                var manifests = settings.Manifest is { } file ? [ManifestReader.Load(file)]
-                    : settings.ThinManifestDirectory is { } thin ? ManifestReader.LoadThinDirectory(thin).Manifests : [];
-                ServiceAccounts.Use(manifests, pool, log);
-            }
-            EdgeLoader load = request.LoadEdges;
-            if (extra.Plan is { } reviewed)
-            {
-                var expected = PlanReport.ReadJson(reviewed);
-                log.Information("plan {0}: {1} edge(s) to execute exactly as reviewed, after a check for drift", reviewed, expected.Edges.Count);
-                request = request with { Policy = request.Policy with { ExpectedPlan = expected, ExpectedPlanFile = reviewed } };
-                load = _ => expected.Edges.Select(e => e.Edge).ToList();
-            }
-            else if (extra.UseProwManifestDiff || extra.ManifestDiffSince is not null)
-            {
-                var path = settings.Manifest ?? settings.ThinManifestDirectory!;
-                load = warn => ManifestDiff.Changed(request.LoadEdges(warn), path, settings.ThinManifestDirectory is not null,
-                    extra.ManifestDiffSince, environment ?? new Dictionary<string, string>(), line => log.Information(line));
-            }
-            if (shard is not null) load = shard.Filter(load, log.Information);
-            var policy = (signing ?? new SigningArguments()).Apply(request.Policy);
-            if (policy.Signer is not null) log.Information("signing with {0}", policy.Signer.Description);
-            new PromotionPipeline(pool, policy).RunAsync(load).GetAwaiter().GetResult();
         }
         catch (FormatException exception)
         {
             throw new CakeException(exception.Message, exception);
         }
     }
+
+    /// <summary>
+    /// The promotion <paramref name="command"/> asks for, ready for <see cref="PromotionPipeline"/>: its edges (the manifests',
+    /// a reviewed plan's, only those changed in a manifest diff, only this shard's) and its policy (plan and JUnit written as
+    /// soon as planned, keys read). The Promote task and every e2e invocation go through it.
+    /// </summary>
+    /// <exception cref="CakeException">Sharding settings that do not resolve (see <see cref="ShardSettings.Resolve"/>).</exception>
+    /// <exception cref="FormatException">Signing flags that do not fit together.</exception>
+    /// <exception cref="Promoter.PromoterException">A plan file or key cannot be read.</exception>
+    public static PreparedPromotion Prepare(PromoteCommand command, RegistryPool pool, ICakeLog log, string? artifacts,
+        IReadOnlyDictionary<string, string> environment)
+    {
+        var shard = command.Selection.Sharding.Resolve(name => environment.GetValueOrDefault(name));
+        var request = command.Request;
+        var policy = request.Policy with
+        {
+            Log = (level, line) => Write(log, level, shard is null ? line : $"[{shard}] {line}"),
+            OnPlan = plan => WritePlan(plan, command.Outputs.PlanOut, artifacts, log, shard),
+        };
+        if (command.Run.UseServiceAccount) ServiceAccounts.Use(LoadManifests(command.Inputs), pool, log);
+
+        EdgeLoader load = request.LoadEdges;
+        if (command.Inputs.Plan is { } reviewed)
+        {
+            var expected = PlanReport.ReadJson(reviewed);
+            log.Information("plan {0}: {1} edge(s) to execute exactly as reviewed, after a check for drift", reviewed, expected.Edges.Count);
+            policy = policy with { ExpectedPlan = expected, ExpectedPlanFile = reviewed };
+            load = _ => expected.Edges.Select(e => e.Edge).ToList();
+        }
+        else if (command.Selection.UseProwManifestDiff || command.Selection.ManifestDiffSince is not null)
+        {
+            var path = command.Inputs.Manifest ?? command.Inputs.ThinManifestDirectory!;
+            load = warn => ManifestDiff.Changed(request.LoadEdges(warn), path, command.Inputs.ThinManifestDirectory is not null,
+                command.Selection.ManifestDiffSince, environment, line => log.Information(line));
+        }
+        if (shard is not null) load = shard.Filter(load, log.Information);
+        policy = command.Signing.Apply(policy);
+        if (policy.Signer is not null) log.Information("signing with {0}", policy.Signer.Description);
+        return new PreparedPromotion(load, policy);
+    }
+
+    private static void Promote(PromoteCommand command, RegistryPool pool, ICakeLog log, string? artifacts, IReadOnlyDictionary<string, string> environment)
+    {
+        var prepared = Prepare(command, pool, log, artifacts, environment);
+        new PromotionPipeline(pool, prepared.Policy).RunAsync(prepared.Load).GetAwaiter().GetResult();
+    }
+
+    private static void PrintSnapshot(PromoteOutputs outputs, RegistryPool pool, IConsole console)
+    {
+        var snapshot = RegistrySnapshotter.TakeAsync(pool, outputs.SnapshotOf!, outputs.SnapshotTag, outputs.MinimalSnapshot).GetAwaiter().GetResult();
+        console.Write("{0}", outputs.Format == SnapshotFormat.Csv ? snapshot.ToCsv() : snapshot.ToText());
+    }
+
+    private static void PrintManifestSnapshot(PromoteCommand command, ICakeLog log, IConsole console)
+    {
+        var snapshot = Snapshot.FromEdges(command.Request.LoadEdges(line => log.Warning(line)), command.Outputs.ManifestSnapshotOf!);
+        console.Write("{0}", command.Outputs.Format == SnapshotFormat.Csv ? snapshot.ToCsv() : snapshot.ToText());
+    }
+
+    private static void ParseOnly(PromoteCommand command, ICakeLog log)
+    {
+        var edges = command.Inputs.Plan is { } planFile
+            ? PlanReport.ReadJson(planFile).Edges.Select(e => e.Edge).ToList()
+            : command.Request.LoadEdges(line => log.Warning(line));
+        log.Information("parse-only: {0} is valid ({1} edge(s)); no registry was contacted", command.Inputs.Described, edges.Count);
+    }
+
+    private static IReadOnlyList<PromoterManifest> LoadManifests(PromoteInputs inputs) =>
+        inputs.Manifest is { } file ? [ManifestReader.Load(file)]
+        : inputs.ThinManifestDirectory is { } thin ? ManifestReader.LoadThinDirectory(thin).Manifests : [];
 
     /// <summary>The plan as review artifacts: JSON at <paramref name="planOut"/>, JUnit in <paramref name="artifacts"/>.</summary>
     private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, ICakeLog log, PromotionShard? shard)
@@ -122,7 +130,8 @@ public static class PromoteFlow
         }
     }
 
-    private static void Write(ICakeLog log, PromotionLogLevel level, string line)
+    /// <summary>Writes one promotion log line at the Cake level its <see cref="PromotionLogLevel"/> maps to.</summary>
+    internal static void Write(ICakeLog log, PromotionLogLevel level, string line)
     {
         switch (level)
         {

@@ -1,3 +1,6 @@
+using Build.Host;
+using Build.Settings;
+using Build.Tasks;
 using k8s;
 using k8s.Models;
 
@@ -60,9 +63,14 @@ public static class PipelineJobs
         new("production", "cip-prod", "us.gcr.io/k8s-artifacts-prod/cip/cip-build", "sha256:" + new string('2', 64)),
     ];
 
+    /// <summary>The bootstrap's command for the task class <typeparamref name="TTask"/>: <c>./build.sh --target NAME</c>, its
+    /// name read from its <see cref="TaskNameAttribute"/> (a renamed task renames the jobs).</summary>
+    private static string[] Target<TTask>() =>
+        ["./build.sh", "--target", typeof(TTask).GetCustomAttributes(typeof(TaskNameAttribute), false).OfType<TaskNameAttribute>().Single().Name];
+
     /// <summary>The command of a scheduled or one-off promotion: the production promoter manifest, confirmed.</summary>
     public static readonly IReadOnlyList<string> PromoteCommand =
-        ["./build.sh", "--target", "Promote", "--manifest=manifests/release/promoter-manifest.yaml", "--confirm"];
+        [.. Target<PromoteTask>(), BuildSettings.Manifest.Argument("manifests/release/promoter-manifest.yaml"), BuildSettings.Confirm.FlagArgument()];
 
     /// <summary>The schedule of the daily audit (<see cref="AuditCommand"/>), UTC: once a day, between two scheduled promotions.</summary>
     public const string AuditSchedule = "47 3 * * *";
@@ -71,7 +79,7 @@ public static class PipelineJobs
     /// The command of the daily audit: <see cref="PromoteCommand"/> with <c>--verify-destination</c>, so every manifest and
     /// blob already promoted is checked and what a registry lost is written again (a plain run checks only what it tags).
     /// </summary>
-    public static readonly IReadOnlyList<string> AuditCommand = [.. PromoteCommand, "--verify-destination"];
+    public static readonly IReadOnlyList<string> AuditCommand = [.. PromoteCommand, BuildSettings.PresubmitFlags.VerifyDestination.FlagArgument()];
 
     /// <summary>How many pods (shards) the sharded promotion runs: completions and parallelism of its Indexed Job.</summary>
     public const int PromotionShards = 4;
@@ -83,21 +91,22 @@ public static class PipelineJobs
     /// The command of each pod of the sharded promotion: <see cref="PromoteCommand"/> with <c>--shards=N</c>, so each pod
     /// promotes the destination repositories of its <c>JOB_COMPLETION_INDEX</c> (Promote's <c>PromotionShard</c>).
     /// </summary>
-    public static readonly IReadOnlyList<string> ShardedPromoteCommand = [.. PromoteCommand, $"--shards={PromotionShards}"];
+    public static readonly IReadOnlyList<string> ShardedPromoteCommand =
+        [.. PromoteCommand, BuildSettings.Shards.Argument(PromotionShards.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary>The postsubmit's release command (the README's Prow postsubmit).</summary>
     public static readonly IReadOnlyList<string> ReleaseCommand =
     [
-        "./build.sh", "--target", "PromoteRelease", "--confirm", "--staging-registry=gcr.io/k8s-staging-cip",
-        "--production-registries=us.gcr.io/k8s-artifacts-prod/cip,eu.gcr.io/k8s-artifacts-prod/cip",
+        .. Target<PromoteReleaseTask>(), BuildSettings.Confirm.FlagArgument(), BuildSettings.StagingRegistry.Argument("gcr.io/k8s-staging-cip"),
+        BuildSettings.ProductionRegistries.Argument("us.gcr.io/k8s-artifacts-prod/cip,eu.gcr.io/k8s-artifacts-prod/cip"),
     ];
 
     /// <summary>The presubmits: job name and command.</summary>
     public static readonly IReadOnlyList<(string Name, IReadOnlyList<string> Command)> Presubmits =
     [
-        ("cip-pull-test", ["./build.sh", "--target", "Test"]),
-        ("cip-pull-golden-verify", ["./build.sh", "--target", "ContainerizeGolden", "--verify"]),
-        ("cip-pull-e2e", ["./build.sh", "--target", "E2E"]),
+        ("cip-pull-test", Target<TestTask>()),
+        ("cip-pull-golden-verify", [.. Target<ContainerizeGoldenTask>(), BuildSettings.Verify.FlagArgument()]),
+        ("cip-pull-e2e", Target<E2ETask>()),
     ];
 
     private static readonly string[] Header =

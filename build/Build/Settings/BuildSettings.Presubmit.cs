@@ -83,39 +83,61 @@ public sealed partial class BuildSettings
              ManifestDiffSince, UseServiceAccount, VerifyDestination];
     }
 
-    /// <summary>Promote's presubmit-grade and kpromo flags; checked as a whole.</summary>
-    /// <exception cref="CakeException">Flags that cannot go together (<see cref="Conflicts"/>; named with their sources).</exception>
-    public PresubmitSettings Presubmit
+    /// <summary>
+    /// The settings the Promote command model reads (<see cref="PromoteCommand"/>), in help order: what an e2e
+    /// <c>invocation:</c> may give, and what <see cref="Build.Kubernetes.PipelineJobs"/> builds job commands from.
+    /// </summary>
+    public static IReadOnlyList<SettingDeclaration> PromoteDeclarations { get; } =
+    [
+        Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot, CopyAttachments, Sign, SigningKey,
+        SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature, Shard, Shards, .. PresubmitFlags.All,
+    ];
+
+    /// <summary>The Promote command: its mode and parts, from the declared settings; checked as a whole.</summary>
+    /// <param name="mode">The mode the task forces (SignatureCheck), or null for the one the settings ask for.</param>
+    /// <exception cref="CakeException">Settings that contradict each other (<see cref="Conflicts"/>; named with their sources), a
+    /// bad value, or no manifest, thin-manifest directory, plan or snapshot where the mode needs one.</exception>
+    public PromoteCommand Promote(PromoteMode? mode = null)
     {
-        get
-        {
-            var settings = new PresubmitSettings(_reader.Get(PresubmitFlags.IsolateEdges), _reader.Get(PresubmitFlags.RequireSource),
-                _reader.Get(PresubmitFlags.Plan) is { } plan ? FullPath(plan) : null, _reader.Get(PresubmitFlags.ParseOnly), _reader.Get(PresubmitFlags.Output), _reader.Get(PresubmitFlags.SnapshotTag),
-                _reader.Get(PresubmitFlags.MinimalSnapshot), _reader.Get(PresubmitFlags.ManifestBasedSnapshotOf), _reader.Get(PresubmitFlags.UseProwManifestDiff), _reader.Get(PresubmitFlags.ManifestDiffSince),
-                _reader.Get(PresubmitFlags.UseServiceAccount), _reader.Get(PresubmitFlags.VerifyDestination));
-            // Flags that cannot go together are declared in Conflicts and refused by the reader as they are read.
-            return settings;
-        }
+        var snapshot = _reader.Get(Snapshot);
+        var manifest = _reader.Get(Manifest) is { } m ? FullPath(m) : null;
+        var thin = _reader.Get(ThinManifestDir) is { } t ? FullPath(t) : null;
+        var plan = _reader.Get(PresubmitFlags.Plan) is { } p ? FullPath(p) : null;
+        var manifestSnapshot = _reader.Get(PresubmitFlags.ManifestBasedSnapshotOf);
+        var chosen = mode ?? Build.Settings.PromoteCommand.ModeOf(_reader.Get(PresubmitFlags.ParseOnly), snapshot is not null, manifestSnapshot is not null, plan is not null);
+        // Two sources of edges given at once are declared conflicts (Conflicts), refused by the reader above.
+        if (chosen != PromoteMode.Snapshot && plan is null && manifest is null && thin is null)
+            throw new CakeException(chosen == PromoteMode.SignatureCheck
+                ? $"SignatureCheck needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR."
+                : $"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
+        if (chosen is PromoteMode.SignatureCheck && (snapshot ?? plan) is not null)
+            throw new CakeException($"SignatureCheck reads --{Manifest.Name} or --{ThinManifestDir.Name}, not --{(snapshot is not null ? Snapshot.Name : PresubmitFlags.Plan.Name)}.");
+        var snapshotTag = _reader.Get(PresubmitFlags.SnapshotTag);
+        var minimal = _reader.Get(PresubmitFlags.MinimalSnapshot);
+        if (chosen != PromoteMode.Snapshot && (snapshotTag is not null || minimal))
+            throw new CakeException($"--{PresubmitFlags.SnapshotTag.Name} and --{PresubmitFlags.MinimalSnapshot.Name} apply to --{Snapshot.Name}=REGISTRY only.");
+        return new PromoteCommand(
+            chosen,
+            new PromoteInputs(manifest, thin, plan),
+            new PromoteRun(_reader.Get(Confirm) || _reader.Get(DryRun) == false, _reader.Get(AllowTagMoves), _reader.Get(Threads),
+                _reader.Get(PresubmitFlags.IsolateEdges), _reader.Get(PresubmitFlags.RequireSource), _reader.Get(PresubmitFlags.VerifyDestination),
+                _reader.Get(PresubmitFlags.UseServiceAccount)),
+            new Promoter.Promotion.Engine.SigningArguments
+            {
+                CopyAttachments = _reader.Get(CopyAttachments),
+                Sign = _reader.Get(Sign),
+                SigningKey = _reader.Get(SigningKey) is { } key ? FullPath(key) : null,
+                PassphraseFile = _reader.Get(SigningKeyPassphraseFile) is { } file ? FullPath(file) : null,
+                PassphraseVariable = _reader.Get(SigningKeyPassphraseEnv),
+                RequireSignature = _reader.Get(RequireSignature) is { } pub ? FullPath(pub) : null,
+            },
+            new PromoteSelection(new ShardSettings(_reader.Get(Shard), _reader.Get(Shards)), _reader.Get(PresubmitFlags.UseProwManifestDiff),
+                _reader.Get(PresubmitFlags.ManifestDiffSince)),
+            new PromoteOutputs(_reader.Get(PlanOut) is { } planOut ? FullPath(planOut) : null, _reader.Get(PresubmitFlags.Output), snapshot,
+                snapshotTag, minimal, manifestSnapshot));
     }
 
     /// <summary>A tag (<see cref="ImageReference.IsValidTag"/>).</summary>
     private static string? TagName(string text) =>
         ImageReference.IsValidTag(text) ? text : throw new FormatException($"expected a tag ([A-Za-z0-9_][A-Za-z0-9._-]{{0,127}}), got '{text}'.");
 }
-
-/// <summary>Promote's presubmit-grade and kpromo flags.</summary>
-/// <param name="IsolateEdges">Promote every clean edge; refuse (and fail on) the others.</param>
-/// <param name="RequireSource">A lost source digest refuses its edge.</param>
-/// <param name="Plan">A plan file to execute exactly (absolute), or null.</param>
-/// <param name="ParseOnly">Only read and check the manifests.</param>
-/// <param name="Output">The snapshot format.</param>
-/// <param name="SnapshotTag">Only digests carrying this tag in a snapshot, or null.</param>
-/// <param name="MinimalSnapshot">Leave out tagless children of manifest lists in a snapshot.</param>
-/// <param name="ManifestBasedSnapshotOf">Print this registry's snapshot from the manifests alone, or null.</param>
-/// <param name="UseProwManifestDiff">Only the manifest entries changed in the CI job's range.</param>
-/// <param name="ManifestDiffSince">Only the manifest entries changed since this revision (or duration), or null.</param>
-/// <param name="UseServiceAccount">Impersonate each Google registry's service account.</param>
-/// <param name="VerifyDestination">Also check what is already promoted in the destinations (<c>PromotionPolicy.VerifyDestination</c>).</param>
-public sealed record PresubmitSettings(bool IsolateEdges, bool RequireSource, string? Plan, bool ParseOnly, SnapshotFormat Output,
-    string? SnapshotTag, bool MinimalSnapshot, string? ManifestBasedSnapshotOf, bool UseProwManifestDiff, string? ManifestDiffSince,
-    bool UseServiceAccount, bool VerifyDestination = false);

@@ -20,7 +20,7 @@ public enum ImageEngineKind
 /// <summary>
 /// Every build setting, declared once: name, value shape, default, help and the tasks that read it (this file is the
 /// only place a setting is named by its string). Tasks and flows read typed families (<see cref="Golden"/>,
-/// <see cref="Promote"/>, <see cref="Release"/>...); a family is parsed and checked as a whole the first time its
+/// <see cref="Promote"/> (the Promote command), <see cref="Release"/>...); a family is parsed and checked as a whole the first time its
 /// task asks for it, so a bad release setting cannot fail a Test run. Precedence: argument, <c>CIP_NAME</c>,
 /// <c>cake.config [Cip] Name</c>, default (<see cref="SettingReader"/>).
 /// </summary>
@@ -310,39 +310,6 @@ public sealed partial class BuildSettings
     /// <summary>PurgeDest.</summary>
     public PurgeSettings Purge => new(FullPath(_reader.Get(E2EFile)), _reader.Get(PurgeRegistries), _reader.Get(AllowRemotePurge));
 
-    /// <summary>Promote; checked as a whole.</summary>
-    /// <exception cref="CakeException">Neither of --manifest and --thin-manifest-dir (without --snapshot or --plan), or
-    /// contradictory settings (<see cref="Conflicts"/>).</exception>
-    public PromoteSettings Promote
-    {
-        get
-        {
-            var snapshot = _reader.Get(Snapshot);
-            var manifest = _reader.Get(Manifest) is { } m ? FullPath(m) : null;
-            var thin = _reader.Get(ThinManifestDir) is { } t ? FullPath(t) : null;
-            // Both given is a declared conflict (Conflicts), refused by the reader above.
-            if (snapshot is null && !_reader.IsGiven(PresubmitFlags.Plan) && manifest is null && thin is null)
-                throw new CakeException($"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
-            var confirm = _reader.Get(Confirm) || _reader.Get(DryRun) == false;
-            return new PromoteSettings(manifest, thin, snapshot, confirm, _reader.Get(AllowTagMoves), _reader.Get(Threads),
-                _reader.Get(PlanOut) is { } planOut ? FullPath(planOut) : null);
-        }
-    }
-
-    /// <summary>Promote's shard settings (<c>--shard</c>, <c>--shards</c>).</summary>
-    public ShardSettings Sharding => new(_reader.Get(Shard), _reader.Get(Shards));
-
-    /// <summary>Promote's attachment and signature flags (paths made absolute; keys are read when the flow applies them).</summary>
-    public Promoter.Promotion.Engine.SigningArguments Signing => new()
-    {
-        CopyAttachments = _reader.Get(CopyAttachments),
-        Sign = _reader.Get(Sign),
-        SigningKey = _reader.Get(SigningKey) is { } key ? FullPath(key) : null,
-        PassphraseFile = _reader.Get(SigningKeyPassphraseFile) is { } file ? FullPath(file) : null,
-        PassphraseVariable = _reader.Get(SigningKeyPassphraseEnv),
-        RequireSignature = _reader.Get(RequireSignature) is { } pub ? FullPath(pub) : null,
-    };
-
     /// <summary>PromoteOnCluster.</summary>
     public ClusterSettings Cluster => new(FullPath(_reader.Get(KubernetesDir)), _reader.Get(ClusterEnvironment), _reader.Get(KubeContext),
         TimeSpan.FromSeconds(_reader.Get(ClusterTimeout)));
@@ -362,7 +329,7 @@ public sealed partial class BuildSettings
 
     /// <summary>Fails on an argument that is not a declared setting or a Cake option (see <see cref="SettingReader.RejectUnknown"/>).</summary>
     /// <exception cref="CakeException">The message names the argument and the closest declared names.</exception>
-    public void RejectUnknownArguments() => _reader.RejectUnknown(All.ToList(), Promoter.Promotion.Engine.KpromoFlags.Refusal);
+    public void RejectUnknownArguments() => _reader.RejectUnknown(All.ToList(), KpromoFlags.Refusal);
 
     /// <summary>The settings as help lists them: one line each with value shape, default, the tasks that read it and the help text.</summary>
     public static string HelpText()
@@ -443,17 +410,6 @@ public sealed record E2ESettings(string TestFile)
 /// <param name="Only">Only these destinations, or null for all.</param>
 /// <param name="AllowRemote">Non-loopback registries may be purged.</param>
 public sealed record PurgeSettings(string TestFile, IReadOnlyList<string>? Only, bool AllowRemote);
-
-/// <summary>Promote.</summary>
-/// <param name="Manifest">A promoter manifest (absolute), or null.</param>
-/// <param name="ThinManifestDirectory">A thin-manifest directory (absolute), or null.</param>
-/// <param name="Snapshot">A registry to print the snapshot of instead of promoting, or null.</param>
-/// <param name="Confirm">Write (else a dry run).</param>
-/// <param name="AllowTagMoves">Move tags that point at other digests.</param>
-/// <param name="Threads">Registry operations at once, 1 to 256.</param>
-/// <param name="PlanOut">Where to write the plan as JSON (absolute), or null.</param>
-public sealed record PromoteSettings(string? Manifest, string? ThinManifestDirectory, string? Snapshot, bool Confirm, bool AllowTagMoves, int Threads,
-    string? PlanOut);
 
 /// <summary>Promote's sharding: <c>--shard=I/N</c>, or <c>--shards=N</c> with the index from <c>JOB_COMPLETION_INDEX</c>.</summary>
 /// <param name="Shard">The shard <c>--shard</c> names, or null.</param>

@@ -49,6 +49,14 @@ public abstract class SettingDeclaration
     /// <summary>True for an on/off setting that a bare <c>--name</c> turns on.</summary>
     public abstract bool IsFlag { get; }
 
+    /// <summary>The setting as a command-line argument with <paramref name="value"/>: <c>--name=value</c> (for job commands,
+    /// so a renamed setting renames them).</summary>
+    public string Argument(string value) => $"--{Name}={value}";
+
+    /// <summary>The setting as a bare command-line flag, <c>--name</c>.</summary>
+    /// <exception cref="InvalidOperationException">The setting is not a flag.</exception>
+    public string FlagArgument() => IsFlag ? $"--{Name}" : throw new InvalidOperationException($"--{Name} is not a flag; give it a value.");
+
     /// <summary>Words that mark a setting's value as a credential, never shown.</summary>
     private static readonly string[] SecretWords = ["password", "passwd", "secret", "token", "credential", "auth", "apikey", "api-key"];
 

@@ -12,11 +12,15 @@ namespace Promoter.E2E;
 /// <param name="Seed">Pushes the golden set into the source registry of the test.</param>
 /// <param name="Snapshot">Reads the snapshot of a registry path.</param>
 /// <param name="Pool">The registries the promotion runs against.</param>
+/// <param name="ParseInvocation">Reads a test's <c>invocation</c> (with <c>$PWD</c> resolved and <c>--confirm</c> added) into
+/// the promotion it asks for: the edges to load and the policy, keys read; the build program's one parser of Promote's
+/// settings. Throws <see cref="FormatException"/> or a <see cref="PromoterException"/> for a bad invocation.</param>
 public sealed record E2EOperations(
     Func<IReadOnlyList<string>, CancellationToken, Task> Purge,
     Func<E2ETest, CancellationToken, Task> Seed,
     Func<string, CancellationToken, Task<Snapshot>> Snapshot,
-    RegistryPool Pool)
+    RegistryPool Pool,
+    Func<IReadOnlyList<string>, PreparedPromotion> ParseInvocation)
 {
     /// <summary>Checks a signature outside the project's code (OpenSSL) for the <c>verify-signatures</c> key; null when the
     /// caller has none (a test with the key then fails, saying so).</summary>
@@ -39,7 +43,7 @@ public sealed record E2ECaseResult(string Name, TimeSpan Duration, string? Failu
 /// registries: empty every registry the test lists, seed the golden set, check the <c>before</c> snapshots, promote
 /// with the test's invocation (<c>$PWD</c> replaced by the repository root; the runner adds <c>--confirm</c> as upstream's
 /// driver adds <c>--dry-run=false</c>), check the <c>after</c> snapshots. The promotion is <see cref="PromotionPipeline"/>
-/// with the invocation's policy, lost edges skipped (upstream's cases expect it). A test with <c>expect-error</c> must
+/// with the invocation's policy (lost edges skipped with a warning unless it gives <c>--require-source</c>, as upstream's cases expect). A test with <c>expect-error</c> must
 /// see its promotion fail (a refusal or a registry error) with that text.
 /// </summary>
 public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, Action<string> log)
@@ -93,10 +97,9 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
         if (await CheckAsync(test, s => s.Before, "before", say, cancellationToken) is { } beforeFailure)
             return beforeFailure;
 
-        var request = PromotionRequest.Parse([.. test.InvocationFor(repositoryRoot), "--confirm"]);
-        var policy = request.Policy with
+        var prepared = operations.ParseInvocation([.. test.InvocationFor(repositoryRoot), "--confirm"]);
+        var policy = prepared.Policy with
         {
-            LostEdges = LostEdgePolicy.WarnAndSkip,
             Log = (level, line) =>
             {
                 if (level == PromotionLogLevel.Warning) say($"warning: {line}");
@@ -106,7 +109,7 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
         string? error = null;
         try
         {
-            await new PromotionPipeline(operations.Pool, policy).RunAsync(request.LoadEdges, cancellationToken);
+            await new PromotionPipeline(operations.Pool, policy).RunAsync(prepared.Load, cancellationToken);
         }
         catch (Exception exception) when (exception is PromotionRefusedException or Registry.RegistryException)
         {

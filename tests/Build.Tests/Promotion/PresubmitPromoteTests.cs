@@ -76,7 +76,8 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
 
         var isolated = BuildProgram.Run("--target", "Promote", $"--manifest={moving}", "--isolate-edges", "--confirm");
         isolated.ExitCode.Should().NotBe(0, "a refused edge fails the run at its end");
-        isolated.Output.Should().Contain($"isolated, not promoted: REFUSED tag move: {_registry.Host}/iso/foo:1.0")
+        isolated.Output.Should().Contain("1 refused edge(s) isolated: they and what depends on them are not written")
+            .And.Contain($"\n  REFUSED tag move: {_registry.Host}/iso/foo:1.0")
             .And.Contain("1 edge(s) refused; the other edges were promoted (")
             .And.Contain("request budget: ").And.Contain("requests sent: ");
         (await TagAsync("iso/foo", "1.0")).Should().Be(FooAmd64, "the refused tag is untouched");
@@ -119,7 +120,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
 
         var isolated = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--require-source", "--isolate-edges", "--confirm");
         isolated.ExitCode.Should().NotBe(0);
-        isolated.Output.Should().Contain($"isolated, not promoted: LOST  {_registry.Host}/stg/golden-foo/foo@{missing}");
+        isolated.Output.Should().Contain("1 refused edge(s) isolated").And.Contain($"\n  LOST  {_registry.Host}/stg/golden-foo/foo@{missing}");
         (await TagAsync("lost/foo", "here")).Should().Be(FooAmd64);
     }
 

@@ -1,4 +1,4 @@
-namespace Promoter.Promotion.Engine;
+namespace Build.Settings;
 
 /// <summary>Whether this project does what one of kpromo's <c>cip</c> flags does.</summary>
 public enum KpromoFlagStatus
