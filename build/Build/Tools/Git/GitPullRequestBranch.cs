@@ -132,7 +132,8 @@ public static class GitPullRequestBranch
             : null;
         try
         {
-            var there = repository.Network.ListReferences(remote, credentials).FirstOrDefault(r => r.CanonicalName == $"refs/heads/{branch}")?.TargetIdentifier;
+            var references = credentials is null ? repository.Network.ListReferences(remote) : repository.Network.ListReferences(remote, credentials);
+            var there = references.FirstOrDefault(r => r.CanonicalName == $"refs/heads/{branch}")?.TargetIdentifier;
             if (there == local.Sha) return false;
             if (there is not null)
             {
