@@ -119,7 +119,7 @@ public sealed partial class BuildSettings
         "Promote: registry operations at once", "Promote", Int(1, 256));
 
     /// <summary><c>--confirm</c>: act (Promote, PromoteRelease); otherwise a dry run.</summary>
-    public static readonly Setting<bool> Confirm = Flag("confirm", "act; otherwise a dry run", "Promote, PromoteRelease");
+    public static readonly Setting<bool> Confirm = Flag("confirm", "act; otherwise a dry run", "Promote, PromoteRelease, PromotionPR");
 
     /// <summary><c>--dry-run</c>: upstream's flag; <c>--dry-run=false</c> acts like <c>--confirm</c>.</summary>
     public static readonly Setting<bool?> DryRun = new("dry-run", "true|false", null, "true",
@@ -218,7 +218,7 @@ public sealed partial class BuildSettings
         Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile, E2ENewTestSignatures,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
-        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All,
+        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All,
     ];
 
     /// <summary>

@@ -70,6 +70,22 @@ public sealed class SettingReader
         return setting.Parse(text, source);
     }
 
+    /// <summary>
+    /// A repeatable list setting (kpromo's string-slice flags, e.g. <c>--tag=v1 --tag=v2,v3</c>): every occurrence of the
+    /// argument, each a comma-separated list, in the order given; without the argument, as <see cref="Get{T}"/> (one list
+    /// from the environment, <c>cake.config</c> or the default).
+    /// </summary>
+    /// <exception cref="CakeException">An occurrence does not parse.</exception>
+    public IReadOnlyList<string> GetAll(Setting<IReadOnlyList<string>> setting)
+    {
+        if (!_arguments.HasArgument(setting.Name)) return Get(setting);
+        var source = $"from the argument --{setting.Name}";
+        var values = _arguments.GetArguments(setting.Name).SelectMany(text => setting.Parse(text ?? string.Empty, source)).ToList();
+        _log.Verbose("Setting {0} = '{1}' ({2}, {3} occurrence(s))", setting.Name, setting.Shown(string.Join(",", values)), source,
+            _arguments.GetArguments(setting.Name).Count);
+        return values;
+    }
+
     /// <summary>True when some source gives <paramref name="setting"/> a value (so its default is not used).</summary>
     public bool IsGiven(SettingDeclaration setting) => Text(setting).Text is not null;
 
