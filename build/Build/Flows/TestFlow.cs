@@ -13,7 +13,8 @@ public static class TestFlow
 {
     /// <summary>
     /// Runs the tests of <paramref name="solution"/> (built already) with a TRX logger into <paramref name="results"/>,
-    /// then, whatever the outcome, prints <c>Tests: N passed, N failed</c> and, when <paramref name="artifacts"/> is set,
+    /// then, whatever the outcome, prints <c>Tests: N passed, N failed, N skipped</c> with each skip reason and the tests it
+    /// skipped (<see cref="TrxRun.Summary"/>) and, when <paramref name="artifacts"/> is set,
     /// writes <c>junit_&lt;assembly&gt;.xml</c> there per test assembly.
     /// </summary>
     /// <param name="cake">Runs the .NET CLI.</param>
@@ -21,8 +22,9 @@ public static class TestFlow
     /// <param name="configuration">The MSBuild configuration it was built in.</param>
     /// <param name="results">The TRX folder (emptied first).</param>
     /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder, or null.</param>
+    /// <param name="filter">A <c>dotnet test --filter</c> expression (<c>--test-filter</c>), or null for every test.</param>
     /// <exception cref="CakeException">A test failed (the .NET CLI's exit code).</exception>
-    public static void Run(ICakeContext cake, FilePath solution, string configuration, DirectoryPath results, DirectoryPath? artifacts)
+    public static void Run(ICakeContext cake, FilePath solution, string configuration, DirectoryPath results, DirectoryPath? artifacts, string? filter = null)
     {
         cake.CleanDirectory(results);
         var settings = new DotNetTestSettings
@@ -32,6 +34,7 @@ public static class TestFlow
             NoRestore = true,
             ResultsDirectory = results,
             Loggers = ["trx"],
+            Filter = filter,
         };
         try
         {
@@ -41,6 +44,7 @@ public static class TestFlow
         {
             var passed = 0;
             var failed = 0;
+            var skipped = new List<SkippedTest>();
             foreach (var file in cake.GetFiles(results.FullPath + "/**/*.trx"))
             {
                 TrxRun trx;
@@ -53,13 +57,14 @@ public static class TestFlow
                 }
                 passed += trx.Passed;
                 failed += trx.Failed;
+                skipped.AddRange(trx.Skipped);
                 if (artifacts is null || trx.AssemblyName is not { } suite) continue;
                 var target = artifacts.CombineWithFilePath($"junit_{SafeName(suite)}.xml");
                 var count = trx.WriteJUnit(target.FullPath, suite);
                 cake.Log.Information("JUnit: {0} ({1} cases)", target.FullPath, count);
             }
             // Plain text on purpose (no log colouring): CI systems read this closing line.
-            Console.Out.WriteLine($"Tests: {passed} passed, {failed} failed");
+            Console.Out.WriteLine(TrxRun.Summary(passed, failed, skipped));
         }
     }
 

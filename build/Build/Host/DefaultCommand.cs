@@ -124,6 +124,7 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         HookRegistrar.Register(engine, provider, context);
 
         if (!settings.Tree && !settings.Description) CheckTargets(engine, targets);
+        if (context is FrostingContext frosting) frosting.IsDryRun = settings.DryRun;
 
         ScriptHost host =
             settings.DryRun ? new DryRunScriptHost<IFrostingContext>(engine, context, log)

@@ -32,6 +32,10 @@ public sealed partial class BuildSettings
     public static readonly Setting<string> Configuration = new("configuration", "NAME", "Release", "Release",
         "MSBuild configuration", "Compile, Test", Text);
 
+    /// <summary><c>--test-filter</c>: only the tests a <c>dotnet test --filter</c> expression selects.</summary>
+    public static readonly Setting<string?> TestFilter = new("test-filter", "EXPR", null, "all tests",
+        "Test: only the tests this dotnet test --filter expression selects, e.g. FullyQualifiedName~PushSrcTests", "Test", Text);
+
     /// <summary><c>--rebuild</c>: Restore and Compile run even when up to date.</summary>
     public static readonly Setting<bool> Rebuild = Flag("rebuild", "Restore and Compile run even when up to date", "Restore, Compile");
 
@@ -215,7 +219,7 @@ public sealed partial class BuildSettings
     /// <summary>Every declared setting, in the order help lists them.</summary>
     public static readonly IReadOnlyList<SettingDeclaration> All =
     [
-        Configuration, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile, E2ENewTestSignatures,
+        Configuration, TestFilter, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile, E2ENewTestSignatures,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
         Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All,
@@ -280,6 +284,9 @@ public sealed partial class BuildSettings
 
     /// <summary>Restore, Compile and Test.</summary>
     public CompileSettings Compile => new(_reader.Get(Configuration), _reader.Get(Rebuild));
+
+    /// <summary>Test: the <c>dotnet test --filter</c> expression, or null for every test.</summary>
+    public string? TestSelection => _reader.Get(TestFilter);
 
     /// <summary>ContainerizeGolden, LoadTarballs, PushSrc and E2E's golden set.</summary>
     public GoldenSettings Golden => new(FullPath(_reader.Get(GoldenSet)), _reader.Get(GoldenArchives) is { } archives ? FullPath(archives) : null,

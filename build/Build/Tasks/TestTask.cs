@@ -15,5 +15,6 @@ public sealed class TestTask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
-        TestFlow.Run(context, context.Solution, context.Settings.Compile.Configuration, context.RepositoryRoot.Combine(".build/test-results"), context.Artifacts);
+        TestFlow.Run(context, context.Solution, context.Settings.Compile.Configuration, context.RepositoryRoot.Combine(".build/test-results"), context.Artifacts,
+            context.Settings.TestSelection);
 }

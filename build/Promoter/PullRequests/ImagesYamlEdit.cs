@@ -87,7 +87,7 @@ public static partial class ImagesYamlEdit
     /// <exception cref="ImagesYamlLayoutException">An entry to edit is not in kpromo's layout.</exception>
     public static ImagesYamlEditResult Apply(string text, string file, IReadOnlyList<StagedImage> wanted)
     {
-        var images = ManifestReader.ParseImages(text, file, checkFormats: false);
+        var images = ManifestReader.ParseImages(text, file);
         var decisions = Decide(images, wanted);
         var adds = decisions.Where(d => d.Kind == EntryDecisionKind.Add).ToList();
         if (adds.Count == 0 || decisions.Any(d => d.Kind == EntryDecisionKind.RefusedTagMove))
@@ -218,7 +218,7 @@ public static partial class ImagesYamlEdit
     private static void Check(string oldText, string newText, string file, IReadOnlyList<EntryDecision> adds)
     {
         static HashSet<(string, string, string?)> Entries(string text, string file) =>
-            ManifestReader.ParseImages(text, file, checkFormats: false)
+            ManifestReader.ParseImages(text, file)
                 .SelectMany(i => i.Dmap.SelectMany(d => d.Tags.Count == 0
                     ? [(i.Name, d.Digest, (string?)null)]
                     : d.Tags.Select(t => (i.Name, d.Digest, (string?)t))))

@@ -8,7 +8,8 @@ namespace Promoter.Reporting;
 /// to JUnit XML for Prow (no JUnit logger package is served here). TRX schema: <c>TestRun/Results/UnitTestResult</c> with
 /// <c>testName</c>, <c>outcome</c>, <c>duration</c> and <c>Output/ErrorInfo/Message|StackTrace</c>;
 /// <c>TestRun/TestDefinitions/UnitTest</c> with <c>@storage</c> (the assembly) and <c>TestMethod/@className</c>;
-/// <c>ResultSummary/Counters</c> with <c>@passed</c> and <c>@failed</c>.
+/// <c>ResultSummary/Counters</c> with <c>@passed</c> and <c>@failed</c>. A skipped test is a result with outcome
+/// <c>NotExecuted</c> whose <c>ErrorInfo/Message</c> is the skip reason (the counters leave skipped tests out).
 /// </summary>
 public sealed class TrxRun
 {
@@ -25,7 +26,15 @@ public sealed class TrxRun
         Failed = (int?)counters.Attribute("failed") ?? 0;
         var storage = (string?)document.Descendants(Ns + "UnitTest").FirstOrDefault()?.Attribute("storage");
         AssemblyName = storage is null ? null : System.IO.Path.GetFileNameWithoutExtension(storage);
+        Skipped = document.Descendants(Ns + "UnitTestResult")
+            .Where(r => (string?)r.Attribute("outcome") is "NotExecuted")
+            .Select(r => new SkippedTest((string?)r.Attribute("testName") ?? "?",
+                r.Element(Ns + "Output")?.Element(Ns + "ErrorInfo")?.Element(Ns + "Message")?.Value.Trim() is { Length: > 0 } reason ? reason : "no reason given"))
+            .ToList();
     }
+
+    /// <summary>The tests that were skipped, each with its reason.</summary>
+    public IReadOnlyList<SkippedTest> Skipped { get; }
 
     /// <summary>The TRX file.</summary>
     public string Path { get; }
@@ -48,6 +57,34 @@ public sealed class TrxRun
             throw new InvalidDataException($"{path}: expected a TRX <TestRun> document.");
         return new TrxRun(path, document);
     }
+
+    /// <summary>
+    /// The closing line of a test run: <c>Tests: N passed, N failed, N skipped</c>, then per skip reason
+    /// <c>skipped N: reason (Class.Test, ...)</c> (at most <paramref name="namesPerReason"/> names each), so a skip is never silent.
+    /// </summary>
+    public static string Summary(int passed, int failed, IReadOnlyList<SkippedTest> skipped, int namesPerReason = 3)
+    {
+        var line = $"Tests: {passed} passed, {failed} failed, {skipped.Count} skipped";
+        if (skipped.Count == 0) return line;
+        var groups = skipped.GroupBy(s => OneLine(s.Reason), StringComparer.Ordinal).Select(g =>
+        {
+            var names = g.Select(s => ShortName(s.Name)).Distinct().ToList();
+            var shown = string.Join(", ", names.Take(namesPerReason)) + (names.Count > namesPerReason ? $", {names.Count - namesPerReason} more" : "");
+            return $"skipped {g.Count()}: {g.Key} ({shown})";
+        });
+        return line + " - " + string.Join("; ", groups);
+    }
+
+    /// <summary><c>Namespace.Class.Method(args)</c> as <c>Class.Method</c>.</summary>
+    private static string ShortName(string name)
+    {
+        var paren = name.IndexOf('(');
+        var bare = paren >= 0 ? name[..paren] : name;
+        var parts = bare.Split('.');
+        return parts.Length >= 2 ? $"{parts[^2]}.{parts[^1]}" : bare;
+    }
+
+    private static string OneLine(string text) => string.Join(" ", text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Writes the run as a JUnit report (one suite named <paramref name="suiteName"/>) to <paramref name="junitPath"/>.</summary>
     /// <returns>The number of cases written.</returns>
@@ -74,3 +111,8 @@ public sealed class TrxRun
         return cases.Count;
     }
 }
+
+/// <summary>A test the run skipped.</summary>
+/// <param name="Name">The test's full name, e.g. <c>Suite.Tests.Area.SomeTests.A_case</c>.</param>
+/// <param name="Reason">Why it was skipped (the skip attribute's reason).</param>
+public sealed record SkippedTest(string Name, string Reason);

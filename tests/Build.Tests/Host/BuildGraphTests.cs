@@ -27,6 +27,17 @@ public sealed class BuildGraphTests
         listed.Should().Equal(expected);
     }
 
+    [Theory]
+    [InlineData("Test", "docker-registry, skopeo, htpasswd, docker, dockerd, openssl, chromium")]
+    [InlineData("E2E", "docker-registry, openssl")]
+    public void A_dry_run_provisions_nothing(string target, string tools)
+    {
+        var result = HostRunner.Run(Program, Root, "--target", target, "--dryrun", "--verbosity", "verbose");
+
+        result.ExitCode.Should().Be(0, result.Output);
+        result.Output.Should().Contain($"Dry run: the tools {tools} are not checked or installed");
+    }
+
     [Fact]
     public void Tree_lists_every_task_of_the_mission()
     {

@@ -174,7 +174,7 @@ internal static class Docker
         {
             var result = Run("version", "--format", "{{.Server.Version}}");
             return result.ExitCode == 0 ? null
-                : $"no Docker daemon reachable (docker version exited {result.ExitCode}: {result.Error.Trim()})";
+                : $"dockerd not running ({result.Error.Trim().Split('\n')[0]})";
         }
         catch (System.ComponentModel.Win32Exception e)
         {
