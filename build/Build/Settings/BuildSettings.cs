@@ -355,6 +355,27 @@ public sealed partial class BuildSettings
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 
+    /// <summary>The path of the settings reference generated from the declarations, relative to the repository root.</summary>
+    public const string ReferenceFile = "build/Build/Settings/README.md";
+
+    /// <summary>
+    /// The settings reference as Markdown, generated from <see cref="All"/>: one row per setting with its value shape,
+    /// default, environment variable, the tasks that read it and its help. <see cref="ReferenceFile"/> holds it verbatim
+    /// below its introduction (a test keeps the two equal).
+    /// </summary>
+    public static string ReferenceMarkdown()
+    {
+        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+        var lines = new List<string>
+        {
+            "| Setting | Value | Default | Environment | Read by | Meaning |",
+            "|---|---|---|---|---|---|",
+        };
+        foreach (var setting in All)
+            lines.Add($"| `{setting.Name}` | `{Cell(setting.Type)}` | {Cell(setting.DefaultText)} | `{setting.EnvironmentVariable}` | {Cell(setting.Tasks)} | {Cell(setting.Help)} |");
+        return string.Join("\n", lines) + "\n";
+    }
+
     private string FullPath(string path) => Path.GetFullPath(Path.Combine(_root, path));
 
     private static Setting<bool> Flag(string name, string help, string tasks) =>

@@ -91,16 +91,26 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void Every_declared_setting_is_in_the_readme_and_in_help()
+    public void The_settings_reference_is_generated_from_the_declarations_and_every_setting_is_in_help()
     {
-        var readme = File.ReadAllText(Path.Combine(BuildProgram.RepositoryRoot, "README.md"));
-        var help = RunProgram("--help");
-
-        foreach (var setting in BuildSettings.All)
+        const string marker = "<!-- generated from BuildSettings.All by BuildSettings.ReferenceMarkdown(); do not edit below -->\n";
+        var path = Path.Combine(BuildProgram.RepositoryRoot, BuildSettings.ReferenceFile);
+        var text = File.ReadAllText(path);
+        var at = text.IndexOf(marker, StringComparison.Ordinal);
+        at.Should().BeGreaterThan(0, $"{BuildSettings.ReferenceFile} holds the generated table after its marker");
+        var expected = text[..(at + marker.Length)] + BuildSettings.ReferenceMarkdown();
+        if (text != expected)
         {
-            readme.Should().Contain($"`{setting.Name}`", $"README.md must document --{setting.Name}");
-            help.Should().Contain($"--{setting.Name} {setting.Type}");
+            // What the file should hold, for the developer to copy: the declarations are the source.
+            var fresh = Path.Combine(BuildProgram.RepositoryRoot, ".build", "settings-reference.md");
+            Directory.CreateDirectory(Path.GetDirectoryName(fresh)!);
+            File.WriteAllText(fresh, expected);
+            text.Should().Be(expected, $"{BuildSettings.ReferenceFile} must be what the declarations generate (the expected file is {fresh})");
         }
+        File.ReadAllText(Path.Combine(BuildProgram.RepositoryRoot, "README.md")).Should().Contain(BuildSettings.ReferenceFile, "the README links the reference");
+
+        var help = RunProgram("--help");
+        foreach (var setting in BuildSettings.All) help.Should().Contain($"--{setting.Name} {setting.Type}");
         BuildSettings.All.Select(s => s.Name).Should().OnlyHaveUniqueItems();
     }
 
