@@ -3,8 +3,6 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Images;
 using Promoter.Oci;
-using Promoter.Promotion;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 
 namespace Build.Engines;

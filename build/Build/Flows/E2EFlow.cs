@@ -4,11 +4,9 @@ using Promoter.Golden;
 using Promoter.Images;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.E2E;
 using Promoter.Registry;
-using Promoter.Yaml;
 
 namespace Build.Flows;
 

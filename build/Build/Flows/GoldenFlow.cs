@@ -4,8 +4,6 @@ using Cake.Core.Diagnostics;
 using Promoter.Golden;
 using Promoter.Images;
 using Promoter.Registry;
-using Promoter.Archives;
-using Promoter.Oci;
 
 namespace Build.Flows;
 

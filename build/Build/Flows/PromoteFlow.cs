@@ -4,7 +4,6 @@ using Cake.Core.Diagnostics;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
-using Promoter.Yaml;
 
 namespace Build.Flows;
 

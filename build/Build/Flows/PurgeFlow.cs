@@ -1,11 +1,9 @@
 using Build.Settings;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.E2E;
 using Promoter.Registry;
-using Promoter.Yaml;
 
 namespace Build.Flows;
 

@@ -1,8 +1,6 @@
 using Build.Settings;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using Promoter.Promotion;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 
 namespace Build.Flows;

@@ -4,11 +4,8 @@ using Build.Settings;
 using Build.Tools.Git;
 using Cake.Core;
 using Cake.Core.Diagnostics;
-using Promoter.Promotion;
 using Promoter.Promotion.Engine;
-using Promoter.Registry;
 using Promoter.Releases;
-using Promoter.Yaml;
 
 namespace Build.Flows;
 

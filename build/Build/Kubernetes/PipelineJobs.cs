@@ -1,7 +1,6 @@
 using Build.Host;
 using Build.Settings;
 using Build.Tasks;
-using k8s;
 using k8s.Models;
 
 namespace Build.Kubernetes;

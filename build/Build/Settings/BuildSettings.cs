@@ -1,8 +1,6 @@
 using Cake.Core;
-using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using static Build.Settings.SettingParsers;
-using Promoter.Golden;
 using Promoter.Registry;
 
 namespace Build.Settings;

@@ -1,7 +1,6 @@
 using Cake.Core;
 using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
-using Promoter.Promotion.Engine;
 
 namespace Build.Settings;
 

@@ -1,4 +1,3 @@
-using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 
 namespace Build.Settings;

@@ -1,8 +1,5 @@
 using Build.Flows;
 using Build.Host;
-using Cake.Core;
-using Cake.Core.Diagnostics;
-using Promoter.Images;
 
 namespace Build.Tasks;
 

@@ -1,10 +1,6 @@
 using Build.Flows;
 using Build.Host;
 using Cake.Core;
-using Cake.Core.Diagnostics;
-using Promoter.Promotion;
-using Promoter.Promotion.Engine;
-using Promoter.Registry;
 
 namespace Build.Tasks;
 

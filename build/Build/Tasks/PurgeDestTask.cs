@@ -1,9 +1,5 @@
 using Build.Host;
 using Build.Flows;
-using Cake.Core;
-using Cake.Core.Diagnostics;
-using Promoter.Promotion;
-using Promoter.Promotion.Engine;
 
 namespace Build.Tasks;
 

@@ -1,6 +1,5 @@
 using Build.Flows;
 using Build.Host;
-using Cake.Core.Diagnostics;
 
 namespace Build.Tasks;
 

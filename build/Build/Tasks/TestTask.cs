@@ -1,9 +1,5 @@
 using Build.Flows;
 using Build.Host;
-using Cake.Common.IO;
-using Cake.Common.Tools.DotNet;
-using Cake.Common.Tools.DotNet.Test;
-using Cake.Core.Diagnostics;
 
 namespace Build.Tasks;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Promoter.Oci;
-using Promoter.Images;
 
 namespace Promoter.Archives;
 

@@ -1,7 +1,6 @@
 using Promoter.Inputs;
 using Promoter.Oci;
 using Promoter.Archives;
-using Promoter.Images;
 
 namespace Promoter.Golden;
 

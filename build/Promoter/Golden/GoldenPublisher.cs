@@ -1,7 +1,5 @@
 using Promoter.Images;
-using Promoter.Oci;
 using Promoter.Archives;
-using Promoter.Registry;
 
 namespace Promoter.Golden;
 

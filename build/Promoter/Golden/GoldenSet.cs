@@ -1,7 +1,6 @@
 using Promoter.Inputs;
 using System.Text.RegularExpressions;
 using Promoter.Oci;
-using Promoter.Promotion;
 using Promoter.Images;
 using Promoter.Yaml;
 using Promoter.Archives;

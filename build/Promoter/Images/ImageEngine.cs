@@ -1,6 +1,5 @@
 using Promoter.Oci;
 using Promoter.Archives;
-using Promoter.Registry;
 
 namespace Promoter.Images;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Promoter.Oci;
 using Promoter.Archives;
-using Promoter.Registry;
 
 namespace Promoter.Images;
 

@@ -1,4 +1,3 @@
-using Promoter.Registry;
 namespace Promoter.Oci;
 
 /// <summary>

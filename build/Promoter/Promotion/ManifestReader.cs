@@ -195,11 +195,12 @@ public static class ManifestReader
     /// The <c>registries</c> of a promoter manifest, plain or thin (one rule for both): a non-empty list of valid names
     /// with exactly one <c>src: true</c>.
     /// </summary>
-    private static List<RegistryEntry> DecodeManifestRegistries(YamlDecoder d, YMapping? map, YNode root)
+    private static List<RegistryEntry> DecodeManifestRegistries(YamlDecoder d, YMapping? map, YNode? root)
     {
         var sourceLocations = new List<SourceLocation>();
         var registries = DecodeRegistries(d, map?.Get("registries"), "registries", sourceLocations);
-        CheckRegistries(d, registries, sourceLocations, map?.KeyNode("registries") ?? root);
+        // An empty document has no node to point at; the mapping check has already reported it.
+        if ((map?.KeyNode("registries") ?? root) is { } at) CheckRegistries(d, registries, sourceLocations, at);
         return registries;
     }
 

@@ -1,4 +1,3 @@
-using Promoter.Oci;
 using Promoter.Yaml;
 using Promoter.Registry;
 namespace Promoter.Promotion;

@@ -1,6 +1,5 @@
 using System.Text;
 using Promoter.Inputs;
-using Promoter.Oci;
 using Promoter.Yaml;
 
 namespace Promoter.Promotion;

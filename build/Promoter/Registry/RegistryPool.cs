@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using Promoter.Oci;
-using Promoter.Registry;
-using Promoter.Inputs;
 
 namespace Promoter.Registry;
 

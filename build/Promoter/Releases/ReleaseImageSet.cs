@@ -1,7 +1,5 @@
-using System.Text.RegularExpressions;
 using Promoter.Inputs;
 using Promoter.Oci;
-using Promoter.Promotion;
 using Promoter.Yaml;
 
 namespace Promoter.Releases;

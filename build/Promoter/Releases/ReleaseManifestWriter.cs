@@ -1,6 +1,5 @@
 using System.Text;
 using Promoter.Promotion;
-using Promoter.Oci;
 using Promoter.Yaml;
 
 namespace Promoter.Releases;

@@ -2,7 +2,6 @@ using Promoter.Images;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
-using Promoter.Oci;
 using Promoter.Yaml;
 
 namespace Promoter.Releases;

@@ -4,7 +4,6 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter;
-using Promoter.Registry;
 using Xunit;
 
 namespace Build.Tests.Architecture;

@@ -4,7 +4,6 @@ using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Images;
 using Promoter.Golden;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Xunit;
 

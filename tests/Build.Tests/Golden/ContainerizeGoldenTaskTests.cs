@@ -1,7 +1,6 @@
 using Build.Tests.Host;
 using FluentAssertions;
 using Xunit;
-using Promoter.Golden;
 
 namespace Build.Tests.Golden;
 

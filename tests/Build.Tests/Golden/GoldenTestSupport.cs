@@ -5,8 +5,6 @@ using Build.Tests.Host;
 using Promoter.Oci;
 using Promoter.Registry;
 using Xunit;
-using Promoter.Golden;
-using Promoter.Images;
 
 namespace Build.Tests.Golden;
 

@@ -4,7 +4,6 @@ using FluentAssertions;
 using Promoter.Registry;
 using Promoter.Tests.Registry;
 using Xunit;
-using Promoter.Golden;
 
 namespace Build.Tests.Golden;
 

@@ -1,6 +1,5 @@
 using Build.Tests.Host;
 using FluentAssertions;
-using Promoter.Oci;
 using Promoter.Registry;
 using Xunit;
 

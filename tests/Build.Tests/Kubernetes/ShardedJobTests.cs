@@ -2,7 +2,6 @@ using Build.Kubernetes;
 using FluentAssertions;
 using k8s;
 using k8s.Models;
-using Xunit;
 
 namespace Build.Tests.Kubernetes;
 

@@ -3,7 +3,6 @@ using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
 using Xunit;
-using Promoter.Oci;
 
 namespace Build.Tests.Promotion;
 

@@ -1,7 +1,6 @@
 using FluentAssertions;
 using Promoter.Images;
 using Promoter.Oci;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Releases;
 using Xunit;

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text;
 using FluentAssertions;
 using Promoter.Attachments;
-using Promoter.Oci;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
-using Promoter.Registry;
 using Promoter.Tests.Promotion.Engine;
 using Promoter.Tests.Support;
 using Xunit;

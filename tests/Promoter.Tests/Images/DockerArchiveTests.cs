@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using FluentAssertions;
-using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
 using Promoter.Archives;

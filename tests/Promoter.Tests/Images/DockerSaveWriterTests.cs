@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
 using FluentAssertions;
-using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
 using Promoter.Archives;

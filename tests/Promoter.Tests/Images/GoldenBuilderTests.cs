@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FluentAssertions;
-using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
 using Promoter.Archives;

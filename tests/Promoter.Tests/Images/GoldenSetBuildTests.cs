@@ -1,9 +1,7 @@
 using FluentAssertions;
-using Promoter.Images;
 using Xunit;
 using Promoter.Archives;
 using Promoter.Golden;
-using Promoter.Oci;
 
 namespace Promoter.Tests.Images;
 

@@ -4,7 +4,6 @@ using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
 using Promoter.Archives;
-using Promoter.Registry;
 
 namespace Promoter.Tests.Images;
 

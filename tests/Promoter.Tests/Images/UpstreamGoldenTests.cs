@@ -1,5 +1,4 @@
 using FluentAssertions;
-using Promoter.Images;
 using Promoter.Oci;
 using Xunit;
 using Promoter.Archives;

@@ -1,6 +1,5 @@
 using FluentAssertions;
 using Promoter.Oci;
-using Promoter.Promotion;
 using Xunit;
 using Promoter.Registry;
 

@@ -1,5 +1,4 @@
 using FluentAssertions;
-using Promoter.Promotion;
 using Xunit;
 using Promoter.E2E;
 using Promoter.Yaml;

@@ -2,7 +2,6 @@ using FluentAssertions;
 using Promoter.Promotion;
 using Xunit;
 using Promoter.E2E;
-using Promoter.Oci;
 using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion;

@@ -1,7 +1,6 @@
 using FluentAssertions;
 using Promoter.Promotion;
 using Xunit;
-using Promoter.Oci;
 using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion;

@@ -2,7 +2,6 @@ using System.Text;
 using FluentAssertions;
 using Promoter.Promotion;
 using Xunit;
-using Promoter.Oci;
 using Promoter.Yaml;
 
 namespace Promoter.Tests.Promotion;

@@ -7,7 +7,6 @@ using Promoter.Registry;
 using Promoter.Tests.Promotion.Engine;
 using Promoter.Tests.Support;
 using Xunit;
-using Promoter.Oci;
 
 namespace Promoter.Tests.Registry;
 

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using FluentAssertions;
-using Promoter.Oci;
 using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;

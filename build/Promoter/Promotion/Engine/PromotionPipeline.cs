@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Promoter.Promotion;
 using Promoter.Registry;
 using Promoter.Yaml;
 

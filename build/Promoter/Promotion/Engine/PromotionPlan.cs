@@ -1,5 +1,4 @@
 using Promoter.Oci;
-using Promoter.Promotion;
 
 namespace Promoter.Promotion.Engine;
 

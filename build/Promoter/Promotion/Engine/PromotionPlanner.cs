@@ -1,5 +1,4 @@
 using Promoter.Oci;
-using Promoter.Promotion;
 using Promoter.Registry;
 
 namespace Promoter.Promotion.Engine;

@@ -1,4 +1,3 @@
-using Promoter.Promotion;
 using Promoter.Yaml;
 
 namespace Promoter.Promotion.Engine;

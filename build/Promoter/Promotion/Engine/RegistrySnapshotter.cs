@@ -1,6 +1,5 @@
 using Promoter.Registry;
 using Promoter.Oci;
-using Promoter.Promotion;
 
 namespace Promoter.Promotion.Engine;
 

@@ -1,5 +1,4 @@
 using Promoter.Attachments;
-using Promoter.Promotion;
 using Promoter.Registry;
 
 namespace Promoter.Promotion.Engine;

@@ -1,5 +1,4 @@
 using FluentAssertions;
-using Promoter.Oci;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;

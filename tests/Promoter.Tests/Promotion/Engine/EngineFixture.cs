@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Xunit;
 
