@@ -36,12 +36,13 @@ if ! command -v docker-registry >/dev/null && ! command -v registry >/dev/null; 
   fi
 fi
 
-# Hashing every file on each start was half of a warm start's time. The listing (path, size, inode, mtime, ctime of
-# each file) of the last hashing is kept with its fingerprint: an identical listing means identical contents, since any
-# write changes a file's ctime, which no program can set. A listing is kept only when every file's ctime is 2 s older
-# than the listing (a write in the same clock tick as an earlier one could leave the ctime as it was).
+# Hashing every file on each start was about a quarter of a warm start's CPU time. The listing (size, inode, mtime,
+# ctime, path of each file) of the last hashing is kept with its fingerprint: an identical listing means identical
+# contents, since every write sets a file's ctime to the clock, and nothing sets it to a chosen value. A listing is kept
+# only when every ctime in it is over 2 s old (a second write in the clock tick of the first could leave the ctime as it
+# was). build.sh is listed too, so a change of this script drops the kept listing.
 printf -v now '%(%s)T' -1
-listing="$(sources -printf '%s %i %T@ %C@ %p\n')"
+listing="$(named+=(build.sh) && sources -printf '%s %i %T@ %C@ %p\n')"
 current="" cached="" cached_listing=""
 [[ -f $listed ]] && { IFS= read -r cached || true; IFS= read -r -d '' cached_listing || true; } < "$listed"
 if [[ -n $cached && $cached_listing == "$listing"$'\n' ]]; then
