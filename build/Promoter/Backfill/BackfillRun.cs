@@ -71,7 +71,7 @@ public static class BackfillRun
         catch (EdgesRefusedException refused) when (!policy.Confirm)
         {
             // A dry run with a tag on another digest: the plan is printed and the refusal is among the findings already.
-            log?.Invoke(PromotionLogLevel.Information, refused.Message.Split('\n')[0]);
+            log?.Invoke(PromotionLogLevel.Information, refused.Message.Split('\n')[0].TrimEnd(':'));
             return new BackfillResult(comparison, repairs, null);
         }
     }

@@ -102,8 +102,8 @@ public sealed class BackfillTaskTests(ITestOutputHelper output) : IAsyncLifetime
             var (r1, r2, r3) = (_replicas[0], _replicas[1], _replicas[2]);
             Directory.Delete(Path.Combine(r1.StorageRoot, "docker", "registry", "v2", "repositories", BarRepo, "_manifests", "tags", "1.0"), recursive: true);
             await clients[0].DeleteManifestAsync(BarRepo, sig);
-            await clients[1].DeleteManifestAsync(FooRepo, FooS390x);
             var blob = await BarOnlyBlobAsync(clients[1]);
+            await clients[1].DeleteManifestAsync(FooRepo, FooS390x);
             File.Delete(Path.Combine(r2.StorageRoot, "docker", "registry", "v2", "blobs", "sha256", blob.Digest.Hex[..2], blob.Digest.Hex, "data"));
             var amd64 = await clients[2].GetManifestAsync(FooRepo, FooAmd64);
             await clients[2].PutManifestAsync(FooRepo, "1.0", amd64.Bytes, amd64.MediaType);
