@@ -94,7 +94,7 @@ public sealed partial class BuildSettings
     ];
 
     /// <summary>The Promote command: its mode and parts, from the declared settings; checked as a whole.</summary>
-    /// <param name="mode">The mode the task forces (SignatureCheck), or null for the one the settings ask for.</param>
+    /// <param name="mode">The mode the task forces (SignatureCheck, Backfill), or null for the one the settings ask for.</param>
     /// <exception cref="CakeException">Settings that contradict each other (<see cref="Conflicts"/>; named with their sources), a
     /// bad value, or no manifest, thin-manifest directory, plan or snapshot where the mode needs one.</exception>
     public PromoteCommand Promote(PromoteMode? mode = null)
@@ -107,11 +107,11 @@ public sealed partial class BuildSettings
         var chosen = mode ?? Build.Settings.PromoteCommand.ModeOf(_reader.Get(PresubmitFlags.ParseOnly), snapshot is not null, manifestSnapshot is not null, plan is not null);
         // Two sources of edges given at once are declared conflicts (Conflicts), refused by the reader above.
         if (chosen != PromoteMode.Snapshot && plan is null && manifest is null && thin is null)
-            throw new CakeException(chosen == PromoteMode.SignatureCheck
-                ? $"SignatureCheck needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR."
+            throw new CakeException(chosen is PromoteMode.SignatureCheck or PromoteMode.Backfill
+                ? $"{chosen} needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR."
                 : $"Promote needs exactly one of --{Manifest.Name}=FILE and --{ThinManifestDir.Name}=DIR (or --{Snapshot.Name}=REGISTRY).");
-        if (chosen is PromoteMode.SignatureCheck && (snapshot ?? plan) is not null)
-            throw new CakeException($"SignatureCheck reads --{Manifest.Name} or --{ThinManifestDir.Name}, not --{(snapshot is not null ? Snapshot.Name : PresubmitFlags.Plan.Name)}.");
+        if (chosen is (PromoteMode.SignatureCheck or PromoteMode.Backfill) && (snapshot ?? plan) is not null)
+            throw new CakeException($"{chosen} reads --{Manifest.Name} or --{ThinManifestDir.Name}, not --{(snapshot is not null ? Snapshot.Name : PresubmitFlags.Plan.Name)}.");
         var snapshotTag = _reader.Get(PresubmitFlags.SnapshotTag);
         var minimal = _reader.Get(PresubmitFlags.MinimalSnapshot);
         if (chosen != PromoteMode.Snapshot && (snapshotTag is not null || minimal))

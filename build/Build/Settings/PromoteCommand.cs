@@ -17,6 +17,8 @@ public enum PromoteMode
     ParseOnly,
     /// <summary>List destination digests whose signatures are missing or differ (the SignatureCheck task).</summary>
     SignatureCheck,
+    /// <summary>Compare the destinations of each edge as replicas of each other; copy what one lacks from another (the Backfill task).</summary>
+    Backfill,
 }
 
 /// <summary>Where a promotion's edges come from.</summary>
