@@ -28,7 +28,12 @@ public sealed class Registries : IDisposable
     {
         _log = log;
         Pool = RegistryPool.Default(message => log.Verbose("registry: {0}", message), settings.Timeout, settings.MetadataServer,
-            new RegistryTransportOptions { MaxRequestsPerSecond = settings.MaxRequestsPerSecond, LimitLoopback = settings.LimitLoopback },
+            new RegistryTransportOptions
+            {
+                MaxRequestsPerSecond = settings.MaxRequestsPerSecond,
+                LimitLoopback = settings.LimitLoopback,
+                Domains = settings.QuotaDomainsFile is { } domains ? QuotaDomains.Load(domains) : QuotaDomains.BuiltIn,
+            },
             settings.RetryBudget, report: message => log.Warning("registry: {0}", message));
         foreach (var (host, address) in settings.Aliases) Pool.Alias(host, new RegistryEndpoint(address));
         foreach (var (host, folder) in settings.Storage) Pool.Alias(host, Pool.Resolve(host) with { StorageRoot = folder });
@@ -92,6 +97,9 @@ public sealed class Registries : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         foreach (var host in Pool.Traffic())
             _log.Verbose("registry traffic {0}: {1}", host.Host, Describe(host));
+        foreach (var domain in Pool.Transport.Domains().Where(d => d.Limit.Domain.Kind != QuotaDomainKind.Host))
+            _log.Verbose("quota domain {0} ({1}; {2}): {3} requests, {4} x 429; waited {5:0.00} s in its rate limit", domain.Limit.Domain.Name,
+                domain.Limit.Rates, string.Join(", ", domain.Hosts), domain.Requests, domain.TooManyRequests, domain.LimiterWait.TotalSeconds);
         Pool.Dispose();
         List<LocalRegistry> started;
         lock (_started)

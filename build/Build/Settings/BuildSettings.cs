@@ -220,7 +220,7 @@ public sealed partial class BuildSettings
         Configuration, TestFilter, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile, E2ENewTestSignatures,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
-        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All,
+        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All, .. FleetFlags.All,
     ];
 
     /// <summary>
@@ -305,7 +305,10 @@ public sealed partial class BuildSettings
                 if (!Directory.Exists(folder))
                     throw new CakeException($"Setting '{RegistryStorage.Name}': the storage folder '{folder}' of {host} does not exist.");
             return new RegistrySettings(_reader.Get(RegistryAliases), storage, TimeSpan.FromSeconds(_reader.Get(RegistryTimeout)),
-                _reader.Get(MetadataServer), _reader.Get(MaxRequestsPerSecond), _reader.IsGiven(MaxRequestsPerSecond), _reader.Get(RetryBudget));
+                _reader.Get(MetadataServer), _reader.Get(MaxRequestsPerSecond), _reader.IsGiven(MaxRequestsPerSecond), _reader.Get(RetryBudget))
+            {
+                QuotaDomainsFile = _reader.Get(FleetFlags.QuotaDomains) is { } domains ? FullPath(domains) : null,
+            };
         }
     }
 
@@ -417,11 +420,15 @@ public sealed record JobsSettings(string Folder, bool Verify);
 /// <param name="Storage">Host to the absolute storage root of a Distribution registry on this machine (the folder exists).</param>
 /// <param name="Timeout">How long a registry may stay silent before a request fails (<see cref="Promoter.Registry.RegistryClientOptions.ReadTimeout"/>).</param>
 /// <param name="MetadataServer">The metadata server's base address, or null for Google's.</param>
-/// <param name="MaxRequestsPerSecond">Requests per second to one host at most; 0 for unlimited (<see cref="Promoter.Registry.RegistryTransportOptions"/>).</param>
+/// <param name="MaxRequestsPerSecond">Requests per second to one quota domain (by default one host) at most; 0 for unlimited (<see cref="Promoter.Registry.RegistryTransportOptions"/>).</param>
 /// <param name="LimitLoopback">The limit also applies to loopback hosts (true when <c>--max-requests-per-second</c> was given).</param>
 /// <param name="RetryBudget">How long one request may keep being retried; null for the default (<see cref="Promoter.Registry.RegistryClientOptions.RetryBudget"/>).</param>
 public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>> Aliases, IReadOnlyList<KeyValuePair<string, string>> Storage,
-    TimeSpan Timeout, Uri? MetadataServer = null, int MaxRequestsPerSecond = 50, bool LimitLoopback = false, TimeSpan? RetryBudget = null);
+    TimeSpan Timeout, Uri? MetadataServer = null, int MaxRequestsPerSecond = 50, bool LimitLoopback = false, TimeSpan? RetryBudget = null)
+{
+    /// <summary>The <c>--quota-domains</c> file (absolute), or null for the built-in domains only.</summary>
+    public string? QuotaDomainsFile { get; init; }
+}
 
 /// <summary>E2E.</summary>
 /// <param name="TestFile">The e2e test file (absolute).</param>

@@ -1,4 +1,3 @@
-using Promoter.Oci;
 using Promoter.Promotion;
 
 namespace Promoter.Backfill;

@@ -73,7 +73,7 @@ public sealed record LocalRegistryHtpasswdAuth(string HtpasswdPath, string Realm
 
 /// <summary>
 /// A CNCF Distribution registry (<c>docker-registry serve config.yml</c>, Debian package <c>docker-registry</c>) running
-/// on 127.0.0.1 at a free port, with a fresh temporary storage folder and deletes enabled, open or with token or htpasswd
+/// on 127.0.0.1 (or another loopback address) at a free port, with a fresh temporary storage folder and deletes enabled, open or with token or htpasswd
 /// (Basic) authentication. Dispose kills the process and deletes the folder.
 /// </summary>
 public sealed class LocalRegistry : IDisposable
@@ -86,15 +86,19 @@ public sealed class LocalRegistry : IDisposable
     private readonly Queue<string> _log = new();
     private int _disposed;
 
-    private LocalRegistry(Process process, string folder, int port)
+    private LocalRegistry(Process process, string folder, IPAddress address, int port)
     {
         _process = process;
         Folder = folder;
+        Address = address;
         Port = port;
     }
 
     /// <summary>The address clients use, e.g. <c>127.0.0.1:40123</c>.</summary>
-    public string Host => $"127.0.0.1:{Port}";
+    public string Host => $"{Address}:{Port}";
+
+    /// <summary>The IPv4 address the registry listens on (127.0.0.1 unless started with another loopback address).</summary>
+    public IPAddress Address { get; }
 
     /// <summary>The TCP port the registry listens on.</summary>
     public int Port { get; }
@@ -141,6 +145,16 @@ public sealed class LocalRegistry : IDisposable
         CancellationToken cancellationToken = default) =>
         StartCoreAsync(tokenAuth, null, startTimeout, cancellationToken);
 
+    /// <summary>Starts an open registry listening on <paramref name="address"/> (e.g. 127.0.0.5: Linux routes all of 127/8 to
+    /// the loopback interface, so each registry of a test can have an address of its own) and waits until <c>GET /v2/</c>
+    /// answers.</summary>
+    /// <param name="address">An IPv4 address of this machine.</param>
+    /// <param name="startTimeout">How long to wait for <c>/v2/</c> (default 30 s).</param>
+    /// <param name="cancellationToken">Cancels the wait (the process is then killed).</param>
+    /// <exception cref="RegistryException">As <see cref="StartAsync(LocalRegistryTokenAuth?, TimeSpan?, CancellationToken)"/>.</exception>
+    public static Task<LocalRegistry> StartAsync(IPAddress address, TimeSpan? startTimeout = null, CancellationToken cancellationToken = default) =>
+        StartCoreAsync(null, null, startTimeout, cancellationToken, address);
+
     /// <summary>Starts a registry protected by Basic authentication (<c>auth: htpasswd</c>) and waits until <c>GET /v2/</c> answers.</summary>
     /// <param name="htpasswd">The htpasswd file and realm (see <see cref="LocalRegistryHtpasswdAuth.CreateAsync"/>).</param>
     /// <param name="startTimeout">How long to wait for <c>/v2/</c> (default 30 s).</param>
@@ -151,14 +165,15 @@ public sealed class LocalRegistry : IDisposable
         StartCoreAsync(null, htpasswd, startTimeout, cancellationToken);
 
     private static async Task<LocalRegistry> StartCoreAsync(LocalRegistryTokenAuth? tokenAuth, LocalRegistryHtpasswdAuth? htpasswd,
-        TimeSpan? startTimeout, CancellationToken cancellationToken)
+        TimeSpan? startTimeout, CancellationToken cancellationToken, IPAddress? address = null)
     {
+        address ??= IPAddress.Loopback;
         var binary = FindBinary();
         var folder = Path.Combine(StorageParent(), "promoter-registry-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path.Combine(folder, "storage"));
-        var port = FreePort();
+        var port = FreePort(address);
         var configPath = Path.Combine(folder, "config.yml");
-        await File.WriteAllTextAsync(configPath, Config(Path.Combine(folder, "storage"), port, tokenAuth, htpasswd), cancellationToken);
+        await File.WriteAllTextAsync(configPath, Config(Path.Combine(folder, "storage"), address, port, tokenAuth, htpasswd), cancellationToken);
 
         var start = new ProcessStartInfo(binary)
         {
@@ -178,7 +193,7 @@ public sealed class LocalRegistry : IDisposable
             Directory.Delete(folder, recursive: true);
             throw new RegistryException($"Could not start {binary}: {e.Message}. Install it with: {InstallCommand}", inner: e);
         }
-        var registry = new LocalRegistry(process, folder, port);
+        var registry = new LocalRegistry(process, folder, address, port);
         process.OutputDataReceived += (_, e) => registry.Append(e.Data);
         process.ErrorDataReceived += (_, e) => registry.Append(e.Data);
         process.BeginOutputReadLine();
@@ -407,9 +422,9 @@ public sealed class LocalRegistry : IDisposable
         return Path.GetTempPath();
     }
 
-    private static int FreePort()
+    private static int FreePort(IPAddress address)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(address, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
@@ -417,7 +432,7 @@ public sealed class LocalRegistry : IDisposable
     }
 
     /// <summary>The distribution configuration (docs/configuration.md of distribution 2.x).</summary>
-    private static string Config(string storage, int port, LocalRegistryTokenAuth? tokenAuth, LocalRegistryHtpasswdAuth? htpasswd)
+    private static string Config(string storage, IPAddress address, int port, LocalRegistryTokenAuth? tokenAuth, LocalRegistryHtpasswdAuth? htpasswd)
     {
         static string Quote(string s) => "'" + s.Replace("'", "''") + "'";
         var yaml = new StringBuilder();
@@ -435,7 +450,7 @@ public sealed class LocalRegistry : IDisposable
         yaml.AppendLine("    uploadpurging:");
         yaml.AppendLine("      enabled: false");
         yaml.AppendLine("http:");
-        yaml.AppendLine($"  addr: 127.0.0.1:{port}");
+        yaml.AppendLine($"  addr: {address}:{port}");
         yaml.AppendLine("  secret: promoter-local-registry");
         if (tokenAuth is not null)
         {

@@ -159,12 +159,14 @@ public sealed partial class RegistryClient
             Interlocked.Increment(ref client._tokenFetches);
             var tokenServer = $"the token server {realm.GetLeftPart(UriPartial.Authority)} of registry {client.Host}";
             var tokenHost = realm.Authority;
+            // A token request counts against the quota domain of the token server and the repository it is for.
+            var repository = RequestScope.RepositoryOf(scopes);
             var response = await client.RetryAsync(async ct =>
             {
-                var answer = await client.SendWatchedAsync(Build(), "fetch a token for", reference, ct, tokenServer);
+                var answer = await client.SendWatchedAsync(Scoped(Build(), repository), "fetch a token for", reference, ct, tokenServer);
                 if (answer.IsSuccessStatusCode) await client.BufferAsync(answer, "fetch a token for", reference, tokenServer, ct);
                 return answer;
-            }, tokenHost, "fetch a token for", reference, Replay.Always, (e, note) => e is RegistryException r ? WithNote(r, note)
+            }, tokenHost, repository, "fetch a token for", reference, Replay.Always, (e, note) => e is RegistryException r ? WithNote(r, note)
                 : new RegistryException($"the token server {realm.GetLeftPart(UriPartial.Authority)} of registry {client.Host} could not be reached ({e.Message}{(note is null ? "" : "; " + note)}).", reference, inner: e),
                 cancellationToken);
             using (response)

@@ -218,6 +218,21 @@ public sealed partial class RegistryClient : IDisposable
         public static RequestScope Delete(string repository) => new($"repository:{repository}:delete", [$"repository:{repository}:delete"]);
         public static RequestScope Mount(string repository, string from) =>
             new($"repository:{repository}:pull,push+{from}", [$"repository:{repository}:pull,push", $"repository:{from}:pull"]);
+
+        /// <summary>The repository the request is about (a mount's target), for its quota domain; null for none.</summary>
+        public string? Repository => RepositoryOf(DefaultScopes);
+
+        /// <summary>The repository of the first <c>repository:NAME:ACTIONS</c> scope; null when there is none.</summary>
+        public static string? RepositoryOf(IEnumerable<string> scopes)
+        {
+            foreach (var scope in scopes)
+            {
+                const string prefix = "repository:";
+                var last = scope.LastIndexOf(':');
+                if (scope.StartsWith(prefix, StringComparison.Ordinal) && last > prefix.Length) return scope[prefix.Length..last];
+            }
+            return null;
+        }
     }
 
     /// <summary>Which failures a request may be repeated after (see the folder README, "Transport").</summary>
@@ -246,7 +261,7 @@ public sealed partial class RegistryClient : IDisposable
             var response = await SendOnceAsync(build, scope, operation, reference, ct);
             if (buffer && response.IsSuccessStatusCode) await BufferAsync(response, operation, reference, null, ct);
             return response;
-        }, Host, operation, reference, replay, (e, note) => e is RegistryException r ? WithNote(r, note) : ConnectionError(e, operation, reference, note),
+        }, Host, scope.Repository, operation, reference, replay, (e, note) => e is RegistryException r ? WithNote(r, note) : ConnectionError(e, operation, reference, note),
             cancellationToken);
     }
 
@@ -288,7 +303,7 @@ public sealed partial class RegistryClient : IDisposable
     /// attempts were made); a last exception is turned into a <see cref="RegistryException"/> by <paramref name="failure"/>
     /// with the same note.
     /// </summary>
-    private async Task<HttpResponseMessage> RetryAsync(Func<CancellationToken, Task<HttpResponseMessage>> attempt, string host,
+    private async Task<HttpResponseMessage> RetryAsync(Func<CancellationToken, Task<HttpResponseMessage>> attempt, string host, string? repository,
         string operation, string reference, Replay replay, Func<Exception, string?, RegistryException> failure, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -331,7 +346,7 @@ public sealed partial class RegistryClient : IDisposable
             }
             var asked = response is null ? null : RegistryTransport.RetryAfter(response);
             var delay = asked ?? Backoff(retries);
-            var coolDown = _transport.CoolDownLeft(host);
+            var coolDown = _transport.CoolDownLeft(host, repository);
             if (coolDown > delay) delay = coolDown;
             var stop = error is RegistryException && timeouts++ >= MaxTimeoutRetries ? $"a timeout is retried {MaxTimeoutRetries} times at most"
                 : response?.StatusCode == HttpStatusCode.InternalServerError && internalErrors++ >= MaxInternalErrorRetries
@@ -376,7 +391,7 @@ public sealed partial class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> build, RequestScope scope, string operation,
         string reference, CancellationToken cancellationToken)
     {
-        var request = build();
+        var request = Scoped(build(), scope);
         HttpResponseMessage response;
         var discovering = await _auth.EnterAsync(cancellationToken);
         try
@@ -388,7 +403,7 @@ public sealed partial class RegistryClient : IDisposable
                 var parsed = AuthChallenge.Parse(challenge.Scheme, challenge.Parameter);
                 if (!await _auth.AnswerChallengeAsync(parsed, scope, reference, request.Headers.Authorization, cancellationToken)) return response;
                 response.Dispose();
-                request = build();
+                request = Scoped(build(), scope);
                 await _auth.AuthorizeAsync(request, scope, reference, cancellationToken);
                 response = await SendWatchedAsync(request, operation, reference, cancellationToken);
             }
@@ -398,6 +413,16 @@ public sealed partial class RegistryClient : IDisposable
             if (discovering) _auth.Discovered();
         }
         return response;
+    }
+
+    /// <summary>Tells the transport which repository <paramref name="request"/> is about (its quota domain may depend on it).</summary>
+    internal static HttpRequestMessage Scoped(HttpRequestMessage request, RequestScope scope) => Scoped(request, scope.Repository);
+
+    /// <summary>Tells the transport which repository <paramref name="request"/> is about (null: none).</summary>
+    internal static HttpRequestMessage Scoped(HttpRequestMessage request, string? repository)
+    {
+        if (repository is not null) request.Options.Set(RegistryTransport.RepositoryKey, repository);
+        return request;
     }
 
     /// <summary>Where <see cref="SendWatchedAsync"/> leaves a request's read timer for the transport to start.</summary>

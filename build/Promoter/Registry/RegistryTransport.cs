@@ -10,14 +10,22 @@ namespace Promoter.Registry;
 public sealed class RegistryTransportOptions
 {
     /// <summary>
-    /// The most requests per second sent to one host (<c>host[:port]</c> as contacted; a token server is a host of its own);
-    /// default 50, kpromo's. 0 means unlimited.
+    /// The most requests per second sent to one quota domain (<see cref="Domains"/>: by default one host as contacted,
+    /// <c>host[:port]</c>, a token server being a host of its own; every Artifact Registry or gcr.io host of one Google
+    /// project together) and to a declared domain without a rate of its own; default 50, kpromo's. 0 means unlimited.
     /// </summary>
     public int MaxRequestsPerSecond { get; init; } = 50;
 
     /// <summary>
+    /// Which hosts (and repositories) share a quota, and so one rate limit and one cool-down; default
+    /// <see cref="QuotaDomains.BuiltIn"/> (Google's registries by project, every other host alone).
+    /// </summary>
+    public QuotaDomains Domains { get; init; } = QuotaDomains.BuiltIn;
+
+    /// <summary>
     /// When false (the default), loopback hosts (<c>127.*</c>, <c>localhost</c>, <c>[::1]</c>: registries a run or a test
-    /// started on this machine) are not limited; when true, <see cref="MaxRequestsPerSecond"/> applies to them too.
+    /// started on this machine) are not limited unless a declared domain claims them; when true,
+    /// <see cref="MaxRequestsPerSecond"/> applies to them too.
     /// </summary>
     public bool LimitLoopback { get; init; }
 
@@ -41,18 +49,51 @@ public sealed class RegistryTransportOptions
 public sealed record HostTraffic(string Host, long Requests, long Retries, long TooManyRequests, long ServerErrors,
     long ConnectionFailures, long Timeouts, TimeSpan LimiterWait, TimeSpan CoolDownWait);
 
+/// <summary>The limit of one quota domain.</summary>
+/// <param name="Domain">The domain.</param>
+/// <param name="PerSecond">At most this many requests in any second; null for no per-second limit.</param>
+/// <param name="PerMinute">At most this many requests in any minute; null for no per-minute limit.</param>
+public sealed record QuotaLimit(QuotaDomainKey Domain, int? PerSecond, int? PerMinute)
+{
+    /// <summary>True when neither rate limits the domain.</summary>
+    public bool IsUnlimited => PerSecond is null && PerMinute is null;
+
+    /// <summary>The shortest time <paramref name="requests"/> requests take at this limit (zero when unlimited): the slower of
+    /// the two rates.</summary>
+    public TimeSpan TimeFor(long requests) => TimeSpan.FromSeconds(Math.Max(
+        PerSecond is { } s ? (double)requests / s : 0, PerMinute is { } m ? 60.0 * requests / m : 0));
+
+    /// <summary>The rates, e.g. <c>50/s</c>, <c>20/s, 600/min</c>, or <c>unlimited</c>.</summary>
+    public string Rates => IsUnlimited ? "unlimited"
+        : string.Join(", ", new[] { PerSecond is { } s ? $"{s}/s" : null, PerMinute is { } m ? $"{m}/min" : null }.OfType<string>());
+}
+
+/// <summary>What a <see cref="RegistryTransport"/> counted for one quota domain since it was created.</summary>
+/// <param name="Limit">The domain and its rates.</param>
+/// <param name="Hosts">The hosts whose requests counted against it, ordered.</param>
+/// <param name="Requests">HTTP requests sent (every attempt counts).</param>
+/// <param name="TooManyRequests">429 answers.</param>
+/// <param name="LimiterWait">Time requests spent waiting for the domain's rate limit, summed over requests.</param>
+public sealed record DomainTraffic(QuotaLimit Limit, IReadOnlyList<string> Hosts, long Requests, long TooManyRequests, TimeSpan LimiterWait);
+
 /// <summary>
 /// The one way registry requests reach the network: every request of every <see cref="RegistryClient"/> sharing it
-/// (manifests, blobs, uploads, token requests) passes through its handler, which per host (1) waits while a cool-down
-/// after a 429 lasts (shared by all threads talking to that host), (2) takes a token from a
-/// <see cref="TokenBucketRateLimiter"/> (<see cref="RegistryTransportOptions.MaxRequestsPerSecond"/>), (3) sends, and
-/// counts what happened. Retries are decided above it, by the client (<see cref="RegistryClientOptions.RetryBudget"/>),
+/// (manifests, blobs, uploads, token requests) passes through its handler, which per quota domain (the host and
+/// repository of the request, <see cref="RegistryTransportOptions.Domains"/>) (1) waits while a cool-down after a 429
+/// lasts (shared by all threads talking to that domain), (2) takes its turn from the domain's limiter (a
+/// <see cref="TokenBucketRateLimiter"/> for an even pace, and <see cref="SlidingWindowRateLimiter"/>s that hold every
+/// second, and every minute when one is declared, to the domain's rates), (3) sends, and counts what happened per host
+/// and per domain. Retries are decided above it, by the client (<see cref="RegistryClientOptions.RetryBudget"/>),
 /// because only the client can rebuild a request and knows which requests may be repeated.
 /// Thread-safe; <see cref="RegistryPool"/> shares one between its clients. Dispose it to free the limiters.
 /// </summary>
 public sealed class RegistryTransport : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+
+    /// <summary>Where the client leaves the repository a request is about (absent when it names none), for its quota domain.</summary>
+    internal static readonly HttpRequestOptionsKey<string> RepositoryKey = new("promoter.repository");
 
     /// <summary>A transport with <paramref name="options"/> (null for the defaults: 50 requests/s per non-loopback host).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A negative rate or cool-down.</exception>
@@ -72,6 +113,10 @@ public sealed class RegistryTransport : IDisposable
     public IReadOnlyList<HostTraffic> Traffic() =>
         _lanes.Values.Select(l => l.Snapshot()).OrderBy(t => t.Host, StringComparer.Ordinal).ToList();
 
+    /// <summary>The counts of every quota domain requests were sent to so far, ordered by name.</summary>
+    public IReadOnlyList<DomainTraffic> Domains() =>
+        _buckets.Values.Select(b => b.Snapshot()).OrderBy(t => t.Limit.Domain.Name, StringComparer.Ordinal).ToList();
+
     /// <summary>The counts of all hosts added up (host <c>*</c>).</summary>
     public HostTraffic Total()
     {
@@ -81,11 +126,30 @@ public sealed class RegistryTransport : IDisposable
             TimeSpan.FromTicks(all.Sum(t => t.LimiterWait.Ticks)), TimeSpan.FromTicks(all.Sum(t => t.CoolDownWait.Ticks)));
     }
 
+    /// <summary>
+    /// The quota domain of a request to <paramref name="host"/> (<c>host[:port]</c> as contacted) about
+    /// <paramref name="repository"/> (null when it names none), with the rates this transport holds it to: a declared
+    /// domain's own (its requests per second defaulting to <see cref="RegistryTransportOptions.MaxRequestsPerSecond"/>),
+    /// else <see cref="RegistryTransportOptions.MaxRequestsPerSecond"/>, none for a loopback host unless
+    /// <see cref="RegistryTransportOptions.LimitLoopback"/>.
+    /// </summary>
+    public QuotaLimit LimitOf(string host, string? repository) => LimitOf(Options.Domains.KeyOf(host, repository), host);
+
+    private QuotaLimit LimitOf(QuotaDomainKey domain, string host)
+    {
+        static int? Rate(int? rate) => rate is > 0 ? rate : null;
+        if (domain.Declared is { } declared)
+            return new QuotaLimit(domain, Rate(declared.RequestsPerSecond ?? Options.MaxRequestsPerSecond), Rate(declared.RequestsPerMinute));
+        if (!Options.LimitLoopback && domain.Kind == QuotaDomainKind.Host && RegistryHost.IsLoopbackHost(host))
+            return new QuotaLimit(domain, null, null);
+        return new QuotaLimit(domain, Rate(Options.MaxRequestsPerSecond), null);
+    }
+
     /// <summary>The handler every request of a client goes through, sending with <paramref name="inner"/>.</summary>
     internal DelegatingHandler CreateHandler(HttpMessageHandler inner) => new Handler(this, inner);
 
-    /// <summary>The time left of <paramref name="host"/>'s cool-down (zero when none).</summary>
-    internal TimeSpan CoolDownLeft(string host) => LaneOf(host).CoolDownLeft();
+    /// <summary>The time left of the cool-down of the domain of <paramref name="host"/> and <paramref name="repository"/> (zero when none).</summary>
+    internal TimeSpan CoolDownLeft(string host, string? repository) => BucketOf(host, repository).CoolDownLeft();
 
     internal void CountRetry(string host) => Interlocked.Increment(ref LaneOf(host).Retries);
 
@@ -94,27 +158,20 @@ public sealed class RegistryTransport : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var lane in _lanes.Values) lane.Limiter?.Dispose();
+        foreach (var bucket in _buckets.Values) bucket.Limiter?.Dispose();
     }
 
-    private Lane LaneOf(string host) => _lanes.GetOrAdd(host, h => new Lane(h, CreateLimiter(h)));
+    private Lane LaneOf(string host) => _lanes.GetOrAdd(host, h => new Lane(h));
 
-    private TokenBucketRateLimiter? CreateLimiter(string host)
+    private Bucket BucketOf(string host, string? repository)
     {
-        var rate = Options.MaxRequestsPerSecond;
-        if (rate == 0 || (!Options.LimitLoopback && RegistryHost.IsLoopbackHost(host))) return null;
-        // Refill k tokens every k/rate seconds with k chosen so the period is at least 50 ms (timer granularity), and let
-        // at most one period's tokens pile up: the rate holds exactly and a burst is at most k requests.
-        var perPeriod = (int)Math.Ceiling(rate * 0.05);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = perPeriod,
-            TokensPerPeriod = perPeriod,
-            ReplenishmentPeriod = TimeSpan.FromSeconds((double)perPeriod / rate),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+        var domain = Options.Domains.KeyOf(host, repository);
+        if (_buckets.TryGetValue(domain.Name, out var known)) return known;
+        var limit = LimitOf(domain, host);
+        var created = new Bucket(limit, limit.IsUnlimited ? null : new QuotaLimiter(limit.PerSecond, limit.PerMinute));
+        var bucket = _buckets.GetOrAdd(domain.Name, created);
+        if (!ReferenceEquals(bucket, created)) created.Limiter?.Dispose();
+        return bucket;
     }
 
     /// <summary>
@@ -128,12 +185,25 @@ public sealed class RegistryTransport : IDisposable
         _ => null,
     };
 
-    /// <summary>Per-host state: limiter, cool-down end and counters.</summary>
-    private sealed class Lane(string host, TokenBucketRateLimiter? limiter)
+    /// <summary>Per-host counters.</summary>
+    private sealed class Lane(string host)
     {
         public readonly string Host = host;
-        public readonly TokenBucketRateLimiter? Limiter = limiter;
         public long Requests, Retries, TooManyRequests, ServerErrors, ConnectionFailures, Timeouts, LimiterWaitTicks, CoolDownWaitTicks;
+
+        public HostTraffic Snapshot() => new(Host, Interlocked.Read(ref Requests), Interlocked.Read(ref Retries),
+            Interlocked.Read(ref TooManyRequests), Interlocked.Read(ref ServerErrors), Interlocked.Read(ref ConnectionFailures),
+            Interlocked.Read(ref Timeouts), TimeSpan.FromTicks(Interlocked.Read(ref LimiterWaitTicks)),
+            TimeSpan.FromTicks(Interlocked.Read(ref CoolDownWaitTicks)));
+    }
+
+    /// <summary>Per-domain state: limiter, cool-down end and counters.</summary>
+    private sealed class Bucket(QuotaLimit limit, QuotaLimiter? limiter)
+    {
+        public readonly QuotaLimit Limit = limit;
+        public readonly QuotaLimiter? Limiter = limiter;
+        public readonly ConcurrentDictionary<string, bool> Hosts = new(StringComparer.OrdinalIgnoreCase);
+        public long Requests, TooManyRequests, LimiterWaitTicks;
         private long _coolDownUntil; // Stopwatch timestamp
 
         public TimeSpan CoolDownLeft()
@@ -151,41 +221,44 @@ public sealed class RegistryTransport : IDisposable
             while (until > current && Interlocked.CompareExchange(ref _coolDownUntil, until, current) != current);
         }
 
-        public HostTraffic Snapshot() => new(Host, Interlocked.Read(ref Requests), Interlocked.Read(ref Retries),
-            Interlocked.Read(ref TooManyRequests), Interlocked.Read(ref ServerErrors), Interlocked.Read(ref ConnectionFailures),
-            Interlocked.Read(ref Timeouts), TimeSpan.FromTicks(Interlocked.Read(ref LimiterWaitTicks)),
-            TimeSpan.FromTicks(Interlocked.Read(ref CoolDownWaitTicks)));
+        public DomainTraffic Snapshot() => new(Limit, Hosts.Keys.Order(StringComparer.Ordinal).ToList(), Interlocked.Read(ref Requests),
+            Interlocked.Read(ref TooManyRequests), TimeSpan.FromTicks(Interlocked.Read(ref LimiterWaitTicks)));
     }
 
-    /// <summary>Waits for the host's cool-down and rate limit, starts the request's read timeout, sends, counts.</summary>
+    /// <summary>Waits for the domain's cool-down and rate limit, starts the request's read timeout, sends, counts.</summary>
     private sealed class Handler(RegistryTransport transport, HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var lane = transport.LaneOf(request.RequestUri!.Authority);
+            var host = request.RequestUri!.Authority;
+            var lane = transport.LaneOf(host);
+            var bucket = transport.BucketOf(host, request.Options.TryGetValue(RepositoryKey, out var repository) ? repository : null);
+            bucket.Hosts.TryAdd(host, true);
             var started = Stopwatch.GetTimestamp();
             // The cool-down may be extended by another thread's 429 while this one waits: look again after every wait.
-            for (var left = lane.CoolDownLeft(); left > TimeSpan.Zero; left = lane.CoolDownLeft())
+            for (var left = bucket.CoolDownLeft(); left > TimeSpan.Zero; left = bucket.CoolDownLeft())
                 await Task.Delay(left, cancellationToken);
             var cooled = Stopwatch.GetTimestamp();
             Interlocked.Add(ref lane.CoolDownWaitTicks, Stopwatch.GetElapsedTime(started, cooled).Ticks);
-            if (lane.Limiter is { } limiter)
+            if (bucket.Limiter is { } limiter)
             {
-                using var lease = await limiter.AcquireAsync(1, cancellationToken);
-                Interlocked.Add(ref lane.LimiterWaitTicks, Stopwatch.GetElapsedTime(cooled).Ticks);
-                if (!lease.IsAcquired)
-                    throw new InvalidOperationException($"the rate limiter of {lane.Host} refused a request although its queue is unbounded.");
+                await limiter.AcquireAsync(bucket.Limit.Domain.Name, cancellationToken);
+                var waited = Stopwatch.GetElapsedTime(cooled).Ticks;
+                Interlocked.Add(ref lane.LimiterWaitTicks, waited);
+                Interlocked.Add(ref bucket.LimiterWaitTicks, waited);
             }
-            // The read timeout runs from here: time spent queueing for the host is not the registry's silence.
+            // The read timeout runs from here: time spent queueing for the domain is not the registry's silence.
             if (request.Options.TryGetValue(RegistryClient.TimerKey, out var timer)) timer.Start();
             Interlocked.Increment(ref lane.Requests);
+            Interlocked.Increment(ref bucket.Requests);
             try
             {
                 var response = await base.SendAsync(request, cancellationToken);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
                     Interlocked.Increment(ref lane.TooManyRequests);
-                    lane.CoolDown(RetryAfter(response) ?? transport.Options.DefaultCoolDown);
+                    Interlocked.Increment(ref bucket.TooManyRequests);
+                    bucket.CoolDown(RetryAfter(response) ?? transport.Options.DefaultCoolDown);
                 }
                 else if ((int)response.StatusCode >= 500)
                 {
@@ -204,5 +277,79 @@ public sealed class RegistryTransport : IDisposable
                 throw;
             }
         }
+    }
+}
+
+/// <summary>
+/// The limiter of one quota domain, built from System.Threading.RateLimiting: a <see cref="TokenBucketRateLimiter"/> at the
+/// per-second rate keeps the pace even (k tokens every k/rate seconds, the period at least 50 ms, at most k in a burst),
+/// and a <see cref="SlidingWindowRateLimiter"/> per rate makes it a cap: no more than the rate's requests in any second
+/// (or minute). A sliding window's permit comes back 20 segments after the start of the segment it was taken in; with
+/// segments of <c>window * HoldMargin / 19</c> a permit is held between <see cref="HoldMargin"/> windows (5 % above the
+/// window, for the jitter between the turn given here and the arrival at the registry) and 1.105 windows, so a saturated
+/// domain runs at about 90 to 95 % of its rate and never above it. Requests queue in order, unbounded.
+/// </summary>
+internal sealed class QuotaLimiter : IDisposable
+{
+    /// <summary>How many windows a permit is held at least.</summary>
+    internal const double HoldMargin = 1.05;
+
+    private const int Segments = 20;
+
+    private readonly TokenBucketRateLimiter? _pace;
+    private readonly SlidingWindowRateLimiter? _second;
+    private readonly SlidingWindowRateLimiter? _minute;
+
+    /// <summary>A limiter of at most <paramref name="perSecond"/> requests in any second and <paramref name="perMinute"/> in
+    /// any minute (null: no such limit).</summary>
+    public QuotaLimiter(int? perSecond, int? perMinute)
+    {
+        if (perSecond is { } rate)
+        {
+            var perPeriod = (int)Math.Ceiling(rate * 0.05);
+            _pace = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = perPeriod,
+                TokensPerPeriod = perPeriod,
+                ReplenishmentPeriod = TimeSpan.FromSeconds((double)perPeriod / rate),
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            });
+            _second = Window(rate, TimeSpan.FromSeconds(1));
+        }
+        if (perMinute is { } minute) _minute = Window(minute, TimeSpan.FromMinutes(1));
+    }
+
+    private static SlidingWindowRateLimiter Window(int permits, TimeSpan window) => new(new SlidingWindowRateLimiterOptions
+    {
+        PermitLimit = permits,
+        SegmentsPerWindow = Segments,
+        Window = window * (HoldMargin * Segments / (Segments - 1)),
+        QueueLimit = int.MaxValue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        AutoReplenishment = true,
+    });
+
+    /// <summary>Waits for the request's turn: the pace first, then the minute's cap, then the second's (taken last, so the
+    /// request leaves right after it is counted).</summary>
+    /// <exception cref="InvalidOperationException">A limiter refused although its queue is unbounded.</exception>
+    public async ValueTask AcquireAsync(string domain, CancellationToken cancellationToken)
+    {
+        foreach (var limiter in new RateLimiter?[] { _pace, _minute, _second })
+        {
+            if (limiter is null) continue;
+            using var lease = await limiter.AcquireAsync(1, cancellationToken);
+            if (!lease.IsAcquired)
+                throw new InvalidOperationException($"the rate limiter of quota domain {domain} refused a request although its queue is unbounded.");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _pace?.Dispose();
+        _second?.Dispose();
+        _minute?.Dispose();
     }
 }

@@ -48,6 +48,41 @@ public sealed record FaultRule(string Pattern, FaultKind Kind, int Count, TimeSp
     internal readonly Regex Matcher = new(Pattern, RegexOptions.CultureInvariant);
 }
 
+/// <summary>
+/// A registry-like quota: requests beyond <paramref name="perSecond"/> within the last second (a sliding window over the
+/// requests it let through) are refused. One instance can be shared by several <see cref="FaultProxy"/>s, as one Google
+/// project's quota is shared by its regional hosts.
+/// </summary>
+/// <param name="perSecond">Requests let through in any second, at least 1.</param>
+public sealed class ProxyQuota(int perSecond)
+{
+    private readonly Queue<long> _window = new();
+
+    /// <summary>Requests let through in any second.</summary>
+    public int PerSecond { get; } = perSecond;
+
+    /// <summary>How many requests it refused.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+    private int _refused;
+
+    /// <summary>Counts a request now: true when it is within the quota, false (counted as refused) when it is beyond.</summary>
+    public bool Take()
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (_window)
+        {
+            while (_window.Count > 0 && now - _window.Peek() >= Stopwatch.Frequency) _window.Dequeue();
+            if (_window.Count >= PerSecond)
+            {
+                _refused++;
+                return false;
+            }
+            _window.Enqueue(now);
+            return true;
+        }
+    }
+}
+
 /// <summary>One request the proxy saw.</summary>
 /// <param name="At">When it arrived, from the proxy's start.</param>
 /// <param name="Method">The HTTP method.</param>
@@ -74,24 +109,27 @@ public sealed class FaultProxy : IDisposable
     private readonly string _target;
     private readonly List<FaultRule> _rules = [];
     private readonly RequestLog _requests = new();
-    private readonly Queue<TimeSpan> _window = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly IPAddress _address;
     private readonly CancellationTokenSource _stop = new();
 
     private readonly TcpListener _front;
     private readonly int _innerPort;
 
-    /// <summary>Starts a proxy on loopback port <paramref name="port"/> (0: a free one) in front of <paramref name="targetHost"/> (<c>host:port</c>).</summary>
+    /// <summary>Starts a proxy on loopback port <paramref name="port"/> (0: a free one) of <paramref name="address"/> (default
+    /// 127.0.0.1; any 127.x.y.z on Linux) in front of <paramref name="targetHost"/> (<c>host:port</c>).</summary>
     /// <remarks>
     /// Two layers: a TCP front on <see cref="Port"/> that reads each request's head and body off the connection (resets
     /// happen here: the connection is closed with an RST, which an HTTP server API cannot do) and pipes the rest to an
     /// <see cref="HttpListener"/> on another loopback port, which injects the answers and forwards to the registry.
     /// </remarks>
-    public FaultProxy(string targetHost, int port = 0)
+    public FaultProxy(string targetHost, int port = 0, IPAddress? address = null)
     {
         _target = targetHost;
+        _address = address ?? IPAddress.Loopback;
         _requests.Owner = this;
-        _front = new TcpListener(IPAddress.Loopback, port);
+        _front = new TcpListener(_address, port);
         _front.Start();
         Port = ((IPEndPoint)_front.LocalEndpoint).Port;
         var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -189,11 +227,23 @@ public sealed class FaultProxy : IDisposable
     /// <summary>The proxy's port.</summary>
     public int Port { get; }
 
-    /// <summary>The proxy's address, <c>127.0.0.1:PORT</c>.</summary>
-    public string Host => $"127.0.0.1:{Port}";
+    /// <summary>The proxy's address, <c>127.0.0.1:PORT</c> (or the address it was started on).</summary>
+    public string Host => $"{_address}:{Port}";
 
-    /// <summary>A registry-like quota: requests beyond this many within the last second get 429 with <c>Retry-After: 1</c>; 0 for none.</summary>
-    public int QuotaPerSecond { get; set; }
+    /// <summary>A registry-like quota of this proxy alone: requests beyond this many within the last second get 429 with
+    /// <c>Retry-After: 1</c>; 0 for none. Setting it replaces <see cref="Quota"/> by a quota of its own.</summary>
+    public int QuotaPerSecond
+    {
+        get => Quota?.PerSecond ?? 0;
+        set => Quota = value > 0 ? new ProxyQuota(value) : null;
+    }
+
+    /// <summary>The quota this proxy enforces, which several proxies may share (one project's quota over several regional
+    /// hosts: a request counts wherever it arrives); null for none.</summary>
+    public ProxyQuota? Quota { get; set; }
+
+    /// <summary>When the proxy started, as a <see cref="Stopwatch"/> timestamp: <see cref="ProxiedRequest.At"/> counts from it.</summary>
+    public long StartedAt => _started;
 
     /// <summary>Called with every request once it is answered (from the proxy's threads); null for none.</summary>
     public Action<ProxiedRequest>? Seen { get; set; }
@@ -268,16 +318,24 @@ public sealed class FaultProxy : IDisposable
         return null;
     }
 
-    private bool OverQuota(TimeSpan now)
+    private bool OverQuota() => Quota is { } quota && !quota.Take();
+
+    /// <summary>
+    /// The highest number of requests that arrived at any of <paramref name="proxies"/> within any window of
+    /// <paramref name="window"/> (a sliding window over their arrival times on one clock), for checking the aggregate rate
+    /// a set of hosts sees.
+    /// </summary>
+    public static int PeakIn(IEnumerable<FaultProxy> proxies, TimeSpan window)
     {
-        if (QuotaPerSecond <= 0) return false;
-        lock (_window)
+        var times = proxies.SelectMany(p => p.Requests.Select(r => p.StartedAt + (long)(r.At.TotalSeconds * Stopwatch.Frequency))).Order().ToList();
+        var span = (long)(window.TotalSeconds * Stopwatch.Frequency);
+        var peak = 0;
+        for (int start = 0, end = 0; end < times.Count; end++)
         {
-            while (_window.Count > 0 && now - _window.Peek() >= TimeSpan.FromSeconds(1)) _window.Dequeue();
-            if (_window.Count >= QuotaPerSecond) return true;
-            _window.Enqueue(now);
-            return false;
+            while (times[end] - times[start] >= span) start++;
+            peak = Math.Max(peak, end - start + 1);
         }
+        return peak;
     }
 
     private async Task HandleAsync(HttpListenerContext context)
@@ -291,7 +349,7 @@ public sealed class FaultProxy : IDisposable
             var body = new MemoryStream();
             await request.InputStream.CopyToAsync(body);
             var rule = Catch($"{request.HttpMethod} {path}");
-            if (rule is null && OverQuota(at)) rule = new FaultRule("", FaultKind.OverQuota, 1, TimeSpan.FromSeconds(1));
+            if (rule is null && OverQuota()) rule = new FaultRule("", FaultKind.OverQuota, 1, TimeSpan.FromSeconds(1));
             switch (rule?.Kind)
             {
                 case FaultKind.TooManyRequests or FaultKind.OverQuota or FaultKind.ServiceUnavailable or FaultKind.InternalServerError:

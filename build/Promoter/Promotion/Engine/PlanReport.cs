@@ -13,7 +13,11 @@ namespace Promoter.Promotion.Engine;
 /// "source":"host/prefix/image@sha256:…","destination":"host/prefix/image:tag" or "…@sha256:…","sourceRegistry","image",
 /// "digest","destinationRegistry","tag" (null when tagless),"digestInDestination":bool,"reason":"tag move|overlap"
 /// (refusals only),"currentDigest":"sha256:…" (tag moves and refusals only)}],"copies":N,"tags":N,"refused":N,"lost":N,
-/// "manifestWrites":N,"manifestRequests":N}</c>; <c>manifestWrites</c> counts the manifest and tag PUTs execution sends,
+/// "manifestWrites":N,"manifestRequests":N,"egress":[{"registry","blobs","bytes","manifests","manifestBytes","mountedBlobs"}],
+/// "quotaDomains":[{"name","requestsPerSecond","requestsPerMinute" (when limited),"requests","seconds"}]}</c>; <c>egress</c> is per
+/// destination registry (<see cref="RegistryEgress"/>: blobs shared by images count once per registry), <c>quotaDomains</c>
+/// the requests execution sends to each quota domain and the least time they take at its rate (<see cref="DomainBudget"/>);
+/// <c>manifestWrites</c> counts the manifest and tag PUTs execution sends,
 /// <c>manifestRequests</c> every request execution sends for them (<see cref="PromotionPlan.ManifestRequests"/>; children
 /// of a manifest list and blob requests come on top). <see cref="ReadJson"/> reads it back for <c>--plan=FILE</c>.</para>
 /// </summary>
@@ -72,6 +76,31 @@ public static class PlanReport
             json.WriteNumber("lost", plan.Lost.Count);
             json.WriteNumber("manifestWrites", plan.Copies.Count + plan.Tags.Count);
             json.WriteNumber("manifestRequests", plan.ManifestRequests);
+            json.WriteStartArray("egress");
+            foreach (var egress in plan.Egress)
+            {
+                json.WriteStartObject();
+                json.WriteString("registry", egress.Registry);
+                json.WriteNumber("blobs", egress.Blobs);
+                json.WriteNumber("bytes", egress.Bytes);
+                json.WriteNumber("manifests", egress.Manifests);
+                json.WriteNumber("manifestBytes", egress.ManifestBytes);
+                json.WriteNumber("mountedBlobs", egress.MountedBlobs);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("quotaDomains");
+            foreach (var budget in plan.DomainBudgets)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", budget.Limit.Domain.Name);
+                if (budget.Limit.PerSecond is { } perSecond) json.WriteNumber("requestsPerSecond", perSecond);
+                if (budget.Limit.PerMinute is { } perMinute) json.WriteNumber("requestsPerMinute", perMinute);
+                json.WriteNumber("requests", budget.Requests);
+                json.WriteNumber("seconds", Math.Round(budget.Time.TotalSeconds, 1));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteEndObject();
         }
         File.Move(temporary, path, overwrite: true);

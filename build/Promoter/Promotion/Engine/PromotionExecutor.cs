@@ -77,6 +77,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             Unserved = plan.Unserved,
             Fence = plan.Fence.Select(r => (registries.Resolve(r.Registry).Address, r.Repository, r.ManifestReference)).ToHashSet(),
         };
+        // The source manifests the plan read to count its egress are not fetched again (a digest names its bytes for good).
+        foreach (var (digest, manifest) in plan.SourceManifests) run.Manifests.TryAdd(digest, manifest);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {

@@ -92,6 +92,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         if (AttachmentPlanner.IsNeeded(policy))
             state.Plan = await new AttachmentPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
         state.Plan = RefusalClosure.Close(state.Plan, policy.LostEdges == LostEdgePolicy.Fail, host => registries.Resolve(host).Address);
+        state.Plan = await new EgressPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
         foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
         policy.OnPlan?.Invoke(state.Plan);
         return new Verdict(true, $"{state.Plan.Edges.Count} edge(s) decided");
@@ -135,6 +136,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
         state.Counts = await executor.ExecuteAsync(state.Plan, cancellationToken);
         Log(PromotionLogLevel.Information, $"promoted: {state.Counts}");
         Log(PromotionLogLevel.Information, budget.After());
+        foreach (var line in RequestBudget.Report(state.Plan, registries)) Log(PromotionLogLevel.Information, line);
         if (state.Verdict == RunVerdict.ExecuteThenFail) throw new EdgesRefusedException(state.Refused, state.Counts, dryRun: false);
         return new Verdict(true, "done");
     }

@@ -152,6 +152,32 @@ public sealed class PromotionPlan
     /// <summary>Every edge with its decision, in manifest order.</summary>
     public IReadOnlyList<PlannedEdge> Edges { get; }
 
+    /// <summary>
+    /// The source manifests of the copies (children of indexes included), by digest, as the plan phase read them to count
+    /// the egress (<see cref="EgressPlanner"/>): the executor starts with them and fetches none again. Empty for a plan read
+    /// from a file or made without them.
+    /// </summary>
+    public IReadOnlyDictionary<Digest, Promoter.Registry.ManifestContent> SourceManifests { get; private set; } =
+        new Dictionary<Digest, Promoter.Registry.ManifestContent>();
+
+    /// <summary>What the copies send into each destination registry, ordered by registry (<see cref="EgressPlanner"/>); empty
+    /// until counted.</summary>
+    public IReadOnlyList<RegistryEgress> Egress { get; private set; } = [];
+
+    /// <summary>The requests execution sends to each quota domain and the time they need at its rate; empty until counted.</summary>
+    public IReadOnlyList<DomainBudget> DomainBudgets { get; private set; } = [];
+
+    /// <summary>A copy of this plan (every other property kept) with its source manifests, egress and domain budgets.</summary>
+    internal PromotionPlan WithEgress(IReadOnlyDictionary<Digest, Promoter.Registry.ManifestContent> sourceManifests,
+        IReadOnlyList<RegistryEgress> egress, IReadOnlyList<DomainBudget> budgets)
+    {
+        var copy = (PromotionPlan)MemberwiseClone();
+        copy.SourceManifests = sourceManifests;
+        copy.Egress = egress;
+        copy.DomainBudgets = budgets;
+        return copy;
+    }
+
     /// <summary>Distinct manifest copies (source digest to destination repository).</summary>
     public IReadOnlyList<CopyJob> Copies { get; }
 
@@ -166,7 +192,7 @@ public sealed class PromotionPlan
 
     /// <summary>
     /// The requests execution sends for manifests and tags, known from the plan alone: one GET per copied source digest
-    /// (shared by its destinations), per copy 2 (PUT, the GET that reads back and hashes what was written), per tag 3
+    /// (shared by its destinations; none when the plan read it, <see cref="SourceManifests"/>), per copy 2 (PUT, the GET that reads back and hashes what was written), per tag 3
     /// (guard HEAD, PUT, read-back HEAD) - except that a destination repository with two or more tags the plan saw absent
     /// guards those with one tag listing (1, then 2 per such tag) - plus 1 GET of the manifest when no copy of the run
     /// brings its digest. Children of an index and blobs add theirs (known only once the source manifests are read), so
@@ -189,7 +215,8 @@ public sealed class PromotionPlan
             var absent = g.Count(t => t.Previous is null);
             return absent >= 2 ? 1 + 2 * absent + 3 * (g.Count() - absent) : 3 * g.Count();
         });
-        return copied.Count + 2 * Copies.Count + guards + Tags.Count(t => !copied.Contains(t.Digest));
+        // A source manifest the plan already read (SourceManifests) is not fetched again.
+        return copied.Count(d => !SourceManifests.ContainsKey(d)) + 2 * Copies.Count + guards + Tags.Count(t => !copied.Contains(t.Digest));
     }
 
     /// <summary>True when executing the plan would write nothing.</summary>
@@ -203,5 +230,7 @@ public sealed class PromotionPlan
         yield return $"plan: {Copies.Count} cop{(Copies.Count == 1 ? "y" : "ies")}, {Tags.Count} tag(s), " +
                      $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted" +
                      (AttachmentWrites.Count > 0 ? $", {AttachmentWrites.Count} attachment manifest(s) written" : "");
+        foreach (var egress in Egress) yield return egress.ToString();
+        foreach (var budget in DomainBudgets) yield return budget.ToString();
     }
 }

@@ -42,6 +42,24 @@ public sealed class RequestBudget
         $"request budget: {Planned} manifest and tag request(s) for {_plan.Copies.Count} cop{(_plan.Copies.Count == 1 ? "y" : "ies")} " +
         $"and {_plan.Tags.Count} tag(s), plus blob and child-manifest requests";
 
+    /// <summary>
+    /// The closing report's lines after executing: the egress the plan counted per destination registry, and per quota
+    /// domain the requests the plan expected beside those the run's transport sent (plan phase included), its 429s and
+    /// the time spent waiting for its limit.
+    /// </summary>
+    public static IEnumerable<string> Report(PromotionPlan plan, RegistryPool registries)
+    {
+        foreach (var egress in plan.Egress) yield return $"sent: {egress}";
+        var sent = registries.Transport.Domains().ToDictionary(d => d.Limit.Domain.Name, StringComparer.Ordinal);
+        foreach (var budget in plan.DomainBudgets)
+        {
+            if (!sent.TryGetValue(budget.Limit.Domain.Name, out var traffic)) continue;
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"quota domain {budget.Limit.Domain.Name} ({budget.Limit.Rates}): {traffic.Requests} request(s) sent in the run (planned {budget.Requests} to execute), " +
+                $"{traffic.TooManyRequests} x 429, {traffic.LimiterWait.TotalSeconds:0.0} s waited in its limit");
+        }
+    }
+
     /// <summary>The line printed after executing, e.g. <c>requests sent: 14 (budget 9 for manifests and tags; 5 for blobs, children and retries)</c>.</summary>
     public string After()
     {

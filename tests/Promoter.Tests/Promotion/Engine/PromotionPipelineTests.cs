@@ -53,9 +53,17 @@ public class PromotionPipelineTests(EngineFixture fixture) : IClassFixture<Engin
         dry.Counts.Should().Be(PromotionCounts.None);
         dry.Plan.Edges.Should().ContainSingle().Which.Decision.Should().Be(EdgeDecision.Copy);
         dryLog.At(PromotionLogLevel.Warning).Should().Equal("a warning from the loader");
+        // The plan lists its egress (the image's config and layer, and its manifest) and the requests execution sends per
+        // quota domain: into the destination a PUT and read-back GET, a HEAD, POST, PUT and HEAD per blob and 3 for the tag;
+        // from the source a GET per blob (the manifest was read by the plan).
+        var egress = dry.Plan.Egress.Should().ContainSingle().Subject;
+        (egress.Registry, egress.Blobs, egress.Manifests, egress.MountedBlobs).Should().Be((EngineFixture.Production, 2, 1, 0));
+        dry.Plan.DomainBudgets.Select(b => (b.Limit.Domain.Name, b.Requests)).Should().BeEquivalentTo(
+            [(fixture.Second.Host, 13L), (fixture.First.Host, 2L)]);
         dryLog.At(PromotionLogLevel.Information).Should().Equal(
-            $"COPY  {edge}", "plan: 1 copy, 1 tag(s), 0 refused, 0 lost, 0 already promoted",
-            "Dry run complete: nothing was written (add --confirm to promote).");
+            new[] { $"COPY  {edge}", "plan: 1 copy, 1 tag(s), 0 refused, 0 lost, 0 already promoted", egress.ToString() }
+                .Concat(dry.Plan.DomainBudgets.Select(b => b.ToString()))
+                .Append("Dry run complete: nothing was written (add --confirm to promote)."));
         dryLog.At(PromotionLogLevel.Detail).Select(l => l[..l.IndexOf(':')]).Should().Equal(
             "phase 1/5 load", "phase 2/5 plan", "phase 3/5 check", "phase 4/5 stop");
         dryLog.IndexOf("phase 1/5 load").Should().BeLessThan(dryLog.IndexOf("COPY"), "the plan is printed by the phase after load");
@@ -70,12 +78,19 @@ public class PromotionPipelineTests(EngineFixture fixture) : IClassFixture<Engin
         live.Phases.Should().Equal(PromotionPipeline.Phases);
         live.StoppedAt.Should().Be(PromotionPhase.Execute);
         live.Counts.Should().Be(new PromotionCounts(1, 2, 0, 0, 1));
-        // The budget from the plan (1 copy: GET, PUT, the GET that reads back what was written; 1 tag: guard HEAD, PUT,
-        // read-back HEAD), then what the pool counted: the two blobs add HEAD, GET, POST, PUT and the confirming HEAD each.
-        liveLog.At(PromotionLogLevel.Information).TakeLast(3).Should().Equal(
-            "request budget: 6 manifest and tag request(s) for 1 copy and 1 tag(s), plus blob and child-manifest requests",
-            $"promoted: {live.Counts}",
-            "requests sent: 16 (budget 6 for manifests and tags; 10 for blobs, children and retries)");
+        // The budget from the plan (1 copy: PUT, the GET that reads back what was written - the plan read the source
+        // manifest; 1 tag: guard HEAD, PUT, read-back HEAD), then what the pool counted: the two blobs add HEAD, GET, POST,
+        // PUT and the confirming HEAD each; then the closing report: the egress and each quota domain's requests.
+        var lines = liveLog.At(PromotionLogLevel.Information).ToList();
+        var budget = lines.FindIndex(l => l.StartsWith("request budget: ", StringComparison.Ordinal));
+        lines.Skip(budget).Should().Equal(new[]
+            {
+                "request budget: 5 manifest and tag request(s) for 1 copy and 1 tag(s), plus blob and child-manifest requests",
+                $"promoted: {live.Counts}",
+                "requests sent: 15 (budget 5 for manifests and tags; 10 for blobs, children and retries)",
+                $"sent: {live.Plan.Egress.Single()}",
+            }.Concat(live.Plan.DomainBudgets.Select(b => $"quota domain {b.Limit.Domain.Name} (unlimited): ")),
+            (line, expected) => line.StartsWith(expected, StringComparison.Ordinal));
         liveLog.At(PromotionLogLevel.Detail).Should().Contain($"copied {edge.SourceReference()} -> {edge.DestinationReference().WithDigest(image.Digest)}")
             .And.Contain(l => l.StartsWith("phase 5/5 execute: done"));
         (await pool.For(EngineFixture.Production).HeadManifestAsync($"{id}/img", "1.0"))!.Digest.Should().Be(image.Digest);

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Promoter.Oci;
+using Promoter.Registry;
+
+namespace Promoter.Promotion.Engine;
+
+/// <summary>What a plan sends into one destination registry.</summary>
+/// <param name="Registry">The destination registry (host, as the edges name it).</param>
+/// <param name="Blobs">Distinct blobs (configs and layers) the copied manifests refer to, brought from another registry: each
+/// counts once per registry however many images and repositories share it. Blobs the registry already holds are not
+/// sent; the plan does not ask, so this is what a cold registry receives.</param>
+/// <param name="Bytes">Their sizes added up, from the source manifests' descriptors.</param>
+/// <param name="Manifests">Manifests written (copied images, children of indexes, attachment manifests).</param>
+/// <param name="ManifestBytes">Their sizes added up.</param>
+/// <param name="MountedBlobs">Distinct blobs copied within the registry (source and destination are the same registry): mounted,
+/// no bytes moved; not counted in <paramref name="Blobs"/>.</param>
+public sealed record RegistryEgress(string Registry, int Blobs, long Bytes, int Manifests, long ManifestBytes, int MountedBlobs)
+{
+    /// <summary>One line, e.g. <c>egress us.gcr.io: 12 blob(s), 4.2 MiB; 6 manifest(s), 3.1 KiB</c>.</summary>
+    public override string ToString() =>
+        $"egress {Registry}: {Blobs} blob(s), {Size(Bytes)}; {Manifests} manifest(s), {Size(ManifestBytes)}" +
+        (MountedBlobs > 0 ? $"; {MountedBlobs} blob(s) mounted within the registry" : "");
+
+    /// <summary>Bytes in B, KiB, MiB or GiB with one decimal.</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB"),
+    };
+}
+
+/// <summary>The requests execution sends to one quota domain, and the time they need at its rate.</summary>
+/// <param name="Limit">The domain and its rates (<see cref="RegistryTransport.LimitOf"/>).</param>
+/// <param name="Requests">The requests execution is expected to send to it (see <see cref="EgressPlanner.Tally"/>).</param>
+public sealed record DomainBudget(QuotaLimit Limit, long Requests)
+{
+    /// <summary>The shortest time the requests take at the domain's rate (zero when unlimited).</summary>
+    public TimeSpan Time => Limit.TimeFor(Requests);
+
+    /// <summary>One line, e.g. <c>quota domain fleet (30/s): 234 request(s) to execute, at least 8.2 s at its rate</c>.</summary>
+    public override string ToString() => Limit.IsUnlimited
+        ? $"quota domain {Limit.Domain.Name} (unlimited): {Requests} request(s) to execute"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"quota domain {Limit.Domain.Name} ({Limit.Rates}): {Requests} request(s) to execute, at least {Time.TotalSeconds:0.0} s at its rate");
+}
+
+/// <summary>
+/// The egress of a plan and its request budget per quota domain. The plan phase asks only HEADs; the blobs an image
+/// brings are in its manifest, so this reads every copied source manifest (and the children of an index) once: one GET
+/// per distinct source digest. Those GETs are not extra for a confirmed run: the manifests go to the executor with the
+/// plan (<see cref="PromotionPlan.SourceManifests"/>), which then fetches none of them again; a dry run pays them (one GET
+/// per manifest it would copy, nothing per blob).
+/// </summary>
+internal sealed class EgressPlanner(RegistryPool registries, PromotionPolicy policy)
+{
+    /// <summary>The plan with its source manifests, egress and domain budgets (<see cref="PromotionPlan.WithEgress"/>).</summary>
+    /// <exception cref="RegistryException">A source manifest could not be read.</exception>
+    public async Task<PromotionPlan> ExtendAsync(PromotionPlan plan, CancellationToken cancellationToken)
+    {
+        var manifests = new ConcurrentDictionary<Digest, ManifestContent>();
+        var sources = plan.Copies.Select(c => c.Source).DistinctBy(s => s.Digest!.Value).ToList();
+        await Parallel.ForEachAsync(sources, new ParallelOptions { MaxDegreeOfParallelism = policy.PlanRequests, CancellationToken = cancellationToken },
+            async (source, ct) => await FetchAsync(source, source.Digest!.Value, manifests, ct));
+        var (egress, budgets) = Tally(plan, manifests, host => registries.Resolve(host).Address, registries.Transport.LimitOf);
+        return plan.WithEgress(manifests.ToDictionary(), egress, budgets);
+    }
+
+    private async Task FetchAsync(ImageReference source, Digest digest, ConcurrentDictionary<Digest, ManifestContent> manifests, CancellationToken cancellationToken)
+    {
+        if (manifests.ContainsKey(digest)) return;
+        var content = await registries.For(source.Registry).GetManifestAsync(source.Repository, digest.Value, cancellationToken);
+        if (!manifests.TryAdd(digest, content)) return;
+        ManifestDocument document;
+        try { document = content.Parse(source.WithDigest(digest).ToString()); }
+        catch (FormatException) { return; } // the executor reports it when it copies the manifest
+        if (document.IsIndex)
+            await Task.WhenAll(document.Manifests.Select(child => FetchAsync(source, child.ParsedDigest, manifests, cancellationToken)));
+    }
+
+    /// <summary>
+    /// Counts, from the plan and the source manifests, the egress per destination registry and the requests execution sends
+    /// per quota domain. Requests counted: per copied manifest (children of an index too) its PUT and the GET that reads it
+    /// back, plus a HEAD for a child; per tag as <see cref="PromotionPlan.ManifestRequestsFor"/> (guard, PUT, read-back); per
+    /// blob and destination repository: into a registry the blob was not yet brought to, a HEAD, the upload's POST and PUT and
+    /// the confirming HEAD, and a GET of the source (once per run for a blob of at most <see cref="BlobTransfer.SmallBlobBytes"/>,
+    /// once per destination registry above); into another repository of a registry that has it, one mount; within one
+    /// registry, a HEAD and a mount. Source manifests the plan read cost nothing more. Retries, auth challenges and token
+    /// requests come on top. Pure.
+    /// </summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="manifests">Source manifests by digest (children of indexes included).</param>
+    /// <param name="address">The address a registry name resolves to.</param>
+    /// <param name="limitOf">The quota domain and rates of a request to an address about a repository.</param>
+    public static (IReadOnlyList<RegistryEgress> Egress, IReadOnlyList<DomainBudget> Budgets) Tally(PromotionPlan plan,
+        IReadOnlyDictionary<Digest, ManifestContent> manifests, Func<string, string> address, Func<string, string?, QuotaLimit> limitOf)
+    {
+        var requests = new Dictionary<string, (QuotaLimit Limit, long Count)>(StringComparer.Ordinal);
+        void Count(string host, string repository, long count)
+        {
+            var limit = limitOf(address(host), repository);
+            requests[limit.Domain.Name] = requests.TryGetValue(limit.Domain.Name, out var known) ? (known.Limit, known.Count + count) : (limit, count);
+        }
+        var blobs = new Dictionary<string, Dictionary<Digest, long>>(StringComparer.Ordinal);     // registry -> blobs brought from elsewhere
+        var mounted = new Dictionary<string, HashSet<Digest>>(StringComparer.Ordinal);             // registry -> blobs mounted within it
+        var written = new Dictionary<string, Dictionary<Digest, long>>(StringComparer.Ordinal);   // registry -> manifests written
+        var inRegistry = new HashSet<(string Address, Digest Blob)>();                             // a registry that got the blob this run
+        var inRepository = new HashSet<(string Address, string Repository, Digest Blob)>();
+        var copiedManifests = new HashSet<(string Address, string Repository, Digest Manifest)>();
+        var readSmall = new HashSet<Digest>();
+        var readLarge = new HashSet<(string Address, Digest Blob)>();
+
+        void CopyManifest(ImageReference source, ImageReference destination, Digest digest, bool child)
+        {
+            var to = address(destination.Registry);
+            if (!copiedManifests.Add((to, destination.Repository, digest))) return;
+            Count(destination.Registry, destination.Repository, child ? 3 : 2);
+            if (!manifests.TryGetValue(digest, out var content)) return;
+            Dictionary<Digest, long> Of(Dictionary<string, Dictionary<Digest, long>> table) =>
+                table.TryGetValue(destination.Registry, out var set) ? set : table[destination.Registry] = [];
+            Of(written)[digest] = content.Bytes.LongLength;
+            ManifestDocument document;
+            try { document = content.Parse(source.ToString()); }
+            catch (FormatException) { return; }
+            if (document.IsIndex)
+            {
+                foreach (var item in document.Manifests) CopyManifest(source, destination, item.ParsedDigest, child: true);
+                return;
+            }
+            var from = address(source.Registry);
+            foreach (var blob in document.Blobs)
+            {
+                var blobDigest = blob.ParsedDigest;
+                if (!inRepository.Add((to, destination.Repository, blobDigest))) continue;
+                if (from == to)
+                {
+                    (mounted.TryGetValue(destination.Registry, out var set) ? set : mounted[destination.Registry] = []).Add(blobDigest);
+                    Count(destination.Registry, destination.Repository, 2);
+                    continue;
+                }
+                if (!inRegistry.Add((to, blobDigest)))
+                {
+                    Count(destination.Registry, destination.Repository, 1);
+                    continue;
+                }
+                Of(blobs)[blobDigest] = blob.Size;
+                Count(destination.Registry, destination.Repository, 4);
+                var read = blob.Size is >= 0 and <= BlobTransfer.SmallBlobBytes ? readSmall.Add(blobDigest) : readLarge.Add((to, blobDigest));
+                if (read) Count(source.Registry, source.Repository, 1);
+            }
+        }
+
+        foreach (var copy in plan.Copies)
+        {
+            if (!manifests.ContainsKey(copy.Source.Digest!.Value)) Count(copy.Source.Registry, copy.Source.Repository, 1);
+            CopyManifest(copy.Source, copy.Destination, copy.Source.Digest!.Value, child: false);
+        }
+        foreach (var write in plan.AttachmentWrites)
+        {
+            var registry = write.Destination.Registry;
+            (written.TryGetValue(registry, out var set) ? set : written[registry] = [])[write.Built.Manifest.Digest] = write.Built.Manifest.Bytes.LongLength;
+            Count(registry, write.Destination.Repository, 2 + 4 * (write.NewBlobs.Count + write.CopiedBlobs.Count));
+            foreach (var (digest, bytes) in write.NewBlobs)
+                (blobs.TryGetValue(registry, out var b) ? b : blobs[registry] = [])[digest] = bytes.LongLength;
+            foreach (var layer in write.CopiedBlobs)
+                (blobs.TryGetValue(registry, out var b) ? b : blobs[registry] = [])[layer.Digest] = layer.Size;
+        }
+        foreach (var group in plan.Tags.GroupBy(t => (address(t.Destination.Registry), t.Destination.Repository)))
+        {
+            var absent = group.Count(t => t.Previous is null);
+            Count(group.First().Destination.Registry, group.Key.Repository, absent >= 2 ? 1 + 2 * absent + 3 * (group.Count() - absent) : 3 * group.Count());
+        }
+
+        var egress = written.Keys.Concat(blobs.Keys).Concat(mounted.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(registry =>
+        {
+            var brought = blobs.GetValueOrDefault(registry) ?? [];
+            var manifestsWritten = written.GetValueOrDefault(registry) ?? [];
+            var mounts = mounted.GetValueOrDefault(registry)?.Where(d => !brought.ContainsKey(d)).Count() ?? 0;
+            return new RegistryEgress(registry, brought.Count, brought.Values.Where(s => s > 0).Sum(), manifestsWritten.Count, manifestsWritten.Values.Sum(), mounts);
+        }).ToList();
+        var budgets = requests.Values.OrderBy(r => r.Limit.Domain.Name, StringComparer.Ordinal).Select(r => new DomainBudget(r.Limit, r.Count)).ToList();
+        return (egress, budgets);
+    }
+}
