@@ -18,6 +18,8 @@ public enum PromoteMode
     ParseOnly,
     /// <summary>List destination digests whose signatures are missing or differ (the SignatureCheck task).</summary>
     SignatureCheck,
+    /// <summary>Check the manifests against committed registry snapshots with no network (<c>--against-snapshot</c>).</summary>
+    AgainstSnapshot,
 }
 
 /// <summary>Where a promotion's edges come from.</summary>
@@ -28,6 +30,9 @@ public sealed record PromoteInputs(string? Manifest, string? ThinManifestDirecto
 {
     /// <summary>The manifest, thin directory or plan, as messages name it.</summary>
     public string Described => Plan ?? Manifest ?? ThinManifestDirectory ?? "";
+
+    /// <summary>The committed snapshots of <c>--against-snapshot</c>: registry and file (absolute), in the order given.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> AgainstSnapshots { get; init; } = [];
 }
 
 /// <summary>How a promotion runs: the policy's switches.</summary>
@@ -76,10 +81,12 @@ public sealed record PromoteCommand(PromoteMode Mode, PromoteInputs Inputs, Prom
     /// <param name="snapshot"><c>--snapshot</c> was given.</param>
     /// <param name="manifestSnapshot"><c>--manifest-based-snapshot-of</c> was given.</param>
     /// <param name="plan"><c>--plan</c> was given.</param>
-    public static PromoteMode ModeOf(bool parseOnly, bool snapshot, bool manifestSnapshot, bool plan) =>
+    /// <param name="againstSnapshot"><c>--against-snapshot</c> was given.</param>
+    public static PromoteMode ModeOf(bool parseOnly, bool snapshot, bool manifestSnapshot, bool plan, bool againstSnapshot = false) =>
         snapshot ? PromoteMode.Snapshot
         : manifestSnapshot ? PromoteMode.ManifestSnapshot
         : parseOnly ? PromoteMode.ParseOnly
+        : againstSnapshot ? PromoteMode.AgainstSnapshot
         : plan ? PromoteMode.ExecutePlan
         : PromoteMode.Promote;
 
