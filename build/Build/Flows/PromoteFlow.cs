@@ -33,6 +33,7 @@ public static class PromoteFlow
                 case PromoteMode.ManifestSnapshot: PrintManifestSnapshot(command, log, console); break;
                 case PromoteMode.ParseOnly: ParseOnly(command, log); break;
                 case PromoteMode.SignatureCheck: SignatureCheckFlow.Run(command, pool, log); break;
+                case PromoteMode.AgainstSnapshot: AgainstSnapshotFlow.Run(command, log); break;
                 default: Promote(command, pool, log, artifacts, environment); break;
             }
         }

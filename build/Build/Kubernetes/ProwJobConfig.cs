@@ -28,6 +28,9 @@ public sealed class ProwJob
     /// <summary>Presubmit: run on every pull request without being asked.</summary>
     public bool? AlwaysRun { get; set; }
 
+    /// <summary>Presubmit: run only on pull requests changing a file whose path matches this regular expression.</summary>
+    public string? RunIfChanged { get; set; }
+
     /// <summary>Presubmit and postsubmit: the branches (regular expressions) the job runs for.</summary>
     public List<string>? Branches { get; set; }
 

@@ -90,7 +90,7 @@ public sealed partial class BuildSettings
     public static IReadOnlyList<SettingDeclaration> PromoteDeclarations { get; } =
     [
         Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot, CopyAttachments, Sign, SigningKey,
-        SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature, Shard, Shards, .. PresubmitFlags.All,
+        SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature, Shard, Shards, .. PresubmitFlags.All, .. OfflineFlags.All,
     ];
 
     /// <summary>The Promote command: its mode and parts, from the declared settings; checked as a whole.</summary>
@@ -104,7 +104,9 @@ public sealed partial class BuildSettings
         var thin = _reader.Get(ThinManifestDir) is { } t ? FullPath(t) : null;
         var plan = _reader.Get(PresubmitFlags.Plan) is { } p ? FullPath(p) : null;
         var manifestSnapshot = _reader.Get(PresubmitFlags.ManifestBasedSnapshotOf);
-        var chosen = mode ?? Build.Settings.PromoteCommand.ModeOf(_reader.Get(PresubmitFlags.ParseOnly), snapshot is not null, manifestSnapshot is not null, plan is not null);
+        var againstSnapshots = AgainstSnapshots();
+        var chosen = mode ?? Build.Settings.PromoteCommand.ModeOf(_reader.Get(PresubmitFlags.ParseOnly), snapshot is not null, manifestSnapshot is not null, plan is not null,
+            againstSnapshots.Count > 0);
         // Two sources of edges given at once are declared conflicts (Conflicts), refused by the reader above.
         if (chosen != PromoteMode.Snapshot && plan is null && manifest is null && thin is null)
             throw new CakeException(chosen is PromoteMode.SignatureCheck or PromoteMode.Backfill
@@ -118,7 +120,7 @@ public sealed partial class BuildSettings
             throw new CakeException($"--{PresubmitFlags.SnapshotTag.Name} and --{PresubmitFlags.MinimalSnapshot.Name} apply to --{Snapshot.Name}=REGISTRY only.");
         return new PromoteCommand(
             chosen,
-            new PromoteInputs(manifest, thin, plan),
+            new PromoteInputs(manifest, thin, plan) { AgainstSnapshots = againstSnapshots },
             new PromoteRun(_reader.Get(Confirm) || _reader.Get(DryRun) == false, _reader.Get(AllowTagMoves), _reader.Get(Threads),
                 _reader.Get(PresubmitFlags.IsolateEdges), _reader.Get(PresubmitFlags.RequireSource), _reader.Get(PresubmitFlags.VerifyDestination),
                 _reader.Get(PresubmitFlags.UseServiceAccount)),

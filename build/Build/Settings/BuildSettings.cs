@@ -220,7 +220,7 @@ public sealed partial class BuildSettings
         Configuration, TestFilter, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile, E2ENewTestSignatures,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
-        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All, .. FleetFlags.All,
+        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All, .. FleetFlags.All, .. OfflineFlags.All,
     ];
 
     /// <summary>
@@ -261,6 +261,7 @@ public sealed partial class BuildSettings
             list.Add(new(Given(PresubmitFlags.ManifestBasedSnapshotOf), write, "--manifest-based-snapshot-of only prints what the manifests would give; nothing would be promoted"));
             list.Add(new(SettingCondition.Is(PresubmitFlags.ParseOnly, true), write, "--parse-only contacts no registry; nothing would be promoted"));
         }
+        list.AddRange(OfflineFlags.Conflicts(writes));
         return list;
     }
 

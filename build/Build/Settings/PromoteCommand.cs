@@ -19,6 +19,8 @@ public enum PromoteMode
     SignatureCheck,
     /// <summary>Compare the destinations of each edge as replicas of each other; copy what one lacks from another (the Backfill task).</summary>
     Backfill,
+    /// <summary>Check the manifests against committed registry snapshots with no network (<c>--against-snapshot</c>).</summary>
+    AgainstSnapshot,
 }
 
 /// <summary>Where a promotion's edges come from.</summary>
@@ -29,6 +31,9 @@ public sealed record PromoteInputs(string? Manifest, string? ThinManifestDirecto
 {
     /// <summary>The manifest, thin directory or plan, as messages name it.</summary>
     public string Described => Plan ?? Manifest ?? ThinManifestDirectory ?? "";
+
+    /// <summary>The committed snapshots of <c>--against-snapshot</c>: registry and file (absolute), in the order given.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> AgainstSnapshots { get; init; } = [];
 }
 
 /// <summary>How a promotion runs: the policy's switches.</summary>
@@ -77,10 +82,12 @@ public sealed record PromoteCommand(PromoteMode Mode, PromoteInputs Inputs, Prom
     /// <param name="snapshot"><c>--snapshot</c> was given.</param>
     /// <param name="manifestSnapshot"><c>--manifest-based-snapshot-of</c> was given.</param>
     /// <param name="plan"><c>--plan</c> was given.</param>
-    public static PromoteMode ModeOf(bool parseOnly, bool snapshot, bool manifestSnapshot, bool plan) =>
+    /// <param name="againstSnapshot"><c>--against-snapshot</c> was given.</param>
+    public static PromoteMode ModeOf(bool parseOnly, bool snapshot, bool manifestSnapshot, bool plan, bool againstSnapshot = false) =>
         snapshot ? PromoteMode.Snapshot
         : manifestSnapshot ? PromoteMode.ManifestSnapshot
         : parseOnly ? PromoteMode.ParseOnly
+        : againstSnapshot ? PromoteMode.AgainstSnapshot
         : plan ? PromoteMode.ExecutePlan
         : PromoteMode.Promote;
 

@@ -75,9 +75,10 @@ public sealed class SettingReader
     /// argument, each a comma-separated list, in the order given; without the argument, as <see cref="Get{T}"/> (one list
     /// from the environment, <c>cake.config</c> or the default).
     /// </summary>
-    /// <exception cref="CakeException">An occurrence does not parse.</exception>
+    /// <exception cref="CakeException">An occurrence does not parse, or the setting contradicts another one (<see cref="SettingConflict"/>).</exception>
     public IReadOnlyList<string> GetAll(Setting<IReadOnlyList<string>> setting)
     {
+        CheckConflicts(setting);
         if (!_arguments.HasArgument(setting.Name)) return Get(setting);
         var source = $"from the argument --{setting.Name}";
         var values = _arguments.GetArguments(setting.Name).SelectMany(text => setting.Parse(text ?? string.Empty, source)).ToList();

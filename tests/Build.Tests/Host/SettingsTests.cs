@@ -117,10 +117,10 @@ public sealed class SettingsTests
     [Fact]
     public void Every_declaration_field_is_listed_in_All()
     {
-        // The presubmit and pull-request flags are declared in nested classes (BuildSettings.Presubmit.cs, .PullRequests.cs), so they initialise before All.
-        var fields = typeof(BuildSettings).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            .Concat(typeof(BuildSettings.PresubmitFlags).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
-            .Concat(typeof(BuildSettings.PullRequestFlags).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+        // The presubmit, pull-request and offline flags are declared in nested classes (BuildSettings.Presubmit.cs, .PullRequests.cs,
+        // .Offline.cs), so they initialise before All: every public nested class counts.
+        var fields = typeof(BuildSettings).GetNestedTypes().Prepend(typeof(BuildSettings))
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
             .Where(f => typeof(SettingDeclaration).IsAssignableFrom(f.FieldType))
             .Select(f => (SettingDeclaration)f.GetValue(null)!);
 

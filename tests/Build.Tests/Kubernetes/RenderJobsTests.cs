@@ -94,8 +94,12 @@ public sealed class RenderJobsTests : IDisposable
         JobRules.ProwViolations(config).Should().BeEmpty();
         var presubmits = config.Presubmits!.Should().ContainKey("kubernetes-sigs/promo-tools").WhoseValue;
         presubmits.Select(j => string.Join(' ', j.Spec!.Containers[0].Command)).Should().Equal(
-            "./build.sh --target Test", "./build.sh --target ContainerizeGolden --verify", "./build.sh --target E2E");
-        presubmits.Should().OnlyContain(j => j.AlwaysRun == true && j.Spec!.Volumes == null, "presubmits need no registry credentials");
+            "./build.sh --target Test", "./build.sh --target ContainerizeGolden --verify", "./build.sh --target E2E",
+            string.Join(' ', PipelineJobs.ManifestsPresubmitCommand));
+        presubmits.Should().OnlyContain(j => j.Spec!.Volumes == null, "presubmits need no registry credentials");
+        presubmits.SkipLast(1).Should().OnlyContain(j => j.AlwaysRun == true);
+        presubmits[^1].Should().Match<ProwJob>(j => j.Name == "cip-pull-manifests-immutable" && j.AlwaysRun == false
+            && j.RunIfChanged == "^manifests/(production|snapshots)/", "the offline check runs on changes to the manifests or snapshots");
         config.Postsubmits!["kubernetes-sigs/promo-tools"].Single().Spec!.Containers[0].Command.Should().StartWith(
             ["./build.sh", "--target", "PromoteRelease", "--confirm"]);
         config.Periodics!.Select(j => j.Name).Should().Equal("cip-ci-promote", "cip-ci-audit");
