@@ -4,6 +4,7 @@ using Cake.Core.Diagnostics;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Reporting;
 using Promoter.Yaml;
 
 namespace Build.Flows;
@@ -28,10 +29,14 @@ public static class PromoteFlow
     /// <param name="shard">Promote only this shard's destination repositories (<see cref="PromotionShard"/>; its log lines, plan
     /// file and JUnit file name it), or null for the whole promotion.</param>
     /// <param name="signing">The attachment and signature flags (<c>--copy-attachments</c>, <c>--sign</c>, ...); null for the defaults.</param>
+    /// <param name="report">Where <c>--report</c> writes the HTML report (also when the run is refused or fails), or null; with
+    /// <paramref name="artifacts"/> set it also goes there as <see cref="ReportFileName"/>, and with <c>GITHUB_STEP_SUMMARY</c>
+    /// set in <paramref name="environment"/> its Markdown is appended to that file.</param>
     /// <exception cref="CakeException">A registry name is malformed, or the signing flags do not fit together.</exception>
     /// <exception cref="Promoter.PromoterException">A manifest is invalid, a key unusable, a registry refused, or the check phase refused (a tag move).</exception>
     public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log, IConsole console, string? artifacts,
-        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null, PromotionShard? shard = null, SigningArguments? signing = null)
+        PresubmitSettings? presubmit = null, IReadOnlyDictionary<string, string>? environment = null, PromotionShard? shard = null, SigningArguments? signing = null,
+        string? report = null)
     {
         var extra = presubmit ?? new PresubmitSettings(false, false, null, false, SnapshotFormat.Yaml, null, false, null, false, null, false);
         try
@@ -45,6 +50,9 @@ public static class PromoteFlow
             if (extra.SnapshotTag is not null || extra.MinimalSnapshot)
                 throw new CakeException("--snapshot-tag and --minimal-snapshot apply to --snapshot=REGISTRY only.");
 
+            var display = new PromotionProgressDisplay(log, environment is not null && PromotionProgressDisplay.Fits(log, environment));
+            var progress = new PromotionProgress();
+            PromotionPlan? planned = null;
             var request = new PromotionRequest
             {
                 Manifest = settings.Manifest,
@@ -57,8 +65,15 @@ public static class PromoteFlow
                     LostEdges = extra.RequireSource ? LostEdgePolicy.Fail : LostEdgePolicy.WarnAndSkip,
                     IsolateEdges = extra.IsolateEdges,
                     VerifyDestination = extra.VerifyDestination,
-                    Log = (level, line) => Write(log, level, shard is null ? line : $"[{shard}] {line}"),
-                    OnPlan = plan => WritePlan(plan, settings.PlanOut, artifacts, log, shard),
+                    Log = (level, line) => display.Write(level, shard is null ? line : $"[{shard}] {line}"),
+                    OnPlan = plan =>
+                    {
+                        planned = plan;
+                        WritePlan(plan, settings.PlanOut, artifacts, log, shard);
+                    },
+                    Progress = progress,
+                    PlanSummaryLines = PlanSummaryLines,
+                    FullPlanHint = settings.PlanOut is null ? "--plan-out=FILE (or -v verbose)" : settings.PlanOut,
                 },
             };
             if (extra.ManifestBasedSnapshotOf is { } destination)
@@ -97,11 +112,61 @@ public static class PromoteFlow
             if (shard is not null) load = shard.Filter(load, log.Information);
             var policy = (signing ?? new SigningArguments()).Apply(request.Policy);
             if (policy.Signer is not null) log.Information("signing with {0}", policy.Signer.Description);
-            new PromotionPipeline(pool, policy).RunAsync(load).GetAwaiter().GetResult();
+            PromotionOutcome? outcome = null;
+            Exception? failure = null;
+            try
+            {
+                outcome = display.Run(progress, () => new PromotionPipeline(pool, policy).RunAsync(load));
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+                throw;
+            }
+            finally
+            {
+                WriteReport(report, artifacts, environment, shard, log, () => PromotionReport.Build(
+                    shard is null ? "Promotion report" : $"Promotion report, {shard}", planned, outcome, failure, policy.Confirm,
+                    progress, pool.Traffic(), DateTimeOffset.Now));
+            }
         }
         catch (FormatException exception)
         {
             throw new CakeException(exception.Message, exception);
+        }
+    }
+
+    /// <summary>The most lines the plan takes in the default output (<see cref="PlanSummary"/>); every edge's line at <c>-v verbose</c>.</summary>
+    public const int PlanSummaryLines = 40;
+
+    /// <summary>The report's file name in <c>ARTIFACTS</c>.</summary>
+    public const string ReportFileName = "promotion-report.html";
+
+    /// <summary>
+    /// Writes the run's report where it is asked for: <c>--report</c>, <c>ARTIFACTS</c>, <c>GITHUB_STEP_SUMMARY</c> (Markdown,
+    /// appended). A report that cannot be written is a warning: it must not hide how the run itself ended.
+    /// </summary>
+    private static void WriteReport(string? report, string? artifacts, IReadOnlyDictionary<string, string>? environment,
+        PromotionShard? shard, ICakeLog log, Func<RunReport> build)
+    {
+        var files = new List<string>();
+        if (report is not null) files.Add(shard is null ? report : shard.FileName(report));
+        if (artifacts is not null) files.Add(Path.Combine(artifacts, shard?.FileName(ReportFileName) ?? ReportFileName));
+        var summary = BuildSettings.StepSummaryFile(name => environment?.GetValueOrDefault(name));
+        if (files.Count == 0 && summary is null) return;
+        try
+        {
+            var built = build();
+            foreach (var file in files.Distinct(StringComparer.Ordinal))
+            {
+                HtmlReport.Write(built, file);
+                log.Information("report: {0}", file);
+            }
+            if (summary is not null) MarkdownReport.Append(built, summary);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warning("the report could not be written: {0}", e.Message);
         }
     }
 
@@ -119,16 +184,6 @@ public static class PromoteFlow
             var junit = Path.Combine(artifacts, shard?.FileName("junit_promotion.xml") ?? "junit_promotion.xml");
             PlanReport.WriteJUnit(plan, junit, shard is null ? "promotion" : $"promotion {shard}");
             log.Information("JUnit: {0}", junit);
-        }
-    }
-
-    private static void Write(ICakeLog log, PromotionLogLevel level, string line)
-    {
-        switch (level)
-        {
-            case PromotionLogLevel.Warning: log.Warning(line); break;
-            case PromotionLogLevel.Detail: log.Verbose(line); break;
-            default: log.Information(line); break;
         }
     }
 }

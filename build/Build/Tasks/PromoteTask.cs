@@ -19,5 +19,6 @@ public sealed class PromoteTask : FrostingTask<BuildContext>
             (IConsole?)context.ServiceProvider.GetService(typeof(IConsole)) ?? throw new InvalidOperationException("no console"),
             context.Artifacts?.FullPath, context.Settings.Presubmit,
             context.Environment.GetEnvironmentVariables().ToDictionary(StringComparer.Ordinal),
-            context.Settings.Sharding.Resolve(context.Environment.GetEnvironmentVariable), context.Settings.Signing);
+            context.Settings.Sharding.Resolve(context.Environment.GetEnvironmentVariable), context.Settings.Signing,
+            context.Settings.ReportFile);
 }

@@ -110,6 +110,7 @@ public sealed class SettingsTests
         // The presubmit flags are declared in a nested class (BuildSettings.Presubmit.cs), so they initialise before All.
         var fields = typeof(BuildSettings).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Concat(typeof(BuildSettings.PresubmitFlags).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Concat(typeof(BuildSettings.ReportFlags).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
             .Where(f => typeof(SettingDeclaration).IsAssignableFrom(f.FieldType))
             .Select(f => (SettingDeclaration)f.GetValue(null)!);
 
