@@ -82,7 +82,8 @@ public sealed class PromotionProgressDisplay
             lock (_gate) Consider(ended);
         };
         var task = Task.Run(run);
-        while (!task.Wait(PlainPoll))
+        // WaitAny, not Wait: a faulted run's exception must come out as it was thrown, not wrapped in an AggregateException.
+        while (Task.WaitAny([task], PlainPoll) < 0)
         {
             var now = progress.Snapshot();
             if (now is null || now.Ended) continue;

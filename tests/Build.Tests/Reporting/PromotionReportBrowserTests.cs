@@ -94,6 +94,11 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
             await page.SetViewportAsync(new ViewPortOptions { Width = 1400, Height = 900 });
             var response = await page.GoToAsync(new Uri(report).AbsoluteUri);
             response.Ok.Should().BeTrue();
+            // The screenshot first, so that a failing check below still leaves the page to look at.
+            var screenshot = Path.Combine(BuildProgram.RepositoryRoot, ".build", "report-screenshot.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+            await page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
+            new FileInfo(screenshot).Length.Should().BeGreaterThan(10_000);
 
             (await page.EvaluateExpressionAsync<string>("document.body.className")).Should().Be("failed");
             // The refusals come before the matrix, and the first refusal names the tag and both digests.
@@ -130,10 +135,6 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
             (await page.EvaluateExpressionAsync<int>("document.querySelectorAll('table#hosts tbody tr').length")).Should().BeGreaterThan(0);
             (await page.EvaluateExpressionAsync<int>("document.querySelectorAll('table#timings tbody tr').length")).Should().BeGreaterThan(0);
 
-            var screenshot = Path.Combine(BuildProgram.RepositoryRoot, ".build", "report-screenshot.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-            await page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
-            new FileInfo(screenshot).Length.Should().BeGreaterThan(10_000);
         }
         finally
         {
