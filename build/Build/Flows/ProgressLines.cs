@@ -28,13 +28,13 @@ public static class ProgressLines
     /// <summary>
     /// Whether CI gets a line for <paramref name="now"/>, the last line of the phase having been at <paramref name="last"/>
     /// (null: none yet, as if at 0 at the phase's start): after <see cref="Every"/>, after <see cref="PercentStep"/> more
-    /// percent, and once when the phase has ended with something new since the last line. Never twice for one moment.
+    /// percent, and once when the phase has ended (its last line says how long it took). Never twice for one moment.
     /// </summary>
     public static bool Due(PromotionProgressSnapshot now, ProgressMark? last)
     {
         var from = last ?? new ProgressMark(TimeSpan.Zero, 0, 0);
         if (last is not null && now.Elapsed <= from.At) return false;
-        if (now.Ended) return last is null || now.Done != from.Done;
+        if (now.Ended) return true; // the phase's last line, saying how long it took
         if (now.Elapsed - from.At >= Every) return true;
         return now.Total > 0 && Percent(now.Done, now.Total) - Percent(from.Done, now.Total) >= PercentStep;
     }
@@ -81,8 +81,8 @@ public static class ProgressLines
         if (now.Phase != PromotionPhase.Plan)
             text.Append(CultureInfo.InvariantCulture, $", {now.Manifests} manifests, {now.Blobs} blobs, {Size(now.Bytes)}");
         text.Append(CultureInfo.InvariantCulture, $", {Math.Round(requestsPerSecond):0} req/s");
-        text.Append(now.Ended
-            ? $", done in {Duration(now.Elapsed)}"
+        text.Append(now.Ended ? $", done in {Duration(now.Elapsed)}"
+            : now.Total > 0 && now.Done >= now.Total ? ", finishing" // every unit done; the phase's last checks (read-backs) run
             : Eta(now.Done, now.Total, now.Elapsed) is { } eta ? $", ETA {Duration(eta)}" : ", ETA unknown");
         return text.ToString();
     }

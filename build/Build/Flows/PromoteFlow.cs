@@ -69,7 +69,7 @@ public static class PromoteFlow
                     OnPlan = plan =>
                     {
                         planned = plan;
-                        WritePlan(plan, settings.PlanOut, artifacts, log, shard);
+                        WritePlan(plan, settings.PlanOut, artifacts, line => display.Write(PromotionLogLevel.Information, line), shard);
                     },
                     Progress = progress,
                     PlanSummaryLines = PlanSummaryLines,
@@ -107,9 +107,9 @@ public static class PromoteFlow
             {
                 var path = settings.Manifest ?? settings.ThinManifestDirectory!;
                 load = warn => ManifestDiff.Changed(request.LoadEdges(warn), path, settings.ThinManifestDirectory is not null,
-                    extra.ManifestDiffSince, environment ?? new Dictionary<string, string>(), line => log.Information(line));
+                    extra.ManifestDiffSince, environment ?? new Dictionary<string, string>(), line => display.Write(PromotionLogLevel.Information, line));
             }
-            if (shard is not null) load = shard.Filter(load, log.Information);
+            if (shard is not null) load = shard.Filter(load, line => display.Write(PromotionLogLevel.Information, line));
             var policy = (signing ?? new SigningArguments()).Apply(request.Policy);
             if (policy.Signer is not null) log.Information("signing with {0}", policy.Signer.Description);
             PromotionOutcome? outcome = null;
@@ -171,19 +171,20 @@ public static class PromoteFlow
     }
 
     /// <summary>The plan as review artifacts: JSON at <paramref name="planOut"/>, JUnit in <paramref name="artifacts"/>.</summary>
-    private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, ICakeLog log, PromotionShard? shard)
+    /// <remarks>Its lines go to <paramref name="info"/>: the plan is written while the progress display may be live.</remarks>
+    private static void WritePlan(PromotionPlan plan, string? planOut, string? artifacts, Action<string> info, PromotionShard? shard)
     {
         if (planOut is not null)
         {
             if (shard is not null) planOut = shard.FileName(planOut);
             PlanReport.WriteJson(plan, planOut);
-            log.Information("plan: {0} ({1} edge(s), {2} manifest write(s))", planOut, plan.Edges.Count, plan.Copies.Count + plan.Tags.Count);
+            info($"plan: {planOut} ({plan.Edges.Count} edge(s), {plan.Copies.Count + plan.Tags.Count} manifest write(s))");
         }
         if (artifacts is not null)
         {
             var junit = Path.Combine(artifacts, shard?.FileName("junit_promotion.xml") ?? "junit_promotion.xml");
             PlanReport.WriteJUnit(plan, junit, shard is null ? "promotion" : $"promotion {shard}");
-            log.Information("JUnit: {0}", junit);
+            info($"JUnit: {junit}");
         }
     }
 }

@@ -24,7 +24,8 @@ public sealed class ProgressLinesTests
         { "10 s since the last line", At(12, 101), new ProgressMark(TimeSpan.FromSeconds(2), 100, 0), true },
         { "the same moment again", At(2, 900), new ProgressMark(TimeSpan.FromSeconds(2), 100, 0), false },
         { "ended with news", At(4, 1000, ended: true), new ProgressMark(TimeSpan.FromSeconds(2), 990, 0), true },
-        { "ended, nothing new since the last line", At(4, 1000, ended: true), new ProgressMark(TimeSpan.FromSeconds(2), 1000, 0), false },
+        { "ended, nothing new since the last line: still the line saying how long it took", At(4, 1000, ended: true), new ProgressMark(TimeSpan.FromSeconds(2), 1000, 0), true },
+        { "ended at the moment of the last line", At(2, 1000, ended: true), new ProgressMark(TimeSpan.FromSeconds(2), 1000, 0), false },
         { "ended without any line yet", At(0.2, 3, total: 3, ended: true), null, true },
         { "total unknown: only time counts", At(5, 700, total: 0), new ProgressMark(TimeSpan.FromSeconds(1), 0, 0), false },
     };
@@ -71,6 +72,7 @@ public sealed class ProgressLinesTests
         ProgressLines.Line(At(125, 3000, total: 3000, ended: true, phase: PromotionPhase.Plan), 24)
             .Should().Be("progress: plan 3000/3000 references (100%), 24 req/s, done in 2 min 5 s");
         ProgressLines.Line(At(1, 0), 0).Should().EndWith(", 0 req/s, ETA unknown");
+        ProgressLines.Line(At(30, 1000), 10).Should().EndWith(", 10 req/s, finishing", "every edge is done; the read-backs are not");
     }
 
     [Theory]
