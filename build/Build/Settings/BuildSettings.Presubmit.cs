@@ -90,7 +90,7 @@ public sealed partial class BuildSettings
     public static IReadOnlyList<SettingDeclaration> PromoteDeclarations { get; } =
     [
         Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot, CopyAttachments, Sign, SigningKey,
-        SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature, Shard, Shards, .. PresubmitFlags.All, .. OfflineFlags.All,
+        SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature, Shard, Shards, .. PresubmitFlags.All, .. ReportFlags.All, .. OfflineFlags.All,
     ];
 
     /// <summary>The Promote command: its mode and parts, from the declared settings; checked as a whole.</summary>
@@ -136,7 +136,7 @@ public sealed partial class BuildSettings
             new PromoteSelection(new ShardSettings(_reader.Get(Shard), _reader.Get(Shards)), _reader.Get(PresubmitFlags.UseProwManifestDiff),
                 _reader.Get(PresubmitFlags.ManifestDiffSince)),
             new PromoteOutputs(_reader.Get(PlanOut) is { } planOut ? FullPath(planOut) : null, _reader.Get(PresubmitFlags.Output), snapshot,
-                snapshotTag, minimal, manifestSnapshot));
+                snapshotTag, minimal, manifestSnapshot) { Report = ReportFile });
     }
 
     /// <summary>A tag (<see cref="ImageReference.IsValidTag"/>).</summary>

@@ -220,7 +220,7 @@ public sealed partial class BuildSettings
         Configuration, TestFilter, Rebuild, Engine, GoldenSet, GoldenArchives, Verify, KubernetesDir, Registry, RegistryAliases, RegistryStorage, RegistryTimeout, MaxRequestsPerSecond, RetryBudget, MetadataServer, E2EFile, E2ENewTestSignatures,
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
-        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All, .. FleetFlags.All, .. OfflineFlags.All,
+        Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All, .. FleetFlags.All, .. OfflineFlags.All, .. ReportFlags.All,
     ];
 
     /// <summary>

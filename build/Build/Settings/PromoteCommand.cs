@@ -61,7 +61,11 @@ public sealed record PromoteSelection(ShardSettings Sharding, bool UseProwManife
 /// <param name="MinimalSnapshot">Leave out tagless children of manifest lists in a snapshot.</param>
 /// <param name="ManifestSnapshotOf">The destination <c>--manifest-based-snapshot-of</c> prints, or null.</param>
 public sealed record PromoteOutputs(string? PlanOut, SnapshotFormat Format, string? SnapshotOf, string? SnapshotTag, bool MinimalSnapshot,
-    string? ManifestSnapshotOf);
+    string? ManifestSnapshotOf)
+{
+    /// <summary>Where <c>--report</c> writes the HTML report (absolute), or null.</summary>
+    public string? Report { get; init; }
+}
 
 /// <summary>
 /// The one command model of Promote (and of SignatureCheck and an e2e test's <c>invocation:</c>): its mode and named parts,

@@ -26,6 +26,9 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     /// </summary>
     internal static readonly TimeSpan TagSettleTime = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Fed with each copy and tag done, manifest put and blob written; null for none.</summary>
+    public PromotionProgress? Progress { get; init; }
+
     /// <summary>The state of one <see cref="ExecuteAsync"/> call: its counts and the copies it has started.</summary>
     private sealed class Run
     {
@@ -84,6 +87,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         {
             // The plan has just seen the digest missing in the destination: no need to ask again.
             await CopyManifestAsync(run, job.Source, job.Destination, ct, knownMissing: true);
+            Progress?.Copied(job);
             log?.Invoke($"copied {job.Source} -> {job.Destination}");
         });
         // Attachment manifests this run writes itself (merged or new signatures, referrers indexes): after the copies, since
@@ -131,6 +135,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
                 var outcome = await ManifestWriter.PutAsync(client, repository, job.Destination.Tag!, job.Digest,
                     async c => run.Manifests.TryGetValue(job.Digest, out var known) ? known : await client.GetManifestAsync(repository, job.Digest.Value, c),
                     guard, readBack: false, ct);
+                Progress?.Tagged(job);
                 if (outcome == ManifestPutOutcome.AlreadyThere)
                 {
                     log?.Invoke($"tag {job.Destination} already points at {job.Digest} (written by another promotion)");
@@ -204,11 +209,18 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var to = registries.For(write.Destination.Registry);
         var repository = write.Destination.Repository;
         var outcomes = new List<BlobCopyOutcome>();
+        var sizes = new List<long>();
         foreach (var (digest, bytes) in write.NewBlobs)
+        {
             outcomes.Add(await run.Blobs.UploadAsync(to, repository, digest, bytes, cancellationToken));
+            sizes.Add(bytes.Length);
+        }
         foreach (var layer in write.CopiedBlobs)
+        {
             outcomes.Add(await run.Blobs.CopyAsync(from, write.BlobSource.Repository, to, repository, layer.Digest, layer.Size, cancellationToken));
-        foreach (var outcome in outcomes)
+            sizes.Add(layer.Size);
+        }
+        foreach (var (outcome, size) in outcomes.Zip(sizes))
         {
             switch (outcome)
             {
@@ -216,11 +228,16 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
                 case BlobCopyOutcome.Mounted: Interlocked.Increment(ref run.Mounted); break;
                 default: Interlocked.Increment(ref run.Present); break;
             }
+            Written(outcome, size);
         }
         var manifest = write.Built.Manifest;
         var put = await ManifestWriter.PutAsync(to, repository, manifest.Digest.Value, manifest, ManifestPutGuard.Overwrite, cancellationToken);
         run.Manifests.TryAdd(manifest.Digest, manifest);
-        if (put == ManifestPutOutcome.Written) Interlocked.Increment(ref run.Put);
+        if (put == ManifestPutOutcome.Written)
+        {
+            Interlocked.Increment(ref run.Put);
+            Progress?.ManifestPut();
+        }
     }
 
     /// <summary>
@@ -239,6 +256,13 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             // bytes and parsed document) as long as it is referenced, and a run holds one entry per image and destination.
             run.Copies[key] = Copied;
         })).Value;
+    }
+
+    /// <summary>Tells <see cref="Progress"/> of a blob uploaded (with its bytes) or mounted; a blob already there is not written.</summary>
+    private void Written(BlobCopyOutcome outcome, long size)
+    {
+        if (outcome == BlobCopyOutcome.Uploaded) Progress?.BlobWritten(Math.Max(0, size));
+        else if (outcome == BlobCopyOutcome.Mounted) Progress?.BlobWritten(0);
     }
 
     /// <summary>The entry of a finished copy in <see cref="Run.Copies"/>.</summary>
@@ -266,7 +290,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         {
             var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
                 run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken)));
-            foreach (var outcome in outcomes)
+            foreach (var (outcome, blob) in outcomes.Zip(document.Blobs))
             {
                 switch (outcome)
                 {
@@ -274,12 +298,17 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
                     case BlobCopyOutcome.Mounted: Interlocked.Increment(ref run.Mounted); break;
                     default: Interlocked.Increment(ref run.Present); break; // already there, or brought by another copy of the run
                 }
+                Written(outcome, blob.Size);
             }
         }
 
         var put = await ManifestWriter.PutAsync(to, destination.Repository, digest.Value, manifest, ManifestPutGuard.None, cancellationToken);
         run.Manifests.TryAdd(digest, manifest);
-        if (put == ManifestPutOutcome.Written) Interlocked.Increment(ref run.Put);
+        if (put == ManifestPutOutcome.Written)
+        {
+            Interlocked.Increment(ref run.Put);
+            Progress?.ManifestPut();
+        }
         if (run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out var problem))
             to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {problem}; put again, read back and served with the right digest");
     }
@@ -342,10 +371,11 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
                 run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken,
                     expectPresent: true)));
-            foreach (var outcome in outcomes)
+            foreach (var (outcome, blob) in outcomes.Zip(document.Blobs))
             {
                 if (outcome == BlobCopyOutcome.Uploaded) Interlocked.Increment(ref run.Uploaded);
                 else if (outcome == BlobCopyOutcome.Mounted) Interlocked.Increment(ref run.Mounted);
+                Written(outcome, blob.Size);
             }
         })).Value;
     }

@@ -48,6 +48,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
     {
         var state = new RunState(load);
         var ran = new List<PromotionPhase>();
+        policy.Progress?.CountRequestsWith(() => registries.RequestsSent);
         foreach (var phase in Phases)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -55,6 +56,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
             var name = $"phase {ran.Count}/{Phases.Count} {phase.ToString().ToLowerInvariant()}";
             var clock = Stopwatch.StartNew();
             Verdict verdict;
+            policy.Progress?.Started(phase);
             try
             {
                 verdict = await RunPhaseAsync(phase, state, cancellationToken);
@@ -63,6 +65,10 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
             {
                 Log(PromotionLogLevel.Detail, $"{name}: failed after {clock.ElapsedMilliseconds} ms ({exception.GetType().Name})");
                 throw;
+            }
+            finally
+            {
+                policy.Progress?.Ended();
             }
             Log(PromotionLogLevel.Detail, $"{name}: {verdict.Summary} ({clock.ElapsedMilliseconds} ms)");
             if (!verdict.GoOn) return new PromotionOutcome(PromotionStop.DryRun, ran, state.Plan, PromotionCounts.None);
@@ -88,12 +94,19 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
 
     private async Task<Verdict> PlanPhaseAsync(RunState state, CancellationToken cancellationToken)
     {
+        policy.Progress?.Expect(state.Edges.Count);
         state.Plan = await new PromotionPlanner(registries, policy).PlanAsync(state.Edges, cancellationToken);
         if (AttachmentPlanner.IsNeeded(policy))
             state.Plan = await new AttachmentPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
         state.Plan = RefusalClosure.Close(state.Plan, policy.LostEdges == LostEdgePolicy.Fail, host => registries.Resolve(host).Address);
         state.Plan = await new EgressPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
-        foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
+        if (policy.PlanSummaryLines is { } most)
+        {
+            foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Detail, line);
+            foreach (var line in PlanSummary.Lines(state.Plan, most, policy.FullPlanHint)) Log(PromotionLogLevel.Information, line);
+        }
+        else
+            foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Information, line);
         policy.OnPlan?.Invoke(state.Plan);
         return new Verdict(true, $"{state.Plan.Edges.Count} edge(s) decided");
     }
@@ -130,7 +143,11 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
 
     private async Task<Verdict> ExecutePhaseAsync(RunState state, CancellationToken cancellationToken)
     {
-        var executor = new PromotionExecutor(registries, policy.Threads, line => Log(PromotionLogLevel.Detail, line), policy.VerifyDestination);
+        var executor = new PromotionExecutor(registries, policy.Threads, line => Log(PromotionLogLevel.Detail, line), policy.VerifyDestination)
+        {
+            Progress = policy.Progress,
+        };
+        policy.Progress?.Expect(state.Plan);
         var budget = RequestBudget.Start(state.Plan, registries);
         Log(PromotionLogLevel.Information, budget.Before());
         state.Counts = await executor.ExecuteAsync(state.Plan, cancellationToken);

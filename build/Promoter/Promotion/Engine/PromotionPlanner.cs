@@ -66,11 +66,16 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
                 if (claims.TryGetValue(edges[i], out var other))
                     planned[i] = PromotionRules.Overlap(edges[i], other);
         var groups = Group(edges, claims.Count == 0 ? _ => true : i => !claims.ContainsKey(edges[i]));
+        policy.Progress?.Decided(claims.Count);
         var unserved = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var mediaTypes = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(groups,
             new ParallelOptions { MaxDegreeOfParallelism = policy.PlanRequests, CancellationToken = cancellationToken },
-            async (group, ct) => await PlanGroupAsync(edges, planned, group, unserved, mediaTypes, ct));
+            async (group, ct) =>
+            {
+                await PlanGroupAsync(edges, planned, group, unserved, mediaTypes, ct);
+                policy.Progress?.Decided(group.Edges.Count);
+            });
         return new PromotionPlan(planned) { Unserved = unserved.ToDictionary(), SourceMediaTypes = mediaTypes.ToDictionary() };
     }
 

@@ -90,6 +90,20 @@ public sealed record PromotionPolicy
     /// <summary>Receives the run's log lines; null for none.</summary>
     public PromotionLog? Log { get; init; }
 
+    /// <summary>Fed with the run's counts as it goes (phase, units done of total, manifests, blobs, bytes, requests) for a
+    /// display to poll; null for none.</summary>
+    public PromotionProgress? Progress { get; init; }
+
+    /// <summary>
+    /// When set, the plan phase logs each edge's line as <see cref="PromotionLogLevel.Detail"/> and, as information, a
+    /// summary of at most this many lines grouped by destination and image, refusals first (<see cref="PlanSummary"/>);
+    /// null (the default) logs each edge's line as information.
+    /// </summary>
+    public int? PlanSummaryLines { get; init; }
+
+    /// <summary>Where the summary says the full list of edges is (e.g. a flag that writes it); null says nothing.</summary>
+    public string? FullPlanHint { get; init; }
+
     /// <summary>Receives the plan as soon as the plan phase made it, before the check phase may refuse it (so a refused
     /// plan can still be written out for review); null for none.</summary>
     public Action<PromotionPlan>? OnPlan { get; init; }

@@ -1,7 +1,6 @@
 using FluentAssertions;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
-using Promoter.Tests.Promotion;
 using Xunit;
 
 namespace Promoter.Tests.Promotion.Engine;
