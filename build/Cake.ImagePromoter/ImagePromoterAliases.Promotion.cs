@@ -24,7 +24,10 @@ namespace Cake.ImagePromoter;
 /// </example>
 [CakeAliasCategory("ImagePromoter")]
 [CakeNamespaceImport("Cake.ImagePromoter")]
+[CakeNamespaceImport("Promoter.Promotion")]
 [CakeNamespaceImport("Promoter.Promotion.Engine")]
+[CakeNamespaceImport("Promoter.Golden")]
+[CakeNamespaceImport("Promoter.Images")]
 public static partial class ImagePromoterAliases
 {
     /// <summary>
