@@ -149,7 +149,7 @@ public static partial class ImagePromoterAliases
         var result = SignatureCheck.RunAsync(scope.Pool, edges, settings.Confirm, settings.Threads, Writer(context.Log)).GetAwaiter().GetResult();
         if (result.Findings.Count > 0 && !result.Fixed)
             throw new CakeException($"{result.Findings.Count} destination signature(s) missing or differing (listed above); " +
-                                    "set CheckSignaturesSettings.Confirm to copy them.");
+                                    "confirm (--confirm, CheckSignaturesSettings.Confirm) to copy them.");
         return result;
     }
 

@@ -1,12 +1,13 @@
 using Build.Settings;
 using Cake.Core;
-using Cake.Core.Diagnostics;
-using Promoter.Promotion.Engine;
+using Cake.Core.IO;
+using Cake.ImagePromoter;
 using Promoter.Registry;
 
 namespace Build.Flows;
 
-/// <summary>The SignatureCheck task's work (kpromo's <c>sigcheck</c>): <see cref="SignatureCheck"/> on the manifests' edges.</summary>
+/// <summary>The SignatureCheck task's work (kpromo's <c>sigcheck</c>): the addin's <see cref="ImagePromoterAliases.CheckSignatures(ICakeContext, FilePath, CheckSignaturesSettings?)"/>
+/// on the manifest or thin-manifest directory the settings name.</summary>
 public static class SignatureCheckFlow
 {
     /// <summary>
@@ -16,19 +17,11 @@ public static class SignatureCheckFlow
     /// </summary>
     /// <exception cref="CakeException">Findings without --confirm, or --snapshot given.</exception>
     /// <exception cref="Promoter.PromoterException">A manifest is invalid or a registry failed.</exception>
-    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeLog log)
+    public static void Run(PromoteSettings settings, RegistryPool pool, ICakeContext context)
     {
         if (settings.Snapshot is not null) throw new CakeException("SignatureCheck reads --manifest or --thin-manifest-dir, not --snapshot.");
-        var request = new PromotionRequest { Manifest = settings.Manifest, ThinManifestDirectory = settings.ThinManifestDirectory };
-        void Write(PromotionLogLevel level, string line)
-        {
-            if (level == PromotionLogLevel.Warning) log.Warning(line);
-            else if (level == PromotionLogLevel.Detail) log.Verbose(line);
-            else log.Information(line);
-        }
-        var edges = request.LoadEdges(warning => log.Warning(warning));
-        var result = SignatureCheck.RunAsync(pool, edges, settings.Confirm, settings.Threads, Write).GetAwaiter().GetResult();
-        if (result.Findings.Count > 0 && !result.Fixed)
-            throw new CakeException($"{result.Findings.Count} destination signature(s) missing or differing (listed above); add --confirm to copy them.");
+        var check = new CheckSignaturesSettings { Confirm = settings.Confirm, Threads = settings.Threads, Registries = pool };
+        if (settings.Manifest is { } manifest) context.CheckSignatures(new FilePath(manifest), check);
+        else context.CheckSignatures(new DirectoryPath(settings.ThinManifestDirectory ?? throw new CakeException("SignatureCheck needs --manifest or --thin-manifest-dir.")), check);
     }
 }
