@@ -1,6 +1,6 @@
 // A build.cake that uses the packaged addin: run from the repository root after `./build.sh --target Pack`:
 //   dotnet tool restore && dotnet cake samples/cake-script/build.cake
-// The package comes from the folder feed .build/packages (samples/nuget.config). The script starts two local
+// The package comes from the folder feed .build/packages (samples/nuget.config, found as cake.config says).
 // registries (CNCF Distribution), pushes the golden set into the first, promotes it into the second with
 // PromoteImages, and checks every promoted tag with skopeo.
 #addin nuget:?package=Cake.ImagePromoter&version=0.1.0&loaddependencies=true
