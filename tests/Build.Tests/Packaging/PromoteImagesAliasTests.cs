@@ -86,6 +86,19 @@ public sealed class PromoteImagesAliasTests : IAsyncLifetime
             .Images.Single().Dmap.Single().Digest.Should().Be(s390x, "nothing was written");
     }
 
+    [Fact]
+    public void CheckSignatures_finds_nothing_missing_when_the_source_has_no_signatures_and_counts_the_promoted_digests()
+    {
+        var (staged, manifest) = Stage();
+        _context.PromoteImages(manifest, new PromoteImagesSettings { Confirm = true });
+
+        var result = _context.CheckSignatures(manifest, new CheckSignaturesSettings { Threads = 2 });
+
+        result.Findings.Should().BeEmpty();
+        result.NotPromoted.Should().Be(0);
+        result.Checked.Should().BeGreaterThanOrEqualTo(staged.Images.Sum(i => i.Dmap.Count), "every promoted digest (and index child) is checked");
+    }
+
     /// <summary>Pushes the golden set into the source registry and writes a manifest promoting all of it.</summary>
     private (Snapshot Staged, FilePath Manifest) Stage()
     {
