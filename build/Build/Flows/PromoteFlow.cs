@@ -34,7 +34,8 @@ public static class PromoteFlow
                 case PromoteMode.Snapshot: PrintSnapshot(command.Outputs, pool, console); break;
                 case PromoteMode.ManifestSnapshot: PrintManifestSnapshot(command, log, console); break;
                 case PromoteMode.ParseOnly: ParseOnly(command, log); break;
-                case PromoteMode.SignatureCheck: SignatureCheckFlow.Run(command, pool, log); break;
+                case PromoteMode.SignatureCheck or PromoteMode.Backfill:
+                    throw new InvalidOperationException($"{command.Mode} is its own task's command, not Promote's.");
                 case PromoteMode.AgainstSnapshot: AgainstSnapshotFlow.Run(command, log); break;
                 default: Promote(command, pool, log, artifacts, environment); break;
             }

@@ -1,6 +1,7 @@
 using Build.Settings;
 using Build.Tools.Git;
 using Cake.Core;
+using Cake.ImagePromoter;
 using Cake.Core.Diagnostics;
 using Promoter.Releases;
 
@@ -39,8 +40,13 @@ public sealed record ReleaseGate(ReleaseMode Mode, string Line, ReleaseDecision?
         ReleaseGate gate;
         try
         {
-            var options = new ReleaseOptions(settings.AllowPrerelease);
-            var decision = context.GitReleaseDecision(repositoryRoot, options, settings.Since, settings.GitRemote);
+            // The addin's alias, reading git through LibGit2Sharp (Tools/Git) rather than its default, the git command.
+            var decision = context.VersionChanged(repositoryRoot, new VersionChangedSettings
+            {
+                AllowPrerelease = settings.AllowPrerelease,
+                Since = settings.Since,
+                Git = new GitRepository(repositoryRoot.MakeAbsolute(context.Environment).FullPath, settings.GitRemote),
+            });
             gate = FromDecision(decision);
         }
         catch (Exception exception) when (exception is FormatException or GitException)

@@ -1,12 +1,13 @@
 using Build.Settings;
 using Cake.Core;
-using Cake.Core.Diagnostics;
-using Promoter.Promotion.Engine;
+using Cake.Core.IO;
+using Cake.ImagePromoter;
 using Promoter.Registry;
 
 namespace Build.Flows;
 
-/// <summary>The SignatureCheck task's work (kpromo's <c>sigcheck</c>): <see cref="SignatureCheck"/> on the manifests' edges.</summary>
+/// <summary>The SignatureCheck task's work (kpromo's <c>sigcheck</c>): the addin's <see cref="ImagePromoterAliases.CheckSignatures(ICakeContext, FilePath, CheckSignaturesSettings?)"/>
+/// on the manifest or thin-manifest directory the command names.</summary>
 public static class SignatureCheckFlow
 {
     /// <summary>
@@ -16,12 +17,10 @@ public static class SignatureCheckFlow
     /// </summary>
     /// <exception cref="CakeException">Findings without --confirm.</exception>
     /// <exception cref="Promoter.PromoterException">A manifest is invalid or a registry failed.</exception>
-    public static void Run(PromoteCommand command, RegistryPool pool, ICakeLog log)
+    public static void Run(PromoteCommand command, RegistryPool pool, ICakeContext context)
     {
-        var edges = command.Request.LoadEdges(warning => log.Warning(warning));
-        var result = SignatureCheck.RunAsync(pool, edges, command.Run.Confirm, command.Run.Threads, (level, line) => PromoteFlow.Write(log, level, line))
-            .GetAwaiter().GetResult();
-        if (result.Findings.Count > 0 && !result.Fixed)
-            throw new CakeException($"{result.Findings.Count} destination signature(s) missing or differing (listed above); add --confirm to copy them.");
+        var check = new CheckSignaturesSettings { Confirm = command.Run.Confirm, Threads = command.Run.Threads, Registries = pool };
+        if (command.Inputs.Manifest is { } manifest) context.CheckSignatures(new FilePath(manifest), check);
+        else context.CheckSignatures(new DirectoryPath(command.Inputs.ThinManifestDirectory!), check);
     }
 }

@@ -9,13 +9,13 @@ public static class SolutionLayout
     /// <summary>Each project's folder and assembly name.</summary>
     public static readonly IReadOnlyList<(string Folder, string Assembly)> Projects =
     [
-        ("build/Promoter", "Promoter"), ("build/Build", "Build"), ("tests/Promoter.Tests", "Promoter.Tests"), ("tests/Build.Tests", "Build.Tests"),
+        ("build/Promoter", "Promoter"), ("build/Cake.ImagePromoter", "Cake.ImagePromoter"), ("build/Build", "Build"), ("tests/Promoter.Tests", "Promoter.Tests"), ("tests/Build.Tests", "Build.Tests"),
     ];
 
     /// <summary>What a restore reads: the solution, the SDK pin, package versions and the project files.</summary>
     public static IReadOnlyList<string> RestoreInputs =>
     [
-        Solution, "global.json", "Directory.Build.props", "Directory.Packages.props", "build/CakeReferences.props",
+        Solution, "global.json", "Directory.Build.props", "Directory.Packages.props", "build/CakeReferences.props", "build/Package.props",
         .. Projects.Select(p => $"{p.Folder}/{p.Assembly}.csproj"),
     ];
 

@@ -9,5 +9,5 @@ namespace Build.Tasks;
 public sealed class ContainerizeGoldenTask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
-    public override void Run(BuildContext context) => GoldenFlow.Containerize(context.Settings.Golden, context.Log);
+    public override void Run(BuildContext context) => GoldenFlow.Containerize(context.Settings.Golden, context);
 }

@@ -14,6 +14,6 @@ public sealed class PushSrcTask : FrostingTask<BuildContext>
 
     /// <inheritdoc />
     public override void Run(BuildContext context) =>
-        GoldenFlow.Push(context.Engine, context.Golden ?? throw new InvalidOperationException("LoadTarballs did not run."),
-            context.Registries.SourceRegistry(context.Settings.Golden.SourceRegistry, DefaultPrefix), context.Log);
+        GoldenFlow.Push(context, context.Engine, context.Golden ?? throw new InvalidOperationException("LoadTarballs did not run."),
+            context.Registries.SourceRegistry(context.Settings.Golden.SourceRegistry, DefaultPrefix), context.Registries.Pool);
 }

@@ -10,5 +10,5 @@ namespace Build.Tasks;
 public sealed class SignatureCheckTask : FrostingTask<BuildContext>
 {
     /// <inheritdoc />
-    public override void Run(BuildContext context) => SignatureCheckFlow.Run(context.Settings.Promote(PromoteMode.SignatureCheck), context.Registries.Pool, context.Log);
+    public override void Run(BuildContext context) => SignatureCheckFlow.Run(context.Settings.Promote(PromoteMode.SignatureCheck), context.Registries.Pool, context);
 }

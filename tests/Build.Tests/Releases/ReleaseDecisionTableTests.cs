@@ -240,6 +240,26 @@ public sealed class ReleaseDecisionTableTests : IDisposable
             gate.Reason.Should().NotContainAny("\n", "\r").And.NotBeNullOrWhiteSpace();
     }
 
+    [Theory]
+    [MemberData(nameof(RowNames))]
+    public void The_addins_git_command_reading_decides_as_LibGit2Sharp_does(string row)
+    {
+        var setup = Rows[row].Arrange();
+        _cleanup.Add(setup.Repository);
+        IGitRepository libgit2 = setup.Repository.Tool();
+        IGitRepository command = new Cake.ImagePromoter.GitCommandRepository(setup.Repository.Path, remote: null);
+        var options = new ReleaseOptions(setup.AllowPrerelease);
+
+        var expected = ReleaseGates.Decide(libgit2, CommitRange.FromEnvironment(setup.Environment, libgit2, setup.Since), options);
+        var actual = ReleaseGates.Decide(command, CommitRange.FromEnvironment(setup.Environment, command, setup.Since), options);
+
+        actual.Describe().Should().Be(expected.Describe());
+        actual.ChangedFiles.Should().Equal(expected.ChangedFiles);
+        actual.Version?.ToString().Should().Be(expected.Version?.ToString());
+        command.ParentsOf(actual.Range.HeadSha).Should().Equal(libgit2.ParentsOf(actual.Range.HeadSha));
+        command.IsShallow().Should().Be(libgit2.IsShallow());
+    }
+
     [Fact]
     public void Merge_commit_lists_the_files_the_merge_brought_in()
     {
