@@ -107,10 +107,11 @@ public sealed class SettingsTests
     [Fact]
     public void Every_declaration_field_is_listed_in_All()
     {
-        // The presubmit and pull-request flags are declared in nested classes (BuildSettings.Presubmit.cs, .PullRequests.cs), so they initialise before All.
+        // The presubmit, pull-request and provenance flags are declared in nested classes (BuildSettings.Presubmit.cs, .PullRequests.cs, .Provenance.cs), so they initialise before All.
         var fields = typeof(BuildSettings).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Concat(typeof(BuildSettings.PresubmitFlags).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
             .Concat(typeof(BuildSettings.PullRequestFlags).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Concat(typeof(BuildSettings.ProvenanceFlags).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
             .Where(f => typeof(SettingDeclaration).IsAssignableFrom(f.FieldType))
             .Select(f => (SettingDeclaration)f.GetValue(null)!);
 
