@@ -90,7 +90,7 @@ public sealed partial class BuildSettings
     public static IReadOnlyList<SettingDeclaration> PromoteDeclarations { get; } =
     [
         Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot, CopyAttachments, Sign, SigningKey,
-        SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature, Shard, Shards, .. PresubmitFlags.All, .. ReportFlags.All, .. OfflineFlags.All,
+        SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature, Shard, Shards, .. PresubmitFlags.All, .. ReportFlags.All, .. OfflineFlags.All, .. ProvenanceFlags.All,
     ];
 
     /// <summary>The Promote command: its mode and parts, from the declared settings; checked as a whole.</summary>
@@ -132,6 +132,10 @@ public sealed partial class BuildSettings
                 PassphraseFile = _reader.Get(SigningKeyPassphraseFile) is { } file ? FullPath(file) : null,
                 PassphraseVariable = _reader.Get(SigningKeyPassphraseEnv),
                 RequireSignature = _reader.Get(RequireSignature) is { } pub ? FullPath(pub) : null,
+                RequireProvenance = _reader.Get(ProvenanceFlags.RequireProvenance) is { } provenanceKey ? FullPath(provenanceKey) : null,
+                Provenance = _reader.IsGiven(ProvenanceFlags.Provenance) ? _reader.Get(ProvenanceFlags.Provenance) : null,
+                ProvenanceBuilderId = _reader.Get(ProvenanceFlags.ProvenanceBuilderId),
+                ProvenanceSourceRepository = _reader.Get(ProvenanceFlags.ProvenanceSourceRepo),
             },
             new PromoteSelection(new ShardSettings(_reader.Get(Shard), _reader.Get(Shards)), _reader.Get(PresubmitFlags.UseProwManifestDiff),
                 _reader.Get(PresubmitFlags.ManifestDiffSince)),

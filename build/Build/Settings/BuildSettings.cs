@@ -221,6 +221,7 @@ public sealed partial class BuildSettings
         PurgeRegistries, AllowRemotePurge, Manifest, ThinManifestDir, Threads, Confirm, DryRun, AllowTagMoves, PlanOut, Snapshot,
         CopyAttachments, Sign, SigningKey, SigningKeyPassphraseFile, SigningKeyPassphraseEnv, RequireSignature,
         Shard, Shards, ClusterEnvironment, KubeContext, ClusterTimeout, Since, AllowPrerelease, StagingRegistry, ProductionRegistries, ReleaseImages, ReleaseManifest, GitRemote, .. PresubmitFlags.All, .. PullRequestFlags.All, .. FleetFlags.All, .. OfflineFlags.All, .. ReportFlags.All,
+        .. ProvenanceFlags.All,
     ];
 
     /// <summary>

@@ -23,13 +23,27 @@ public delegate Task<bool> ExternalSignatureCheck(string publicKeyFile, byte[] d
 public sealed record AttachmentAuditResult(string RegistryName, int Digests, int Signatures, int Attestations, int Referrers,
     bool TamperedRejected, IReadOnlyList<string> Problems)
 {
+    /// <summary>With a record key: promotion records whose DSSE signature openssl verified over the PAE of a statement naming
+    /// the digest and this destination (one per image digest).</summary>
+    public int Records { get; init; }
+
+    /// <summary>With a record key: the tampered record openssl rejected (<c>destination@digest</c>), or null when none was.</summary>
+    public string? TamperedRecordRejected { get; init; }
+
+    /// <summary>With a record key: the digests the run's signing made (promotion records, <c>.sig</c> manifests holding a
+    /// signature of the key, referrers indexes listing a record); their bytes change every run (a timestamp, a randomized
+    /// ECDSA signature), so the snapshot compare leaves them to this audit.</summary>
+    public IReadOnlySet<string> RunMade { get; init; } = new HashSet<string>();
+
     /// <summary>True when every digest has its attachments, every signature verified, and tampering was caught.</summary>
     public bool Passed => Problems.Count == 0 && Digests > 0 && Signatures > 0 && TamperedRejected;
 
     /// <summary>One line of figures, e.g. <c>us.registry.test/prod: 6 digest(s), 6 .sig verified by openssl, …</c>.</summary>
     public override string ToString() =>
         $"{RegistryName}: {Digests} digest(s), {Signatures} .sig signature(s) and {Attestations} .att envelope signature(s) verified by openssl, " +
-        $"{Referrers} referrer(s); tampered payload {(TamperedRejected ? "rejected" : "NOT rejected")}";
+        $"{Referrers} referrer(s); tampered payload {(TamperedRejected ? "rejected" : "NOT rejected")}" +
+        (TamperedRecordRejected is null && Records == 0 ? "" :
+            $"; {Records} promotion record(s) verified by openssl; tampered record {(TamperedRecordRejected is { } t ? "of " + t + " rejected" : "NOT rejected")}");
 }
 
 /// <summary>
@@ -45,9 +59,15 @@ public static class AttachmentAudit
 {
     /// <summary>Audits <paramref name="registryName"/> as <paramref name="snapshot"/> (its actual snapshot) lists it.</summary>
     /// <exception cref="RegistryException">A read failed (other than a missing attachment, which is a problem, not an error).</exception>
+    /// <param name="recordKeyFile">The public key of the run's signing key (<c>--sign</c>): then every image digest must have
+    /// exactly one promotion record of it for this destination, <c>.sig</c> layers may be signed by it too, and one record
+    /// per destination, tampered, must be rejected.</param>
     public static async Task<AttachmentAuditResult> RunAsync(RegistryPool pool, string registryName, Snapshot snapshot, string publicKeyFile,
-        ExternalSignatureCheck check, CancellationToken cancellationToken = default)
+        ExternalSignatureCheck check, CancellationToken cancellationToken = default, string? recordKeyFile = null)
     {
+        var runMade = new HashSet<string>(StringComparer.Ordinal);
+        int records = 0;
+        string? tamperedRecord = null;
         var path = RegistryPath.Parse(registryName);
         var client = pool.For(path.Host);
         var problems = new List<string>();
@@ -86,8 +106,12 @@ public static class AttachmentAudit
                         var named = SimpleSigningPayload.Parse(payload, $"{repository}@{layer.Digest}").ManifestDigest;
                         if (named != subject) { problems.Add($"{where}: {tag} layer {layer.Digest} signs {named}"); continue; }
                         var der = Der(layer.Annotations.GetValueOrDefault(AttachmentManifests.SignatureAnnotation));
-                        if (der is null || !await check(publicKeyFile, payload, der, cancellationToken))
-                            problems.Add($"{where}: the signature of {tag} layer {layer.Digest} does not verify with {Path.GetFileName(publicKeyFile)}");
+                        var byRunKey = der is not null && recordKeyFile is not null && !await check(publicKeyFile, payload, der, cancellationToken)
+                                       && await check(recordKeyFile, payload, der, cancellationToken);
+                        if (byRunKey) runMade.Add(tags[tag]);
+                        if (der is null || (!byRunKey && !await check(publicKeyFile, payload, der, cancellationToken)))
+                            problems.Add($"{where}: the signature of {tag} layer {layer.Digest} does not verify with {Path.GetFileName(publicKeyFile)}" +
+                                         (recordKeyFile is null ? "" : " nor with the run's signing key"));
                         else
                         {
                             signatures++;
@@ -126,9 +150,44 @@ public static class AttachmentAudit
                     var tag = AttachmentTags.For(subject, AttachmentKind.ReferrersIndex);
                     var entries = AttachmentManifests.ReadIndex(await client.GetManifestAsync(repository, tag, cancellationToken), $"{repository}:{tag}");
                     if (entries.Count == 0) problems.Add($"{where}: {tag} lists no referrer");
+                    var recordsOfDigest = 0;
                     foreach (var entry in entries)
                     {
                         var referrer = await client.GetManifestAsync(repository, entry.Digest.Value, cancellationToken);
+                        if (recordKeyFile is not null && Provenance.Describe(entry).PredicateType == Provenance.PromotionPredicateType)
+                        {
+                            var destination = $"{registryName}/{image.Name}@{subject}";
+                            foreach (var layer in Provenance.BundleLayers(referrer, $"{repository}@{entry.Digest}"))
+                            {
+                                var (envelope, _) = Provenance.ReadBundle(await BlobAsync(client, repository, layer.Digest, cancellationToken), $"{repository}@{layer.Digest}");
+                                var evidence = Provenance.Evidence(envelope, SignatureVerifierNone, $"{repository}@{entry.Digest}");
+                                var recordSignatures = envelope.Signatures.Select(x => Der(x.SignatureBase64)).OfType<byte[]>().ToList();
+                                var verified = false;
+                                foreach (var der in recordSignatures) verified |= await check(recordKeyFile, envelope.SignedBytes, der, cancellationToken);
+                                if (!verified) { problems.Add($"{where}: promotion record {entry.Digest} does not verify with the run's signing key"); continue; }
+                                if (!evidence.Subjects.Contains(subject) || evidence.DestinationReference != destination)
+                                {
+                                    problems.Add($"{where}: promotion record {entry.Digest} names {string.Join(", ", evidence.Subjects)} in {evidence.DestinationReference}, not {destination}");
+                                    continue;
+                                }
+                                records++;
+                                recordsOfDigest++;
+                                runMade.Add(entry.Digest.Value);
+                                runMade.Add(tags[tag]);
+                                if (tamperedRecord is null)
+                                {
+                                    // One byte of the statement's digest changed: openssl must refuse the record's signature.
+                                    var tampered = (byte[])envelope.Payload.Clone();
+                                    var at = tampered.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(subject.Hex));
+                                    tampered[at] = tampered[at] == (byte)'0' ? (byte)'1' : (byte)'0';
+                                    var rejected = true;
+                                    foreach (var der in recordSignatures) rejected &= !await check(recordKeyFile, Dsse.Pae(envelope.PayloadType, tampered), der, cancellationToken);
+                                    if (rejected) tamperedRecord = destination;
+                                    else problems.Add($"{destination}: a tampered promotion record still verified: the check is not checking");
+                                }
+                            }
+                            continue;
+                        }
                         string? named;
                         try
                         {
@@ -141,6 +200,8 @@ public static class AttachmentAudit
                         if (named != subject.Value) problems.Add($"{where}: referrer {entry.Digest} has subject {named ?? "(none)"}");
                         else referrers++;
                     }
+                    if (recordKeyFile is not null && recordsOfDigest != 1)
+                        problems.Add($"{where}: {recordsOfDigest} promotion record(s) of the run's signing key, not one");
                 }
             }
         }
@@ -156,8 +217,17 @@ public static class AttachmentAudit
             if (!tamperedRejected) problems.Add($"{registryName}: a tampered payload still verified: the check is not checking");
         }
         if (digests == 0) problems.Add($"{registryName}: no image digest to audit");
-        return new AttachmentAuditResult(registryName, digests, signatures, attestations, referrers, tamperedRejected, problems);
+        if (recordKeyFile is not null && tamperedRecord is null && records > 0) problems.Add($"{registryName}: no tampered promotion record was rejected");
+        return new AttachmentAuditResult(registryName, digests, signatures, attestations, referrers, tamperedRejected, problems)
+        {
+            Records = records, TamperedRecordRejected = tamperedRecord, RunMade = runMade,
+        };
     }
+
+    /// <summary>A key no record is signed with: the audit reads statements through <see cref="Provenance.Evidence"/> for their
+    /// fields only; signatures are checked by the external check (openssl), never by the project's verifier.</summary>
+    private static readonly SignatureVerifier SignatureVerifierNone =
+        SignatureVerifier.FromKey(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256), "the audit's unused key");
 
     private static byte[]? Der(string? base64)
     {

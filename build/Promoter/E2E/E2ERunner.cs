@@ -97,7 +97,16 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
         if (await CheckAsync(test, s => s.Before, "before", say, cancellationToken) is { } beforeFailure)
             return beforeFailure;
 
-        var prepared = operations.ParseInvocation([.. test.InvocationFor(repositoryRoot), "--confirm"]);
+        // $E2E_SIGNING_KEY: a P-256 key made for this case (PKCS#8 in a temporary folder, removed with the case): --sign's
+        // signatures and promotion records are randomized and timestamped, so no committed key is needed or wanted.
+        var invocation = test.InvocationFor(repositoryRoot);
+        using var runKey = invocation.Any(a => a.Contains(E2ETest.SigningKeyPlaceholder, StringComparison.Ordinal)) ? RunSigningKey.Create() : null;
+        if (runKey is not null)
+        {
+            invocation = invocation.Select(a => a.Replace(E2ETest.SigningKeyPlaceholder, runKey.PrivateKeyFile, StringComparison.Ordinal)).ToList();
+            say($"made a signing key for this case ({runKey.Fingerprint}; public key {Path.GetFileName(runKey.PublicKeyFile)} for the audit)");
+        }
+        var prepared = operations.ParseInvocation([.. invocation, "--confirm"]);
         var policy = prepared.Policy with
         {
             Log = (level, line) =>
@@ -129,10 +138,48 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
             return $"promotion failed: {error}";
         }
 
-        // The attachment audit runs even when a snapshot differs, so a bad signature is named beside the snapshot diff.
-        var afterFailure = await CheckAsync(test, s => s.After, "after", say, cancellationToken);
-        var auditFailure = test.VerifySignatures is { } key ? await AuditAsync(test, E2ETest.ResolvePath(key, repositoryRoot), say, cancellationToken) : null;
+        // The attachment audit runs first and whatever the snapshots hold, so a bad signature is named beside a snapshot diff. With a
+        // signing key made for the case, what its signing made (promotion records, .sig manifests and referrers indexes that hold
+        // them: new bytes every run) is the audit's to check, and the `after` compare leaves those digests out.
+        var (auditFailure, runMade) = test.VerifySignatures is { } key
+            ? await AuditAsync(test, E2ETest.ResolvePath(key, repositoryRoot), runKey?.PublicKeyFile, say, cancellationToken)
+            : (null, new Dictionary<string, IReadOnlySet<string>>());
+        var afterFailure = await CheckAsync(test, s => s.After, "after", say, cancellationToken, runMade);
         return afterFailure is null ? auditFailure : auditFailure is null ? afterFailure : afterFailure + "\n" + auditFailure;
+    }
+
+    /// <summary>A P-256 signing key made for one e2e case: its PKCS#8 private key and its public key in a temporary folder
+    /// (owner-only), deleted when disposed. Only the public half outlives the case, in the log as a fingerprint.</summary>
+    private sealed class RunSigningKey : IDisposable
+    {
+        private readonly string _folder;
+
+        private RunSigningKey(string folder, string fingerprint)
+        {
+            _folder = folder;
+            Fingerprint = fingerprint;
+        }
+
+        public string PrivateKeyFile => Path.Combine(_folder, "run-signing-key.pem");
+        public string PublicKeyFile => Path.Combine(_folder, "run-signing-key.pub");
+        public string Fingerprint { get; }
+
+        public static RunSigningKey Create()
+        {
+            var folder = Directory.CreateTempSubdirectory("e2e-signing-").FullName;
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            var made = new RunSigningKey(folder, SignatureVerifier.FromKey(key, "the case's signing key").Fingerprint);
+            File.WriteAllText(made.PrivateKeyFile, key.ExportPkcs8PrivateKeyPem() + "\n");
+            File.WriteAllText(made.PublicKeyFile, key.ExportSubjectPublicKeyInfoPem() + "\n");
+            return made;
+        }
+
+        public void Dispose()
+        {
+            try { Directory.Delete(_folder, recursive: true); }
+            catch (IOException) { }
+        }
     }
 
     private async Task AttachAsync(E2ETest test, string fixturePath, Action<string> say, CancellationToken cancellationToken)
@@ -174,30 +221,41 @@ public sealed class E2ERunner(E2EOperations operations, string repositoryRoot, A
         say($"attached a signature, an attestation and an SBOM referrer to {attached.Count} digest(s) of {source} (signatures from {Path.GetFileName(fixturePath)})");
     }
 
-    private async Task<string?> AuditAsync(E2ETest test, string publicKeyFile, Action<string> say, CancellationToken cancellationToken)
+    private async Task<(string? Failure, Dictionary<string, IReadOnlySet<string>> RunMade)> AuditAsync(E2ETest test, string publicKeyFile,
+        string? recordKeyFile, Action<string> say, CancellationToken cancellationToken)
     {
         var check = operations.CheckSignature
             ?? throw new FormatException($"e2e test '{test.Name}': '{E2ETestFile.VerifySignaturesKey}' needs an external signature check, and this run has none.");
         var failures = new List<string>();
+        var runMade = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var snapshot in test.Snapshots)
         {
             var actual = await operations.Snapshot(snapshot.Name, cancellationToken);
-            var result = await AttachmentAudit.RunAsync(operations.Pool, snapshot.Name, actual, publicKeyFile, check, cancellationToken);
+            var result = await AttachmentAudit.RunAsync(operations.Pool, snapshot.Name, actual, publicKeyFile, check, cancellationToken, recordKeyFile);
             say($"signatures {result}");
+            if (result.TamperedRecordRejected is { } tampered) say($"a tampered promotion record of {tampered} fails openssl's check");
+            runMade[snapshot.Name] = result.RunMade;
             if (!result.Passed)
                 failures.Add($"attachments of {snapshot.Name}:\n  " + string.Join("\n  ", result.Problems.DefaultIfEmpty("nothing verified")));
         }
-        return failures.Count == 0 ? null : string.Join("\n", failures);
+        return (failures.Count == 0 ? null : string.Join("\n", failures), runMade);
     }
 
     private async Task<string?> CheckAsync(E2ETest test, Func<E2ESnapshot, Snapshot> expected, string phase,
-        Action<string> say, CancellationToken cancellationToken)
+        Action<string> say, CancellationToken cancellationToken, IReadOnlyDictionary<string, IReadOnlySet<string>>? runMade = null)
     {
         var failures = new List<string>();
         // Snapshots are read at once (they only read), then reported in file order.
         var actuals = await Task.WhenAll(test.Snapshots.Select(s => operations.Snapshot(s.Name, cancellationToken)));
-        foreach (var (snapshot, actual) in test.Snapshots.Zip(actuals))
+        foreach (var (snapshot, read) in test.Snapshots.Zip(actuals))
         {
+            var actual = read;
+            if (runMade?.GetValueOrDefault(snapshot.Name) is { Count: > 0 } masked)
+            {
+                actual = new Snapshot(read.Images.Select(i => i with { Dmap = i.Dmap.Where(d => !masked.Contains(d.Digest)).ToList() })
+                    .Where(i => i.Dmap.Count > 0).ToList());
+                say($"snapshot {phase} {snapshot.Name}: {masked.Count} digest(s) made by the case's signing key left to the audit");
+            }
             var diff = SnapshotDiff.Compare(expected(snapshot), actual);
             if (diff.IsEmpty)
             {

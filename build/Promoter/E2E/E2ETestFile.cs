@@ -29,6 +29,10 @@ public sealed record E2ETest(
     /// <summary>The placeholder replaced by the repository root in <see cref="Invocation"/>.</summary>
     public const string RepoRootPlaceholder = "$PWD";
 
+    /// <summary>The placeholder the runner replaces by a P-256 private key file it makes for the case (the project's extension,
+    /// for <c>--signing-key=</c>); its public half is given to the attachment audit for promotion records.</summary>
+    public const string SigningKeyPlaceholder = "$E2E_SIGNING_KEY";
+
     /// <summary>Where the test was read from.</summary>
     public SourceLocation? Location { get; init; }
 

@@ -23,7 +23,7 @@ public sealed partial class SignedE2ETests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [GeneratedRegex(@"signatures (?<dest>\S+): (?<digests>\d+) digest\(s\), (?<sigs>\d+) \.sig signature\(s\) and (?<atts>\d+) \.att envelope signature\(s\) verified by openssl, (?<refs>\d+) referrer\(s\); tampered payload (?<tamper>rejected|NOT rejected)")]
+    [GeneratedRegex(@"signatures (?<dest>\S+): (?<digests>\d+) digest\(s\), (?<sigs>\d+) \.sig signature\(s\) and (?<atts>\d+) \.att envelope signature\(s\) verified by openssl, (?<refs>\d+) referrer\(s\); tampered payload (?<tamper>rejected|NOT rejected)(; (?<records>\d+) promotion record\(s\) verified by openssl; tampered record (of (?<trec>\S+) rejected|NOT rejected))?")]
     private static partial Regex AuditLine();
 
     [Fact]
@@ -41,11 +41,15 @@ public sealed partial class SignedE2ETests : IDisposable
         {
             // golden-foo/foo: the index, its three children and the tagless image; golden-bar/bar: one image.
             audit.Groups["digests"].Value.Should().Be("6");
-            audit.Groups["sigs"].Value.Should().Be("6", "every digest's one signature verifies with openssl");
+            audit.Groups["sigs"].Value.Should().Be("12", "every digest's two signatures (the source's, the run's --sign) verify with openssl");
             audit.Groups["atts"].Value.Should().Be("6", "every digest's attestation envelope verifies with openssl");
             audit.Groups["refs"].Value.Should().Be("6");
             audit.Groups["tamper"].Value.Should().Be("rejected");
+            audit.Groups["records"].Value.Should().Be("6", "every digest's promotion record verifies with openssl over its DSSE PAE");
+            audit.Groups["trec"].Value.Should().StartWith(audit.Groups["dest"].Value + "/golden-").And.Contain("@sha256:",
+                "a tampered record fails, named by destination and digest");
         }
+        result.Output.Should().MatchRegex(@"snapshot after us\.registry\.test/signed: 18 digest\(s\) made by the case's signing key left to the audit");
     }
 
     [Fact]
@@ -87,13 +91,14 @@ public sealed partial class SignedE2ETests : IDisposable
         result.Output.Should().Contain("E2E: 0 passed, 3 failed");
         var audits = AuditLine().Matches(result.Output).Select(m => m.Groups).ToList();
         audits.Should().HaveCount(6);
-        // Wrong key: nothing verifies, and the tampered check has no verified signature to tamper with.
-        audits.Take(3).Should().OnlyContain(g => g["sigs"].Value == "0" && g["atts"].Value == "0" && g["digests"].Value == "6");
+        // Wrong key: nothing of the source verifies (only the run's own --sign signatures do, with the run's key), and the
+        // tampered check has no verified source signature to tamper with.
+        audits.Take(3).Should().OnlyContain(g => g["sigs"].Value == "6" && g["atts"].Value == "0" && g["digests"].Value == "6" && g["records"].Value == "6");
         result.Output.Should().Contain("e2e test 'wrong key' failed")
             .And.Contain("the signature of sha256-c468db675d48aac93bad9258fb5fd9fbb3615f204bbe60bb770c1a069240e1ed.sig layer")
             .And.Contain("does not verify with other.pub");
         // Swapped: golden-bar's one signature fails in every destination, the five others verify; the snapshot differs too.
-        audits.Skip(3).Should().OnlyContain(g => g["sigs"].Value == "5" && g["atts"].Value == "6" && g["tamper"].Value == "rejected");
+        audits.Skip(3).Should().OnlyContain(g => g["sigs"].Value == "11" && g["atts"].Value == "6" && g["tamper"].Value == "rejected");
         result.Output.Should().Contain("e2e test 'swapped signature' failed")
             .And.MatchRegex(@"golden-bar/bar@sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234: the signature of sha256-fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234\.sig layer sha256:[0-9a-f]{64} does not verify with test-only-cosign\.pub");
         // Required: refused before anything is written (no audit line for it: the promotion failed).
@@ -120,7 +125,7 @@ public sealed partial class SignedE2ETests : IDisposable
         result.ExitCode.Should().NotBe(0);
         result.Output.Should().Contain("snapshot after us.registry.test/signed differs from the expectation").And.Contain("actual snapshot:");
         var audits = AuditLine().Matches(result.Output).Select(m => m.Groups).ToList();
-        audits.Should().HaveCount(3).And.OnlyContain(g => g["sigs"].Value == "6" && g["atts"].Value == "6" && g["tamper"].Value == "rejected");
+        audits.Should().HaveCount(3).And.OnlyContain(g => g["sigs"].Value == "12" && g["atts"].Value == "6" && g["tamper"].Value == "rejected");
         Directory.GetFiles(Path.Combine(_folder, "new")).Select(Path.GetFileName).Should().BeEquivalentTo("sigs.json", "test-only-cosign.pub");
         File.ReadAllText(Path.Combine(_folder, "new", "test-only-cosign.pub")).Should().StartWith("-----BEGIN PUBLIC KEY-----");
         var written = File.ReadAllText(Path.Combine(_folder, "new", "sigs.json"));

@@ -85,6 +85,10 @@ public sealed class PromoteCommandTests : IDisposable
         { "manifest-diff-since", ["--manifest=m.yaml", "--manifest-diff-since=HEAD~1"] },
         { "use-service-account", ["--manifest=m.yaml", "--use-service-account"] },
         { "verify-destination", ["--manifest=m.yaml", "--verify-destination=1"] },
+        { "require-provenance", ["--manifest=m.yaml", "--require-provenance=k.pub"] },
+        { "provenance", ["--manifest=m.yaml", "--require-provenance=k.pub", "--provenance=verify-if-present"] },
+        { "provenance-builder-id", ["--manifest=m.yaml", "--require-provenance=k.pub", "--provenance-builder-id=https://example.test/builder"] },
+        { "provenance-source-repo", ["--manifest=m.yaml", "--require-provenance", "k.pub", "--provenance-source-repo=github.com/example/app"] },
     };
 
     [Fact]

@@ -74,6 +74,12 @@ public static class CosignFixtures
         PushLayeredAsync(client, repository, AttachmentTags.For(subject, AttachmentKind.Attestation),
             ("application/vnd.dsse.envelope.v1+json", Encoding.UTF8.GetBytes(envelope), """{"predicateType":"https://slsa.dev/provenance/v0.2"}"""));
 
+    /// <summary>Pushes a <c>.att</c> manifest with one DSSE envelope layer annotated with <paramref name="predicateType"/>, as cosign attests.</summary>
+    public static Task<Digest> PushLayeredAttestationAsync(RegistryClient client, string repository, Digest subject, string envelope, string predicateType) =>
+        PushLayeredAsync(client, repository, AttachmentTags.For(subject, AttachmentKind.Attestation),
+            ("application/vnd.dsse.envelope.v1+json", Encoding.UTF8.GetBytes(envelope),
+                $$"""{"dev.cosignproject.cosign/signature":"","predicateType":"{{predicateType}}"}"""));
+
     /// <summary>Pushes a <c>.sbom</c> manifest holding one SPDX document.</summary>
     public static Task<Digest> PushSbomAsync(RegistryClient client, string repository, Digest subject, string spdx) =>
         PushLayeredAsync(client, repository, AttachmentTags.For(subject, AttachmentKind.Sbom), ("text/spdx+json", Encoding.UTF8.GetBytes(spdx), null));

@@ -41,11 +41,13 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
     private readonly ConcurrentDictionary<string, Lazy<Task<AttachmentSet>>> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<Digest>>>> _children = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<byte[]>>> _blobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ManifestContent>>> _manifests = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, string> _sourceMediaTypes = new Dictionary<string, string>();
 
     /// <summary>True when the policy asks for anything this planner does.</summary>
     public static bool IsNeeded(PromotionPolicy policy) =>
-        policy.CopyAttachments || policy.Signer is not null || policy.RequiredSignature is not null || policy.LostEdges == LostEdgePolicy.Fail;
+        policy.CopyAttachments || policy.Signer is not null || policy.RequiredSignature is not null || policy.RequiredProvenance is not null
+        || policy.LostEdges == LostEdgePolicy.Fail;
 
     /// <summary>
     /// The plan with each unsigned source digest's edges refused in place, the attachment edges and writes added after the
@@ -76,6 +78,25 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
                         RefusesDigest = true,
                         Reason = $"unsigned: {item.e.Edge.SourceReference()} has no signature valid for key {verifier.Fingerprint} ({problem}); " +
                                  $"not promoted to {item.e.Edge.DestinationReference()}",
+                    };
+            });
+        }
+        // Provenance likewise (--require-provenance): an edge still live whose source digest's SLSA provenance is missing or
+        // wrong is refused in place; the check is AttachmentRules.ProvenanceProblem over what the source holds.
+        if (policy.RequiredProvenance is { } provenance)
+        {
+            var positions = edges.Select((e, i) => (e, i)).Where(p => IsLive(p.e)).ToList();
+            await Parallel.ForEachAsync(positions, parallel, async (item, ct) =>
+            {
+                var source = item.e.Edge.SourceReference();
+                var evidence = await SourceProvenanceAsync(source, provenance.Key, ct);
+                var problem = AttachmentRules.ProvenanceProblem(evidence, source.Digest!.Value, provenance);
+                if (problem is not null)
+                    edges[item.i] = item.e with
+                    {
+                        Decision = EdgeDecision.Refused,
+                        RefusesDigest = true,
+                        Reason = $"provenance: {source} {problem}; not promoted to {item.e.Edge.DestinationReference()}",
                     };
             });
         }
@@ -206,14 +227,114 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         }
 
         var present = new HashSet<Digest>();
-        (IReadOnlyList<ReferrerEntry>, ManifestContent?, bool)? referrers = null;
+        (IReadOnlyList<ReferrerEntry> Entries, ManifestContent? Index, bool HasApi)? referrers = null;
         if (found.Referrers.Count > 0)
         {
             foreach (var referrer in found.Referrers)
                 if (await to.HeadManifestAsync(destination.Repository, referrer.Digest.Value, ct) is not null) present.Add(referrer.Digest);
             referrers = await _finder.FindReferrersAsync(to, destination.Repository, subject, ct);
         }
-        return new AttachmentObservation(unit, found, inDestination, signed, present, referrers);
+
+        // With a signer, the promotion records the destination already lists for the digest, read with its key; the subject's
+        // descriptor (one GET of the source manifest, shared by the destinations) only when none of them is this run's record.
+        IReadOnlyList<AttestationEvidence>? records = null;
+        RecordContext? context = null;
+        if (policy.Signer is { } recorder)
+        {
+            referrers ??= await _finder.FindReferrersAsync(to, destination.Repository, subject, ct);
+            var evidence = new List<AttestationEvidence>();
+            foreach (var entry in referrers.Value.Entries)
+            {
+                var (artifactType, predicateType) = Provenance.Describe(entry);
+                if ((artifactType is not null && artifactType != Provenance.BundleMediaType)
+                    || (predicateType is not null && predicateType != Provenance.PromotionPredicateType)) continue;
+                evidence.AddRange(await BundleEvidenceAsync(destination, entry, recorder.Verifier, ct));
+            }
+            records = evidence;
+            if (!AttachmentRules.HasPromotionRecord(records, subject, $"{unit.DestinationRegistry}/{unit.DestinationImage}@{subject}"))
+            {
+                var manifest = await SubjectManifestAsync(source, ct);
+                context = new RecordContext(manifest.MediaType, manifest.Bytes.Length, DateTimeOffset.UtcNow, Provenance.BuilderId);
+            }
+        }
+        return new AttachmentObservation(unit, found, inDestination, signed, present, referrers)
+        {
+            DestinationRecords = records, Record = context,
+        };
+    }
+
+    /// <summary>
+    /// The signed statements of a source digest (<c>--require-provenance</c>): each DSSE layer of its <c>.att</c> and each
+    /// sigstore bundle among its referrers, read with <paramref name="key"/>. What cannot be read is evidence too (unreadable).
+    /// </summary>
+    private async Task<IReadOnlyList<AttestationEvidence>> SourceProvenanceAsync(ImageReference source, SignatureVerifier key, CancellationToken ct)
+    {
+        var subject = source.Digest!.Value;
+        var found = await SourceAttachmentsAsync(source, subject, ct);
+        var evidence = new List<AttestationEvidence>();
+        if (found.Get(AttachmentKind.Attestation) is { } attestation)
+        {
+            foreach (var layer in AttachmentManifests.ReadLayers(attestation.Manifest, source.WithTag(attestation.Tag).ToString()))
+            {
+                if (layer.MediaType != Dsse.EnvelopeMediaType) continue;
+                var location = $"{source.WithTag(attestation.Tag)} layer {layer.Digest}";
+                try
+                {
+                    evidence.Add(Provenance.Evidence(Dsse.Parse(await BlobAsync(source, layer.Digest, ct), location), key, location));
+                }
+                catch (FormatException e)
+                {
+                    evidence.Add(new AttestationEvidence(location, layer.Annotations.GetValueOrDefault(Dsse.PredicateTypeAnnotation) ?? "", false, [])
+                    {
+                        Unreadable = e.Message,
+                    });
+                }
+            }
+        }
+        foreach (var entry in found.Referrers)
+        {
+            var (artifactType, _) = Provenance.Describe(entry);
+            if (artifactType is not null && artifactType != Provenance.BundleMediaType) continue;
+            evidence.AddRange(await BundleEvidenceAsync(source with { Tag = null, Digest = null }, entry, key, ct));
+        }
+        return evidence;
+    }
+
+    /// <summary>The statements of the sigstore bundles a referrer holds (one GET of the referrer, one per bundle blob), read with <paramref name="key"/>.</summary>
+    private async Task<IReadOnlyList<AttestationEvidence>> BundleEvidenceAsync(ImageReference repository, ReferrerEntry entry, SignatureVerifier key,
+        CancellationToken ct)
+    {
+        var where = repository with { Tag = null, Digest = null };
+        var referrer = await registries.For(where.Registry).GetManifestAsync(where.Repository, entry.Digest.Value, ct);
+        var evidence = new List<AttestationEvidence>();
+        IReadOnlyList<AttachmentLayer> layers;
+        try { layers = Provenance.BundleLayers(referrer, where.WithDigest(entry.Digest).ToString()); }
+        catch (FormatException e)
+        {
+            return [new AttestationEvidence(where.WithDigest(entry.Digest).ToString(), "", false, []) { Unreadable = e.Message }];
+        }
+        foreach (var layer in layers)
+        {
+            var location = $"{where.WithDigest(entry.Digest)} bundle {layer.Digest}";
+            try
+            {
+                var (envelope, _) = Provenance.ReadBundle(await BlobAsync(where, layer.Digest, ct), location);
+                evidence.Add(Provenance.Evidence(envelope, key, location));
+            }
+            catch (FormatException e)
+            {
+                evidence.Add(new AttestationEvidence(location, "", false, []) { Unreadable = e.Message });
+            }
+        }
+        return evidence;
+    }
+
+    /// <summary>The source manifest of an edge's digest (its media type and size make a record's <c>subject</c>), read once per plan.</summary>
+    private Task<ManifestContent> SubjectManifestAsync(ImageReference source, CancellationToken ct)
+    {
+        var key = $"{registries.Resolve(source.Registry).Address}/{source.Repository}@{source.Digest!.Value}";
+        return _manifests.GetOrAdd(key, _ => new Lazy<Task<ManifestContent>>(() =>
+            registries.For(source.Registry).GetManifestAsync(source.Repository, source.Digest!.Value.Value, ct))).Value;
     }
 
     /// <summary>Why the source digest of <paramref name="edge"/> has no valid signature for <paramref name="verifier"/>, or null when it has one.</summary>

@@ -25,7 +25,39 @@ public sealed record AttachmentObservation(
     IReadOnlyDictionary<AttachmentKind, ManifestContent?> Destination,
     bool AlreadySigned,
     IReadOnlySet<Digest> ReferrersPresent,
-    (IReadOnlyList<ReferrerEntry> Entries, ManifestContent? Index, bool HasApi)? DestinationReferrers);
+    (IReadOnlyList<ReferrerEntry> Entries, ManifestContent? Index, bool HasApi)? DestinationReferrers)
+{
+    /// <summary>With a signer: the promotion records among the destination's referrers of the digest, read with the signer's
+    /// key (<see cref="Provenance.Evidence"/>); null when none was asked for (then no record is planned).</summary>
+    public IReadOnlyList<AttestationEvidence>? DestinationRecords { get; init; }
+
+    /// <summary>What a new promotion record needs (the subject's descriptor, the time, the builder); null with <see cref="DestinationRecords"/>.</summary>
+    public RecordContext? Record { get; init; }
+}
+
+/// <summary>What a promotion record of one digest is made with, besides the edge.</summary>
+/// <param name="SubjectMediaType">The promoted manifest's media type (the record's <c>subject.mediaType</c>).</param>
+/// <param name="SubjectSize">The promoted manifest's size in bytes.</param>
+/// <param name="Time">The record's <c>timestamp</c>.</param>
+/// <param name="BuilderId">The record's <c>builderId</c> (<see cref="Provenance.BuilderId"/>).</param>
+public sealed record RecordContext(string SubjectMediaType, long SubjectSize, DateTimeOffset Time, string BuilderId);
+
+/// <summary>How <c>--require-provenance</c> treats a source digest without SLSA provenance.</summary>
+public enum ProvenanceMode
+{
+    /// <summary>Missing provenance refuses the digest (<c>--provenance=require</c>, the default of <c>--require-provenance</c>).</summary>
+    Require,
+    /// <summary>Only provenance that is present is checked; none at all passes (<c>--provenance=verify-if-present</c>, kpromo's default).</summary>
+    VerifyIfPresent,
+}
+
+/// <summary>What <c>--require-provenance</c> asks of each source digest.</summary>
+/// <param name="Key">The key the SLSA provenance must be signed with.</param>
+/// <param name="Mode">Whether missing provenance refuses.</param>
+/// <param name="BuilderId">The builder it must name (<c>runDetails.builder.id</c>; without an <c>@</c>, any ref of it); null for any.</param>
+/// <param name="SourceRepository">A source repository it must name; null for any.</param>
+public sealed record ProvenanceRequirement(SignatureVerifier Key, ProvenanceMode Mode = ProvenanceMode.Require, string? BuilderId = null,
+    string? SourceRepository = null);
 
 /// <summary>
 /// The attachment rules (<c>Attachments/README.md</c>) as one pure function: from an <see cref="AttachmentObservation"/>,
@@ -64,8 +96,23 @@ public static class AttachmentRules
             Sign(signer!, observation.AlreadySigned, unit, subject, edge, fromSource, inDestination, target, source, edges, writes);
         }
 
-        if (observation.Source.Referrers.Count > 0 && observation.DestinationReferrers is { } mine)
-            Referrers(observation, mine, subject, destination, source, edges, writes);
+        var added = new List<ReferrerEntry>();
+        if (signer is not null && observation.DestinationRecords is { } records && observation.Record is { } context)
+        {
+            var destinationRepository = $"{unit.DestinationRegistry}/{unit.DestinationImage}";
+            if (!HasPromotionRecord(records, subject, $"{destinationRepository}@{subject}"))
+            {
+                var record = Provenance.Record(signer, $"{unit.SourceRegistry}/{unit.SourceImage}@{subject}", destinationRepository, subject,
+                    context.SubjectMediaType, context.SubjectSize, context.Time, context.BuilderId);
+                writes.Add(Write(destination with { Tag = null, Digest = null }, record.Built, null, source, [],
+                    new Dictionary<Digest, byte[]> { [Digest.Of(record.Bundle)] = record.Bundle },
+                    $"promotion record signed by {signer.Description}, {Provenance.Timestamp(context.Time)}"));
+                added.Add(record.Entry);
+            }
+        }
+
+        if ((observation.Source.Referrers.Count > 0 || added.Count > 0) && observation.DestinationReferrers is { } mine)
+            Referrers(observation, mine, added, subject, destination, source, edges, writes);
 
         return (edges.Select(e => e with { Subject = subject }).ToList(), writes.Select(w => w with { Subject = subject }).ToList());
     }
@@ -137,10 +184,13 @@ public static class AttachmentRules
 
     /// <summary>
     /// OCI referrers: each copied by digest unless present; where the destination has no referrers API, its fallback index
-    /// (<c>sha256-&lt;hex&gt;</c>) is copied from the source, left as it is when it lists them all, or written as the union.
+    /// (<c>sha256-&lt;hex&gt;</c>) is copied from the source, left as it is when it lists them all, or written as the union
+    /// (the destination's entries, the source's, then <paramref name="added"/>: the referrers this run writes itself, a
+    /// promotion record).
     /// </summary>
     private static void Referrers(AttachmentObservation observation, (IReadOnlyList<ReferrerEntry> Entries, ManifestContent? Index, bool HasApi) mine,
-        Digest subject, ImageReference destination, ImageReference source, List<PlannedEdge> edges, List<AttachmentWrite> writes)
+        IReadOnlyList<ReferrerEntry> added, Digest subject, ImageReference destination, ImageReference source, List<PlannedEdge> edges,
+        List<AttachmentWrite> writes)
     {
         var unit = observation.Unit;
         var found = observation.Source;
@@ -151,14 +201,73 @@ public static class AttachmentRules
         }
         if (mine.HasApi) return;
         var tag = AttachmentTags.For(subject, AttachmentKind.ReferrersIndex);
-        var union = AttachmentManifests.Union(mine.Entries, found.Referrers);
-        if (mine.Index is null && found.ReferrersIndex is { } sourceIndex)
+        var union = AttachmentManifests.Union(AttachmentManifests.Union(mine.Entries, found.Referrers), added);
+        if (mine.Index is null && found.ReferrersIndex is { } sourceIndex && added.Count == 0)
             edges.Add(new PlannedEdge(unit with { Digest = sourceIndex.Digest.Value, Tag = tag }, EdgeDecision.Copy, false, null));
         else if (mine.Index is { } index && union.Count == mine.Entries.Count)
             edges.Add(new PlannedEdge(unit with { Digest = (found.ReferrersIndex ?? index).Digest.Value, Tag = tag }, EdgeDecision.AlreadyPromoted, true, null));
         else
             writes.Add(Write(destination.WithTag(tag), AttachmentManifests.BuildIndex(union), mine.Index?.Digest, source, [], new Dictionary<Digest, byte[]>(),
                 $"referrers index: {mine.Entries.Count} entr(ies) kept, {union.Count - mine.Entries.Count} added"));
+    }
+
+    /// <summary>
+    /// True when <paramref name="records"/> holds a promotion record of the key for <paramref name="digest"/> in this
+    /// destination: predicate type <see cref="Provenance.PromotionPredicateType"/>, signed by the key, the digest among its
+    /// subjects, and <c>dstRef</c> = <paramref name="destinationReference"/> (<c>registry/image@digest</c>). Its timestamp
+    /// (and so its bytes) does not matter: a rerun finds the record, it does not remake equal bytes.
+    /// </summary>
+    public static bool HasPromotionRecord(IReadOnlyList<AttestationEvidence> records, Digest digest, string destinationReference) =>
+        records.Any(r => r.Unreadable is null && r.PredicateType == Provenance.PromotionPredicateType && r.SignedByKey
+                         && r.Subjects.Contains(digest) && r.DestinationReference == destinationReference);
+
+    /// <summary>
+    /// Why <paramref name="digest"/>'s SLSA provenance does not satisfy <paramref name="requirement"/>, or null when one
+    /// attestation of predicate type <see cref="Provenance.SlsaProvenanceV1"/> among <paramref name="found"/> (its cosign
+    /// <c>.att</c> envelopes and bundle referrers) is signed by the key, names the digest as a subject, and names the builder
+    /// and the source repository asked for. None at all is "missing" (no refusal under <see cref="ProvenanceMode.VerifyIfPresent"/>);
+    /// otherwise the message gives each attestation's faults.
+    /// </summary>
+    public static string? ProvenanceProblem(IReadOnlyList<AttestationEvidence> found, Digest digest, ProvenanceRequirement requirement)
+    {
+        var slsa = found.Where(e => e.PredicateType == Provenance.SlsaProvenanceV1).ToList();
+        if (slsa.Count == 0)
+            return requirement.Mode == ProvenanceMode.VerifyIfPresent ? null
+                : $"missing: no SLSA provenance ({Provenance.SlsaProvenanceV1}) in its .att or its referrers";
+        var faults = new List<string>();
+        foreach (var evidence in slsa)
+        {
+            var wrong = new List<string>();
+            if (evidence.Unreadable is { } why) wrong.Add($"unreadable ({why})");
+            if (!evidence.SignedByKey) wrong.Add($"wrong key: not signed by {requirement.Key.Fingerprint}");
+            if (!evidence.Subjects.Contains(digest))
+                wrong.Add($"wrong subject: names {(evidence.Subjects.Count == 0 ? "no digest" : string.Join(", ", evidence.Subjects))}, not {digest}");
+            if (requirement.BuilderId is { } builder && !BuilderMatches(evidence.BuilderId, builder))
+                wrong.Add($"wrong builder: {evidence.BuilderId ?? "(none)"}, not {builder}");
+            if (requirement.SourceRepository is { } repository && !evidence.SourceRepositories.Any(s => SameRepository(s, repository)))
+                wrong.Add($"wrong source repository: {(evidence.SourceRepositories.Count == 0 ? "(none)" : string.Join(", ", evidence.SourceRepositories))}, not {repository}");
+            if (wrong.Count == 0) return null;
+            faults.Add($"{evidence.Location}: {string.Join("; ", wrong)}");
+        }
+        return string.Join(" | ", faults);
+    }
+
+    /// <summary>The builder asked for: equal, or (asked without <c>@</c>) the same builder at any ref, as kpromo's policy matches.</summary>
+    private static bool BuilderMatches(string? found, string asked) =>
+        found is not null && (found == asked || (!asked.Contains('@') && found.StartsWith(asked + "@", StringComparison.Ordinal)));
+
+    /// <summary>Two repository names are the same once <c>git+</c>, the scheme, an <c>@ref</c>, <c>.git</c> and a trailing <c>/</c> are set aside.</summary>
+    private static bool SameRepository(string found, string asked) => string.Equals(RepositoryKey(found), RepositoryKey(asked), StringComparison.OrdinalIgnoreCase);
+
+    private static string RepositoryKey(string uri)
+    {
+        var key = uri.StartsWith("git+", StringComparison.Ordinal) ? uri[4..] : uri;
+        var scheme = key.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0) key = key[(scheme + 3)..];
+        var at = key.IndexOf('@');
+        if (at >= 0) key = key[..at];
+        key = key.TrimEnd('/');
+        return key.EndsWith(".git", StringComparison.Ordinal) ? key[..^4] : key;
     }
 
     private static AttachmentWrite Write(ImageReference target, BuiltManifest built, Digest? previous, ImageReference source,

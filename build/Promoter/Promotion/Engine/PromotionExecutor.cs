@@ -92,11 +92,13 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         });
         // Attachment manifests this run writes itself (merged or new signatures, referrers indexes): after the copies, since
         // a referrers index needs its referrers in the repository; their tags are among the plan's tags.
-        await Parallel.ForEachAsync(plan.AttachmentWrites, parallel, async (write, ct) =>
-        {
-            await WriteAttachmentAsync(run, write, ct);
-            log?.Invoke($"wrote {write.Destination.WithDigest(write.Built.Manifest.Digest)} ({write.What})");
-        });
+        // Referrers written by digest alone (promotion records) go first: a referrers index listing one is written after it.
+        foreach (var wave in plan.AttachmentWrites.GroupBy(w => w.Destination.Tag is not null).OrderBy(g => g.Key))
+            await Parallel.ForEachAsync(wave, parallel, async (write, ct) =>
+            {
+                await WriteAttachmentAsync(run, write, ct);
+                log?.Invoke($"wrote {write.Destination.WithDigest(write.Built.Manifest.Digest)} ({write.What})");
+            });
         // What the plan found already in the destination and is about to tag is relied on: check that it is served, and
         // repair what is not, before any tag is put on it (a tag put on a manifest whose blob a crash damaged fails with
         // MANIFEST_BLOB_UNKNOWN). What is already promoted (its tags in place) is checked only when asked: a no-op run

@@ -98,13 +98,14 @@ public sealed class PromotionPlan
         Tags = writes
             .Where(e => e.Edge.Tag is not null)
             .Select(e => new TagJob(e.Edge.DestinationReference(), Digest.Parse(e.Edge.Digest), e.CurrentDigest))
-            .Concat(attachmentWrites.Select(w => new TagJob(w.Destination, w.Built.Manifest.Digest, w.Previous)))
+            .Concat(attachmentWrites.Where(w => w.Destination.Tag is not null).Select(w => new TagJob(w.Destination, w.Built.Manifest.Digest, w.Previous)))
             .Distinct()
             .ToList();
     }
 
-    /// <summary>Attachment manifests this run writes itself (merged signatures, new signatures, referrers indexes), after
-    /// the copies and before the tags; each one's tag is in <see cref="Tags"/>.</summary>
+    /// <summary>Attachment manifests this run writes itself (merged signatures, new signatures, referrers indexes, promotion
+    /// records), after the copies and before the tags; each one's tag, when it has one, is in <see cref="Tags"/> (a promotion
+    /// record is a referrer, written by digest only).</summary>
     public IReadOnlyList<AttachmentWrite> AttachmentWrites { get; }
 
     /// <summary>
@@ -220,7 +221,7 @@ public sealed class PromotionPlan
     }
 
     /// <summary>True when executing the plan would write nothing.</summary>
-    public bool IsEmpty => Copies.Count == 0 && Tags.Count == 0;
+    public bool IsEmpty => Copies.Count == 0 && Tags.Count == 0 && AttachmentWrites.Count == 0;
 
     /// <summary>The plan as text: one line per edge, then a summary line.</summary>
     public IEnumerable<string> Describe()

@@ -72,11 +72,14 @@ public sealed record PromotionPolicy
     /// its destinations (<c>--copy-attachments</c>, on by default; see <c>Attachments/README.md</c>).</summary>
     public bool CopyAttachments { get; init; } = true;
 
-    /// <summary>Signs each promoted digest in each destination (<c>--sign</c>); null for no signing.</summary>
+    /// <summary>Signs each promoted digest in each destination (<c>--sign</c>), and writes its promotion record there; null for no signing.</summary>
     public Promoter.Attachments.IImageSigner? Signer { get; init; }
 
     /// <summary>Refuses a source digest without a signature valid for this key (<c>--require-signature</c>); null for none.</summary>
     public Promoter.Attachments.SignatureVerifier? RequiredSignature { get; init; }
+
+    /// <summary>Refuses a source digest whose SLSA provenance is missing or does not satisfy this (<c>--require-provenance</c>); null for none.</summary>
+    public ProvenanceRequirement? RequiredProvenance { get; init; }
 
     /// <summary>
     /// Check everything the plan found already promoted in the destinations, not only the manifests about to gain a tag
