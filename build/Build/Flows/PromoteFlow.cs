@@ -54,6 +54,11 @@ public static class PromoteFlow
     /// <exception cref="CakeException">Sharding settings that do not resolve (see <see cref="ShardSettings.Resolve"/>).</exception>
     /// <exception cref="FormatException">Signing flags that do not fit together.</exception>
     /// <exception cref="Promoter.PromoterException">A plan file or key cannot be read.</exception>
+    /// <param name="command">What to promote and how.</param>
+    /// <param name="pool">The run's registry clients (service accounts are applied to them).</param>
+    /// <param name="log">Receives what is said before the pipeline starts.</param>
+    /// <param name="artifacts">Prow's <c>ARTIFACTS</c> folder for the plan's JUnit file, or null.</param>
+    /// <param name="environment">The process environment (manifest diff range, <c>JOB_COMPLETION_INDEX</c>).</param>
     /// <param name="write">Where the run's lines go (the progress display while it is live); the log when null.</param>
     public static PreparedPromotion Prepare(PromoteCommand command, RegistryPool pool, ICakeLog log, string? artifacts,
         IReadOnlyDictionary<string, string> environment, PromotionLog? write = null)

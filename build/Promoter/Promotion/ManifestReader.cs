@@ -199,8 +199,7 @@ public static class ManifestReader
     {
         var sourceLocations = new List<SourceLocation>();
         var registries = DecodeRegistries(d, map?.Get("registries"), "registries", sourceLocations);
-        // An empty document has no node to point at; the mapping check has already reported it.
-        if ((map?.KeyNode("registries") ?? root) is { } at) CheckRegistries(d, registries, sourceLocations, at);
+        CheckRegistries(d, registries, sourceLocations, map?.KeyNode("registries") ?? root);
         return registries;
     }
 

@@ -13,6 +13,7 @@ namespace Build.Tests.Host;
 /// arguments, the build program's host and <see cref="BuildContext"/>) and from an e2e <c>invocation:</c>
 /// (<see cref="InvocationParser"/>) gives the same <see cref="PromoteCommand"/>, and a bad value the same error.
 /// </summary>
+[Collection(HostCollection.Name)]
 public sealed class PromoteCommandTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("promote-command-").FullName;
@@ -33,19 +34,15 @@ public sealed class PromoteCommandTests : IDisposable
         }
     }
 
-    private static readonly object HostLock = new();
-
     private (PromoteCommand? Command, string? Error, string Output) FromCommandLine(string[] words)
     {
-        lock (HostLock)
-        {
-            CaptureTask.Command = null;
-            CaptureTask.Error = null;
-            var result = HostRunner.RunHost(host => host.UseContext<BuildContext>()
-                .ConfigureServices(s => s.AddSingleton(typeof(IFrostingTask), typeof(CaptureTask))),
-                _work, ["--target", "CapturePromoteCommand", .. words]);
-            return (CaptureTask.Command, CaptureTask.Error, result.Output);
-        }
+        // The host collection runs one host at a time: a host sets the process's working directory and console.
+        CaptureTask.Command = null;
+        CaptureTask.Error = null;
+        var result = HostRunner.RunHost(host => host.UseContext<BuildContext>()
+            .ConfigureServices(s => s.AddSingleton(typeof(IFrostingTask), typeof(CaptureTask))),
+            _work, ["--target", "CapturePromoteCommand", .. words]);
+        return (CaptureTask.Command, CaptureTask.Error, result.Output);
     }
 
     private (PromoteCommand? Command, string? Error) FromInvocation(string[] words)
@@ -85,6 +82,8 @@ public sealed class PromoteCommandTests : IDisposable
         { "manifest-diff-since", ["--manifest=m.yaml", "--manifest-diff-since=HEAD~1"] },
         { "use-service-account", ["--manifest=m.yaml", "--use-service-account"] },
         { "verify-destination", ["--manifest=m.yaml", "--verify-destination=1"] },
+        { "report", ["--manifest=m.yaml", "--report=out/report.html"] },
+        { "against-snapshot", ["--manifest=m.yaml", "--against-snapshot=127.0.0.1:5000/prod=snapshots/prod.yaml"] },
         { "require-provenance", ["--manifest=m.yaml", "--require-provenance=k.pub"] },
         { "provenance", ["--manifest=m.yaml", "--require-provenance=k.pub", "--provenance=verify-if-present"] },
         { "provenance-builder-id", ["--manifest=m.yaml", "--require-provenance=k.pub", "--provenance-builder-id=https://example.test/builder"] },

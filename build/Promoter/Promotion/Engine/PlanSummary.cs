@@ -17,7 +17,9 @@ public static class PlanSummary
         maxLines = Math.Max(4, maxLines);
         var hint = fullListHint is null ? "" : $"; the full list is in {fullListHint}";
         var lines = new List<string>();
-        var room = maxLines - 1; // the totals line
+        // The totals line, and the egress and quota lines after it (a quarter of the lines at most).
+        var footer = Fit(plan.Footer.ToList(), maxLines / 4, n => $"... and {n} more egress or quota line(s){hint}");
+        var room = maxLines - 1 - footer.Count;
 
         var refusals = plan.Refusals.Select(e => e.ToString()).ToList();
         var shown = Fit(refusals, room, n => $"... and {n} more refused edge(s){hint}");
@@ -40,7 +42,8 @@ public static class PlanSummary
         room -= shown.Count;
         lines.AddRange(Fit(images, room, n => $"... and {n} more image(s){hint}"));
 
-        lines.Add(plan.Describe().Last());
+        lines.Add(plan.Totals);
+        lines.AddRange(footer);
         return lines;
     }
 

@@ -228,10 +228,16 @@ public sealed class PromotionPlan
     {
         foreach (var edge in Edges) yield return edge.ToString();
         foreach (var write in AttachmentWrites) yield return write.ToString();
-        yield return $"plan: {Copies.Count} cop{(Copies.Count == 1 ? "y" : "ies")}, {Tags.Count} tag(s), " +
-                     $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted" +
-                     (AttachmentWrites.Count > 0 ? $", {AttachmentWrites.Count} attachment manifest(s) written" : "");
-        foreach (var egress in Egress) yield return egress.ToString();
-        foreach (var budget in DomainBudgets) yield return budget.ToString();
+        yield return Totals;
+        foreach (var line in Footer) yield return line;
     }
+
+    /// <summary>The plan's totals in one line: <c>plan: 3 copies, 5 tag(s), 0 refused, 0 lost, 2 already promoted</c>.</summary>
+    public string Totals =>
+        $"plan: {Copies.Count} cop{(Copies.Count == 1 ? "y" : "ies")}, {Tags.Count} tag(s), " +
+        $"{Refusals.Count} refused, {Lost.Count} lost, {Edges.Count(e => e.Decision == EdgeDecision.AlreadyPromoted)} already promoted" +
+        (AttachmentWrites.Count > 0 ? $", {AttachmentWrites.Count} attachment manifest(s) written" : "");
+
+    /// <summary>The lines after the totals: the egress per destination registry, then each quota domain's request budget.</summary>
+    public IEnumerable<string> Footer => Egress.Select(e => e.ToString()).Concat(DomainBudgets.Select(b => b.ToString()));
 }
