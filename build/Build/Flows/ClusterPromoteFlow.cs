@@ -39,6 +39,9 @@ public static class ClusterPromoteFlow
     {
         var log = context.Log;
         var kubectl = new KubectlSettings { Context = settings.Context };
+        var environments = PipelineJobs.Environments.Select(e => e.Name).ToList();
+        if (!environments.Contains(settings.Environment, StringComparer.Ordinal))
+            throw new CakeException($"Setting '{BuildSettings.ClusterEnvironment.Name}': expected one of {string.Join(", ", environments)}, got '{settings.Environment}'.");
         var overlay = Path.Combine(settings.Folder, "overlays", $"{settings.Environment}-sharded");
         if (!Directory.Exists(overlay))
             throw new CakeException($"{overlay}: no such overlay; expected one of {string.Join(", ", PipelineJobs.Environments.Select(e => e.Name))} (run RenderJobs).");

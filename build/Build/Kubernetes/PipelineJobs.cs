@@ -1,6 +1,4 @@
-using Build.Host;
 using Build.Settings;
-using Build.Tasks;
 using k8s.Models;
 
 namespace Build.Kubernetes;
@@ -62,14 +60,13 @@ public static class PipelineJobs
         new("production", "cip-prod", "us.gcr.io/k8s-artifacts-prod/cip/cip-build", "sha256:" + new string('2', 64)),
     ];
 
-    /// <summary>The bootstrap's command for the task class <typeparamref name="TTask"/>: <c>./build.sh --target NAME</c>, its
-    /// name read from its <see cref="TaskNameAttribute"/> (a renamed task renames the jobs).</summary>
-    private static string[] Target<TTask>() =>
-        ["./build.sh", "--target", typeof(TTask).GetCustomAttributes(typeof(TaskNameAttribute), false).OfType<TaskNameAttribute>().Single().Name];
+    /// <summary>The bootstrap's command for task <paramref name="name"/> (<see cref="TaskNames"/>, which the task classes
+    /// carry too: a renamed task renames the jobs): <c>./build.sh --target NAME</c>.</summary>
+    private static string[] Target(string name) => ["./build.sh", "--target", name];
 
     /// <summary>The command of a scheduled or one-off promotion: the production promoter manifest, confirmed.</summary>
     public static readonly IReadOnlyList<string> PromoteCommand =
-        [.. Target<PromoteTask>(), BuildSettings.Manifest.Argument("manifests/release/promoter-manifest.yaml"), BuildSettings.Confirm.FlagArgument()];
+        [.. Target(TaskNames.Promote), BuildSettings.Manifest.Argument("manifests/release/promoter-manifest.yaml"), BuildSettings.Confirm.FlagArgument()];
 
     /// <summary>The schedule of the daily audit (<see cref="AuditCommand"/>), UTC: once a day, between two scheduled promotions.</summary>
     public const string AuditSchedule = "47 3 * * *";
@@ -96,16 +93,16 @@ public static class PipelineJobs
     /// <summary>The postsubmit's release command (the README's Prow postsubmit).</summary>
     public static readonly IReadOnlyList<string> ReleaseCommand =
     [
-        .. Target<PromoteReleaseTask>(), BuildSettings.Confirm.FlagArgument(), BuildSettings.StagingRegistry.Argument("gcr.io/k8s-staging-cip"),
+        .. Target(TaskNames.PromoteRelease), BuildSettings.Confirm.FlagArgument(), BuildSettings.StagingRegistry.Argument("gcr.io/k8s-staging-cip"),
         BuildSettings.ProductionRegistries.Argument("us.gcr.io/k8s-artifacts-prod/cip,eu.gcr.io/k8s-artifacts-prod/cip"),
     ];
 
     /// <summary>The presubmits: job name and command.</summary>
     public static readonly IReadOnlyList<(string Name, IReadOnlyList<string> Command)> Presubmits =
     [
-        ("cip-pull-test", Target<TestTask>()),
-        ("cip-pull-golden-verify", [.. Target<ContainerizeGoldenTask>(), BuildSettings.Verify.FlagArgument()]),
-        ("cip-pull-e2e", Target<E2ETask>()),
+        ("cip-pull-test", Target(TaskNames.Test)),
+        ("cip-pull-golden-verify", [.. Target(TaskNames.ContainerizeGolden), BuildSettings.Verify.FlagArgument()]),
+        ("cip-pull-e2e", Target(TaskNames.E2E)),
     ];
 
     /// <summary>The project's production promotion, a thin-manifest directory the manifests presubmit checks.</summary>
@@ -128,7 +125,7 @@ public static class PipelineJobs
     /// </summary>
     public static readonly IReadOnlyList<string> ManifestsPresubmitCommand =
     [
-        .. Target<PromoteTask>(), BuildSettings.ThinManifestDir.Argument(ProductionManifests),
+        .. Target(TaskNames.Promote), BuildSettings.ThinManifestDir.Argument(ProductionManifests),
         .. ProductionSnapshots.Select(s => BuildSettings.OfflineFlags.AgainstSnapshot.Argument($"{s.Registry}={s.File}")),
     ];
 

@@ -85,7 +85,7 @@ public sealed partial class BuildSettings
 
     /// <summary>
     /// The settings the Promote command model reads (<see cref="PromoteCommand"/>), in help order: what an e2e
-    /// <c>invocation:</c> may give, and what <see cref="Build.Kubernetes.PipelineJobs"/> builds job commands from.
+    /// <c>invocation:</c> may give, and what the Prow and Kubernetes jobs build their commands from (Kubernetes/PipelineJobs).
     /// </summary>
     public static IReadOnlyList<SettingDeclaration> PromoteDeclarations { get; } =
     [

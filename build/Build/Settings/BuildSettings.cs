@@ -173,9 +173,8 @@ public sealed partial class BuildSettings
 
     /// <summary><c>--cluster-env</c>: the environment whose sharded overlay PromoteOnCluster applies.</summary>
     public static readonly Setting<string> ClusterEnvironment = new("cluster-env", "staging|production", "staging", "staging",
-        "PromoteOnCluster: the environment whose overlay (manifests/k8s/overlays/ENV-sharded) is applied", "PromoteOnCluster",
-        text => Build.Kubernetes.PipelineJobs.Environments.Any(e => e.Name == text) ? text
-            : throw new FormatException($"expected one of {string.Join(", ", Build.Kubernetes.PipelineJobs.Environments.Select(e => e.Name))}, got '{text}'."));
+        "PromoteOnCluster: the environment whose overlay (manifests/k8s/overlays/ENV-sharded) is applied (one of PipelineJobs.Environments, checked by PromoteOnCluster)",
+        "PromoteOnCluster", Text);
 
     /// <summary><c>--kube-context</c>: the kubeconfig context PromoteOnCluster uses.</summary>
     public static readonly Setting<string?> KubeContext = new("kube-context", "NAME", null, "the current context",

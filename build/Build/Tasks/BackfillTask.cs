@@ -5,7 +5,7 @@ using Build.Settings;
 namespace Build.Tasks;
 
 /// <summary>Runs the Backfill command (<c>Settings.Promote(PromoteMode.Backfill)</c>) through <see cref="BackfillFlow.Run"/>.</summary>
-[TaskName("Backfill")]
+[TaskName(TaskNames.Backfill)]
 [TaskDescription("Compares the destinations of each edge (--manifest= or --thin-manifest-dir=) as replicas and lists what each lacks or holds otherwise; --confirm copies what is missing from a healthy replica, never from the source registry.")]
 public sealed class BackfillTask : FrostingTask<BuildContext>
 {

@@ -1,4 +1,5 @@
 using Build.Host;
+using Build.Settings;
 using Build.Flows;
 using Cake.Common.Tools.DotNet;
 using Cake.Common.Tools.DotNet.Build;
@@ -6,7 +7,7 @@ using Cake.Common.Tools.DotNet.Build;
 namespace Build.Tasks;
 
 /// <summary>Runs <c>dotnet build</c> of the solution, without restoring, through <see cref="UpToDate"/> with <c>Settings.Compile</c>; the user-facing text is its <c>[TaskDescription]</c>.</summary>
-[TaskName("Compile")]
+[TaskName(TaskNames.Compile)]
 [IsDependentOn(typeof(RestoreTask))]
 [TaskDescription("Builds the solution (--configuration, Release by default; skipped when no source changed, --rebuild forces it).")]
 public sealed class CompileTask : FrostingTask<BuildContext>

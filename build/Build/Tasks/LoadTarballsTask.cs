@@ -1,10 +1,11 @@
 using Build.Flows;
 using Build.Host;
+using Build.Settings;
 
 namespace Build.Tasks;
 
 /// <summary>Sets <c>context.Golden</c> from <see cref="GoldenFlow.Load"/>, which <see cref="PushSrcTask"/> then requires.</summary>
-[TaskName("LoadTarballs")]
+[TaskName(TaskNames.LoadTarballs)]
 [TaskDescription("Reads and verifies the golden archives (oci engine) or docker-loads them (docker engine).")]
 public sealed class LoadTarballsTask : FrostingTask<BuildContext>
 {

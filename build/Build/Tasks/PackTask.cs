@@ -1,10 +1,11 @@
 using Build.Flows;
 using Build.Host;
+using Build.Settings;
 
 namespace Build.Tasks;
 
 /// <summary>Hands the repository root, the Release configuration (packages are always Release builds) and <c>.build/packages</c> to <see cref="PackFlow.Run"/>.</summary>
-[TaskName("Pack")]
+[TaskName(TaskNames.Pack)]
 [TaskDescription("Packs the library (ImagePromoter.Core) and the Cake addin (Cake.ImagePromoter) with the version in VERSION into .build/packages, a folder feed.")]
 public sealed class PackTask : FrostingTask<BuildContext>
 {

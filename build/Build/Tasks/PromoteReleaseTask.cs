@@ -1,15 +1,16 @@
 using Build.Host;
+using Build.Settings;
 using Build.Flows;
 
 namespace Build.Tasks;
 
 /// <summary>Decides the release gate once in <see cref="ShouldRun"/> and hands that decision to <see cref="ReleaseFlow"/>, which acts on it.</summary>
-[TaskName(Name)]
+[TaskName(TaskNames.PromoteRelease)]
 [TaskDescription("Releases when VERSION changed: builds the release images, pushes them to staging, promotes them to production and tags the commit (--confirm acts; a dry run otherwise).")]
 public sealed class PromoteReleaseTask : FrostingTask<BuildContext>
 {
     /// <summary>The task name (also checked against the run's targets).</summary>
-    public const string Name = "PromoteRelease";
+    public const string Name = TaskNames.PromoteRelease;
 
     private ReleaseGate? _gate;
 

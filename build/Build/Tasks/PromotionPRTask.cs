@@ -1,10 +1,11 @@
 using Build.Flows;
 using Build.Host;
+using Build.Settings;
 
 namespace Build.Tasks;
 
 /// <summary>Hands <c>Settings.PullRequest</c>, the run's registry pool and the token of the variable it names to <see cref="PromotionPRFlow.Run"/>.</summary>
-[TaskName("PromotionPR")]
+[TaskName(TaskNames.PromotionPR)]
 [TaskDescription("kpromo pr: adds staging tags (--project, --tag, --image) to k8s.io's images.yaml in a local clone (--k8s-io-repo); --confirm commits, pushes to --fork and opens the pull request.")]
 public sealed class PromotionPRTask : FrostingTask<BuildContext>
 {

@@ -1,10 +1,11 @@
 using Build.Flows;
 using Build.Host;
+using Build.Settings;
 
 namespace Build.Tasks;
 
 /// <summary>Pushes the set <see cref="LoadTarballsTask"/> left in <c>context.Golden</c> through <see cref="GoldenFlow.Push"/>, failing with <see cref="InvalidOperationException"/> if it is missing.</summary>
-[TaskName("PushSrc")]
+[TaskName(TaskNames.PushSrc)]
 [IsDependentOn(typeof(LoadTarballsTask))]
 [TaskDescription("Pushes the golden set to the source registry (--registry=host/prefix, else a local one) with digests unchanged.")]
 public sealed class PushSrcTask : FrostingTask<BuildContext>

@@ -1,4 +1,5 @@
 using Build.Host;
+using Build.Settings;
 using Build.Flows;
 using Cake.Common.Tools.DotNet;
 using Cake.Common.Tools.DotNet.Restore;
@@ -6,7 +7,7 @@ using Cake.Common.Tools.DotNet.Restore;
 namespace Build.Tasks;
 
 /// <summary>Runs <c>dotnet restore</c> of the solution through <see cref="UpToDate"/>, keyed on the project and package files.</summary>
-[TaskName("Restore")]
+[TaskName(TaskNames.Restore)]
 [TaskDescription("Restores the NuGet packages of the solution (skipped when no project or package file changed; --rebuild forces it).")]
 public sealed class RestoreTask : FrostingTask<BuildContext>
 {

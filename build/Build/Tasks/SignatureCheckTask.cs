@@ -5,7 +5,7 @@ using Build.Settings;
 namespace Build.Tasks;
 
 /// <summary>Runs the SignatureCheck command (<c>Settings.Promote(PromoteMode.SignatureCheck)</c>) through <see cref="SignatureCheckFlow.Run"/>.</summary>
-[TaskName("SignatureCheck")]
+[TaskName(TaskNames.SignatureCheck)]
 [TaskDescription("Lists destination digests whose cosign signatures are missing or differ from the source's (--manifest= or --thin-manifest-dir=); --confirm copies them.")]
 public sealed class SignatureCheckTask : FrostingTask<BuildContext>
 {

@@ -1,10 +1,11 @@
 using Build.Flows;
 using Build.Host;
+using Build.Settings;
 
 namespace Build.Tasks;
 
 /// <summary>Hands the solution, the configuration, <c>.build/test-results</c> and the artifacts folder to <see cref="TestFlow.Run"/>.</summary>
-[TaskName("Test")]
+[TaskName(TaskNames.Test)]
 [IsDependentOn(typeof(CompileTask))]
 [TaskDescription("Runs the tests; with ARTIFACTS set (as Prow sets it) writes junit_*.xml there.")]
 public sealed class TestTask : FrostingTask<BuildContext>

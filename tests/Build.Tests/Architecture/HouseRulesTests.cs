@@ -8,29 +8,11 @@ using Xunit;
 
 namespace Build.Tests.Architecture;
 
-/// <summary>The rules of the house that code can check: layers, one exception family, settings read in one file.</summary>
+/// <summary>The rules of the house that code can check: one exception family, errors at the Cake boundary, settings read in one
+/// file. The layers are <see cref="NamespaceDependencyTests"/>.</summary>
 public sealed class HouseRulesTests
 {
     private static readonly string Root = BuildProgram.RepositoryRoot;
-
-    [Theory]
-    [InlineData("Oci")]
-    [InlineData("Registry")]
-    [InlineData("Images")]
-    [InlineData("Archives")]
-    [InlineData("Yaml")]
-    [InlineData("Reporting")]
-    [InlineData("Inputs")]
-    public void Mechanism_folders_never_name_a_use_case_or_Cake(string folder) // not even in a using, a comment or an example
-    {
-        var offenders = Directory.EnumerateFiles(Path.Combine(Root, "build", "Promoter", folder), "*.*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".md", StringComparison.Ordinal))
-            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
-            .Where(x => Regex.IsMatch(x.line, @"golden|e2e|cake|promotion|(?<!\.)\brelease", RegexOptions.IgnoreCase))
-            .Select(x => $"{Path.GetRelativePath(Root, x.f)}:{x.i + 1}: {x.line.Trim()}");
-
-        offenders.Should().BeEmpty();
-    }
 
     [Fact]
     public void Every_library_exception_belongs_to_the_one_family()
