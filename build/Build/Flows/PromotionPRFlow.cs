@@ -3,6 +3,8 @@ using Build.Tools.Git;
 using Build.Tools.GitHub;
 using Cake.Core;
 using Cake.Core.Diagnostics;
+using Promoter.Promotion;
+using Promoter.Promotion.Engine;
 using Promoter.PullRequests;
 using Promoter.Registry;
 
@@ -40,7 +42,11 @@ public static class PromotionPRFlow
             if (!GitTreeExport.Export(settings.K8sIoClone, baseCommit, PromotionPullRequest.ThinDirectory, scratch))
                 throw new CakeException($"{settings.K8sIoClone} has no {PromotionPullRequest.ThinDirectory}/ at {GitPullRequestBranch.Origin}/{BaseBranch} ({baseCommit[..12]}).");
             var request = new PullRequestRequest(settings.Project, new StagingQuery(settings.StagingRepository, settings.Images, settings.Tags, settings.Digests),
-                settings.Reviewers, settings.Branch);
+                settings.Reviewers, settings.Branch)
+            {
+                Snapshots = settings.AgainstSnapshots.Count == 0 ? null
+                    : new SnapshotSet(settings.AgainstSnapshots.Select(s => RegistrySnapshotFile.Load(s.Key, s.Value)).ToList()),
+            };
             var prepared = PromotionPullRequest.PrepareAsync(pool, request, Path.Combine(scratch, PromotionPullRequest.ThinDirectory), line => log.Information(line))
                 .GetAwaiter().GetResult();
             if (!prepared.HasChanges)

@@ -15,18 +15,17 @@ public sealed partial class BuildSettings
         /// <summary><c>--against-snapshot=REGISTRY=FILE</c> (repeatable): check the manifests against committed snapshots, no network.</summary>
         public static readonly Setting<IReadOnlyList<string>> AgainstSnapshot = new("against-snapshot", "REGISTRY=FILE[,...]", [], "",
             "Promote: check the manifests against this committed snapshot of REGISTRY (kpromo's snapshot YAML or CSV, as --snapshot prints it; repeatable, one per registry) with no network: a tag move, an overlapping edge or a digest missing from the source's snapshot is refused naming the manifest's file:line, new edges are listed",
-            "Promote", text => List(text).Select(SnapshotArgument).ToList());
+            "Promote, PromotionPR", text => List(text).Select(SnapshotArgument).ToList());
 
         /// <summary>Every setting of this class, in the order help lists them.</summary>
         public static IReadOnlyList<SettingDeclaration> All { get; } = [AgainstSnapshot];
 
-        /// <summary>The contradictions of <c>--against-snapshot</c>: it chooses what the run does, and it writes nothing.</summary>
-        /// <param name="writes">The conditions that ask for a write (<c>--confirm</c>, <c>--dry-run=false</c>).</param>
-        internal static IEnumerable<SettingConflict> Conflicts(IEnumerable<SettingCondition> writes)
+        /// <summary>The contradictions of <c>--against-snapshot</c>: it chooses what Promote does. (With <c>--confirm</c> it
+        /// contradicts Promote only - PromotionPR checks its edit against the snapshots and then writes - so that pair is
+        /// refused by <see cref="Promote"/>, not by this table, which holds for every task.)</summary>
+        internal static IEnumerable<SettingConflict> Conflicts()
         {
             var given = SettingCondition.Given(AgainstSnapshot);
-            foreach (var write in writes)
-                yield return new(given, write, "--against-snapshot checks the manifests with no network; nothing would be promoted");
             yield return new(given, SettingCondition.Given(Snapshot), "--snapshot prints a registry; the check would not run");
             yield return new(given, SettingCondition.Given(PresubmitFlags.ManifestBasedSnapshotOf), "--manifest-based-snapshot-of prints a snapshot; the check would not run");
             yield return new(given, SettingCondition.Given(PresubmitFlags.Plan), "--against-snapshot checks the manifests; the plan would be ignored");

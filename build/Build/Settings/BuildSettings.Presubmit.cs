@@ -107,6 +107,12 @@ public sealed partial class BuildSettings
         var againstSnapshots = AgainstSnapshots();
         var chosen = mode ?? Build.Settings.PromoteCommand.ModeOf(_reader.Get(PresubmitFlags.ParseOnly), snapshot is not null, manifestSnapshot is not null, plan is not null,
             againstSnapshots.Count > 0);
+        if (chosen == PromoteMode.AgainstSnapshot && (_reader.Get(Confirm) || _reader.Get(DryRun) == false))
+        {
+            var write = _reader.Get(Confirm) ? (Setting: (SettingDeclaration)Confirm, Shown: "--confirm") : (DryRun, "--dry-run=false");
+            throw new CakeException($"Contradictory settings: --{OfflineFlags.AgainstSnapshot.Name} ({_reader.Source(OfflineFlags.AgainstSnapshot)}) and " +
+                $"{write.Shown} ({_reader.Source(write.Setting)}): --against-snapshot checks the manifests with no network; nothing would be promoted. Give only one of them.");
+        }
         // Two sources of edges given at once are declared conflicts (Conflicts), refused by the reader above.
         if (chosen != PromoteMode.Snapshot && plan is null && manifest is null && thin is null)
             throw new CakeException(chosen is PromoteMode.SignatureCheck or PromoteMode.Backfill

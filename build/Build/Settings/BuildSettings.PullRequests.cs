@@ -93,7 +93,7 @@ public sealed partial class BuildSettings
             return new PullRequestSettings(project, _reader.Get(PullRequestFlags.StagingRepo) ?? PromotionPullRequest.DefaultStagingRepository(project),
                 images, tags, digests, FullPath(clone), fork, _reader.Get(PullRequestFlags.Branch), _reader.GetAll(PullRequestFlags.Reviewers),
                 _reader.Get(PullRequestFlags.GitHubTokenEnv), _reader.Get(PullRequestFlags.GitHubApiUrl), _reader.Get(PullRequestFlags.GitAuthor),
-                _reader.Get(Confirm));
+                _reader.Get(Confirm)) { AgainstSnapshots = AgainstSnapshots() };
         }
     }
 
@@ -130,4 +130,9 @@ public sealed partial class BuildSettings
 /// <param name="Confirm">Commit, push and open the pull request (else a dry run).</param>
 public sealed record PullRequestSettings(string Project, string StagingRepository, IReadOnlyList<string> Images, IReadOnlyList<string> Tags,
     IReadOnlyList<string> Digests, string K8sIoClone, string Fork, string? Branch, IReadOnlyList<string> Reviewers, string TokenVariable, Uri GitHubApi,
-    string? Author, bool Confirm);
+    string? Author, bool Confirm)
+{
+    /// <summary><c>--against-snapshot=REGISTRY=FILE</c>: committed snapshots the edited manifests must also pass (registry and
+    /// absolute file), as <c>Promote --against-snapshot</c> checks them; empty for none.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> AgainstSnapshots { get; init; } = [];
+}

@@ -261,7 +261,7 @@ public sealed partial class BuildSettings
             list.Add(new(Given(PresubmitFlags.ManifestBasedSnapshotOf), write, "--manifest-based-snapshot-of only prints what the manifests would give; nothing would be promoted"));
             list.Add(new(SettingCondition.Is(PresubmitFlags.ParseOnly, true), write, "--parse-only contacts no registry; nothing would be promoted"));
         }
-        list.AddRange(OfflineFlags.Conflicts(writes));
+        list.AddRange(OfflineFlags.Conflicts());
         return list;
     }
 

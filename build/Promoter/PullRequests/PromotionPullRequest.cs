@@ -1,5 +1,6 @@
 using Promoter.Inputs;
 using Promoter.Promotion;
+using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Yaml;
 
@@ -10,7 +11,12 @@ namespace Promoter.PullRequests;
 /// <param name="Query">The staging repository and the images, tags and digests to look up.</param>
 /// <param name="Reviewers">The reviewers, as given.</param>
 /// <param name="Branch">The branch name, or null for kpromo's <see cref="PullRequestText.Branch"/>.</param>
-public sealed record PullRequestRequest(string Project, StagingQuery Query, IReadOnlyList<string> Reviewers, string? Branch = null);
+public sealed record PullRequestRequest(string Project, StagingQuery Query, IReadOnlyList<string> Reviewers, string? Branch = null)
+{
+    /// <summary>Committed snapshots of the production registries the edited manifests must pass (<c>--against-snapshot</c>:
+    /// no tag move, overlap or lost digest against them); null for none.</summary>
+    public SnapshotSet? Snapshots { get; init; }
+}
 
 /// <summary>A prepared pull request: the edit of one <c>images.yaml</c> and its texts. Nothing is committed yet.</summary>
 /// <param name="ImagesFile">The edited file, relative to the k8s.io repository, <c>/</c>-separated
@@ -77,15 +83,27 @@ public static class PromotionPullRequest
         if (edit.Added.Count > 0)
         {
             File.WriteAllText(path, edit.Text);
+            IReadOnlyList<PromotionEdge> all;
             try
             {
-                edges = PromotionEdges.FromManifests(ManifestReader.LoadThinDirectory(thinDirectory).Manifests).Count;
+                all = PromotionEdges.FromManifests(ManifestReader.LoadThinDirectory(thinDirectory).Manifests);
             }
             catch (ManifestException exception)
             {
                 throw new PullRequestRefusedException($"the edited {relative} fails the checks of Promote --parse-only; no pull request was made:\n{exception.Message}");
             }
+            edges = all.Count;
             log($"parse-only: {ThinDirectory} with the edit is valid ({edges} edge(s))");
+            if (request.Snapshots is { } snapshots)
+            {
+                // The same check as Promote --against-snapshot: the edited manifests against the committed snapshots.
+                var refused = SnapshotCheck.Check(all, snapshots, allowTagMoves: false).Where(e => e.Verdict == SnapshotVerdict.Refused)
+                    .Select(e => e.Describe()).ToList();
+                if (refused.Count > 0)
+                    throw new PullRequestRefusedException($"{refused.Count} edge(s) refused against the committed snapshots; no pull request was made:\n" +
+                        string.Join("\n", refused));
+                log($"against-snapshot: {ThinDirectory} with the edit passes the committed snapshots");
+            }
         }
         return new PreparedPullRequest(relative, edit, PullRequestText.Title(subject), PullRequestText.Body(subject), branch, edges);
     }

@@ -223,6 +223,27 @@ public sealed class PromotionPRTaskTests(StagingRegistry staging, ITestOutputHel
     }
 
     [Fact]
+    public async Task A_tag_move_against_the_committed_snapshot_of_production_is_refused_before_any_git_write()
+    {
+        var bar = await StagingDigest("golden-bar/bar", "1.0");
+        CreateRepositories(ImagesYaml(bar));
+        // Production already holds golden-bar/bar:1.0 on another digest: the file does not show it, its snapshot does.
+        var snapshot = Path.Combine(_root, "prod-snapshot.yaml");
+        File.WriteAllText(snapshot, $"- name: golden-bar/bar\n  dmap:\n    \"{Other}\": [\"1.0\"]\n");
+        var forkBefore = Git("--git-dir", Fork, "for-each-ref");
+
+        var refused = Run("PROMOTION_PR_UNSET_TOKEN", "--tag=1.0", "--image=golden-bar/bar", "--confirm",
+            $"--against-snapshot={staging.Registry.Host}/prod={snapshot}");
+
+        refused.ExitCode.Should().Be(1, refused.Output);
+        refused.Output.Should().Contain("edge(s) refused against the committed snapshots; no pull request was made")
+            .And.Contain($"REFUSED tag move: {staging.Registry.Host}/prod/golden-bar/bar:1.0 points at {Other}, not {bar}");
+        Branches(Clone).Should().Equal("main");
+        Git("--git-dir", Fork, "for-each-ref").Should().Be(forkBefore);
+        _github.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_tag_move_is_refused_before_any_git_write()
     {
         var bar = await StagingDigest("golden-bar/bar", "1.0");
