@@ -94,14 +94,14 @@ public static class E2ETestFile
     public const string VerifySignaturesKey = "verify-signatures";
 
     /// <summary>Reads the test file at <paramref name="path"/>; errors name the path as given.</summary>
-    /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
+    /// <exception cref="InputFormatException">See <see cref="Parse"/>.</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
     public static IReadOnlyList<E2ETest> Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>Parses an e2e test file.</summary>
     /// <param name="yaml">The file text.</param>
     /// <param name="file">The name to put in errors.</param>
-    /// <exception cref="ManifestException">Invalid YAML, an unknown alias, unknown or duplicate keys, a test or
+    /// <exception cref="InputFormatException">Invalid YAML, an unknown alias, unknown or duplicate keys, a test or
     /// snapshot without a name, an invalid snapshot entry, a file with no test (a run that tests nothing must not pass), or a
     /// snapshot of a registry that no test of the file lists (the tests purge only what they list, so such a snapshot
     /// would check leftovers); every error names file, line and field.</exception>

@@ -20,11 +20,11 @@ internal sealed class YamlDecoder(string file)
 
     public void Error(SourceLocation at, string message) => _errors.Add(new ManifestError(at, message));
 
-    /// <exception cref="ManifestException">Any problem was recorded.</exception>
+    /// <exception cref="InputFormatException">Any problem was recorded.</exception>
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)
-            throw new ManifestException(_errors);
+            throw new InputFormatException(_errors);
     }
 
     public static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
