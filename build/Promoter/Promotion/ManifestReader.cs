@@ -207,22 +207,10 @@ public static class ManifestReader
     internal static List<RegistryEntry> DecodeRegistries(YamlDecoder d, YNode? node, string field, List<SourceLocation>? sourceLocations = null)
     {
         var result = new List<RegistryEntry>();
-        var items = d.Sequence(node, field);
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (path, map, name, namePath) in d.NamedMappings(d.Sequence(node, field), field,
+                     "a mapping with keys name, service-account, src", "a registry name such as gcr.io/project/prefix", "name", "service-account", "src"))
         {
-            var path = YamlDecoder.Index(field, i);
-            var map = d.Mapping(items[i], path, "name", "service-account", "src");
-            if (map is null)
-            {
-                if (items[i] is YScalar { IsNull: true })
-                    d.Error(items[i], path, "expected a mapping with keys name, service-account, src, found null");
-                continue;
-            }
-            var namePath = YamlDecoder.Child(path, "name");
-            var name = d.String(map.Get("name"), namePath) ?? "";
-            if (name.Length == 0)
-                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected a registry name such as gcr.io/project/prefix)");
-            else if (!RegistryPath.TryParse(name, out _, out var nameError))
+            if (name.Length > 0 && !RegistryPath.TryParse(name, out _, out var nameError))
                 d.Error(map.Get("name") ?? map, namePath, nameError!);
             var serviceAccount = d.String(map.Get("service-account"), YamlDecoder.Child(path, "service-account"));
             var srcPath = YamlDecoder.Child(path, "src");
@@ -257,22 +245,10 @@ public static class ManifestReader
     internal static List<ImageEntry> DecodeImages(YamlDecoder d, YNode? node, string field)
     {
         var result = new List<ImageEntry>();
-        var items = d.Sequence(node, field);
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (path, map, name, namePath) in d.NamedMappings(d.Sequence(node, field), field,
+                     "a mapping with keys name, dmap", "an image name such as foo or foo/bar", "name", "dmap"))
         {
-            var path = YamlDecoder.Index(field, i);
-            var map = d.Mapping(items[i], path, "name", "dmap");
-            if (map is null)
-            {
-                if (items[i] is YScalar { IsNull: true })
-                    d.Error(items[i], path, "expected a mapping with keys name, dmap, found null");
-                continue;
-            }
-            var namePath = YamlDecoder.Child(path, "name");
-            var name = d.String(map.Get("name"), namePath) ?? "";
-            if (name.Length == 0)
-                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected an image name such as foo or foo/bar)");
-            else if (RepositoryName.Problem(name) is { } problem)
+            if (name.Length > 0 && RepositoryName.Problem(name) is { } problem)
                 d.Error(map.Get("name") ?? map, namePath, $"'{name}' is not an image name: {problem}");
             var dmapPath = YamlDecoder.Child(path, "dmap");
             var dmap = DecodeDmap(d, map.Get("dmap"), map.KeyNode("dmap") ?? (YNode)map, dmapPath);
