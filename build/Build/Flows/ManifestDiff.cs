@@ -25,7 +25,7 @@ public static class ManifestDiff
     /// <returns>The new edges, in <paramref name="current"/>'s order.</returns>
     /// <exception cref="FormatException">The CI environment is malformed.</exception>
     /// <exception cref="GitException">A revision is unknown, or the clone lacks the range's base (a shallow clone).</exception>
-    /// <exception cref="Promoter.Yaml.ManifestException">The manifests at the base are invalid (the message names the revision's copy).</exception>
+    /// <exception cref="Promoter.Yaml.InputFormatException">The manifests at the base are invalid (the message names the revision's copy).</exception>
     public static IReadOnlyList<PromotionEdge> Changed(IReadOnlyList<PromotionEdge> current, string manifestPath, bool thin, string? since,
         IReadOnlyDictionary<string, string> environment, Action<string> log)
     {

@@ -6,6 +6,7 @@ using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion.Engine;
 using Promoter.Releases;
+using Promoter.Yaml;
 
 namespace Build.Flows;
 
@@ -111,7 +112,7 @@ public sealed class ReleaseFlow(ReleaseSettings settings, IImageEngine engine, R
             set.RequireEngine(engine.Name);
             return set;
         }
-        catch (ReleaseDefinitionException exception)
+        catch (InputFormatException exception)
         {
             throw new CakeException($"PromoteRelease: {exception.Message}", exception);
         }

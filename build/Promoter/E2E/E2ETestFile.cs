@@ -94,14 +94,14 @@ public static class E2ETestFile
     public const string VerifySignaturesKey = "verify-signatures";
 
     /// <summary>Reads the test file at <paramref name="path"/>; errors name the path as given.</summary>
-    /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
+    /// <exception cref="InputFormatException">See <see cref="Parse"/>.</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
     public static IReadOnlyList<E2ETest> Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
     /// <summary>Parses an e2e test file.</summary>
     /// <param name="yaml">The file text.</param>
     /// <param name="file">The name to put in errors.</param>
-    /// <exception cref="ManifestException">Invalid YAML, an unknown alias, unknown or duplicate keys, a test or
+    /// <exception cref="InputFormatException">Invalid YAML, an unknown alias, unknown or duplicate keys, a test or
     /// snapshot without a name, an invalid snapshot entry, a file with no test (a run that tests nothing must not pass), or a
     /// snapshot of a registry that no test of the file lists (the tests purge only what they list, so such a snapshot
     /// would check leftovers); every error names file, line and field.</exception>
@@ -113,20 +113,9 @@ public static class E2ETestFile
         var items = d.Sequence(root, "");
         if (items.Count == 0 && d.Errors.Count == 0)
             d.Error(new SourceLocation(file, root?.Line ?? 0, ""), "holds no test (expected a list of tests; a run that tests nothing must not pass)");
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (path, map, name, _) in d.NamedMappings(items, "", "a test mapping with keys name, registries, invocation, snapshots",
+                     "the test name", "name", "registries", "invocation", "snapshots", ExpectErrorKey, AttachKey, VerifySignaturesKey))
         {
-            var path = YamlDecoder.Index("", i);
-            var map = d.Mapping(items[i], path, "name", "registries", "invocation", "snapshots", ExpectErrorKey, AttachKey, VerifySignaturesKey);
-            if (map is null)
-            {
-                if (items[i] is YScalar { IsNull: true })
-                    d.Error(items[i], path, "expected a test mapping with keys name, registries, invocation, snapshots, found null");
-                continue;
-            }
-            var namePath = YamlDecoder.Child(path, "name");
-            var name = d.String(map.Get("name"), namePath) ?? "";
-            if (name.Length == 0)
-                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected the test name)");
             var registries = ManifestReader.DecodeRegistries(d, map.Get("registries"), YamlDecoder.Child(path, "registries"));
             var invocation = new List<string>();
             var invocationPath = YamlDecoder.Child(path, "invocation");
@@ -177,22 +166,10 @@ public static class E2ETestFile
     private static List<E2ESnapshot> DecodeSnapshots(YamlDecoder d, YNode? node, string field)
     {
         var result = new List<E2ESnapshot>();
-        var items = d.Sequence(node, field);
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (path, map, name, namePath) in d.NamedMappings(d.Sequence(node, field), field,
+                     "a snapshot mapping with keys name, before, after", "the registry path to snapshot", "name", "before", "after"))
         {
-            var path = YamlDecoder.Index(field, i);
-            var map = d.Mapping(items[i], path, "name", "before", "after");
-            if (map is null)
-            {
-                if (items[i] is YScalar { IsNull: true })
-                    d.Error(items[i], path, "expected a snapshot mapping with keys name, before, after, found null");
-                continue;
-            }
-            var namePath = YamlDecoder.Child(path, "name");
-            var name = d.String(map.Get("name"), namePath) ?? "";
-            if (name.Length == 0)
-                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected the registry path to snapshot)");
-            else if (!RegistryPath.TryParse(name, out _, out var nameError))
+            if (name.Length > 0 && !RegistryPath.TryParse(name, out _, out var nameError))
                 d.Error(map.Get("name") ?? map, namePath, nameError!);
             var before = ManifestReader.DecodeImages(d, map.Get("before"), YamlDecoder.Child(path, "before"));
             var after = ManifestReader.DecodeImages(d, map.Get("after"), YamlDecoder.Child(path, "after"));

@@ -20,7 +20,7 @@ public static class GoldenPublisher
     /// late in the set stops the run before any engine work), then loads them into <paramref name="engine"/>, four at once.
     /// </summary>
     /// <exception cref="ImageArchiveException">An archive is missing or corrupt.</exception>
-    /// <exception cref="GoldenSetException">A config declares another platform than the file says.</exception>
+    /// <exception cref="Yaml.InputFormatException">A config declares another platform than the file says.</exception>
     /// <exception cref="ImageEngineException">The engine failed to load an archive.</exception>
     public static async Task<LoadedGolden> LoadAsync(IImageEngine engine, GoldenSet set, CancellationToken cancellationToken = default)
     {

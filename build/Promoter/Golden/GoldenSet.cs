@@ -7,53 +7,6 @@ using Promoter.Archives;
 
 namespace Promoter.Golden;
 
-/// <summary>
-/// A golden set file is malformed or inconsistent. The message lists every problem found, one per line, each as
-/// <c>file:line: field: message</c>; <see cref="File"/>, <see cref="Line"/> and <see cref="Field"/> are the first one's.
-/// </summary>
-public sealed class GoldenSetException : PromoterException
-{
-    /// <summary>Creates the exception for one problem.</summary>
-    /// <param name="file">The YAML file.</param>
-    /// <param name="line">1-based line of the offending node (0 when not known).</param>
-    /// <param name="field">The field path, e.g. <c>images[2].platform</c>.</param>
-    /// <param name="message">What was wrong and what was expected.</param>
-    /// <param name="inner">The underlying error, if any.</param>
-    public GoldenSetException(string file, int line, string field, string message, Exception? inner = null)
-        : this([new ManifestError(new SourceLocation(file, line, field), message)], inner)
-    {
-    }
-
-    /// <summary>Creates the exception from the problems the YAML reader found.</summary>
-    /// <param name="errors">The problems, in the order they were found (at least one).</param>
-    /// <param name="inner">The underlying error, if any.</param>
-    /// <exception cref="ArgumentException"><paramref name="errors"/> is empty.</exception>
-    public GoldenSetException(IReadOnlyList<ManifestError> errors, Exception? inner = null)
-        : base(Describe(errors), inner)
-    {
-        Errors = errors;
-        File = errors[0].At.File;
-        Line = errors[0].At.Line;
-        Field = errors[0].At.Field;
-    }
-
-    /// <summary>The YAML file.</summary>
-    public string File { get; }
-
-    /// <summary>1-based line number of the first problem.</summary>
-    public int Line { get; }
-
-    /// <summary>The field path of the first problem.</summary>
-    public string Field { get; }
-
-    /// <summary>Every problem found, each with file, line and field.</summary>
-    public IReadOnlyList<ManifestError> Errors { get; }
-
-    private static string Describe(IReadOnlyList<ManifestError> errors) => errors.Count > 0
-        ? string.Join(Environment.NewLine, errors)
-        : throw new ArgumentException("A GoldenSetException needs at least one problem.", nameof(errors));
-}
-
 /// <summary>One image of a golden set.</summary>
 /// <param name="Name">Unique name, used by manifest list entries.</param>
 /// <param name="Archive">Path of the docker save archive, relative to the archive root, as written in the file.</param>
@@ -174,13 +127,13 @@ public sealed partial class GoldenSet
 
     /// <summary>Reads and validates a golden set file whose archive root is its <c>archiveRoot</c> key.</summary>
     /// <param name="yamlPath">The YAML file.</param>
-    /// <exception cref="GoldenSetException">As <see cref="Load(string, string)"/>, or the file has no <c>archiveRoot</c> key.</exception>
+    /// <exception cref="InputFormatException">As <see cref="Load(string, string)"/>, or the file has no <c>archiveRoot</c> key.</exception>
     public static GoldenSet Load(string yamlPath) => LoadCore(yamlPath, null);
 
     /// <summary>Reads and validates a golden set file.</summary>
     /// <param name="yamlPath">The YAML file.</param>
     /// <param name="archiveRoot">The folder archive paths are relative to (wins over the file's <c>archiveRoot</c> key).</param>
-    /// <exception cref="GoldenSetException">Unreadable YAML, a duplicate or unknown key, a missing or invalid field, a missing
+    /// <exception cref="InputFormatException">Unreadable YAML, a duplicate or unknown key, a missing or invalid field, a missing
     /// committed-only archive, a missing build source, a duplicate name, repository:tag or built archive path, or a list
     /// entry naming an unknown image or one in another repository; every problem found is listed.</exception>
     public static GoldenSet Load(string yamlPath, string archiveRoot) => LoadCore(yamlPath, archiveRoot);
@@ -188,15 +141,13 @@ public sealed partial class GoldenSet
     private static GoldenSet LoadCore(string yamlPath, string? archiveRoot)
     {
         var text = InputFile.ReadAllText(yamlPath);
-        YNode? root;
-        try { root = YamlTree.Parse(text, yamlPath, namePaths: true); }
-        catch (ManifestException e) { throw new GoldenSetException(e.Errors, e); }
+        var root = YamlTree.Parse(text, yamlPath, namePaths: true);
 
         var decoder = new YamlDecoder(yamlPath);
         var reader = new Reader(decoder, Path.GetDirectoryName(Path.GetFullPath(yamlPath))!);
         var (archiveFolder, images, lists) = reader.Read(root, archiveRoot is null ? null : Path.GetFullPath(archiveRoot));
         if (decoder.Errors.Count > 0)
-            throw new GoldenSetException(decoder.Errors);
+            throw new InputFormatException(decoder.Errors);
         return new GoldenSet(yamlPath, archiveFolder!, images, lists);
     }
 
@@ -206,7 +157,7 @@ public sealed partial class GoldenSet
     /// </summary>
     /// <returns>The pushable images by <see cref="GoldenSetImage.Name"/>.</returns>
     /// <exception cref="ImageArchiveException">An archive fails verification.</exception>
-    /// <exception cref="GoldenSetException">A config declares another platform than the file says.</exception>
+    /// <exception cref="InputFormatException">A config declares another platform than the file says.</exception>
     public IReadOnlyDictionary<string, PushableImage> OpenImages()
     {
         var result = new Dictionary<string, PushableImage>(StringComparer.Ordinal);
@@ -214,7 +165,7 @@ public sealed partial class GoldenSet
         {
             var pushable = PushableImage.FromArchive(image.ArchivePath);
             if (pushable.Platform != image.Platform)
-                throw new GoldenSetException(File, image.Line, $"images[{image.Name}].platform",
+                throw new InputFormatException(File, image.Line, $"images[{image.Name}].platform",
                     $"the file says {image.Platform} but the config of {image.Archive} declares {pushable.Platform}; use a manifest list platform override to record another platform.");
             result[image.Name] = pushable;
         }

@@ -22,7 +22,7 @@ public static class ManifestReader
     private const string TagExpectation = @"expected ^\w[\w.-]{0,127}$: an ASCII letter, digit or '_' first, then letters, digits, '_', '.' or '-', at most 128 characters";
 
     /// <summary>Reads and validates the plain promoter manifest at <paramref name="path"/>; errors name the path as given.</summary>
-    /// <exception cref="ManifestException">The YAML is invalid, has unknown or duplicate keys, or fails a §1 check.</exception>
+    /// <exception cref="InputFormatException">The YAML is invalid, has unknown or duplicate keys, or fails a §1 check.</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
     public static PromoterManifest Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
@@ -33,7 +33,7 @@ public static class ManifestReader
     /// </summary>
     /// <param name="yaml">The manifest text.</param>
     /// <param name="file">The file name to put in errors.</param>
-    /// <exception cref="ManifestException">Every problem found, each with file, line and field.</exception>
+    /// <exception cref="InputFormatException">Every problem found, each with file, line and field.</exception>
     public static PromoterManifest Parse(string yaml, string file)
     {
         var root = YamlTree.Parse(yaml, file);
@@ -51,7 +51,7 @@ public static class ManifestReader
     /// </summary>
     /// <param name="yaml">The list text; an empty text is an empty list.</param>
     /// <param name="file">The file name to put in errors.</param>
-    /// <exception cref="ManifestException">Every problem found, each with file, line and field (paths start at <c>[i]</c>).</exception>
+    /// <exception cref="InputFormatException">Every problem found, each with file, line and field (paths start at <c>[i]</c>).</exception>
     public static IReadOnlyList<ImageEntry> ParseImages(string yaml, string file)
     {
         var root = YamlTree.Parse(yaml, file);
@@ -76,7 +76,7 @@ public static class ManifestReader
     /// </summary>
     /// <param name="directory">DIR. Trailing separators are removed (upstream required DIR without one).</param>
     /// <returns>One manifest per project, ordered by project name, and the warnings.</returns>
-    /// <exception cref="ManifestException">A layout rule is broken, a link leaves DIR or loops, a file is not a regular file or
+    /// <exception cref="InputFormatException">A layout rule is broken, a link leaves DIR or loops, a file is not a regular file or
     /// too large, no manifest is found, or a file fails to decode or validate.</exception>
     public static ThinManifestSet LoadThinDirectory(string directory)
     {
@@ -95,7 +95,7 @@ public static class ManifestReader
                 layout.Add(new ManifestError(new SourceLocation(required, 1, ""), "not a directory (a thin-manifest directory needs both images/ and manifests/)"));
         }
         if (layout.Count + links.Count > 0)
-            throw new ManifestException(layout.Concat(links.Select(LinkError)));
+            throw new InputFormatException(layout.Concat(links.Select(LinkError)));
 
         // Every promoter-manifest.yaml under manifests/ must be exactly DIR/manifests/<P>/promoter-manifest.yaml:
         // the path, DIR cut off as text, splits on '/' into 4 parts ("", "manifests", P, file name).
@@ -109,7 +109,7 @@ public static class ManifestReader
                     $"unexpected manifest path (expected {dir}/manifests/<project>/{ThinManifestFileName})"));
         }
         if (layout.Count > 0)
-            throw new ManifestException(layout);
+            throw new InputFormatException(layout);
 
         var warnings = new List<string>();
         var manifests = new List<PromoterManifest>();
@@ -146,7 +146,7 @@ public static class ManifestReader
             {
                 manifests.Add(ParseThin(InputFile.ReadAllText(manifestPath), manifestPath, InputFile.ReadAllText(imagesPath), imagesPath, project));
             }
-            catch (ManifestException e)
+            catch (InputFormatException e)
             {
                 errors.AddRange(e.Errors);
             }
@@ -156,9 +156,9 @@ public static class ManifestReader
             }
         }
         if (errors.Count > 0)
-            throw new ManifestException(errors);
+            throw new InputFormatException(errors);
         if (manifests.Count == 0)
-            throw new ManifestException(new ManifestError(new SourceLocation(manifestsDir, 1, ""),
+            throw new InputFormatException(new ManifestError(new SourceLocation(manifestsDir, 1, ""),
                 $"no thin manifests found (expected {dir}/manifests/<project>/{ThinManifestFileName})"));
         return new ThinManifestSet(manifests, warnings);
     }
@@ -181,13 +181,13 @@ public static class ManifestReader
         {
             images = ParseImages(imagesYaml, imagesFile).ToList();
         }
-        catch (ManifestException e)
+        catch (InputFormatException e)
         {
             imageErrors = e.Errors.ToList();
         }
         var all = d.Errors.Concat(imageErrors ?? []).ToList();
         if (all.Count > 0)
-            throw new ManifestException(all);
+            throw new InputFormatException(all);
         return new PromoterManifest(manifestFile, registries, images!) { Project = project, ImagesFile = imagesFile };
     }
 
@@ -207,22 +207,10 @@ public static class ManifestReader
     internal static List<RegistryEntry> DecodeRegistries(YamlDecoder d, YNode? node, string field, List<SourceLocation>? sourceLocations = null)
     {
         var result = new List<RegistryEntry>();
-        var items = d.Sequence(node, field);
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (path, map, name, namePath) in d.NamedMappings(d.Sequence(node, field), field,
+                     "a mapping with keys name, service-account, src", "a registry name such as gcr.io/project/prefix", "name", "service-account", "src"))
         {
-            var path = YamlDecoder.Index(field, i);
-            var map = d.Mapping(items[i], path, "name", "service-account", "src");
-            if (map is null)
-            {
-                if (items[i] is YScalar { IsNull: true })
-                    d.Error(items[i], path, "expected a mapping with keys name, service-account, src, found null");
-                continue;
-            }
-            var namePath = YamlDecoder.Child(path, "name");
-            var name = d.String(map.Get("name"), namePath) ?? "";
-            if (name.Length == 0)
-                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected a registry name such as gcr.io/project/prefix)");
-            else if (!RegistryPath.TryParse(name, out _, out var nameError))
+            if (name.Length > 0 && !RegistryPath.TryParse(name, out _, out var nameError))
                 d.Error(map.Get("name") ?? map, namePath, nameError!);
             var serviceAccount = d.String(map.Get("service-account"), YamlDecoder.Child(path, "service-account"));
             var srcPath = YamlDecoder.Child(path, "src");
@@ -257,22 +245,10 @@ public static class ManifestReader
     internal static List<ImageEntry> DecodeImages(YamlDecoder d, YNode? node, string field)
     {
         var result = new List<ImageEntry>();
-        var items = d.Sequence(node, field);
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (path, map, name, namePath) in d.NamedMappings(d.Sequence(node, field), field,
+                     "a mapping with keys name, dmap", "an image name such as foo or foo/bar", "name", "dmap"))
         {
-            var path = YamlDecoder.Index(field, i);
-            var map = d.Mapping(items[i], path, "name", "dmap");
-            if (map is null)
-            {
-                if (items[i] is YScalar { IsNull: true })
-                    d.Error(items[i], path, "expected a mapping with keys name, dmap, found null");
-                continue;
-            }
-            var namePath = YamlDecoder.Child(path, "name");
-            var name = d.String(map.Get("name"), namePath) ?? "";
-            if (name.Length == 0)
-                d.Error(map.Get("name") ?? map, namePath, "must not be empty (expected an image name such as foo or foo/bar)");
-            else if (RepositoryName.Problem(name) is { } problem)
+            if (name.Length > 0 && RepositoryName.Problem(name) is { } problem)
                 d.Error(map.Get("name") ?? map, namePath, $"'{name}' is not an image name: {problem}");
             var dmapPath = YamlDecoder.Child(path, "dmap");
             var dmap = DecodeDmap(d, map.Get("dmap"), map.KeyNode("dmap") ?? (YNode)map, dmapPath);

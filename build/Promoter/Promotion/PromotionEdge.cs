@@ -55,7 +55,7 @@ public static class PromotionEdges
     /// (<c>--isolate-edges</c>) each error line goes to it, and the edges of every overlapping destination tag are all kept
     /// (one per digest), for the planner to refuse each of them (<see cref="Engine.EdgeDecision.RefusedOverlap"/>).</param>
     /// <returns>The edges, in the order first met.</returns>
-    /// <exception cref="ManifestException">"overlapping edges detected": one error per destination tag claimed by
+    /// <exception cref="InputFormatException">"overlapping edges detected": one error per destination tag claimed by
     /// different digests, listing each digest with the file, line and field it came from.</exception>
     public static IReadOnlyList<PromotionEdge> FromManifests(IEnumerable<PromoterManifest> manifests, Action<string>? overlaps = null)
     {
@@ -122,7 +122,7 @@ public static class PromotionEdges
             errors.Add(first is { } at ? new ManifestError(at, message) : new ManifestError(new SourceLocation("(manifests)", 1, ""), message));
         }
         if (errors.Count > 0)
-            throw new ManifestException(errors);
+            throw new InputFormatException(errors);
         return result;
     }
 

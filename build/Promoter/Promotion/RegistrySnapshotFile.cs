@@ -21,7 +21,7 @@ public sealed record RegistrySnapshotFile(string Registry, string File, Snapshot
     /// start with <c>-</c>, <c>[</c> or <c>#</c>).</summary>
     /// <exception cref="FormatException"><paramref name="registry"/> is not a registry name.</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
-    /// <exception cref="ManifestException">The file does not parse, or says something no registry can hold (an image listed twice, a tag on two digests of one image).</exception>
+    /// <exception cref="InputFormatException">The file does not parse, or says something no registry can hold (an image listed twice, a tag on two digests of one image).</exception>
     public static RegistrySnapshotFile Load(string registry, string path)
     {
         var name = RegistryPath.Parse(registry).ToString();
@@ -31,7 +31,7 @@ public sealed record RegistrySnapshotFile(string Registry, string File, Snapshot
 
     /// <summary>kpromo's snapshot YAML: a list of <c>{name, dmap}</c> (<see cref="Snapshot.Parse"/>), plus the checks a
     /// registry's contents always pass (an image once, a tag of an image on one digest, a tag once per digest).</summary>
-    /// <exception cref="ManifestException">Every problem found.</exception>
+    /// <exception cref="InputFormatException">Every problem found.</exception>
     public static Snapshot ParseYaml(string text, string file)
     {
         var snapshot = Snapshot.Parse(text, file);
@@ -61,7 +61,7 @@ public sealed record RegistrySnapshotFile(string Registry, string File, Snapshot
                 }
             }
         }
-        if (errors.Count > 0) throw new ManifestException(errors);
+        if (errors.Count > 0) throw new InputFormatException(errors);
         return snapshot;
     }
 
@@ -70,7 +70,7 @@ public sealed record RegistrySnapshotFile(string Registry, string File, Snapshot
     /// <c>image@digest,-</c> for a tagless digest, every line ending with a line feed (a carriage return before it is
     /// taken off). Images, digests and tags keep the order of their first line. An empty text is an empty snapshot.
     /// </summary>
-    /// <exception cref="ManifestException">Every problem found: a line that is not two fields, a bad image name, digest or
+    /// <exception cref="InputFormatException">Every problem found: a line that is not two fields, a bad image name, digest or
     /// tag, the second field naming another image, a line given twice, a digest both tagless and tagged, a tag on two
     /// digests of one image, a blank line.</exception>
     public static Snapshot ParseCsv(string text, string file)
@@ -170,7 +170,7 @@ public sealed record RegistrySnapshotFile(string Registry, string File, Snapshot
             tagged[(name, tag)] = (digest, number);
             dmap[entry].Tags.Add(tag);
         }
-        if (errors.Count > 0) throw new ManifestException(errors);
+        if (errors.Count > 0) throw new InputFormatException(errors);
         return new Snapshot(images.Select(i => new ImageEntry(i.Name,
             i.Dmap.Select(d => new DigestTags(d.Digest, d.Tags) { Location = d.At }).ToList()) { Location = i.At }).ToList());
     }

@@ -128,11 +128,11 @@ public sealed record Snapshot(IReadOnlyList<ImageEntry> Images)
     /// </summary>
     /// <param name="text">The text; empty or whitespace-only text is an empty snapshot.</param>
     /// <param name="file">The name to put in errors.</param>
-    /// <exception cref="ManifestException">Invalid YAML, unknown or duplicate keys, or an invalid digest or tag (with file, line, field).</exception>
+    /// <exception cref="InputFormatException">Invalid YAML, unknown or duplicate keys, or an invalid digest or tag (with file, line, field).</exception>
     public static Snapshot Parse(string text, string file) => new(ManifestReader.ParseImages(text, file));
 
     /// <summary>Reads a snapshot file; see <see cref="Parse"/>.</summary>
-    /// <exception cref="ManifestException">See <see cref="Parse"/>.</exception>
+    /// <exception cref="InputFormatException">See <see cref="Parse"/>.</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, over <see cref="InputFile.MaxTextBytes"/>, or unreadable.</exception>
     public static Snapshot Load(string path) => Parse(InputFile.ReadAllText(path), path);
 

@@ -83,7 +83,7 @@ public static partial class ImagesYamlEdit
     /// <param name="text">The file's text; empty for a file that does not exist yet.</param>
     /// <param name="file">The file name for errors and the diff header, e.g. <c>registry.k8s.io/images/k8s-staging-foo/images.yaml</c>.</param>
     /// <param name="wanted">What the pull request asks for.</param>
-    /// <exception cref="Promoter.Yaml.ManifestException">The file does not read as an images list.</exception>
+    /// <exception cref="Promoter.Yaml.InputFormatException">The file does not read as an images list.</exception>
     /// <exception cref="ImagesYamlLayoutException">An entry to edit is not in kpromo's layout.</exception>
     public static ImagesYamlEditResult Apply(string text, string file, IReadOnlyList<StagedImage> wanted)
     {

@@ -57,7 +57,7 @@ public static class PromotionPullRequest
     /// <param name="cancellationToken">Cancels the registry requests.</param>
     /// <exception cref="PullRequestRefusedException">A tag move, or the edited directory fails the checks of <c>Promote --parse-only</c>.</exception>
     /// <exception cref="PullRequestInputException">No thin manifest has the staging repository as its source; nothing matched in staging.</exception>
-    /// <exception cref="ManifestException">The thin-manifest directory is invalid before the edit.</exception>
+    /// <exception cref="InputFormatException">The thin-manifest directory is invalid before the edit.</exception>
     /// <exception cref="ImagesYamlLayoutException">An entry to edit is not in kpromo's layout.</exception>
     /// <exception cref="RegistryException">The staging registry refused or failed.</exception>
     public static async Task<PreparedPullRequest> PrepareAsync(RegistryPool pool, PullRequestRequest request, string thinDirectory,
@@ -88,7 +88,7 @@ public static class PromotionPullRequest
             {
                 all = PromotionEdges.FromManifests(ManifestReader.LoadThinDirectory(thinDirectory).Manifests);
             }
-            catch (ManifestException exception)
+            catch (InputFormatException exception)
             {
                 throw new PullRequestRefusedException($"the edited {relative} fails the checks of Promote --parse-only; no pull request was made:\n{exception.Message}");
             }

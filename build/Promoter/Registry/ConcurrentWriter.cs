@@ -36,23 +36,42 @@ internal static class ConcurrentWriter
     /// <param name="cancellationToken">Cancels the pauses.</param>
     /// <exception cref="RegistryException">The write failed otherwise, or still raced after <see cref="Attempts"/>
     /// attempts (the message says so, keeping the registry's codes).</exception>
-    public static async Task<T> WriteAsync<T>(Func<Task<T>> write, Func<Task<bool>> landed, T landedOutcome,
-        CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    public static Task<T> WriteAsync<T>(Func<Task<T>> write, Func<Task<bool>> landed, T landedOutcome,
+        CancellationToken cancellationToken) =>
+        RetryAsync<T>(async last =>
         {
             try
             {
-                return await write();
+                return (true, await write());
             }
             catch (RegistryException e) when (IsRace(e))
             {
-                if (await LandedAsync(landed)) return landedOutcome;
-                if (attempt >= Attempts)
+                if (await LandedAsync(landed)) return (true, landedOutcome);
+                if (last)
                     throw new RegistryException($"{e.Message} (still failing after {Attempts} attempts, each checked for a concurrent writer)",
                         e.Reference, e.StatusCode, e.Errors, e);
+                return (false, default!);
             }
-            await Task.Delay(Pause(attempt), cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The one retry loop of a write or read-back that a concurrent writer can disturb: runs <paramref name="attempt"/> up
+    /// to <see cref="Attempts"/> times, with <see cref="Pause"/> between, until it says it is done.
+    /// </summary>
+    /// <typeparam name="T">What the attempt settles on.</typeparam>
+    /// <param name="attempt">One attempt, told whether it is the last; it returns <c>(true, value)</c> when settled and
+    /// <c>(false, _)</c> to be tried again, and on its last attempt throws its own error rather than asking for another.</param>
+    /// <param name="cancellationToken">Cancels the pauses.</param>
+    /// <exception cref="InvalidOperationException">The last attempt neither settled nor threw (a bug in the caller).</exception>
+    public static async Task<T> RetryAsync<T>(Func<bool, Task<(bool Done, T Value)>> attempt, CancellationToken cancellationToken)
+    {
+        for (var n = 1; ; n++)
+        {
+            var last = n >= Attempts;
+            var (done, value) = await attempt(last);
+            if (done) return value;
+            if (last) throw new InvalidOperationException($"The last of {Attempts} attempts neither settled nor threw.");
+            await Task.Delay(Pause(n), cancellationToken);
         }
     }
 

@@ -149,7 +149,8 @@ public static class ManifestWriter
     /// <exception cref="RegistryException">The registry does not serve the manifest by digest, or serves other bytes.</exception>
     public static async Task ConfirmServedAsync(RegistryClient client, string repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        for (var attempt = 1; ; attempt++)
+        // A concurrent writer of the same manifest rewrites its revision link in place: asked again a few times.
+        await ConcurrentWriter.RetryAsync(async last =>
         {
             ServedCheck check;
             try
@@ -160,17 +161,12 @@ public static class ManifestWriter
             {
                 check = ServedCheck.Broken(e.Message);
             }
-            if (check.State == ServedState.Served) return;
-            // A concurrent writer of the same manifest rewrites its revision link in place: asked again a few times.
-            if (attempt < ConcurrentWriter.Attempts)
-            {
-                await Task.Delay(ConcurrentWriter.Pause(attempt), cancellationToken);
-                continue;
-            }
+            if (check.State == ServedState.Served) return (true, true);
+            if (!last) return (false, false);
             var what = $"{client.Host}/{repository}@{digest}";
             throw new RegistryException(
                 $"{what}: the registry accepted the manifest but does not serve it ({check.Problem ?? "GET answers 404"}). {ZeroByteHint}", what);
-        }
+        }, cancellationToken);
     }
 
     /// <summary>What an operator can do when Distribution keeps a damaged manifest data file (measured with Distribution 2.8).</summary>
@@ -193,7 +189,7 @@ public static class ManifestWriter
         CancellationToken cancellationToken = default)
     {
         var what = Describe(client, repository, reference);
-        for (var attempt = 1; ; attempt++)
+        await ConcurrentWriter.RetryAsync(async last =>
         {
             Digest? found;
             try
@@ -202,21 +198,21 @@ public static class ManifestWriter
             }
             catch (RegistryException e) when (ConcurrentWriter.IsRace(e))
             {
-                if (attempt >= ConcurrentWriter.Attempts)
+                if (last)
                     throw new RegistryException(
                         $"{what}: the registry accepted {digest} but does not serve it when read back ({e.Message}). {ZeroByteHint}", what, e.StatusCode,
                         e.Errors, e);
                 found = null;
             }
-            if (found == digest) return;
+            if (found == digest) return (true, true);
             if (found is { } other)
                 throw new RegistryException(
                     $"{what} moved under the run: reading it back after this run wrote {digest} gave {other} " +
                     "(another writer put the tag on that digest meanwhile).", what);
-            if (attempt >= ConcurrentWriter.Attempts)
+            if (last)
                 throw new RegistryException($"{what}: the registry accepted {digest} but does not serve it when read back.", what);
-            await Task.Delay(ConcurrentWriter.Pause(attempt), cancellationToken);
-        }
+            return (false, false);
+        }, cancellationToken);
     }
 
     /// <summary><c>host/repo:tag</c> or <c>host/repo@sha256:...</c>, for messages.</summary>

@@ -186,7 +186,7 @@ public sealed class QuotaDomains
     }
 
     /// <summary>Reads a <c>--quota-domains</c> file through the input gate.</summary>
-    /// <exception cref="ManifestException">Not YAML, or a field missing or malformed (<c>file:line: field: message</c>, every problem).</exception>
+    /// <exception cref="InputFormatException">Not YAML, or a field missing or malformed (<c>file:line: field: message</c>, every problem).</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, or too large.</exception>
     public static QuotaDomains Load(string path) => Parse(InputFile.ReadAllText(path), path);
 
@@ -194,7 +194,7 @@ public sealed class QuotaDomains
     /// Parses <c>domains: [{name, hosts: [glob or glob/path-prefix], requestsPerSecond, requestsPerMinute}]</c>. Names
     /// are unique; every domain lists at least one host; rates are whole numbers, 0 or more.
     /// </summary>
-    /// <exception cref="ManifestException">Every problem, each <c>file:line: field: message</c>.</exception>
+    /// <exception cref="InputFormatException">Every problem, each <c>file:line: field: message</c>.</exception>
     public static QuotaDomains Parse(string yaml, string file)
     {
         var root = YamlTree.Parse(yaml, file, namePaths: true);

@@ -4,21 +4,6 @@ using Promoter.Yaml;
 
 namespace Promoter.Releases;
 
-/// <summary>A release image definition file is malformed; the message lists every problem as <c>file:line: field: what was expected</c>.</summary>
-public sealed class ReleaseDefinitionException : PromoterException
-{
-    /// <summary>Creates the exception from the reader's errors.</summary>
-    /// <param name="errors">The problems, each with file, line and field.</param>
-    public ReleaseDefinitionException(IReadOnlyList<ManifestError> errors)
-        : base(errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} problems:\n  " + string.Join("\n  ", errors))
-    {
-        Errors = errors;
-    }
-
-    /// <summary>The problems found.</summary>
-    public IReadOnlyList<ManifestError> Errors { get; }
-}
-
 /// <summary>One layer of a daemonless (<c>oci</c> engine) release build: a folder or file copied into the image.</summary>
 /// <param name="Source">The source as written, relative to the definition file's folder.</param>
 /// <param name="SourcePath">Full path of the source folder or file.</param>
@@ -80,22 +65,20 @@ public sealed partial class ReleaseImageSet
     public IReadOnlyList<ReleaseImage> Images { get; }
 
     /// <summary>Reads and validates a definition file.</summary>
-    /// <exception cref="ReleaseDefinitionException">The file is missing or not a regular file, not YAML, or invalid (every problem listed).</exception>
+    /// <exception cref="InputFormatException">The file is missing or not a regular file, not YAML, or invalid (every problem listed).</exception>
     public static ReleaseImageSet Load(string path)
     {
         string text;
         try { text = InputFile.ReadAllText(path); }
-        catch (InputFileException e) { throw new ReleaseDefinitionException([new ManifestError(new SourceLocation(path, 0, ""), e.Reason)]); }
+        catch (InputFileException e) { throw new InputFormatException(path, 0, "", e.Reason, e); }
         return Parse(text, path);
     }
 
     /// <summary>Parses definition text; relative paths resolve against <paramref name="file"/>'s folder.</summary>
-    /// <exception cref="ReleaseDefinitionException">The text is not YAML or is invalid (every problem listed).</exception>
+    /// <exception cref="InputFormatException">The text is not YAML or is invalid (every problem listed).</exception>
     public static ReleaseImageSet Parse(string yaml, string file)
     {
-        YNode? root;
-        try { root = YamlTree.Parse(yaml, file); }
-        catch (ManifestException exception) { throw new ReleaseDefinitionException(exception.Errors); }
+        var root = YamlTree.Parse(yaml, file);
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         var d = new YamlDecoder(file);
@@ -103,7 +86,7 @@ public sealed partial class ReleaseImageSet
         if (top is null)
         {
             d.Error(root, "(document)", "expected a mapping with the key images");
-            throw new ReleaseDefinitionException(d.Errors);
+            throw new InputFormatException(d.Errors);
         }
         var items = d.Sequence(top.Get("images"), "images");
         if (items.Count == 0) d.Error(top.Get("images") ?? top, "images", "must list at least one image");
@@ -117,12 +100,12 @@ public sealed partial class ReleaseImageSet
                 d.Error(items[i], $"images[{i}].repository", $"repository '{image.Repository}' is also defined at line {other.Line}; expected one image per repository");
             else images.Add(image);
         }
-        if (d.Errors.Count > 0) throw new ReleaseDefinitionException(d.Errors);
+        if (d.Errors.Count > 0) throw new InputFormatException(d.Errors);
         return new ReleaseImageSet(file, images);
     }
 
     /// <summary>Checks that every image can be built by <paramref name="engine"/> (<c>oci</c> or <c>docker</c>).</summary>
-    /// <exception cref="ReleaseDefinitionException">An image has no section for the engine.</exception>
+    /// <exception cref="InputFormatException">An image has no section for the engine.</exception>
     public void RequireEngine(string engine)
     {
         var errors = Images
@@ -130,7 +113,7 @@ public sealed partial class ReleaseImageSet
             .Select(i => new ManifestError(new SourceLocation(File, i.Line, $"images[{i.Repository}].{engine}"),
                 $"the {engine} engine is selected but this image has no '{engine}:' section"))
             .ToList();
-        if (errors.Count > 0) throw new ReleaseDefinitionException(errors);
+        if (errors.Count > 0) throw new InputFormatException(errors);
     }
 
     /// <summary>Parses <c>os/architecture[/variant]</c>.</summary>

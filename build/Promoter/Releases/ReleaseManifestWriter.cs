@@ -48,7 +48,7 @@ public static class ReleaseManifestWriter
     /// <summary>Writes the manifest to <paramref name="path"/> (creating its folder), then loads and validates it.</summary>
     /// <returns>The manifest as <see cref="ManifestReader.Load"/> reads it.</returns>
     /// <exception cref="ArgumentException">As <see cref="Render"/>.</exception>
-    /// <exception cref="ManifestException">The written file does not validate (a registry name or tag the format refuses).</exception>
+    /// <exception cref="InputFormatException">The written file does not validate (a registry name or tag the format refuses).</exception>
     public static PromoterManifest Write(string path, ReleaseVersion version, string commit, string stagingRegistry,
         IReadOnlyList<string> productionRegistries, IReadOnlyList<StagedReleaseImage> staged)
     {

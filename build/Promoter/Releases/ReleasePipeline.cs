@@ -91,7 +91,7 @@ public sealed class ReleasePipeline(IImageEngine engine, RegistryPool registries
     /// <summary>Builds, pushes to staging, writes the production manifest and promotes.</summary>
     /// <exception cref="ReleaseBuildException">A build or push failed.</exception>
     /// <exception cref="RegistryException">A registry refused or could not be reached.</exception>
-    /// <exception cref="ManifestException">The written manifest does not validate.</exception>
+    /// <exception cref="InputFormatException">The written manifest does not validate.</exception>
     /// <exception cref="PromotionRefusedException">The promotion was refused: a production tag points at another
     /// digest, or a staged digest is missing from staging.</exception>
     public async Task<ReleaseOutcome> ReleaseAsync(ReleaseRequest request, CancellationToken cancellationToken = default)

@@ -20,11 +20,11 @@ internal sealed class YamlDecoder(string file)
 
     public void Error(SourceLocation at, string message) => _errors.Add(new ManifestError(at, message));
 
-    /// <exception cref="ManifestException">Any problem was recorded.</exception>
+    /// <exception cref="InputFormatException">Any problem was recorded.</exception>
     public void ThrowIfAny()
     {
         if (_errors.Count > 0)
-            throw new ManifestException(_errors);
+            throw new InputFormatException(_errors);
     }
 
     public static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
@@ -75,6 +75,37 @@ internal sealed class YamlDecoder(string file)
         return [];
     }
 
+    /// <summary>
+    /// The entries of a list of named mappings (<c>- name: ...</c>), one at a time, so the caller's own errors about an
+    /// entry come before the next entry's: an entry that is not a mapping is skipped (a null one with the error
+    /// <c>expected {what}, found null</c>), and an entry whose <c>name</c> is missing or empty is kept with the name ""
+    /// and the error <c>must not be empty (expected {nameExpected})</c>.
+    /// </summary>
+    /// <param name="items">The list's items (see <see cref="Sequence"/>).</param>
+    /// <param name="field">The list's field path.</param>
+    /// <param name="what">The expected entry, e.g. <c>a mapping with keys name, dmap</c>.</param>
+    /// <param name="nameExpected">What the name should be, e.g. <c>an image name such as foo</c>.</param>
+    /// <param name="allowed">The keys an entry may have.</param>
+    public IEnumerable<NamedMapping> NamedMappings(List<YNode> items, string field, string what, string nameExpected, params string[] allowed)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            var path = Index(field, i);
+            var map = Mapping(items[i], path, allowed);
+            if (map is null)
+            {
+                if (items[i] is YScalar { IsNull: true })
+                    Error(items[i], path, $"expected {what}, found null");
+                continue;
+            }
+            var namePath = Child(path, "name");
+            var name = String(map.Get("name"), namePath) ?? "";
+            if (name.Length == 0)
+                Error(map.Get("name") ?? map, namePath, $"must not be empty (expected {nameExpected})");
+            yield return new NamedMapping(path, map, name, namePath);
+        }
+    }
+
     /// <summary>The text of a scalar exactly as written; null for a missing or null node.</summary>
     public string? String(YNode? node, string field)
     {
@@ -114,3 +145,10 @@ internal sealed class YamlDecoder(string file)
 
     private static string FieldOrDocument(string field) => field.Length == 0 ? "(document)" : field;
 }
+
+/// <summary>One entry of a list of named mappings (<see cref="YamlDecoder.NamedMappings"/>).</summary>
+/// <param name="Path">The entry's field path, e.g. <c>images[2]</c>.</param>
+/// <param name="Map">The entry.</param>
+/// <param name="Name">Its name; "" when missing or empty (already reported).</param>
+/// <param name="NamePath">The name's field path, e.g. <c>images[2].name</c>.</param>
+internal readonly record struct NamedMapping(string Path, YMapping Map, string Name, string NamePath);

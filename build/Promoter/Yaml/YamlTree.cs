@@ -58,7 +58,7 @@ internal static class YamlTree
     /// key names its own path (e.g. <c>images[0].name</c>), a non-scalar key the mapping's, an unknown alias the path it
     /// stands at (<c>(document)</c> for the root), and a syntax error or a second document <c>(yaml)</c>. When false the
     /// errors name no field (the CIP formats' messages).</param>
-    /// <exception cref="ManifestException">A syntax error, an unknown alias, a duplicate or non-scalar key, or more than one document.</exception>
+    /// <exception cref="InputFormatException">A syntax error, an unknown alias, a duplicate or non-scalar key, or more than one document.</exception>
     public static YNode? Parse(string text, string file, bool namePaths = false)
     {
         var parser = new Parser(new StringReader(text));
@@ -73,13 +73,13 @@ internal static class YamlTree
             var root = ReadNode(parser, anchors, file, namePaths ? "" : null);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var next))
-                throw new ManifestException(new ManifestError(new SourceLocation(file, LineOf(next.Start), yamlField),
+                throw new InputFormatException(new ManifestError(new SourceLocation(file, LineOf(next.Start), yamlField),
                     "expected a single YAML document, found a second one"));
             return root;
         }
         catch (YamlException e)
         {
-            throw new ManifestException(new ManifestError(new SourceLocation(file, LineOf(e.Start), yamlField),
+            throw new InputFormatException(new ManifestError(new SourceLocation(file, LineOf(e.Start), yamlField),
                 $"invalid YAML: {e.Message}"));
         }
     }
@@ -91,7 +91,7 @@ internal static class YamlTree
         {
             return anchors.TryGetValue(alias.Value.Value, out var target)
                 ? target
-                : throw new ManifestException(new ManifestError(new SourceLocation(file, LineOf(alias.Start), FieldOf(path)),
+                : throw new InputFormatException(new ManifestError(new SourceLocation(file, LineOf(alias.Start), FieldOf(path)),
                     $"alias *{alias.Value.Value} refers to no anchor defined before it"));
         }
 
@@ -119,11 +119,11 @@ internal static class YamlTree
             {
                 var keyNode = ReadNode(parser, anchors, file, path);
                 if (keyNode is not YScalar key)
-                    throw new ManifestException(new ManifestError(new SourceLocation(file, keyNode.Line, FieldOf(path)),
+                    throw new InputFormatException(new ManifestError(new SourceLocation(file, keyNode.Line, FieldOf(path)),
                         $"mapping keys must be scalars, found {keyNode.Kind}"));
                 var keyPath = path is null ? null : YamlDecoder.Child(path, key.Value);
                 if (seen.TryGetValue(key.Value, out var firstLine))
-                    throw new ManifestException(new ManifestError(new SourceLocation(file, key.Line, FieldOf(keyPath)),
+                    throw new InputFormatException(new ManifestError(new SourceLocation(file, key.Line, FieldOf(keyPath)),
                         $"mapping key \"{key.Value}\" already defined at line {firstLine.ToString(CultureInfo.InvariantCulture)}"));
                 seen.Add(key.Value, key.Line);
                 entries.Add(new(key, ReadNode(parser, anchors, file, keyPath)));
@@ -133,7 +133,7 @@ internal static class YamlTree
         else
         {
             var current = parser.Current;
-            throw new ManifestException(new ManifestError(
+            throw new InputFormatException(new ManifestError(
                 new SourceLocation(file, current is null ? 1 : LineOf(current.Start), FieldOf(path)),
                 $"unexpected YAML event {current?.GetType().Name ?? "(end of input)"}"));
         }

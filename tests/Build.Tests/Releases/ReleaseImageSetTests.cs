@@ -3,6 +3,7 @@ using Promoter.Images;
 using Promoter.Oci;
 using Promoter.Registry;
 using Promoter.Releases;
+using Promoter.Yaml;
 using Xunit;
 using Promoter.Archives;
 
@@ -48,7 +49,7 @@ public sealed class ReleaseImageSetTests : IDisposable
         var path = Path.Combine(_folder, "def.yaml");
         File.WriteAllText(path, yaml);
         var act = () => ReleaseImageSet.Load(path);
-        act.Should().Throw<ReleaseDefinitionException>().Which.Message.Should().Contain(expected.Replace("def.yaml", path));
+        act.Should().Throw<InputFormatException>().Which.Message.Should().Contain(expected.Replace("def.yaml", path));
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class ReleaseImageSetTests : IDisposable
     {
         var path = Write("images:\n  - repository: app\n    platform: linux/amd64\n    docker:\n      dockerfile: Dockerfile\n");
         var act = () => ReleaseImageSet.Load(path).RequireEngine("oci");
-        act.Should().Throw<ReleaseDefinitionException>().WithMessage("*images[app].oci: the oci engine is selected but this image has no 'oci:' section*");
+        act.Should().Throw<InputFormatException>().WithMessage("*images[app].oci: the oci engine is selected but this image has no 'oci:' section*");
     }
 
     [Fact]

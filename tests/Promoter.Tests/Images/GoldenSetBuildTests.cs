@@ -2,6 +2,7 @@ using FluentAssertions;
 using Xunit;
 using Promoter.Archives;
 using Promoter.Golden;
+using Promoter.Yaml;
 
 namespace Promoter.Tests.Images;
 
@@ -60,7 +61,7 @@ public class GoldenSetBuildTests
 
         var withoutKey = Write(temp, Head + build, "without-key.yaml");
         var act = () => GoldenSet.Load(withoutKey);
-        act.Should().Throw<GoldenSetException>()
+        act.Should().Throw<InputFormatException>()
             .WithMessage($"{withoutKey}:1: (document).archiveRoot: no archive root was given and the file has no 'archiveRoot' key*");
     }
 
@@ -139,7 +140,7 @@ public class GoldenSetBuildTests
         using var temp = new TempFolder();
         var yaml = Write(temp, Head + build);
         var act = () => GoldenSet.Load(yaml, temp.Path);
-        act.Should().Throw<GoldenSetException>()
+        act.Should().Throw<InputFormatException>()
             .Where(e => e.File == yaml && e.Line == line)
             .WithMessage($"{yaml}:{line}: {message}");
     }

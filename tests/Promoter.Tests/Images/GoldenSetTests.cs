@@ -2,6 +2,7 @@ using FluentAssertions;
 using Promoter.Oci;
 using Xunit;
 using Promoter.Golden;
+using Promoter.Yaml;
 
 namespace Promoter.Tests.Images;
 
@@ -66,7 +67,7 @@ public class GoldenSetTests
             """);
         var set = GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
         var act = () => set.OpenImages();
-        act.Should().Throw<GoldenSetException>().WithMessage($"{yaml}:2: images[bar].platform: the file says linux/arm64 but the config of bar/1.0.tar declares linux/amd64*");
+        act.Should().Throw<InputFormatException>().WithMessage($"{yaml}:2: images[bar].platform: the file says linux/arm64 but the config of bar/1.0.tar declares linux/amd64*");
     }
 
     public static TheoryData<string, int, string> BadFiles() => new()
@@ -107,7 +108,7 @@ public class GoldenSetTests
         using var temp = new TempFolder();
         var yaml = Write(temp, content);
         var act = () => GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
-        act.Should().Throw<GoldenSetException>()
+        act.Should().Throw<InputFormatException>()
             .Where(e => e.File == yaml && e.Line == line)
             .WithMessage($"{yaml}:{line}: {message}");
     }
@@ -139,7 +140,7 @@ public class GoldenSetTests
 
         var act = () => GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
 
-        var error = act.Should().Throw<GoldenSetException>().Which;
+        var error = act.Should().Throw<InputFormatException>().Which;
         error.Errors.Select(e => (e.At.File, e.At.Line, e.At.Field)).Should().Equal(
             (yaml, 7, "images[0].colour"),
             (yaml, 4, "images[0].repository"),
@@ -162,7 +163,7 @@ public class GoldenSetTests
 
         var act = () => GoldenSet.Load(yaml, ImageTestData.ArchiveRoot);
 
-        act.Should().Throw<GoldenSetException>()
+        act.Should().Throw<InputFormatException>()
             .Where(e => e.File == yaml && e.Line == 7 && e.Field == "images[0].tags" && e.Errors.Count == 1)
             .WithMessage($"{yaml}:7: images[0].tags: mapping key \"tags\" already defined at line 5");
     }

@@ -19,7 +19,7 @@ public sealed class E2ETestFileRulesTests
     private static IReadOnlyList<ManifestError> Errors(string yaml)
     {
         var parse = () => E2ETestFile.Parse(yaml, "tests.yaml");
-        return parse.Should().Throw<ManifestException>().Which.Errors;
+        return parse.Should().Throw<InputFormatException>().Which.Errors;
     }
 
     [Theory]

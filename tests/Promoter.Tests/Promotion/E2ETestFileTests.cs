@@ -102,7 +102,7 @@ public class E2ETestFileTests
 
         var act = () => E2ETestFile.Parse(yaml, "tests.yaml");
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             "tests.yaml:6: [0].timeout: unknown key (expected one of: name, registries, invocation, snapshots, expect-error, attach, verify-signatures)",
             "tests.yaml:4: [0].registries[0].sa: unknown key (expected one of: name, service-account, src)",
             "tests.yaml:14: [0].snapshots[0].during: unknown key (expected one of: name, before, after)",
@@ -113,11 +113,11 @@ public class E2ETestFileTests
     public void Undefined_aliases_and_duplicate_keys_are_rejected()
     {
         var alias = () => E2ETestFile.Parse("- name: t\n  snapshots:\n  - name: r.io/a\n    before: *nowhere\n", "tests.yaml");
-        alias.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        alias.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             "tests.yaml:4: alias *nowhere refers to no anchor defined before it");
 
         var duplicate = () => E2ETestFile.Parse("- name: t\n  invocation: []\n  name: u\n", "tests.yaml");
-        duplicate.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        duplicate.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             "tests.yaml:3: mapping key \"name\" already defined at line 1");
     }
 
@@ -125,11 +125,11 @@ public class E2ETestFileTests
     public void The_top_level_must_be_a_list_of_named_tests()
     {
         var notList = () => E2ETestFile.Parse("name: t\n", "tests.yaml");
-        notList.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        notList.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             "tests.yaml:1: (document): expected a list, found a mapping");
 
         var unnamed = () => E2ETestFile.Parse("- invocation: [\"--x\"]\n", "tests.yaml");
-        unnamed.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        unnamed.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             "tests.yaml:1: [0].name: must not be empty (expected the test name)");
     }
 }

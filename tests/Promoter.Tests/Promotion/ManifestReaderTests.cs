@@ -13,7 +13,7 @@ public class ManifestReaderTests
     private static IReadOnlyList<string> ErrorsOf(string yaml, string file = "manifests/foo.yaml")
     {
         var act = () => ManifestReader.Parse(yaml, file);
-        return act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).ToList();
+        return act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).ToList();
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public class ManifestReaderTests
         using var tree = new TempTree();
         var path = tree.Write("m.yaml", "registries:\n- name: r.io/s\n  src: true\n- name: r.io/d\nimages:\n- name: foo\n  dmap:\n    \"sha256:abc\": []\n");
         var act = () => ManifestReader.Load(path);
-        act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle()
+        act.Should().Throw<InputFormatException>().Which.Errors.Should().ContainSingle()
             .Which.At.Should().Be(new SourceLocation(path, 8, "images[0].dmap"));
     }
 
@@ -223,7 +223,7 @@ public class ManifestReaderTests
     public void Exception_message_lists_every_error_one_per_line()
     {
         var act = () => ManifestReader.Parse("registries:\n- name: \"\"\n", "m.yaml");
-        act.Should().Throw<ManifestException>().Which.Message.Split('\n').Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Message.Split('\n').Should().Equal(
             "m.yaml:2: registries[0].name: must not be empty (expected a registry name such as gcr.io/project/prefix)",
             "m.yaml:1: registries: no registry has src: true (expected exactly one source)");
     }

@@ -79,7 +79,7 @@ public class PromotionEdgeTests
 
         var act = () => PromotionEdges.FromManifests([manifest]);
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"m.yaml:8: images[0].dmap[\"{A}\"]: overlapping edges detected: r.io/prod/foo:1.0 is claimed by " +
             $"{A} (m.yaml:8 images[0].dmap[\"{A}\"]) and by {B} (m.yaml:9 images[0].dmap[\"{B}\"])");
     }

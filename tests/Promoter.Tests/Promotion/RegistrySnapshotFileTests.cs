@@ -61,7 +61,7 @@ public sealed class RegistrySnapshotFileTests : IDisposable
     public void A_malformed_csv_line_is_named_by_file_line_and_field(string text, int line, string field, string message)
     {
         var act = () => RegistrySnapshotFile.ParseCsv(text.Replace("{A}", A).Replace("{B}", B), "s.csv");
-        var error = act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Which;
+        var error = act.Should().Throw<InputFormatException>().Which.Errors.Should().ContainSingle().Which;
         error.At.Line.Should().Be(line);
         error.At.Field.Should().Be(field);
         error.Message.Should().Contain(message);
@@ -72,7 +72,7 @@ public sealed class RegistrySnapshotFileTests : IDisposable
     public void Every_bad_csv_line_is_reported_at_once()
     {
         var act = () => RegistrySnapshotFile.ParseCsv($"foo@{A},foo:1.0\nbad\nfoo@x,-\n", "s.csv");
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.At.Line).Should().Equal(2, 3);
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.At.Line).Should().Equal(2, 3);
     }
 
     [Fact]
@@ -80,17 +80,17 @@ public sealed class RegistrySnapshotFileTests : IDisposable
     {
         var twice = $"- name: foo\n  dmap:\n    \"{A}\": [\"1.0\"]\n- name: foo\n  dmap:\n    \"{B}\": []\n";
         var act = () => RegistrySnapshotFile.ParseYaml(twice, "s.yaml");
-        act.Should().Throw<ManifestException>().WithMessage("s.yaml:4: [1].name: image 'foo' is listed twice (also at line 1)*");
+        act.Should().Throw<InputFormatException>().WithMessage("s.yaml:4: [1].name: image 'foo' is listed twice (also at line 1)*");
 
         var moved = $"- name: foo\n  dmap:\n    \"{A}\": [\"1.0\"]\n    \"{B}\": [\"1.0\"]\n";
         act = () => RegistrySnapshotFile.ParseYaml(moved, "s.yaml");
-        act.Should().Throw<ManifestException>().WithMessage($"s.yaml:4: [0].dmap[\"{B}\"]: tag '1.0' of image 'foo' is also on {A} (line 3)*");
+        act.Should().Throw<InputFormatException>().WithMessage($"s.yaml:4: [0].dmap[\"{B}\"]: tag '1.0' of image 'foo' is also on {A} (line 3)*");
 
         act = () => RegistrySnapshotFile.ParseYaml($"- name: foo\n  dmap:\n    \"{A}\": [\"1.0\", \"1.0\"]\n", "s.yaml");
-        act.Should().Throw<ManifestException>().WithMessage("s.yaml:3: *tag '1.0' is listed twice*");
+        act.Should().Throw<InputFormatException>().WithMessage("s.yaml:3: *tag '1.0' is listed twice*");
 
         act = () => RegistrySnapshotFile.ParseYaml($"- name: foo\n  dmap:\n    \"{A}\": [\"1.0\"]\n  extra: 1\n", "s.yaml");
-        act.Should().Throw<ManifestException>().WithMessage("s.yaml:4: *extra*");
+        act.Should().Throw<InputFormatException>().WithMessage("s.yaml:4: *extra*");
     }
 
     [Fact]

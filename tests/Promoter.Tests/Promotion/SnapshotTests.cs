@@ -76,7 +76,7 @@ public class SnapshotTests
     public void The_reader_checks_digests_with_file_and_line()
     {
         var act = () => Snapshot.Parse($"- name: foo\n  dmap:\n    \"{A}\": []\n    \"sha256:zz\": []\n", "snap.yaml");
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             "snap.yaml:4: [0].dmap: 'sha256:zz' is not a digest (expected sha256: + 64 lower-case hex)");
     }
 

@@ -45,10 +45,10 @@ public sealed class ThinManifestLinkTests : IDisposable
 
     private string In(params string[] parts) => Path.Combine([_dir, .. parts]);
 
-    private ManifestException Refused()
+    private InputFormatException Refused()
     {
         var load = () => ManifestReader.LoadThinDirectory(_dir);
-        return load.Should().Throw<ManifestException>().Which;
+        return load.Should().Throw<InputFormatException>().Which;
     }
 
     [Fact]

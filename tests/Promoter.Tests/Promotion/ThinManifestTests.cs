@@ -69,7 +69,7 @@ public class ThinManifestTests
 
         var act = () => ManifestReader.LoadThinDirectory(dir);
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/manifests/bar/promoter-manifest.yaml:1: no images file for project 'bar' (expected a regular file {dir}/images/bar/images.yaml)");
     }
 
@@ -99,7 +99,7 @@ public class ThinManifestTests
 
         var act = () => ManifestReader.LoadThinDirectory(dir);
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/manifests/foo/deeper/promoter-manifest.yaml:1: unexpected manifest path (expected {dir}/manifests/<project>/promoter-manifest.yaml)");
     }
 
@@ -109,7 +109,7 @@ public class ThinManifestTests
         using var tree = TwoProjects();
         tree.Write("thin/manifests/promoter-manifest.yaml", Registries("top"));
         var act = () => ManifestReader.LoadThinDirectory(Path.Combine(tree.Root, "thin"));
-        act.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle()
+        act.Should().Throw<InputFormatException>().Which.Errors.Should().ContainSingle()
             .Which.Message.Should().StartWith("unexpected manifest path");
     }
 
@@ -125,7 +125,7 @@ public class ThinManifestTests
 
         var act = () => ManifestReader.LoadThinDirectory(dir);
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/manifests:1: no thin manifests found (expected {dir}/manifests/<project>/promoter-manifest.yaml)");
     }
 
@@ -138,7 +138,7 @@ public class ThinManifestTests
 
         var act = () => ManifestReader.LoadThinDirectory(dir);
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/images:1: not a directory (a thin-manifest directory needs both images/ and manifests/)",
             $"{dir}/manifests:1: not a directory (a thin-manifest directory needs both images/ and manifests/)");
     }
@@ -163,12 +163,12 @@ public class ThinManifestTests
 
         var thin = () => ManifestReader.LoadThinDirectory(dir);
 
-        var error = thin.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Subject;
+        var error = thin.Should().Throw<InputFormatException>().Which.Errors.Should().ContainSingle().Subject;
         error.ToString().Should().StartWith($"{imagesFile}:{line}: {field}: {message}");
         // The same entry in a full manifest: the same message on the same field (under images:).
         var entry = string.Join("\n", Images(image, digest, tag).Split('\n').Select(l => "  " + l));
         var full = () => ManifestReader.Parse(Registries("foo") + "\nimages:\n" + entry + "\n", "full.yaml");
-        var fullError = full.Should().Throw<ManifestException>().Which.Errors.Should().ContainSingle().Subject;
+        var fullError = full.Should().Throw<InputFormatException>().Which.Errors.Should().ContainSingle().Subject;
         fullError.At.Field.Should().Be("images" + field);
         fullError.Message.Should().Be(error.Message);
     }
@@ -183,7 +183,7 @@ public class ThinManifestTests
 
         var act = () => ManifestReader.LoadThinDirectory(dir);
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/manifests/foo/promoter-manifest.yaml:5: registries[1].src: 2 registries have src: true (r.io/first, r.io/second); expected exactly one source");
     }
 
@@ -194,7 +194,7 @@ public class ThinManifestTests
         tree.Write("thin/manifests/foo/promoter-manifest.yaml", "registries:\n- name: r.io/a\n- name: r.io/b\n");
         var dir = Path.Combine(tree.Root, "thin");
         var act = () => ManifestReader.LoadThinDirectory(dir);
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/manifests/foo/promoter-manifest.yaml:1: registries: no registry has src: true (expected exactly one source)");
     }
 
@@ -205,7 +205,7 @@ public class ThinManifestTests
         tree.Write("thin/manifests/foo/promoter-manifest.yaml", Registries("foo") + "\nimages: []\n");
         var dir = Path.Combine(tree.Root, "thin");
         var act = () => ManifestReader.LoadThinDirectory(dir);
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/manifests/foo/promoter-manifest.yaml:6: images: unknown key (expected one of: registries, imagesPath)");
     }
 
@@ -216,7 +216,7 @@ public class ThinManifestTests
         tree.Write("thin/images/foo/images.yaml", $"- name: foo\n  dmap:\n    \"{A}\": []\n  tags: [x]\n- name: \"\"\n  dmap:\n    \"{A}\": []\n");
         var dir = Path.Combine(tree.Root, "thin");
         var act = () => ManifestReader.LoadThinDirectory(dir);
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/images/foo/images.yaml:4: [0].tags: unknown key (expected one of: name, dmap)",
             $"{dir}/images/foo/images.yaml:5: [1].name: must not be empty (expected an image name such as foo or foo/bar)");
     }
@@ -235,7 +235,7 @@ public class ThinManifestTests
 
         var act = () => PromotionEdges.FromManifests(set.Manifests);
 
-        act.Should().Throw<ManifestException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
+        act.Should().Throw<InputFormatException>().Which.Errors.Select(e => e.ToString()).Should().Equal(
             $"{dir}/images/one/images.yaml:3: [0].dmap[\"{A}\"]: overlapping edges detected: r.io/prod/foo:1.0 is claimed by " +
             $"{A} ({dir}/images/one/images.yaml:3 [0].dmap[\"{A}\"]) and by {B} ({dir}/images/two/images.yaml:3 [0].dmap[\"{B}\"])");
     }

@@ -179,5 +179,5 @@ public sealed class QuotaDomainDecisionTests
     [Theory]
     [MemberData(nameof(BadFiles))]
     public void A_malformed_quota_domains_file_is_refused_naming_file_line_and_field(string yaml, string message) =>
-        FluentActions.Invoking(() => QuotaDomains.Parse(yaml, "q.yaml")).Should().Throw<ManifestException>().WithMessage($"*{message}*");
+        FluentActions.Invoking(() => QuotaDomains.Parse(yaml, "q.yaml")).Should().Throw<InputFormatException>().WithMessage($"*{message}*");
 }

@@ -124,7 +124,7 @@ public static class PlanReport
     /// Reads a plan written by <see cref="WriteJson"/> back: every edge with the decision, the destination digest presence
     /// and the tag's digest the plan saw, so <c>--plan=FILE --confirm</c> can execute exactly it after checking for drift.
     /// </summary>
-    /// <exception cref="ManifestException">Not a version 1 plan, or an edge field missing or malformed (file, edge index and
+    /// <exception cref="InputFormatException">Not a version 1 plan, or an edge field missing or malformed (file, edge index and
     /// field named).</exception>
     /// <exception cref="InputFileException">The file is missing, not a regular file, too large or unreadable.</exception>
     public static PromotionPlan ReadJson(string path)
@@ -190,6 +190,6 @@ public static class PlanReport
         }
     }
 
-    private static ManifestException Error(string path, int line, string field, string message) =>
+    private static InputFormatException Error(string path, int line, string field, string message) =>
         new(new ManifestError(new SourceLocation(path, line, field), message));
 }

@@ -6,7 +6,7 @@ namespace Promoter.Promotion.Engine;
 
 /// <summary>The load phase's input: reads manifests and returns the edges to promote.</summary>
 /// <param name="warn">Receives warnings that do not stop the load (a thin-directory subfolder without a manifest).</param>
-/// <exception cref="ManifestException">A manifest is invalid (file, line and field).</exception>
+/// <exception cref="InputFormatException">A manifest is invalid (file, line and field).</exception>
 public delegate IReadOnlyList<PromotionEdge> EdgeLoader(Action<string> warn);
 
 /// <summary>
@@ -39,7 +39,7 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
 
     /// <summary>Runs the phases on the edges <paramref name="load"/> returns.</summary>
     /// <returns>Where the run stopped (a dry run or completed), the plan and what was written.</returns>
-    /// <exception cref="ManifestException">Load: a manifest is invalid.</exception>
+    /// <exception cref="InputFormatException">Load: a manifest is invalid.</exception>
     /// <exception cref="Promoter.Registry.RegistryException">Plan or execute: a registry refused or could not be reached
     /// (tags of failed copies are not written).</exception>
     /// <exception cref="PromotionRefusedException">Check: a tag move, or a lost edge under <see cref="LostEdgePolicy.Fail"/>;

@@ -24,7 +24,7 @@ public sealed record PromotionRequest
     /// <see cref="EdgeLoader"/> for <see cref="PromotionPipeline.RunAsync"/>.
     /// </summary>
     /// <param name="warn">Receives the thin-directory warnings (subfolders without a manifest).</param>
-    /// <exception cref="ManifestException">A manifest is invalid (errors give file, line and field).</exception>
+    /// <exception cref="InputFormatException">A manifest is invalid (errors give file, line and field).</exception>
     /// <remarks>Under <see cref="PromotionPolicy.IsolateEdges"/> overlapping edges do not fail the load: each overlap goes
     /// to <paramref name="warn"/> and its edges are kept for the planner to refuse.</remarks>
     public IReadOnlyList<PromotionEdge> LoadEdges(Action<string>? warn = null)

@@ -196,11 +196,11 @@ public class PromotionPipelineTests(EngineFixture fixture) : IClassFixture<Engin
     {
         using var pool = fixture.NewPool();
         var log = new LogLines();
-        var error = new ManifestException(new ManifestError(new SourceLocation("m.yaml", 3, "images[0].name"), "missing"));
+        var error = new InputFormatException(new ManifestError(new SourceLocation("m.yaml", 3, "images[0].name"), "missing"));
 
         var run = () => new PromotionPipeline(pool, new PromotionPolicy { Confirm = true, Log = log.Write }).RunAsync(_ => throw error);
 
-        (await run.Should().ThrowAsync<ManifestException>()).Which.Should().BeSameAs(error);
+        (await run.Should().ThrowAsync<InputFormatException>()).Which.Should().BeSameAs(error);
         log.Lines.Select(l => l.Line).Should().ContainSingle().Which.Should().StartWith("phase 1/5 load: failed");
     }
 }
