@@ -1,6 +1,5 @@
 using System.Reflection;
 using Cake.Cli;
-using Cake.Core.IO;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
 
@@ -62,15 +61,3 @@ public sealed class CakeHost
         return app.Run(args);
     }
 }
-
-/// <summary>What the host collected before the command line is parsed.</summary>
-internal sealed record HostSetup(IServiceCollection Services, IReadOnlyList<Assembly> Assemblies);
-
-/// <summary>The working directory chosen by <c>UseWorkingDirectory</c> (overridden by <c>--working</c>).</summary>
-internal sealed record WorkingDirectorySetting(DirectoryPath Path);
-
-/// <summary>A Cake configuration value given with <c>UseCakeSetting</c> (lowest precedence).</summary>
-internal sealed record CakeSetting(string Key, string Value);
-
-/// <summary>A tool given with <c>InstallTool</c>, installed before the targets run.</summary>
-internal sealed record ToolToInstall(Cake.Core.Packaging.PackageReference Package);

@@ -7,13 +7,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Build.Host;
 
-/// <summary>Startup code that changes service registrations before the run (Cake.Frosting's <c>IFrostingStartup</c>).</summary>
-public interface IFrostingStartup
-{
-    /// <summary>Called at once by <see cref="CakeHostExtensions.UseStartup{T}"/>.</summary>
-    void Configure(IServiceCollection services);
-}
-
 /// <summary>The chainable configuration methods of <see cref="CakeHost"/>, named as in Cake.Frosting.</summary>
 public static class CakeHostExtensions
 {

@@ -5,7 +5,6 @@ using Cake.Core;
 using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
-using Cake.Core.Packaging;
 using Cake.Core.Scripting;
 using Cake.Core.Tooling;
 using Microsoft.Extensions.DependencyInjection;
@@ -163,13 +162,4 @@ internal sealed class DefaultCommand(HostSetup setup) : Command<DefaultCommandSe
         throw new CakeException(
             $"Unknown target '{string.Join("', '", unknown)}'. Known targets: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
     }
-}
-
-/// <summary>An <see cref="IToolInstaller"/> that builds the real one when a tool is first installed.</summary>
-internal sealed class DeferredToolInstaller(Func<IToolInstaller> create) : IToolInstaller
-{
-    private readonly Lazy<IToolInstaller> _installer = new(create);
-
-    /// <inheritdoc />
-    public IEnumerable<FilePath> Install(PackageReference tool) => _installer.Value.Install(tool);
 }

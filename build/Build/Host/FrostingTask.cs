@@ -2,25 +2,6 @@ using Cake.Core;
 
 namespace Build.Host;
 
-/// <summary>A task class. The host registers every public, non-abstract implementation it finds.</summary>
-public interface IFrostingTask
-{
-    /// <summary>Logged when <c>ShouldRun</c> returns false; empty by default.</summary>
-    string SkippedMessage => string.Empty;
-
-    /// <summary>Runs the task.</summary>
-    Task RunAsync(ICakeContext context);
-
-    /// <summary>The task's criterion; tasks that return false are skipped (and reported as skipped).</summary>
-    bool ShouldRun(ICakeContext context);
-
-    /// <summary>Called when the task throws; rethrow to fail the run.</summary>
-    void OnError(Exception exception, ICakeContext context);
-
-    /// <summary>Called after the task ran, failed or not.</summary>
-    void Finally(ICakeContext context);
-}
-
 /// <summary>A synchronous task over the context type <typeparamref name="T"/>.</summary>
 public abstract class FrostingTask<T> : IFrostingTask where T : ICakeContext
 {
@@ -47,30 +28,3 @@ public abstract class FrostingTask<T> : IFrostingTask where T : ICakeContext
 
 /// <summary>A synchronous task over the plain <see cref="ICakeContext"/>.</summary>
 public abstract class FrostingTask : FrostingTask<ICakeContext>;
-
-/// <summary>An asynchronous task over the context type <typeparamref name="T"/>.</summary>
-public abstract class AsyncFrostingTask<T> : IFrostingTask where T : ICakeContext
-{
-    /// <summary>Logged when <see cref="ShouldRun"/> returns false.</summary>
-    public virtual string SkippedMessage => string.Empty;
-
-    /// <summary>The task's work.</summary>
-    public virtual Task RunAsync(T context) => Task.CompletedTask;
-
-    /// <summary>The task's criterion (true by default).</summary>
-    public virtual bool ShouldRun(T context) => true;
-
-    /// <summary>Error handler; wired only when overridden.</summary>
-    public virtual void OnError(Exception exception, T context) { }
-
-    /// <summary>Finally handler; wired only when overridden.</summary>
-    public virtual void Finally(T context) { }
-
-    Task IFrostingTask.RunAsync(ICakeContext context) => RunAsync((T)context);
-    bool IFrostingTask.ShouldRun(ICakeContext context) => ShouldRun((T)context);
-    void IFrostingTask.OnError(Exception exception, ICakeContext context) => OnError(exception, (T)context);
-    void IFrostingTask.Finally(ICakeContext context) => Finally((T)context);
-}
-
-/// <summary>An asynchronous task over the plain <see cref="ICakeContext"/>.</summary>
-public abstract class AsyncFrostingTask : AsyncFrostingTask<ICakeContext>;

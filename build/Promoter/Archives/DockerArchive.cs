@@ -5,45 +5,6 @@ using Promoter.Oci;
 
 namespace Promoter.Archives;
 
-/// <summary>One layer of an image in a <c>docker save</c> archive.</summary>
-/// <param name="Path">The entry name of the layer tar inside the archive (from <c>manifest.json</c> <c>Layers</c>).</param>
-/// <param name="DiffId">The sha256 of the uncompressed layer tar, as listed in the config's <c>rootfs.diff_ids</c>.</param>
-/// <param name="Size">The size of the layer tar in bytes.</param>
-public sealed record DockerArchiveLayer(string Path, Digest DiffId, long Size);
-
-/// <summary>One image of a <c>docker save</c> archive (one object of its <c>manifest.json</c> array).</summary>
-public sealed class DockerArchiveImage
-{
-    internal DockerArchiveImage(string configPath, byte[] configBytes, IReadOnlyList<string> repoTags,
-        IReadOnlyList<DockerArchiveLayer> layers, Platform platform)
-    {
-        ConfigPath = configPath;
-        ConfigBytes = configBytes;
-        ConfigDigest = Digest.Of(configBytes);
-        RepoTags = repoTags;
-        Layers = layers;
-        Platform = platform;
-    }
-
-    /// <summary>The entry name of the image config JSON (e.g. <c>&lt;hex&gt;.json</c>).</summary>
-    public string ConfigPath { get; }
-
-    /// <summary>The image config exactly as stored in the archive.</summary>
-    public byte[] ConfigBytes { get; }
-
-    /// <summary>The sha256 digest of <see cref="ConfigBytes"/> (the image ID).</summary>
-    public Digest ConfigDigest { get; }
-
-    /// <summary>The <c>RepoTags</c> of <c>manifest.json</c> (e.g. <c>gcr.io/x/foo:1.0</c>); empty when null.</summary>
-    public IReadOnlyList<string> RepoTags { get; }
-
-    /// <summary>The layers, base first, each verified against its diff_id.</summary>
-    public IReadOnlyList<DockerArchiveLayer> Layers { get; }
-
-    /// <summary>The platform the config declares (<c>os</c>, <c>architecture</c>, optional <c>variant</c>).</summary>
-    public Platform Platform { get; }
-}
-
 /// <summary>
 /// A <c>docker save</c> tarball, read and verified (format: Docker's image tarball, moby
 /// <c>image/tarexport</c>; upstream CIP's test-image archives are one example):

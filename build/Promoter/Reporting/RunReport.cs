@@ -1,52 +1,5 @@
 namespace Promoter.Reporting;
 
-/// <summary>What happened to the edges of one image in one destination, as one cell of a <see cref="RunReport"/>'s matrix counts it.</summary>
-public enum CellState
-{
-    /// <summary>Written by the run (shown as "promoted").</summary>
-    Written,
-    /// <summary>To be written, but the run wrote nothing (a dry run, or a run refused or failed before writing).</summary>
-    NotWritten,
-    /// <summary>Already in the destination; nothing to do.</summary>
-    AlreadyThere,
-    /// <summary>Refused; the reason is among the cell's <see cref="ReportCell.Reasons"/>.</summary>
-    Refused,
-    /// <summary>The source does not hold the digest.</summary>
-    Lost,
-}
-
-/// <summary>One refused edge, listed before everything else.</summary>
-/// <param name="Image">The image name.</param>
-/// <param name="Destination">The destination registry (with its path).</param>
-/// <param name="Reference">The destination tag, or the digest of a tagless edge.</param>
-/// <param name="Reason">The whole refusal line, as the log and the failure message say it (names the digests).</param>
-public sealed record ReportRefusal(string Image, string Destination, string Reference, string Reason);
-
-/// <summary>One cell of the image x destination matrix.</summary>
-/// <param name="Image">The row.</param>
-/// <param name="Destination">The column.</param>
-/// <param name="Counts">How many edges ended in each state (states with none may be absent).</param>
-/// <param name="Reasons">The refusal and lost lines of the cell's edges, in order.</param>
-public sealed record ReportCell(string Image, string Destination, IReadOnlyDictionary<CellState, int> Counts, IReadOnlyList<string> Reasons)
-{
-    /// <summary>The edges of <paramref name="state"/> in this cell.</summary>
-    public int this[CellState state] => Counts.TryGetValue(state, out var n) ? n : 0;
-}
-
-/// <summary>The requests sent to one registry host.</summary>
-/// <param name="Host">The host as contacted.</param>
-/// <param name="Requests">Requests sent (retries included).</param>
-/// <param name="Retries">Attempts that repeated a failed one.</param>
-/// <param name="TooManyRequests">429 answers.</param>
-/// <param name="ServerErrors">5xx answers.</param>
-/// <param name="Failures">Requests that ended without an answer or timed out.</param>
-public sealed record ReportHost(string Host, long Requests, long Retries, long TooManyRequests, long ServerErrors, long Failures);
-
-/// <summary>A labelled figure (a count, a size, a duration) of the report.</summary>
-/// <param name="Label">What it is, e.g. <c>bytes uploaded</c>.</param>
-/// <param name="Value">Its value as shown, e.g. <c>3.1 MiB</c>.</param>
-public sealed record ReportFigure(string Label, string Value);
-
 /// <summary>
 /// Everything a run's report page shows, plain data (<see cref="HtmlReport"/>, <see cref="MarkdownReport"/>): the verdict
 /// and failure message, the refused edges, the image x destination matrix, figures, timings and requests per host.

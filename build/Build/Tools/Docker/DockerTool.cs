@@ -5,13 +5,6 @@ using Cake.Core.Tooling;
 
 namespace Build.Tools.Docker;
 
-/// <summary>Settings shared by every docker command (Cake.Docker style).</summary>
-public class DockerSettings : ToolSettings
-{
-    /// <summary>Docker's global <c>--config</c> folder (credentials); optional.</summary>
-    public string? Config { get; set; }
-}
-
 /// <summary>
 /// Runs the <c>docker</c> CLI as a Cake tool: located through Cake's tool resolution (ToolPath, tools folder, PATH),
 /// arguments built with <see cref="ProcessArgumentBuilder"/>, a non-zero exit turned into a <see cref="CakeException"/>

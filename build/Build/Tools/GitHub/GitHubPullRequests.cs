@@ -2,11 +2,6 @@ using Octokit;
 
 namespace Build.Tools.GitHub;
 
-/// <summary>The pull request as GitHub numbers it.</summary>
-/// <param name="Number">The pull request's number.</param>
-/// <param name="Url">Its web page.</param>
-public sealed record OpenedPullRequest(int Number, string Url);
-
 /// <summary>
 /// Opens a pull request and requests its reviewers through GitHub's REST API with Octokit. The API address is a setting
 /// (GitHub Enterprise, or a local recorder in the tests; for a host other than <c>api.github.com</c> Octokit puts its

@@ -4,9 +4,6 @@ using Cake.Core.Tooling;
 
 namespace Build.Tools.OpenSsl;
 
-/// <summary>Cake's tool settings for openssl (tool path and the like); openssl's own options are the command's.</summary>
-public sealed class OpenSslSettings : ToolSettings;
-
 /// <summary>
 /// Runs the <c>openssl</c> CLI as a Cake tool (located through Cake's tool resolution: ToolPath, tools folder, PATH). One
 /// command: <c>openssl dgst -sha256 -verify KEY.pem -signature SIG.der DATA</c>, which prints <c>Verified OK</c> and exits 0
