@@ -5,7 +5,6 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
-using Promoter.Tests.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 
