@@ -1,6 +1,7 @@
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Golden;

@@ -1,6 +1,7 @@
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
+using Promoter.Tests.Support;
 using PuppeteerSharp;
 using Promoter.Registry;
 using Xunit;
