@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.E2E;
@@ -14,7 +15,7 @@ namespace Build.Tests.E2E;
 [Collection(HostCollection.Name)]
 public sealed class E2ETaskTests : IDisposable
 {
-    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697"; // oci engine, golden-bar/bar:1.0
+    private const string Bar = GoldenDigests.Upstream.Bar; // oci engine, golden-bar/bar:1.0
     private const string Absent = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
     private readonly string _folder = Directory.CreateTempSubdirectory("e2e-task-").FullName;
 

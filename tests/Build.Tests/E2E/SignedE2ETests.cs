@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.E2E;
@@ -74,7 +75,7 @@ public sealed partial class SignedE2ETests : IDisposable
         var fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(fixtureFolder, "test-only-signatures.json")))!;
         var signatures = fixture["signatures"]!.AsArray();
         var bar = signatures.First(s => s!["reference"]!.GetValue<string>().EndsWith("/golden-bar/bar", StringComparison.Ordinal))!;
-        var fooIndex = signatures.First(s => s!["digest"]!.GetValue<string>() == "sha256:c468db675d48aac93bad9258fb5fd9fbb3615f204bbe60bb770c1a069240e1ed")!;
+        var fooIndex = signatures.First(s => s!["digest"]!.GetValue<string>() == GoldenDigests.Project.FooList)!;
         bar["signature"] = fooIndex["signature"]!.GetValue<string>();
         File.WriteAllText(Path.Combine(_folder, "swapped.json"), fixture.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var swapped = signedCase.Replace("$PWD/manifests/e2e/fixture/signed/test-only-signatures.json", Path.Combine(_folder, "swapped.json"))
@@ -95,15 +96,16 @@ public sealed partial class SignedE2ETests : IDisposable
         // tampered check has no verified source signature to tamper with.
         audits.Take(3).Should().OnlyContain(g => g["sigs"].Value == "6" && g["atts"].Value == "0" && g["digests"].Value == "6" && g["records"].Value == "6");
         result.Output.Should().Contain("e2e test 'wrong key' failed")
-            .And.Contain("the signature of sha256-c468db675d48aac93bad9258fb5fd9fbb3615f204bbe60bb770c1a069240e1ed.sig layer")
+            .And.Contain($"the signature of {GoldenDigests.Project.FooList.Replace(':', '-')}.sig layer")
             .And.Contain("does not verify with other.pub");
         // Swapped: golden-bar's one signature fails in every destination, the five others verify; the snapshot differs too.
         audits.Skip(3).Should().OnlyContain(g => g["sigs"].Value == "11" && g["atts"].Value == "6" && g["tamper"].Value == "rejected");
         result.Output.Should().Contain("e2e test 'swapped signature' failed")
-            .And.MatchRegex(@"golden-bar/bar@sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234: the signature of sha256-fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234\.sig layer sha256:[0-9a-f]{64} does not verify with test-only-cosign\.pub");
+            .And.MatchRegex("golden-bar/bar@" + GoldenDigests.Project.Bar + ": the signature of " + GoldenDigests.Project.Bar.Replace(':', '-')
+                + @"\.sig layer sha256:[0-9a-f]{64} does not verify with test-only-cosign\.pub");
         // Required: refused before anything is written (no audit line for it: the promotion failed).
         result.Output.Should().Contain("e2e test 'swapped signature, required' failed: promotion failed")
-            .And.MatchRegex(@"golden-bar/bar@sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234 has no signature valid for key sha256:[0-9a-f]{64}");
+            .And.MatchRegex("golden-bar/bar@" + GoldenDigests.Project.Bar + " has no signature valid for key sha256:[0-9a-f]{64}");
     }
 
     [Fact]

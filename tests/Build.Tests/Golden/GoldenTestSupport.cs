@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using Build.Tests.Host;
 using Promoter.Oci;
 using Promoter.Registry;
-using Xunit;
 
 namespace Build.Tests.Golden;
 
@@ -29,39 +28,6 @@ internal static class BuildProgram
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Promoter.slnx"))) return dir.FullName;
         throw new InvalidOperationException($"No Promoter.slnx above {AppContext.BaseDirectory}.");
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, when <c>docker info</c> fails (no reachable dockerd).</summary>
-public sealed class DockerFactAttribute : FactAttribute
-{
-    private static readonly Lazy<string?> Unavailable = new(Probe);
-
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when docker is not usable.</summary>
-    public DockerFactAttribute()
-    {
-        if (Unavailable.Value is { } reason) Skip = reason;
-    }
-
-    private static string? Probe()
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var error = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            // The Test task's closing line groups skips by this reason: keep it short and the same as Promoter.Tests' one.
-            return process.ExitCode == 0 ? null : $"dockerd not running ({error.Result.Trim().Split('\n')[0]})";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"docker is not installed: {e.Message}";
-        }
     }
 }
 

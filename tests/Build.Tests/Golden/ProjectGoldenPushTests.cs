@@ -1,6 +1,7 @@
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Oci;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Golden;
@@ -16,12 +17,12 @@ public sealed class ProjectGoldenPushTests(SharedRegistry shared) : IClassFixtur
     // The oci engine's digests of the project's golden set (pinned by manifests/e2e/tests.yaml and its fixtures).
     private static readonly Dictionary<string, string> OciDigests = new()
     {
-        ["golden-bar/bar:1.0"] = "sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234",
-        ["golden-foo/foo:1.0-linux_amd64"] = "sha256:517bcc5ed5196d0d23b700983f51c11acad35f005e961fc66e325c05766354f4",
-        ["golden-foo/foo:1.0-linux_s390x"] = "sha256:b49863234f27a8320b8fcbdfb2705a5bbee36f151fa35ec0f0058b3709961b47",
-        ["golden-foo/foo:1.0-linux_arm64"] = "sha256:b1080bf8f2f0cad8e52b748a33c241d23a369ac2378e946b2e3dd1ae0a3f21df",
-        ["golden-foo/foo@"] = "sha256:15e11c253c4e7ba99aca2126680a52d5d22a25a250a96468558b515e27150f60",
-        ["golden-foo/foo:1.0"] = "sha256:c468db675d48aac93bad9258fb5fd9fbb3615f204bbe60bb770c1a069240e1ed",
+        ["golden-bar/bar:1.0"] = GoldenDigests.Project.Bar,
+        ["golden-foo/foo:1.0-linux_amd64"] = GoldenDigests.Project.FooAmd64,
+        ["golden-foo/foo:1.0-linux_s390x"] = GoldenDigests.Project.FooS390x,
+        ["golden-foo/foo:1.0-linux_arm64"] = GoldenDigests.Project.FooArm64,
+        ["golden-foo/foo@"] = GoldenDigests.Project.FooTagless,
+        ["golden-foo/foo:1.0"] = GoldenDigests.Project.FooList,
     };
 
     [Fact]

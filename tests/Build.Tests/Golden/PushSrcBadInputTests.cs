@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
-using Promoter.Tests.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Golden;

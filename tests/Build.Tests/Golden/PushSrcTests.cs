@@ -1,6 +1,7 @@
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Golden;
@@ -38,11 +39,11 @@ public sealed class PushSrcTests(SharedRegistry shared) : IClassFixture<SharedRe
     // The digests the oci engine gives for the upstream archives (also pinned by manifests/e2e/upstream-oci/tests.yaml).
     private static readonly Dictionary<string, string> OciDigests = new()
     {
-        ["golden-bar/bar:1.0"] = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697",
-        ["golden-foo/foo:1.0-linux_amd64"] = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471",
-        ["golden-foo/foo:1.0-linux_s390x"] = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828",
-        ["golden-foo/foo@"] = "sha256:a01b3cdab3abec522200f925d7a89d497460f2240e8dbf2a11dfd3274c9de938",
-        ["golden-foo/foo:1.0"] = "sha256:ca632b891781eb375f44f70d2ed6d39ff550072ad5df3e14bcb825bf46c1673a",
+        ["golden-bar/bar:1.0"] = GoldenDigests.Upstream.Bar,
+        ["golden-foo/foo:1.0-linux_amd64"] = GoldenDigests.Upstream.FooAmd64,
+        ["golden-foo/foo:1.0-linux_s390x"] = GoldenDigests.Upstream.FooS390x,
+        ["golden-foo/foo@"] = GoldenDigests.Upstream.FooTagless,
+        ["golden-foo/foo:1.0"] = GoldenDigests.Upstream.FooList,
     };
 
     // The digests upstream CIP pinned for its docker push flow (manifests/e2e/upstream/fixture/sanity and recursive-thin).

@@ -149,16 +149,14 @@ public sealed class BootstrapTests : IDisposable
 /// A fact that is skipped, with the reason, when PowerShell is not found: <c>pwsh</c> on the PATH, or the dotnet tool
 /// that <c>.ci/run</c> installs under the repository's <c>.build/pwsh</c>.
 /// </summary>
-public sealed class PwshFactAttribute : FactAttribute
+public sealed class PwshFactAttribute : ToolFactAttribute
 {
     /// <summary>The PowerShell to run, or null.</summary>
     public static string? Pwsh { get; } = Find();
 
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when no PowerShell is found.</summary>
+    /// <summary>Skipped when no PowerShell is found.</summary>
     public PwshFactAttribute()
-    {
-        if (Pwsh is null) Skip = "pwsh is not on the PATH nor under .build/pwsh (.ci/run installs it: dotnet tool install --tool-path .build/pwsh PowerShell)";
-    }
+        : base(Pwsh is null ? "pwsh is not on the PATH nor under .build/pwsh (.ci/run installs it: dotnet tool install --tool-path .build/pwsh PowerShell)" : null) { }
 
     private static string? Find() =>
         Environment.GetEnvironmentVariable("PATH")!.Split(System.IO.Path.PathSeparator)

@@ -1,18 +1,15 @@
 using System.Diagnostics;
-using Xunit;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Kubernetes;
 
 /// <summary>A fact that is skipped, with the reason, when <c>kubectl version --client</c> fails (kubectl not installed).</summary>
-public sealed class KubectlFactAttribute : FactAttribute
+public sealed class KubectlFactAttribute : ToolFactAttribute
 {
     private static readonly Lazy<string?> Unavailable = new(Probe);
 
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when kubectl is not usable.</summary>
-    public KubectlFactAttribute()
-    {
-        if (Unavailable.Value is { } reason) Skip = reason;
-    }
+    /// <summary>Skipped with the reason the probe gives.</summary>
+    public KubectlFactAttribute() : base(Unavailable.Value) { }
 
     /// <summary>Runs <c>kubectl</c> with <paramref name="arguments"/>; returns its exit code, standard output and error.</summary>
     public static (int ExitCode, string Output, string Error) Run(params string[] arguments)

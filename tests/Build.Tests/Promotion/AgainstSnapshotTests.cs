@@ -5,6 +5,7 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Promotion;
+using Promoter.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -201,15 +202,12 @@ public sealed partial class AgainstSnapshotTests(ITestOutputHelper output) : IDi
 }
 
 /// <summary>A fact that is skipped, with the reason, where <c>unshare -n</c> cannot make a network namespace (not root, no util-linux).</summary>
-public sealed class UnshareFactAttribute : FactAttribute
+public sealed class UnshareFactAttribute : ToolFactAttribute
 {
     private static readonly Lazy<string?> Unavailable = new(Probe);
 
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> when <c>unshare -n true</c> fails.</summary>
-    public UnshareFactAttribute()
-    {
-        if (Unavailable.Value is { } reason) Skip = reason;
-    }
+    /// <summary>Skipped with the reason the probe gives.</summary>
+    public UnshareFactAttribute() : base(Unavailable.Value) { }
 
     private static string? Probe()
     {

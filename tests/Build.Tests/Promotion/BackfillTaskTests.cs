@@ -5,6 +5,7 @@ using FluentAssertions;
 using Promoter.Attachments;
 using Promoter.Oci;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -20,9 +21,9 @@ namespace Build.Tests.Promotion;
 [Collection(HostCollection.Name)]
 public sealed class BackfillTaskTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
-    private const string FooAmd64 = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471";
-    private const string FooS390x = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828";
+    private const string Bar = GoldenDigests.Upstream.Bar;
+    private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
+    private const string FooS390x = GoldenDigests.Upstream.FooS390x;
     private const string BarRepo = "prod/golden-bar/bar", FooRepo = "prod/golden-foo/foo";
     private LocalRegistry _source = null!;
     private LocalRegistry[] _replicas = null!;

@@ -39,14 +39,14 @@ public sealed class HtpasswdPromoteTests : IDisposable
             images:
             - name: golden-foo/foo
               dmap:
-                "sha256:c468db675d48aac93bad9258fb5fd9fbb3615f204bbe60bb770c1a069240e1ed": ["1.0"]
-                "sha256:517bcc5ed5196d0d23b700983f51c11acad35f005e961fc66e325c05766354f4": ["1.0-linux_amd64"]
-                "sha256:b49863234f27a8320b8fcbdfb2705a5bbee36f151fa35ec0f0058b3709961b47": ["1.0-linux_s390x"]
-                "sha256:b1080bf8f2f0cad8e52b748a33c241d23a369ac2378e946b2e3dd1ae0a3f21df": ["1.0-linux_arm64"]
-                "sha256:15e11c253c4e7ba99aca2126680a52d5d22a25a250a96468558b515e27150f60": []
+                "{GoldenDigests.Project.FooList}": ["1.0"]
+                "{GoldenDigests.Project.FooAmd64}": ["1.0-linux_amd64"]
+                "{GoldenDigests.Project.FooS390x}": ["1.0-linux_s390x"]
+                "{GoldenDigests.Project.FooArm64}": ["1.0-linux_arm64"]
+                "{GoldenDigests.Project.FooTagless}": []
             - name: golden-bar/bar
               dmap:
-                "sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234": ["1.0"]
+                "{GoldenDigests.Project.Bar}": ["1.0"]
             """);
         var previous = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", docker);
@@ -68,7 +68,7 @@ public sealed class HtpasswdPromoteTests : IDisposable
         using var check = destination.CreateClient(new RegistryClientOptions { Credential = new RegistryCredential("ci", "ci-pass") });
         (await check.ListTagsAsync("prod/golden-foo/foo")).Should().BeEquivalentTo("1.0", "1.0-linux_amd64", "1.0-linux_s390x", "1.0-linux_arm64");
         (await check.ListTagsAsync("prod/golden-bar/bar")).Should().Equal("1.0");
-        (await check.HeadManifestAsync("prod/golden-foo/foo", "sha256:15e11c253c4e7ba99aca2126680a52d5d22a25a250a96468558b515e27150f60"))
+        (await check.HeadManifestAsync("prod/golden-foo/foo", GoldenDigests.Project.FooTagless))
             .Should().NotBeNull("the tagless image is promoted by digest");
     }
 
@@ -105,7 +105,7 @@ public sealed class HtpasswdPromoteTests : IDisposable
             images:
             - name: golden-bar/bar
               dmap:
-                "sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234": ["1.0"]
+                "{GoldenDigests.Project.Bar}": ["1.0"]
             """);
         var previous = (Config: Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Path: Environment.GetEnvironmentVariable("PATH"));
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", docker);

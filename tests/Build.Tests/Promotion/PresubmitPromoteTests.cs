@@ -5,6 +5,7 @@ using Build.Tests.Host;
 using Build.Tests.Releases;
 using FluentAssertions;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Promotion;
@@ -18,9 +19,9 @@ namespace Build.Tests.Promotion;
 [Collection(HostCollection.Name)]
 public sealed class PresubmitPromoteTests : IAsyncLifetime
 {
-    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
-    private const string FooAmd64 = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471";
-    private const string FooS390x = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828";
+    private const string Bar = GoldenDigests.Upstream.Bar;
+    private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
+    private const string FooS390x = GoldenDigests.Upstream.FooS390x;
     private LocalRegistry _registry = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("presubmit-").FullName;
 
@@ -237,7 +238,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
         tagged.Output.Should().Contain($"- name: foo\n  dmap:\n    \"{FooAmd64}\": [\"latest\"]\n").And.NotContain(FooS390x);
 
         // foo's manifest list (children amd64 and s390x): the copy brings the children in tagless.
-        const string fooIndex = "sha256:ca632b891781eb375f44f70d2ed6d39ff550072ad5df3e14bcb825bf46c1673a";
+        const string fooIndex = GoldenDigests.Upstream.FooList;
         BuildProgram.Run("--target", "Promote", $"--manifest={FooManifest("mini.yaml", "mini", (fooIndex, "\"1.0\""))}", "--confirm").ExitCode.Should().Be(0);
         var full = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/mini", "--output=csv", storage);
         full.Output.Should().Contain($"foo@{FooAmd64},-\n").And.Contain($"foo@{FooS390x},-\n").And.Contain($"foo@{fooIndex},foo:1.0\n");

@@ -2,6 +2,7 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Promotion;
@@ -13,8 +14,8 @@ namespace Build.Tests.Promotion;
 [Collection(HostCollection.Name)]
 public sealed class PromoteTaskTests : IAsyncLifetime
 {
-    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
-    private const string FooAmd64 = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471";
+    private const string Bar = GoldenDigests.Upstream.Bar;
+    private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
     private LocalRegistry _registry = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("promote-task-").FullName;
 
@@ -87,7 +88,7 @@ public sealed class PromoteTaskTests : IAsyncLifetime
         var artifacts = Directory.CreateDirectory(Path.Combine(_folder, "artifacts")).FullName;
         var planFile = Path.Combine(_folder, "plan.json");
         // prod/foo:plan points at foo's amd64 image first; then a manifest wants the s390x image under that tag.
-        const string fooS390x = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828";
+        const string fooS390x = GoldenDigests.Upstream.FooS390x;
         string FooManifest(string name, string digest) => WriteFile(name, $"""
             registries:
             - name: {_registry.Host}/stg/golden-foo
@@ -144,7 +145,7 @@ public sealed class PromoteTaskTests : IAsyncLifetime
         claim.ExitCode.Should().Be(0, "prod/foo:1.0 does not exist yet: " + claim.Output);
 
         var conflicting = Path.Combine(_folder, "conflict.yaml");
-        File.WriteAllText(conflicting, File.ReadAllText(moving).Replace(FooAmd64, "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828"));
+        File.WriteAllText(conflicting, File.ReadAllText(moving).Replace(FooAmd64, GoldenDigests.Upstream.FooS390x));
         var refused = BuildProgram.Run("--target", "Promote", $"--manifest={conflicting}", "--confirm");
 
         refused.ExitCode.Should().NotBe(0);

@@ -19,7 +19,7 @@ public sealed class ServiceAccountPromoteTests : IDisposable
 {
     private const string Account = "k8s-infra-promoter@cip-test.iam.gserviceaccount.com";
     private const string Token = "ya29.impersonated-TOKEN-5c1d";
-    private const string Bar = "sha256:fffee9412bc1dfafab09b7dba7772595a985c7d89f1889cd37d53decd4d49234";
+    private const string Bar = GoldenDigests.Project.Bar;
     private readonly string _folder = Directory.CreateTempSubdirectory("service-account-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

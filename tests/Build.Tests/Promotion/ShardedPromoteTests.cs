@@ -5,6 +5,7 @@ using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -19,11 +20,11 @@ namespace Build.Tests.Promotion;
 [Collection(HostCollection.Name)]
 public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
-    private const string FooList = "sha256:ca632b891781eb375f44f70d2ed6d39ff550072ad5df3e14bcb825bf46c1673a";
-    private const string FooAmd64 = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471";
-    private const string FooS390x = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828";
-    private const string FooTagless = "sha256:a01b3cdab3abec522200f925d7a89d497460f2240e8dbf2a11dfd3274c9de938";
+    private const string Bar = GoldenDigests.Upstream.Bar;
+    private const string FooList = GoldenDigests.Upstream.FooList;
+    private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
+    private const string FooS390x = GoldenDigests.Upstream.FooS390x;
+    private const string FooTagless = GoldenDigests.Upstream.FooTagless;
 
     /// <summary>Destination prefixes in each of the two destination registries: 2 x 3 registries x 2 images = 12 repositories.</summary>
     private static readonly string[] Prefixes = ["prod-a", "prod-b", "mirror/c"];

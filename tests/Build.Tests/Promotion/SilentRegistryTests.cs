@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
-using Promoter.Tests.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Promotion;

@@ -2,6 +2,7 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Promotion;
@@ -14,7 +15,7 @@ namespace Build.Tests.Promotion;
 [Collection(HostCollection.Name)]
 public sealed class ThinManifestValidationTests : IAsyncLifetime
 {
-    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
+    private const string Bar = GoldenDigests.Upstream.Bar;
     private LocalRegistry _registry = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("thin-validation-").FullName;
 

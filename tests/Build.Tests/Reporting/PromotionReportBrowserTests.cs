@@ -1,6 +1,7 @@
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
+using Promoter.Tests.Support;
 using PuppeteerSharp;
 using Promoter.Registry;
 using Xunit;
@@ -16,9 +17,9 @@ namespace Build.Tests.Reporting;
 [Collection(HostCollection.Name)]
 public sealed class PromotionReportBrowserTests : IAsyncLifetime
 {
-    private const string Bar = "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697";
-    private const string FooAmd64 = "sha256:11e340ab5646d65cb29093b59c7d1cd83dec752e3e4894e4ca2ba445d454a471";
-    private const string FooS390x = "sha256:2208e21376de1c23e13e8680d697d369d62f202040657f3e2a8c29440eb24828";
+    private const string Bar = GoldenDigests.Upstream.Bar;
+    private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
+    private const string FooS390x = GoldenDigests.Upstream.FooS390x;
     private LocalRegistry _registry = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("report-browser-").FullName;
 

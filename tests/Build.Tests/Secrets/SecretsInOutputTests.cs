@@ -5,7 +5,6 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
-using Promoter.Tests.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 
@@ -229,7 +228,7 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
             images:
             - name: bar
               dmap:
-                "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697": ["1.0"]
+                "{GoldenDigests.Upstream.Bar}": ["1.0"]
             """);
 
         var promoted = Run(config, null, "--target", "Promote", $"--manifest={manifest}", "--confirm");
@@ -246,7 +245,7 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
     {
         var folder = secured.NewFolder("e2e");
         var manifest = Path.Combine(folder, "bar.yaml");
-        File.WriteAllText(manifest, """
+        File.WriteAllText(manifest, $"""
             registries:
             - name: gcr.io/k8s-staging-cip-test/golden-bar
               src: true
@@ -254,7 +253,7 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
             images:
             - name: bar
               dmap:
-                "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697": ["1.0"]
+                "{GoldenDigests.Upstream.Bar}": ["1.0"]
             """);
         var tests = Path.Combine(folder, "tests.yaml");
         File.WriteAllText(tests, $"""
@@ -270,7 +269,7 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
                 after:
                 - name: bar
                   dmap:
-                    "sha256:07bfc230fa73bcfaba222d81e4d4f8bacf9825bcf1f72275424232d0e247b697": ["1.0"]
+                    "{GoldenDigests.Upstream.Bar}": ["1.0"]
             """);
 
         var result = Run(DockerConfig(BasicAuth), null, "--target", "LoadTarballs", "--target", "E2E", "--exclusive", $"--e2e-file={tests}",

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Text;
 using FluentAssertions;
 using Promoter.Oci;
+using Promoter.Tests.Support;
 using Xunit;
 using Promoter.Archives;
 

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using FluentAssertions;
 using Promoter.Oci;
+using Promoter.Tests.Support;
 using Xunit;
 using Promoter.Archives;
 using Promoter.Golden;
@@ -152,43 +152,5 @@ public class GoldenBuilderTests
         {
             if (!existed) Docker.Run("rmi", repoTag);
         }
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, when no Docker daemon answers <c>docker version</c>.</summary>
-public sealed class DockerFactAttribute : FactAttribute
-{
-    /// <summary>Probes the daemon once per test run.</summary>
-    public DockerFactAttribute()
-    {
-        if (Docker.Unavailable.Value is { } reason) Skip = reason;
-    }
-}
-
-internal static class Docker
-{
-    public static readonly Lazy<string?> Unavailable = new(() =>
-    {
-        try
-        {
-            var result = Run("version", "--format", "{{.Server.Version}}");
-            return result.ExitCode == 0 ? null
-                : $"dockerd not running ({result.Error.Trim().Split('\n')[0]})";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"the docker CLI cannot be started ({e.Message})";
-        }
-    });
-
-    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
     }
 }

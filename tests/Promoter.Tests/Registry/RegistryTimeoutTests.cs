@@ -5,6 +5,7 @@ using System.Text;
 using FluentAssertions;
 using Promoter.Oci;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Promoter.Tests.Registry;

@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 
-namespace Promoter.Tests.Registry;
+namespace Promoter.Tests.Support;
 
 /// <summary>
 /// A token server for tests, following distribution's token authentication spec (docs/spec/auth/token.md and jwt.md):
@@ -14,7 +14,7 @@ namespace Promoter.Tests.Registry;
 /// carried in the <c>x5c</c> header. A real registry configured with that certificate as its root bundle verifies the
 /// tokens. It grants every requested scope to the one known user and refuses everyone else.
 /// </summary>
-internal sealed class TestTokenServer : IDisposable
+public sealed class TestTokenServer : IDisposable
 {
     public const string Service = "promoter-test-registry";
     public const string Issuer = "promoter-test-issuer";

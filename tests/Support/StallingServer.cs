@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Promoter.Tests.Registry;
+namespace Promoter.Tests.Support;
 
 /// <summary>
 /// A real TCP listener on loopback that speaks just enough HTTP/1.1 to play a registry that misbehaves in time: the
@@ -10,7 +10,7 @@ namespace Promoter.Tests.Registry;
 /// or to say nothing at all (optionally without reading the request body, so a client's upload blocks). A silent
 /// connection is held open until the server is disposed.
 /// </summary>
-internal sealed class StallingServer : IDisposable
+public sealed class StallingServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<Request, Reply> _script;
