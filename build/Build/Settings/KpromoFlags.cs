@@ -19,7 +19,7 @@ public sealed record KpromoFlag(string Name, KpromoFlagStatus Status, string Not
 /// Every flag of kpromo's <c>cip</c> command (kubernetes-sigs/promo-tools <c>cmd/kpromo/cmd/cip/cip.go</c>, the current
 /// one and the older <c>cip run</c> flags <c>--threads</c>, <c>--dry-run</c>, <c>--use-service-account</c>,
 /// <c>--key-files</c>...) and the root's <c>--log-level</c>, classified: implemented, or rejected with a clear message
-/// naming the flag. <c>build/Promoter/Promotion/README.md</c> lists the table.
+/// naming the flag. <c>build/Promoter/UseCases/Promotion/README.md</c> lists the table.
 /// </summary>
 public static class KpromoFlags
 {

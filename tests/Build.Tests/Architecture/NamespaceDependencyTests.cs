@@ -16,7 +16,9 @@ public sealed partial class NamespaceDependencyTests
 {
     private static readonly string Root = BuildProgram.RepositoryRoot;
 
-    /// <summary>The library: each namespace and the namespaces it may use. Mechanisms first, then the use cases.</summary>
+    /// <summary>The library: each namespace and the namespaces it may use. Mechanisms first (build/Promoter/Mechanisms/),
+    /// then the use cases (build/Promoter/UseCases/); <see cref="Every_library_namespace_lives_in_its_layers_folder"/>
+    /// keeps the folders and the table together.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Library = new Dictionary<string, string[]>
     {
         // The family of exceptions every other namespace throws.
@@ -60,6 +62,20 @@ public sealed partial class NamespaceDependencyTests
     [Fact]
     public void Every_arrow_between_the_build_programs_namespaces_is_in_the_table() =>
         Violations(Path.Combine(Root, "build", "Build"), "Build", Program).Should().BeEmpty();
+
+    [Fact]
+    public void Every_library_namespace_lives_in_its_layers_folder()
+    {
+        static IEnumerable<string> Folders(string layer) =>
+            Directory.EnumerateDirectories(Path.Combine(Root, "build", "Promoter", layer)).Select(Path.GetFileName)!;
+        var mechanisms = new[] { "Oci", "Inputs", "Yaml", "Reporting", "Registry", "Archives", "Images", "Attachments" };
+        Folders("Mechanisms").Should().BeEquivalentTo(mechanisms);
+        Folders("UseCases").Should().BeEquivalentTo(Library.Keys.Except(mechanisms).Except(["(root)"]));
+        var useCases = Folders("UseCases").ToList();
+        foreach (var useCase in useCases)
+            Library[useCase].Where(other => useCases.Contains(other) && Library[other].Contains(useCase))
+                .Should().BeEmpty($"use cases do not use each other both ways ({useCase})");
+    }
 
     [Fact]
     public void The_tables_have_no_cycle()
@@ -120,7 +136,7 @@ public sealed partial class NamespaceDependencyTests
     /// <summary>True when <c>prefix.name</c> is a namespace of the project (a folder under build/), not a type such as
     /// <c>Build.Tests</c> in a project name.</summary>
     private static bool IsNamespaceOf(string prefix, string name) =>
-        Directory.Exists(Path.Combine(Root, "build", prefix == "Promoter" ? "Promoter" : "Build", name));
+        Directory.EnumerateDirectories(Path.Combine(Root, "build", prefix), name, SearchOption.AllDirectories).Any();
 
     /// <summary>The line without its comment and string literals (a doc comment or a message may name anything).</summary>
     private static string Code(string line)

@@ -2,7 +2,7 @@ using Promoter.Oci;
 
 namespace Promoter.Promotion.Engine;
 
-/// <summary>What the planner decided for one edge (upstream CIP's rules, build/Promoter/Promotion/README.md).</summary>
+/// <summary>What the planner decided for one edge (upstream CIP's rules, build/Promoter/UseCases/Promotion/README.md).</summary>
 public enum EdgeDecision
 {
     /// <summary>The destination already holds the digest under the tag (or, tagless, holds the digest): nothing to do.</summary>

@@ -5,7 +5,7 @@ namespace Promoter.Promotion.Engine;
 
 /// <summary>
 /// Decides, for every edge, what a promotion must do, by asking the source and destination registries
-/// (HEAD requests only; nothing is written). The rules are upstream CIP's (build/Promoter/Promotion/README.md):
+/// (HEAD requests only; nothing is written). The rules are upstream CIP's (build/Promoter/UseCases/Promotion/README.md):
 /// a tag already on the wanted digest is left alone, a digest already present only gains its tag,
 /// a missing digest is copied, a tag on another digest is refused unless tag moves are allowed,
 /// and a digest missing from the source is reported as lost.
