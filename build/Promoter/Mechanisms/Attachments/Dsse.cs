@@ -112,14 +112,7 @@ public static class Dsse
         w.WriteStartObject();
         w.WriteString("_type", StatementType);
         w.WriteString("predicateType", predicateType);
-        w.WriteStartArray("subject");
-        w.WriteStartObject();
-        w.WriteString("name", subjectName);
-        w.WriteStartObject("digest");
-        w.WriteString("sha256", subject.Hex);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndArray();
+        WriteSubject(w, subjectName, subject);
         w.WriteStartObject("predicate");
         foreach (var (key, value) in predicate.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteString(key, value);
         w.WriteEndObject();
@@ -152,7 +145,21 @@ public static class Dsse
         }
     }
 
-    private static byte[] Json(Action<Utf8JsonWriter> write)
+    /// <summary>Writes an in-toto statement's <c>"subject":[{"name":N,"digest":{"sha256":H}}]</c> (one subject).</summary>
+    internal static void WriteSubject(Utf8JsonWriter w, string name, Digest digest)
+    {
+        w.WriteStartArray("subject");
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        w.WriteStartObject("digest");
+        w.WriteString("sha256", digest.Hex);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
+    /// <summary>Compact JSON as <paramref name="write"/> writes it, non-ASCII and HTML characters unescaped.</summary>
+    internal static byte[] Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

@@ -89,18 +89,11 @@ public static class Provenance
     /// The promotion record statement: <c>{"_type":Statement/v1,"subject":[{"name":dstRepository,"digest":{"sha256":H}}],
     /// "predicateType":…,"predicate":{"srcRef","dstRef","digest","timestamp","builderId"}}</c>, compact.
     /// </summary>
-    public static byte[] RecordStatement(string sourceReference, string destinationRepository, Digest digest, DateTimeOffset timestamp, string builderId) => Json(w =>
+    public static byte[] RecordStatement(string sourceReference, string destinationRepository, Digest digest, DateTimeOffset timestamp, string builderId) => Dsse.Json(w =>
     {
         w.WriteStartObject();
         w.WriteString("_type", StatementV1);
-        w.WriteStartArray("subject");
-        w.WriteStartObject();
-        w.WriteString("name", destinationRepository);
-        w.WriteStartObject("digest");
-        w.WriteString("sha256", digest.Hex);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndArray();
+        Dsse.WriteSubject(w, destinationRepository, digest);
         w.WriteString("predicateType", PromotionPredicateType);
         w.WriteStartObject("predicate");
         w.WriteString("srcRef", sourceReference);
@@ -116,7 +109,7 @@ public static class Provenance
     public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A sigstore bundle v0.3 holding one DSSE envelope and a public-key hint (no transparency log entry: key-based).</summary>
-    public static byte[] Bundle(string payloadType, byte[] payload, string signatureBase64, string keyHint) => Json(w =>
+    public static byte[] Bundle(string payloadType, byte[] payload, string signatureBase64, string keyHint) => Dsse.Json(w =>
     {
         w.WriteStartObject();
         w.WriteString("mediaType", BundleMediaType);
@@ -177,7 +170,7 @@ public static class Provenance
             [PredicateTypeAnnotation] = PromotionPredicateType,
             [CreatedAnnotation] = Timestamp(timestamp),
         };
-        var manifest = Json(w =>
+        var manifest = Dsse.Json(w =>
         {
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 2);
@@ -205,7 +198,7 @@ public static class Provenance
             w.WriteEndObject();
         });
         var manifestDigest = Digest.Of(manifest);
-        var entry = Encoding.UTF8.GetString(Json(w =>
+        var entry = Encoding.UTF8.GetString(Dsse.Json(w =>
         {
             w.WriteStartObject();
             w.WriteString("mediaType", MediaTypes.OciManifest);
@@ -315,13 +308,5 @@ public static class Provenance
         w.WriteStartObject("annotations");
         foreach (var (key, value) in annotations) w.WriteString(key, value);
         w.WriteEndObject();
-    }
-
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            write(writer);
-        return buffer.ToArray();
     }
 }
