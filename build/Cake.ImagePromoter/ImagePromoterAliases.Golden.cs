@@ -5,8 +5,8 @@ using Cake.Core.IO;
 using Promoter.E2E;
 using Promoter.Golden;
 using Promoter.Images;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Promotion.Registries;
 
 namespace Cake.ImagePromoter;
 

@@ -4,6 +4,8 @@ using Cake.Core.Diagnostics;
 using Cake.Core.IO;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
+using Promoter.Promotion.Registries;
+using Promoter.Promotion.Checks;
 
 namespace Cake.ImagePromoter;
 

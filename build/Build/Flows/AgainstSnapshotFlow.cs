@@ -2,7 +2,7 @@ using Build.Settings;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
-using Promoter.Promotion.Engine;
+using Promoter.Promotion.Checks;
 
 namespace Build.Flows;
 

@@ -7,6 +7,7 @@ using Cake.Core.Diagnostics;
 using Promoter.Promotion.Engine;
 using Promoter.E2E;
 using Promoter.Registry;
+using Promoter.Promotion.Registries;
 
 namespace Build.Flows;
 

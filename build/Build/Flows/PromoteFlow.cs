@@ -5,6 +5,7 @@ using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Reporting;
+using Promoter.Promotion.Registries;
 
 namespace Build.Flows;
 

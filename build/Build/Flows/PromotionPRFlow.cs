@@ -4,9 +4,9 @@ using Build.Tools.GitHub;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Promoter.Promotion;
-using Promoter.Promotion.Engine;
 using Promoter.PullRequests;
 using Promoter.Registry;
+using Promoter.Promotion.Checks;
 
 namespace Build.Flows;
 

@@ -5,11 +5,11 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using Build.Tests.Promotion;
 using FluentAssertions;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using Promoter.Promotion.Registries;
 
 namespace Build.Tests.E2E;
 

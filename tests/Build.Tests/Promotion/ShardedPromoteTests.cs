@@ -3,11 +3,11 @@ using System.Text.RegularExpressions;
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using Promoter.Promotion.Registries;
 
 namespace Build.Tests.Promotion;
 

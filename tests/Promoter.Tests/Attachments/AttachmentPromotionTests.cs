@@ -6,6 +6,7 @@ using Promoter.Promotion.Engine;
 using Promoter.Tests.Promotion.Engine;
 using Promoter.Tests.Support;
 using Xunit;
+using Promoter.Promotion.Registries;
 
 namespace Promoter.Tests.Attachments;
 

@@ -3,8 +3,8 @@ using System.Text.Json;
 using Promoter.Attachments;
 using Promoter.Inputs;
 using Promoter.Oci;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
+using Promoter.Promotion.Registries;
 
 namespace Promoter.E2E;
 

@@ -1,8 +1,8 @@
 using Promoter.Inputs;
 using Promoter.Promotion;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Yaml;
+using Promoter.Promotion.Checks;
 
 namespace Promoter.PullRequests;
 

@@ -7,6 +7,7 @@ using Promoter.Registry;
 using Promoter.Tests.Registry;
 using Promoter.Tests.Support;
 using Xunit;
+using Promoter.Promotion.Registries;
 
 namespace Promoter.Tests.Promotion.Engine;
 

@@ -8,6 +8,7 @@ using Promoter.Releases;
 using Promoter.Tests.Support;
 using Xunit;
 using Promoter.Yaml;
+using Promoter.Promotion.Registries;
 
 namespace Promoter.Tests.Promotion.Engine;
 

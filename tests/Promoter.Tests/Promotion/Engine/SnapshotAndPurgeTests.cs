@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using FluentAssertions;
 using Promoter.Oci;
 using Promoter.Promotion;
-using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
+using Promoter.Promotion.Registries;
 
 namespace Promoter.Tests.Promotion.Engine;
 

@@ -2,6 +2,7 @@ using FluentAssertions;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Xunit;
+using Promoter.Promotion.Checks;
 
 namespace Promoter.Tests.Promotion.Engine;
 

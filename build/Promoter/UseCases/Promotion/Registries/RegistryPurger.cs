@@ -1,30 +1,7 @@
 using Promoter.Oci;
 using Promoter.Registry;
 
-namespace Promoter.Promotion.Engine;
-
-/// <summary>What a purge deleted.</summary>
-/// <param name="Repositories">Repositories under the purged paths that held at least one manifest.</param>
-/// <param name="IndexesDeleted">Manifest lists / OCI indexes deleted.</param>
-/// <param name="ManifestsDeleted">Other manifests (image manifests, unknown media types) deleted.</param>
-public sealed record PurgeResult(int Repositories, int IndexesDeleted, int ManifestsDeleted)
-{
-    /// <summary>The sum of two results.</summary>
-    public static PurgeResult operator +(PurgeResult a, PurgeResult b) =>
-        new(a.Repositories + b.Repositories, a.IndexesDeleted + b.IndexesDeleted, a.ManifestsDeleted + b.ManifestsDeleted);
-
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"{Repositories} repositor{(Repositories == 1 ? "y" : "ies")}: {IndexesDeleted} index(es) and {ManifestsDeleted} manifest(s) deleted";
-}
-
-/// <summary>A purge was refused before anything was touched; <see cref="Exception.Message"/> has one line per refused registry.</summary>
-public sealed class PurgeRefusedException(IReadOnlyList<string> refusals)
-    : PromoterRefusalException(string.Join("\n", refusals))
-{
-    /// <summary>One line per refused registry, naming the registry and the rule.</summary>
-    public IReadOnlyList<string> Refusals { get; } = refusals;
-}
+namespace Promoter.Promotion.Registries;
 
 /// <summary>
 /// Empties registry paths (<c>host[:port][/prefix]</c>) before an e2e test, as upstream's e2e driver wipes its test

@@ -1,7 +1,7 @@
 using Promoter.Registry;
 using Promoter.Oci;
 
-namespace Promoter.Promotion.Engine;
+namespace Promoter.Promotion.Registries;
 
 /// <summary>
 /// Takes a <see cref="Snapshot"/> of a registry path, as <c>cip run --snapshot=REG</c> does (manifests/README.md §3):
