@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using Promoter.Oci;
 
 /// <summary>
@@ -11,7 +10,7 @@ using Promoter.Oci;
 /// digest checks, no plan), and prints how long they took. That time is the floor a no-op promotion of the same images
 /// can reach on this machine with these registries: the registries' answer rate, not the promoter, bounds it.
 /// </summary>
-internal static partial class HeadLoad
+internal static class HeadLoad
 {
     /// <summary>
     /// Usage: <c>heads IMAGES_YAML SRC_HOST SRC_PREFIX DEST_HOST[,DEST_HOST...] DEST_PREFIX CLIENTS</c>. Prints one line,
@@ -23,16 +22,12 @@ internal static partial class HeadLoad
         var (imagesYaml, sourceHost, sourcePrefix, destinations, destinationPrefix, clients) =
             (args[0], args[1], args[2], args[3].Split(','), args[4], int.Parse(args[5]));
         var paths = new List<string>();
-        string? name = null;
-        foreach (var line in File.ReadLines(imagesYaml))
+        foreach (var image in ImageList.Read(imagesYaml))
         {
-            if (NameLine().Match(line) is { Success: true } n) { name = n.Groups[1].Value; continue; }
-            if (DigestLine().Match(line) is not { Success: true } d || name is null) continue;
-            paths.Add($"http://{sourceHost}/v2/{sourcePrefix}/{name}/manifests/{d.Groups[1].Value}");
-            var tags = TagItem().Matches(d.Groups[2].Value).Select(m => m.Groups[1].Value).ToList();
+            paths.Add($"http://{sourceHost}/v2/{sourcePrefix}/{image.Name}/manifests/{image.Digest}");
             foreach (var destination in destinations)
-                foreach (var tag in tags)
-                    paths.Add($"http://{destination}/v2/{destinationPrefix}/{name}/manifests/{tag}");
+                foreach (var tag in image.Tags)
+                    paths.Add($"http://{destination}/v2/{destinationPrefix}/{image.Name}/manifests/{tag}");
         }
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, UseProxy = false });
         var accept = MediaTypes.Manifests.Select(t => new MediaTypeWithQualityHeaderValue(t)).ToList();
@@ -65,13 +60,4 @@ internal static partial class HeadLoad
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return response.StatusCode;
     }
-
-    [GeneratedRegex(@"^- name: (\S+)$")]
-    private static partial Regex NameLine();
-
-    [GeneratedRegex(@"^\s+""(sha256:[0-9a-f]{64})"": \[(.*)\]$")]
-    private static partial Regex DigestLine();
-
-    [GeneratedRegex(@"""([^""]+)""")]
-    private static partial Regex TagItem();
 }

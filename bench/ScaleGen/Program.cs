@@ -5,12 +5,14 @@
 // mounted into the other repositories), a small layer of its own and a config; every 20th image is an OCI index over
 // it and an arm64 sibling. Each image (or index) gets TAGS tags v1..vTAGS. Writes the promoter manifest's `images:`
 // section to OUT and the repository/tag list `skopeo sync --src yaml` wants to OUT.skopeo.
-// `ScaleGen heads ...` is the registry-capacity probe instead (HeadLoad.cs).
+// `ScaleGen heads ...` is the registry-capacity probe instead (HeadLoad.cs), `ScaleGen writes ...` the write bound of a
+// cold promotion (WriteLoad.cs).
 using System.Text;
 using Promoter.Oci;
 using Promoter.Registry;
 
 if (args.Length > 0 && args[0] == "heads") return await HeadLoad.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "writes") return await WriteLoad.RunAsync(args[1..]);
 
 var (host, prefix, count, tags, output) = (args[0], args[1], int.Parse(args[2]), int.Parse(args[3]), args[4]);
 var attachments = args.Length > 5 && args[5] == "attachments";
