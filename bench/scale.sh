@@ -11,7 +11,23 @@
 #     a 500; the promoter retries a 5xx too);
 #   - the registry-capacity bound: bench/ScaleGen's `heads` probe sends exactly the requests of the smallest no-op plan
 #     (per image a HEAD by digest in the source, a HEAD by tag per destination tag) with K requests in flight
-#     (CAPACITY_CLIENTS, the fastest K counts), over bare keep-alive HTTP: the floor of a no-op on these registries.
+#     (CAPACITY_CLIENTS, the fastest K counts), over bare keep-alive HTTP: the floor of a no-op on these registries;
+#   - the write bound: bench/ScaleGen's `writes` probe sends exactly the requests of the smallest safe cold promotion of
+#     the same images into the first COLD_DESTS destinations, freshly emptied before each K (CAPACITY_CLIENTS, the
+#     fastest K counts), over bare keep-alive HTTP: once per run the source manifests (children too) and the bytes of
+#     each blob some destination needs uploaded (GET, checked against the digest); per image and destination one tag
+#     listing (404 on a cold repository), per distinct blob one cross-repository mount (201) when an earlier image of the
+#     run put the blob into that destination, else an upload as POST and PUT ?digest= (Distribution 2.8 answers a
+#     one-request POST ?digest= with 202), an index's children PUT by digest, then one manifest PUT per tag
+#     (Docker-Content-Digest checked). Its requests are counted by the probe and, as a check, in the registries' access
+#     logs (less the probe's one GET /v2/ per connection, sent before its clock starts); the table prints both when they
+#     differ. Every cold row's it/bound is its time / the write bound's. WRITES=0 skips it. The full list of what counts:
+#     bench/ScaleGen/WriteLoad.cs;
+#   - with OLD_COMMIT=<commit>, that commit's own cold --confirm promotion of the same manifest (OLD_PROMOTE_FLAGS,
+#     default PROMOTE_FLAGS), built in a git worktree under .build/ (removed at the end unless KEEP_OLD=1) and run from it
+#     on freshly emptied destinations in every cold run, before the write bound and the current tree's cold run: the
+#     table prints old beside current (time, requests per image, old/current).
+# Order within a cold run: skopeo, the old commit's cold run, the write bound, then the project's dry, cold, no-op runs.
 # Each figure is the median of RUNS runs (SKOPEO_RUNS for skopeo, 1 by default: skopeo takes minutes at N=200);
 # every cold run starts from empty destinations (restarted on fresh storage). Prints one table: wall time, requests per
 # image (all registries' access logs), peak RSS (/usr/bin/time -v: the largest single process of the command, i.e. the
@@ -38,7 +54,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-100}"; dests="${2:-3}"; runs="${RUNS:-3}"; skopeo_runs="${SKOPEO_RUNS:-1}"; tags="${TAGS:-3}"; threads="${THREADS:-8}"
 peers="${PEERS:-sync copy}"; copy_parallel="${COPY_PARALLEL:-8}"; capacity_clients="${CAPACITY_CLIENTS:-8 32}"
 cold_dests="${COLD_DESTS:-$dests}"; dry="${DRY:-1}"; verify="${VERIFY:-1}"; skopeo_noop="${SKOPEO_NOOP:-1}"
-cold_runs="${COLD_RUNS:-$runs}"
+cold_runs="${COLD_RUNS:-$runs}"; writes="${WRITES:-1}"; old_commit="${OLD_COMMIT:-}"
 ((cold_dests >= 1 && cold_dests <= dests)) || { echo "COLD_DESTS must be 1..$dests" >&2; exit 1; }
 ((cold_runs >= 1 && cold_runs <= runs)) || { echo "COLD_RUNS must be 1..$runs (RUNS)" >&2; exit 1; }
 ((skopeo_runs <= cold_runs)) || skopeo_runs=$cold_runs   # skopeo runs only in runs that start from empty destinations
@@ -57,6 +73,29 @@ command -v /usr/bin/time >/dev/null || { echo "/usr/bin/time is missing: apt-get
 ./build.sh --target Default --dryrun >/dev/null   # compile the build program first if needed
 dotnet build bench/ScaleGen -c Release -v quiet -nologo >/dev/null
 scalegen=(dotnet bench/ScaleGen/bin/Release/net10.0/ScaleGen.dll)
+
+# OLD_COMMIT: that commit in a worktree under .build/, its build program compiled there by its own build.sh (as
+# bench/startup.sh does); kept for the next run with KEEP_OLD=1 (a worktree at the same commit is reused).
+old_tree=""
+remove_old_tree() {
+  if [[ -n $old_tree && ${KEEP_OLD:-0} != 1 ]]; then
+    git -C "$root" worktree remove --force "$old_tree" 2>/dev/null || { rm -rf "$old_tree"; git -C "$root" worktree prune; }
+  fi
+}
+if [[ -n $old_commit ]]; then
+  old_full="$(git rev-parse --verify --quiet "$old_commit^{commit}")" || { echo "scale.sh: no commit '$old_commit'" >&2; exit 2; }
+  old_commit="${old_full:0:7}"
+  old_tree="$root/.build/scale-old-${old_full:0:12}"
+  trap remove_old_tree EXIT
+  if [[ "$(git -C "$old_tree" rev-parse HEAD 2>/dev/null)" != "$old_full" ]]; then
+    rm -rf "$old_tree"
+    git worktree prune
+    mkdir -p "$root/.build"
+    git worktree add --detach "$old_tree" "$old_full" >/dev/null 2>&1
+  fi
+  echo "building $old_commit in $old_tree" >&2
+  (cd "$old_tree" && ./build.sh --target Default --dryrun >/dev/null)
+fi
 load_start="$(uptime | sed 's/.*load average: //')"
 
 # The registries' storage: /dev/shm while it fits, else disk. Distribution's filesystem layout costs about 40 inodes per
@@ -67,7 +106,7 @@ if [[ -z "$work_root" ]]; then
   if (( n * (dests + 1) * 40 < $(df --output=iavail /dev/shm 2>/dev/null | tail -1 || echo 0) / 2 )); then work_root=/dev/shm; else work_root=/var/tmp; fi
 fi
 work="$(mktemp -d -p "$work_root" scale.XXXXXX)"
-trap stop_and_remove_work EXIT
+trap 'stop_and_remove_work; remove_old_tree' EXIT
 
 source "$root/bench/registry.sh"   # start_registry NAME PORT [CONFIG_LINE]
 # seed_destinations: destinations COLD_DESTS+1..DESTS restarted on a copy of the first destination's storage.
@@ -100,6 +139,7 @@ src=$(start_registry src 0)
 declare -A ports
 write_manifest "$src"
 destination_hosts="$(for d in $(seq "$dests"); do printf '127.0.0.1:%s,' "${ports[$d]}"; done)"; destination_hosts="${destination_hosts%,}"
+cold_hosts="$(for d in $(seq "$cold_dests"); do printf '127.0.0.1:%s,' "${ports[$d]}"; done)"; cold_hosts="${cold_hosts%,}"
 # The manifest of the cold runs: the first COLD_DESTS destinations.
 awk -v keep="$cold_dests" '/^- name: 127.0.0.1:[0-9]+\/prod$/ { if (++d > keep) next } { print }' "$work/manifest.yaml" > "$work/manifest-cold.yaml"
 { echo "127.0.0.1:$src:"; echo "  tls-verify: false"; echo "  images:"; cat "$work/images.yaml.skopeo"; } > "$work/sync.yaml"
@@ -181,6 +221,28 @@ capacity() {
   echo "$best" | awk '{print $4, $2, $5, $3}' >> "$work/capacity"
 }
 
+# write_bound: the writes probe for every K of CAPACITY_CLIENTS, each into freshly emptied destinations; appends the
+# fastest K's "seconds requests - uploads mounts - registry-cpu clients log-requests source-manifest-gets blob-gets
+# blob-bytes tag-lists mounts uploads manifest-puts" to $work/writes (fields 1-7 as measure's; uploads and mounts from
+# the destinations' access logs, log-requests from all registries' logs less the probe's warm-up GET /v2/).
+write_bound() {
+  local best="" line clients reg_start reg_end record
+  for clients in $capacity_clients; do
+    reset_destinations drop-logs
+    sleep 0.2; mark_logs; reg_start=$(registry_cpu)
+    line=$("${scalegen[@]}" writes "$work/images.yaml" "127.0.0.1:$src" stg "$cold_hosts" prod "$clients") ||
+      { echo "write bound with $clients clients failed" >&2; exit 1; }
+    reg_end=$(registry_cpu)
+    sleep 0.3
+    # writes REQUESTS CLIENTS SECONDS RATE MANIFEST_GETS BLOB_GETS BLOB_BYTES TAG_LISTS MOUNTS UPLOADS MANIFEST_PUTS
+    record="$(echo "$line" | awk '{print $4, $2}') - $(new_log_lines 'dst*' | count "$uploads") $(new_log_lines 'dst*' | count "$mounts") -"
+    record+=" $(awk -v a="$reg_start" -v b="$reg_end" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b-a)/hz}') $clients"
+    record+=" $(new_log_lines | grep "$access" | { grep -vc '"GET /v2/ HTTP' || true; }) $(echo "$line" | cut -d' ' -f6-)"
+    if [[ -z "$best" ]] || awk -v a="${record%% *}" -v b="${best%% *}" 'BEGIN{exit !(a<b)}'; then best="$record"; fi
+  done
+  echo "$best" >> "$work/writes"
+}
+
 # The manifest in a git repository of its own, two commits: all images, then one tag added to the first image. A
 # promotion with --manifest-diff-since=HEAD~1 plans only the edges that commit added (one per destination).
 git_manifest="$work/git/manifest.yaml"
@@ -193,8 +255,12 @@ sed -i '0,/\["v1", /s//["v1", "diff", /' "$git_manifest"
 git -C "$work/git" -c user.name=bench -c user.email=bench@localhost commit -q -am "one tag added"
 diff_flags=(--manifest="$git_manifest" --manifest-diff-since=HEAD~1 "${promote_flags[@]:1}")
 
-declare -p n dests cold_dests runs cold_runs skopeo_runs tags threads copy_parallel capacity_clients load_start > "$work/params"
+declare -p n dests cold_dests runs cold_runs skopeo_runs tags threads copy_parallel capacity_clients load_start old_commit > "$work/params"
 promote_cold=(./build.sh --target Promote --manifest="$work/manifest-cold.yaml" "${promote_flags[@]:1}")
+# The old commit's cold run: its own build.sh from its worktree, the same manifest and base flags.
+# shellcheck disable=SC2206 # OLD_PROMOTE_FLAGS is a list of words on purpose
+promote_old=(env -C "$old_tree" ./build.sh --target Promote --manifest="$work/manifest-cold.yaml" --threads="$threads" --verbosity=quiet
+  ${OLD_PROMOTE_FLAGS-${PROMOTE_FLAGS:-}})
 for run in $(seq "$runs"); do
   # Runs after COLD_RUNS skip to the no-op on what the runs before left: every destination holds every image.
   if ((run <= cold_runs)); then
@@ -206,6 +272,8 @@ for run in $(seq "$runs"); do
         if ((skopeo_noop)); then measure "$peer-noop" bash -c "$(declare -p ports); ${peer}_all"; fi
       done
     fi
+    if [[ -n $old_tree ]]; then reset_destinations drop-logs; measure old-cold "${promote_old[@]}" --confirm; fi
+    if ((writes)); then write_bound; fi
     reset_destinations drop-logs
     if ((dry)); then measure dry "${promote[@]}"; fi
     measure cold "${promote_cold[@]}" --confirm
@@ -236,7 +304,9 @@ row() {
     "$(median "$label" 6)" "$(median "$label" 7)" "$(awk -v r="$(median "$label" 2)" -v n="$n" 'BEGIN{print r/n}')" "$(( $(median "$label" 3) / 1024 ))" \
     "$(median "$label" 4)" "$(median "$label" 5)" "${3:-}" "${4:-}" "${5:-}"
 }
-cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1)
+cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1); write_bound=$(median writes 1)
+# per_image LABEL FIELD: the median of a count column over the runs, per image, two decimals.
+per_image() { awk -v r="$(median "$1" "$2")" -v n="$n" 'BEGIN{printf "%.2f", r/n}'; }
 # The no-op skopeo is compared with: the project's no-op into the same (cold) destinations.
 noop_same=$noop; [[ -f "$work/noop-cold" ]] && noop_same=$(median noop-cold 1)
 cold_dests="${cold_dests:-$dests}"
@@ -248,7 +318,9 @@ echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinat
 echo "| Command                                | Time (s) | CPU (s) | Reg CPU | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row dry "Promote dry run (cold plan, $dests dests)"
-row cold "Promote cold ($cold_dests dests)" "$(ratio "$(median sync-cold 1)" "$cold")" "$(ratio "$(median copy-cold 1)" "$cold")"
+row cold "Promote cold ($cold_dests dests)" "$(ratio "$(median sync-cold 1)" "$cold")" "$(ratio "$(median copy-cold 1)" "$cold")" \
+  "$(ratio "$cold" "$write_bound")"
+row old-cold "Promote cold, old ${old_commit:-} ($cold_dests dests)" '' '' "$(ratio "$(median old-cold 1)" "$write_bound")"
 if [[ -f "$work/noop-cold" ]]; then
   row noop-cold "Promote no-op ($cold_dests dests)" "$(ratio "$(median sync-noop 1)" "$noop_same")" "$(ratio "$(median copy-noop 1)" "$noop_same")"
   row noop "Promote no-op ($dests dests)" '' '' "$(ratio "$noop" "$bound")"
@@ -263,7 +335,19 @@ row copy-cold "skopeo copy --all x$copy_parallel cold ($cold_dests)"
 row copy-noop "skopeo copy --all x$copy_parallel no-op ($cold_dests)"
 [[ -f "$work/capacity" ]] && printf '| %-38s | %8.2f | %7s | %7s | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
   "Capacity bound ($dests dests, $(median capacity 4) clients)" "$bound" - - "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
+[[ -f "$work/writes" ]] && printf '| %-38s | %8.2f | %7s | %7s | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
+  "Write bound ($cold_dests dests, $(median writes 8) clients)" "$write_bound" - "$(median writes 7)" "$(awk -v r="$(median writes 2)" -v n="$n" 'BEGIN{print r/n}')" - \
+  "$(median writes 4)" "$(median writes 5)" '' '' 1.00x
+if [[ -f "$work/old-cold" ]]; then
+  echo "Old $old_commit vs current, cold into $cold_dests: $(median old-cold 1) s vs $cold s (old/current $(ratio "$(median old-cold 1)" "$cold")), $(per_image old-cold 2) vs $(per_image cold 2) requests per image."
+fi
+if [[ -f "$work/writes" ]]; then
+  echo "Write bound per image: $(per_image writes 10) source manifest GETs, $(per_image writes 11) source blob GETs ($(median writes 12) bytes in all)," \
+    "$(per_image writes 13) tag listings, $(per_image writes 14) mounts, $(per_image writes 15) uploads (POST + PUT each), $(per_image writes 16) manifest PUTs" \
+    "(fastest of K in {$capacity_clients}, each K into freshly emptied destinations); the access logs counted $(median writes 9) requests against its $(median writes 2)" \
+    "$([[ "$(median writes 9)" == "$(median writes 2)" ]] && echo "(equal)" || echo "(DIFFERENT: see bench/ScaleGen/WriteLoad.cs)")."
+fi
 echo "Capacity: the registries answered $(median capacity 3) manifest HEADs/s (no-op plan's requests, fastest of K in {$capacity_clients})."
 echo "CPU: user + system seconds of the command itself (the promoter's or skopeo's processes), not the registries'; Reg CPU: the registries' user + system seconds meanwhile."
-echo "sync/it, copy/it: the skopeo mode's time / the project's; it/bound: the row's time / the capacity bound's."
+echo "sync/it, copy/it: the skopeo mode's time / the project's; it/bound: the row's time / the capacity bound's (no-op rows) or the write bound's (cold rows)."
 if [[ -f "$work/failures" ]]; then echo "Failed (figures above include the failed runs):"; sed 's/^/  /' "$work/failures"; fi
