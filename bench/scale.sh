@@ -94,7 +94,7 @@ if [[ -n $old_commit ]]; then
     git worktree add --detach "$old_tree" "$old_full" >/dev/null 2>&1
   fi
   echo "building $old_commit in $old_tree" >&2
-  (cd "$old_tree" && ./build.sh --target Default --dryrun >/dev/null)
+  if ! build_log="$(cd "$old_tree" && ./build.sh --target Default --dryrun 2>&1)"; then echo "$build_log" >&2; exit 1; fi
 fi
 load_start="$(uptime | sed 's/.*load average: //')"
 
