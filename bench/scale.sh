@@ -20,9 +20,10 @@
 #     run put the blob into that destination, else an upload as POST and PUT ?digest= (Distribution 2.8 answers a
 #     one-request POST ?digest= with 202), an index's children PUT by digest, then one manifest PUT per tag
 #     (Docker-Content-Digest checked). Its requests are counted by the probe and, as a check, in the registries' access
-#     logs (less the probe's one GET /v2/ per connection, sent before its clock starts); the table prints both when they
-#     differ. Every cold row's it/bound is its time / the write bound's. WRITES=0 skips it. The full list of what counts:
-#     bench/ScaleGen/WriteLoad.cs;
+#     logs (less the probe's one GET /v2/ per connection, sent before its clock starts); the table prints both. Every cold
+#     row's it/bound is its time / the write bound's. Each K is a whole cold write (at N=10000 one K, e.g.
+#     CAPACITY_CLIENTS=32, saves one). WRITES=0 skips it. What counts, in full: bench/ScaleGen/WriteLoad.cs and
+#     bench/README.md;
 #   - with OLD_COMMIT=<commit>, that commit's own cold --confirm promotion of the same manifest (OLD_PROMOTE_FLAGS,
 #     default PROMOTE_FLAGS), built in a git worktree under .build/ (removed at the end unless KEEP_OLD=1) and run from it
 #     on freshly emptied destinations in every cold run, before the write bound and the current tree's cold run: the
@@ -32,7 +33,7 @@
 # every cold run starts from empty destinations (restarted on fresh storage). Prints one table: wall time, requests per
 # image (all registries' access logs), peak RSS (/usr/bin/time -v: the largest single process of the command, i.e. the
 # promoter's own process, or the largest skopeo), blob uploads and mounts, and the ratios to both skopeo modes and to the
-# capacity bound.
+# capacity bound (no-op rows) or the write bound (cold rows).
 # The images are pushed by bench/ScaleGen (the project's own registry client, built with `dotnet build`).
 # Needs docker-registry (apt-get install docker-registry), skopeo, /usr/bin/time (apt-get install time).
 # PEERS="sync copy" by default; PEERS=none skips skopeo (memory runs at N=10000). KEEP=1 keeps the work folder (logs).
@@ -44,7 +45,8 @@
 # --verify-destination and diff runs and the capacity bound over all DESTS. That is how N=10000 DESTS=10 fits in an
 # hour here: a cold promotion into 10 registries would take most of it, and skopeo's into 10 several hours. DRY=0 skips
 # the dry run, VERIFY=0 the --verify-destination run, SKOPEO_NOOP=0 skopeo's no-op runs (each as long as its cold run).
-# COLD_RUNS=K (default RUNS): only the first K runs start from empty destinations (dry, cold, seeding, diff, skopeo);
+# COLD_RUNS=K (default RUNS): only the first K runs start from empty destinations (dry, cold, old commit's cold, write
+# bound, seeding, diff, skopeo);
 # runs K+1..RUNS re-measure the no-op (and --verify-destination) and the capacity bound on the storage the runs before
 # left, so a median of the no-op at N=10000 x 10 costs about 20 minutes a run instead of 40.
 # Usage: bench/scale.sh [N] [DESTS]   (default 100 3, a few minutes here; RUNS=3, SKOPEO_RUNS=1, TAGS=3, THREADS=8,
