@@ -309,13 +309,17 @@ row() {
 cold=$(median cold 1); noop=$(median noop 1); bound=$(median capacity 1); write_bound=$(median writes 1)
 # per_image LABEL FIELD: the median of a count column over the runs, per image, two decimals.
 per_image() { awk -v r="$(median "$1" "$2")" -v n="$n" 'BEGIN{printf "%.2f", r/n}'; }
+# distinct LABEL FIELD: the distinct values of a column over the runs, e.g. "8/32" (the K of the fastest client counts).
+distinct() { awk -v f="$2" '{print $f}' "$work/$1" | sort -un | paste -sd/; }
+# seconds VALUE: two decimals.
+seconds() { awk -v v="$1" 'BEGIN{printf "%.2f", v}'; }
 # The no-op skopeo is compared with: the project's no-op into the same (cold) destinations.
 noop_same=$noop; [[ -f "$work/noop-cold" ]] && noop_same=$(median noop-cold 1)
 cold_dests="${cold_dests:-$dests}"
 echo
 cold_runs="${cold_runs:-$runs}"
 echo "N=$n images ($tags tags each, every 20th a manifest list), $dests destinations (cold runs into $cold_dests), threads $threads, median of $runs runs" \
-  "(no-op, verify and bound; $cold_runs for dry, cold and diff; $skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores," \
+  "(no-op, verify and capacity bound; $cold_runs for dry, cold, old cold, write bound and diff; $skopeo_runs for skopeo; skopeo copy $copy_parallel at once); $(nproc) cores," \
   "load average at start $load_start, at end $load_end"
 echo "| Command                                | Time (s) | CPU (s) | Reg CPU | Req/img | RSS MiB | Uploads | Mounts | sync/it | copy/it | it/bound |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
@@ -336,12 +340,12 @@ row sync-noop "skopeo sync --all no-op ($cold_dests dests)"
 row copy-cold "skopeo copy --all x$copy_parallel cold ($cold_dests)"
 row copy-noop "skopeo copy --all x$copy_parallel no-op ($cold_dests)"
 [[ -f "$work/capacity" ]] && printf '| %-38s | %8.2f | %7s | %7s | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
-  "Capacity bound ($dests dests, $(median capacity 4) clients)" "$bound" - - "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
-[[ -f "$work/writes" ]] && printf '| %-38s | %8.2f | %7s | %7s | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
-  "Write bound ($cold_dests dests, $(median writes 8) clients)" "$write_bound" - "$(median writes 7)" "$(awk -v r="$(median writes 2)" -v n="$n" 'BEGIN{print r/n}')" - \
+  "Capacity bound ($dests dests, $(distinct capacity 4) clients)" "$bound" - - "$(awk -v r="$(median capacity 2)" -v n="$n" 'BEGIN{print r/n}')" - - - '' '' 1.00x
+[[ -f "$work/writes" ]] && printf '| %-38s | %8.2f | %7s | %7.1f | %7.1f | %7s | %7s | %6s | %-7s | %-7s | %-8s |\n' \
+  "Write bound ($cold_dests dests, $(distinct writes 8) clients)" "$write_bound" - "$(median writes 7)" "$(awk -v r="$(median writes 2)" -v n="$n" 'BEGIN{print r/n}')" - \
   "$(median writes 4)" "$(median writes 5)" '' '' 1.00x
 if [[ -f "$work/old-cold" ]]; then
-  echo "Old $old_commit vs current, cold into $cold_dests: $(median old-cold 1) s vs $cold s (old/current $(ratio "$(median old-cold 1)" "$cold")), $(per_image old-cold 2) vs $(per_image cold 2) requests per image."
+  echo "Old $old_commit vs current, cold into $cold_dests: $(seconds "$(median old-cold 1)") s vs $(seconds "$cold") s (old/current $(ratio "$(median old-cold 1)" "$cold")), $(per_image old-cold 2) vs $(per_image cold 2) requests per image."
 fi
 if [[ -f "$work/writes" ]]; then
   echo "Write bound per image: $(per_image writes 10) source manifest GETs, $(per_image writes 11) source blob GETs ($(median writes 12) bytes in all)," \
