@@ -119,8 +119,10 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
         var expectedPuts = single.ManifestPuts();
         var expectedWrites = Writes(one.Single().Output, single);
         expected.Values.Should().OnlyContain(s => s.Contains(FooTagless) && s.Contains(Bar) && s.Contains("\"1.0-linux_s390x\""));
-        expectedPuts.Should().OnlyHaveUniqueItems("one run writes each manifest and tag once")
-            .And.HaveCount(expectedWrites.Count, "each copy and tag the executor reports is one PUT");
+        expectedPuts.Should().OnlyHaveUniqueItems("one run writes each manifest and tag once");
+        expectedPuts.Where(p => !p.Contains("/manifests/sha256:", StringComparison.Ordinal)).Should().HaveCount(
+            expectedWrites.Count(w => w.StartsWith("tagged ", StringComparison.Ordinal)),
+            "each tag the executor reports is one PUT (a copied manifest goes up with its first tag, an index's child by digest)");
         output.WriteLine($"one run: {expectedPuts.Count} manifest PUT(s), {expectedWrites.Count} write line(s)");
 
         foreach (var count in new[] { 1, 2, 4 })

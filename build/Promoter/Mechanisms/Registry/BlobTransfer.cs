@@ -53,13 +53,16 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
     /// <param name="expectPresent">True when the caller checks content it expects in place (a manifest found in the
     /// destination): the blob is asked with a HEAD first, never mounted straight from the run's holder, so a check of
     /// content in place writes nothing.</param>
+    /// <param name="targetEmpty">True when the caller knows <paramref name="targetRepository"/> held nothing when it looked
+    /// (a promotion plan's new repository): the blob is sent without a HEAD first, and confirmed by a HEAD all the same.</param>
     /// <returns>What this call did; <see cref="BlobCopyOutcome.Shared"/> when another call of the run moved it.</returns>
     /// <exception cref="RegistryException">The source lacks the blob, its bytes do not match the digest (nothing is
     /// committed), or either registry failed; the message names both ends.</exception>
     public Task<BlobCopyOutcome> CopyAsync(RegistryClient source, string sourceRepository, RegistryClient target, string targetRepository,
-        Digest digest, long size = -1, CancellationToken cancellationToken = default, bool expectPresent = false) =>
+        Digest digest, long size = -1, CancellationToken cancellationToken = default, bool expectPresent = false, bool targetEmpty = false) =>
         OnceAsync(target, targetRepository, digest,
-            () => CopyOnceAsync(source, sourceRepository, target, targetRepository, digest, size, expectPresent, cancellationToken));
+            () => CopyOnceAsync(source, sourceRepository, target, targetRepository, digest, size, expectPresent, targetEmpty && !expectPresent,
+                cancellationToken));
 
     /// <summary>Uploads <paramref name="content"/> as blob <paramref name="digest"/> unless the repository has it, then confirms it is there.</summary>
     /// <param name="target">The registry to upload to.</param>
@@ -179,7 +182,7 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
         (await ServedContent.HeadBlobAsync(target, repository, digest, size, cancellationToken)).State == ServedState.Served;
 
     private async Task<BlobCopyOutcome> CopyOnceAsync(RegistryClient source, string sourceRepository, RegistryClient target,
-        string targetRepository, Digest digest, long size, bool expectPresent, CancellationToken cancellationToken)
+        string targetRepository, Digest digest, long size, bool expectPresent, bool targetEmpty, CancellationToken cancellationToken)
     {
         var key = (target.BaseAddress.AbsoluteUri, digest);
         if (expectPresent || source.BaseAddress == target.BaseAddress) return await CheckAndWriteAsync();
@@ -211,12 +214,12 @@ public sealed class BlobTransfer(long cacheBytes = BlobTransfer.DefaultCacheByte
             throw;
         }
 
-        // The long way: a HEAD; nothing more when the blob is served (it then holds the digest for the registry, unless
-        // a copy already does); else the write (a mount within one registry, the bytes across), confirmed by a HEAD, or
-        // after a repair of a broken blob by a GET.
+        // The long way: a HEAD (none into a repository that held nothing); nothing more when the blob is served (it then
+        // holds the digest for the registry, unless a copy already does); else the write (a mount within one registry, the
+        // bytes across), confirmed by a HEAD, or after a repair of a broken blob by a GET.
         async Task<BlobCopyOutcome> CheckAndWriteAsync()
         {
-            var before = await ServedContent.HeadBlobAsync(target, targetRepository, digest, size, cancellationToken);
+            var before = targetEmpty ? ServedCheck.Missing : await ServedContent.HeadBlobAsync(target, targetRepository, digest, size, cancellationToken);
             if (before.State == ServedState.Served)
             {
                 var found = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);

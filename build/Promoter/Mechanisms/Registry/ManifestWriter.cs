@@ -175,18 +175,22 @@ public static class ManifestWriter
         "CNCF Distribution keeps that file on every put; it must be removed from the storage before the manifest can be written again.";
 
     /// <summary>
-    /// Reads <paramref name="reference"/> back with one HEAD, which must name <paramref name="digest"/>. An answer of nothing
-    /// (or a race code) while a concurrent writer rewrites the link is asked again, within a few attempts; another digest is final.
+    /// Reads <paramref name="reference"/> back with one HEAD, which must name <paramref name="digest"/>, or with
+    /// <paramref name="hashBytes"/> one GET whose bytes must hash to it. An answer of nothing (or a race code) while a
+    /// concurrent writer rewrites the link is asked again, within a few attempts; another digest is final.
     /// </summary>
     /// <param name="client">The registry written to.</param>
     /// <param name="repository">The repository path.</param>
     /// <param name="reference">The tag or digest written.</param>
     /// <param name="digest">The digest written.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <param name="hashBytes">True when the put of <paramref name="reference"/> was the manifest's first write: the GET
+    /// also proves the registry serves its bytes (Distribution answers a put with 201 and keeps a 0-byte data file a crash
+    /// left), which a HEAD does not.</param>
     /// <exception cref="RegistryException">The tag names another digest ("moved under the run", naming both), or the
-    /// registry does not serve the reference.</exception>
+    /// registry does not serve the reference (or, with <paramref name="hashBytes"/>, serves other bytes).</exception>
     public static async Task ReadBackAsync(RegistryClient client, string repository, string reference, Digest digest,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool hashBytes = false)
     {
         var what = Describe(client, repository, reference);
         await ConcurrentWriter.RetryAsync(async last =>
@@ -194,9 +198,11 @@ public static class ManifestWriter
             Digest? found;
             try
             {
-                found = (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest;
+                found = hashBytes
+                    ? (await client.GetManifestAsync(repository, reference, cancellationToken)).Digest
+                    : (await client.HeadManifestAsync(repository, reference, cancellationToken))?.Digest;
             }
-            catch (RegistryException e) when (ConcurrentWriter.IsRace(e))
+            catch (RegistryException e) when (ConcurrentWriter.IsRace(e) || (hashBytes && IsUnserved(e)))
             {
                 if (last)
                     throw new RegistryException(
@@ -214,6 +220,11 @@ public static class ManifestWriter
             return (false, false);
         }, cancellationToken);
     }
+
+    /// <summary>A GET answered with a 404, a 5xx or bytes that do not match the digest the registry reports.</summary>
+    private static bool IsUnserved(RegistryException e) =>
+        e.StatusCode is System.Net.HttpStatusCode.NotFound || ServedContent.IsServerError(e)
+        || e.Message.Contains("digest mismatch", StringComparison.Ordinal);
 
     /// <summary><c>host/repo:tag</c> or <c>host/repo@sha256:...</c>, for messages.</summary>
     private static string Describe(RegistryClient client, string repository, string reference) =>

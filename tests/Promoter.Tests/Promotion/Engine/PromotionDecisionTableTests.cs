@@ -81,18 +81,21 @@ public sealed class PromotionDecisionTableTests
 
     // ---- The plan's request economy ----------------------------------------------------------------------------------
 
-    public static TheoryData<string, bool, bool[], bool> DigestHeadRows() => new()
+    public static TheoryData<string, bool, bool, bool[], bool> DigestHeadRows() => new()
     {
-        { "a tag answered the digest: no HEAD", true, [true, false], false },
-        { "a tagless edge needs the digest", false, [true], true },
-        { "a tag absent needs it (add tag or copy)", false, [false, true], true },
-        { "every tag already on the digest (impossible without an answer): none", false, [false], false },
+        { "a tag answered the digest: no HEAD", true, false, [true, false], false },
+        { "a tagless edge needs the digest", false, false, [true], true },
+        { "a tag absent needs it (add tag or copy)", false, false, [false, true], true },
+        { "every tag already on the digest (impossible without an answer): none", false, false, [false], false },
+        { "the repository holds nothing (NAME_UNKNOWN, not in the catalog): nothing to ask", false, true, [true, true], false },
+        { "empty repository, tagless edge: copied without asking", false, true, [true], false },
     };
 
     [Theory]
     [MemberData(nameof(DigestHeadRows))]
-    public void The_digest_is_asked_only_when_no_tag_answered_it_and_an_edge_needs_it(string row, bool tagsOnDigest, bool[] needers, bool expected) =>
-        PromotionRules.NeedsDigestHead(tagsOnDigest, needers).Should().Be(expected, row);
+    public void The_digest_is_asked_only_when_no_tag_answered_it_and_an_edge_needs_it(string row, bool tagsOnDigest, bool repositoryEmpty,
+        bool[] needers, bool expected) =>
+        PromotionRules.NeedsDigestHead(tagsOnDigest, repositoryEmpty, needers).Should().Be(expected, row);
 
     public static TheoryData<string, Digest?, int, bool, bool> ListRows() => new()
     {

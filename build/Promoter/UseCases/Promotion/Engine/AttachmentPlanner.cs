@@ -103,7 +103,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         var refusesDigest = edges.Any(e => e.RefusesDigest || (policy.LostEdges == LostEdgePolicy.Fail && e.Decision == EdgeDecision.Lost));
         var attachments = policy.CopyAttachments || policy.Signer is not null;
         if (!attachments && !refusesDigest)
-            return new PromotionPlan(edges, plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes };
+            return new PromotionPlan(edges, plan.AttachmentWrites) { Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes, NewRepositories = plan.NewRepositories };
 
         // One unit per (destination repository, digest), the digests of an index's children included. Keyed by the
         // edge's own strings and sorted without building its text: at 300,000 edges, key and sort strings per unit
@@ -129,7 +129,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         if (!attachments)
             return new PromotionPlan(edges, plan.AttachmentWrites)
             {
-                Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes, IndexChildren = childrenByIndex,
+                Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes, NewRepositories = plan.NewRepositories, IndexChildren = childrenByIndex,
             };
         units.Clear();
         units.TrimExcess();
@@ -145,7 +145,7 @@ internal sealed class AttachmentPlanner(RegistryPool registries, PromotionPolicy
         foreach (var result in results) all.AddRange(result.Edges);
         return new PromotionPlan(all, [.. plan.AttachmentWrites, .. results.SelectMany(r => r.Writes)])
         {
-            Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes, IndexChildren = childrenByIndex,
+            Unserved = plan.Unserved, SourceMediaTypes = plan.SourceMediaTypes, NewRepositories = plan.NewRepositories, IndexChildren = childrenByIndex,
         };
     }
 

@@ -57,35 +57,43 @@ public sealed record DomainBudget(QuotaLimit Limit, long Requests)
 internal sealed class EgressPlanner(RegistryPool registries, PromotionPolicy policy)
 {
     /// <summary>The plan with its source manifests, egress and domain budgets (<see cref="PromotionPlan.WithEgress"/>).</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="known">Source manifests already fetched (by the planner), by digest: not fetched again.</param>
+    /// <param name="cancellationToken">Cancels the GETs.</param>
     /// <exception cref="RegistryException">A source manifest could not be read.</exception>
-    public async Task<PromotionPlan> ExtendAsync(PromotionPlan plan, CancellationToken cancellationToken)
+    public async Task<PromotionPlan> ExtendAsync(PromotionPlan plan, IReadOnlyDictionary<Digest, ManifestContent> known, CancellationToken cancellationToken)
     {
         var manifests = new ConcurrentDictionary<Digest, ManifestContent>();
         var sources = plan.Copies.Select(c => c.Source).DistinctBy(s => s.Digest!.Value).ToList();
         await Parallel.ForEachAsync(sources, new ParallelOptions { MaxDegreeOfParallelism = policy.PlanRequests, CancellationToken = cancellationToken },
-            async (source, ct) => await FetchAsync(source, source.Digest!.Value, manifests, ct));
+            async (source, ct) => await FetchAsync(source, source.Digest!.Value, manifests, known, ct));
         var (egress, budgets) = Tally(plan, manifests, host => registries.Resolve(host).Address, registries.Transport.LimitOf);
         return plan.WithEgress(manifests.ToDictionary(), egress, budgets);
     }
 
-    private async Task FetchAsync(ImageReference source, Digest digest, ConcurrentDictionary<Digest, ManifestContent> manifests, CancellationToken cancellationToken)
+    private async Task FetchAsync(ImageReference source, Digest digest, ConcurrentDictionary<Digest, ManifestContent> manifests,
+        IReadOnlyDictionary<Digest, ManifestContent> known, CancellationToken cancellationToken)
     {
         if (manifests.ContainsKey(digest)) return;
-        var content = await registries.For(source.Registry).GetManifestAsync(source.Repository, digest.Value, cancellationToken);
+        var content = known.TryGetValue(digest, out var fetched)
+            ? fetched
+            : await registries.For(source.Registry).GetManifestAsync(source.Repository, digest.Value, cancellationToken);
         if (!manifests.TryAdd(digest, content)) return;
         ManifestDocument document;
         try { document = content.Parse(source.WithDigest(digest).ToString()); }
         catch (FormatException) { return; } // the executor reports it when it copies the manifest
         if (document.IsIndex)
-            await Task.WhenAll(document.Manifests.Select(child => FetchAsync(source, child.ParsedDigest, manifests, cancellationToken)));
+            await Task.WhenAll(document.Manifests.Select(child => FetchAsync(source, child.ParsedDigest, manifests, known, cancellationToken)));
     }
 
     /// <summary>
     /// Counts, from the plan and the source manifests, the egress per destination registry and the requests execution sends
     /// per quota domain. Requests counted: per copied manifest (children of an index too) its PUT and the GET that reads it
-    /// back, plus a HEAD for a child; per tag as <see cref="PromotionPlan.ManifestRequestsFor"/> (guard, PUT, read-back); per
-    /// blob and destination repository: into a registry the blob was not yet brought to, a HEAD, the upload's POST and PUT and
-    /// the confirming HEAD, and a GET of the source (once per run for a blob of at most <see cref="BlobTransfer.SmallBlobBytes"/>,
+    /// back, none for one its first tag puts (<see cref="PromotionPlan.ManifestsPutByTag"/>), plus a HEAD for a child
+    /// unless the repository is new (<see cref="PromotionPlan.NewRepositories"/>); per tag as
+    /// <see cref="PromotionPlan.ManifestRequestsFor"/> (guard, PUT, read-back); per blob and destination repository: into a
+    /// registry the blob was not yet brought to, a HEAD (none into a new repository), the upload's POST and PUT and the
+    /// confirming HEAD, and a GET of the source (once per run for a blob of at most <see cref="BlobTransfer.SmallBlobBytes"/>,
     /// once per destination registry above); into another repository of a registry that has it, one mount; within one
     /// registry, a HEAD and a mount. Source manifests the plan read cost nothing more. Retries, auth challenges and token
     /// requests come on top. Pure.
@@ -112,11 +120,13 @@ internal sealed class EgressPlanner(RegistryPool registries, PromotionPolicy pol
         var readSmall = new HashSet<Digest>();
         var readLarge = new HashSet<(string Address, Digest Blob)>();
 
+        var byTag = plan.ManifestsPutByTag(address);
         void CopyManifest(ImageReference source, ImageReference destination, Digest digest, bool child)
         {
             var to = address(destination.Registry);
             if (!copiedManifests.Add((to, destination.Repository, digest))) return;
-            Count(destination.Registry, destination.Repository, child ? 3 : 2);
+            var empty = plan.NewRepositories.Contains($"{to}/{destination.Repository}");
+            Count(destination.Registry, destination.Repository, child ? (empty ? 2 : 3) : byTag.Contains((to, destination.Repository, digest)) ? 0 : 2);
             if (!manifests.TryGetValue(digest, out var content)) return;
             Dictionary<Digest, long> Of(Dictionary<string, Dictionary<Digest, long>> table) =>
                 table.TryGetValue(destination.Registry, out var set) ? set : table[destination.Registry] = [];
@@ -146,7 +156,7 @@ internal sealed class EgressPlanner(RegistryPool registries, PromotionPolicy pol
                     continue;
                 }
                 Of(blobs)[blobDigest] = blob.Size;
-                Count(destination.Registry, destination.Repository, 4);
+                Count(destination.Registry, destination.Repository, empty ? 3 : 4);
                 var read = blob.Size is >= 0 and <= BlobTransfer.SmallBlobBytes ? readSmall.Add(blobDigest) : readLarge.Add((to, blobDigest));
                 if (read) Count(source.Registry, source.Repository, 1);
             }

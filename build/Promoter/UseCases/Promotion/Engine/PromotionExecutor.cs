@@ -52,6 +52,24 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         public IReadOnlyDictionary<string, string> Unserved = new Dictionary<string, string>();
         /// <summary>What must never be written (<see cref="PromotionPlan.Fence"/>), by (registry address, repository, tag or digest).</summary>
         public HashSet<(string, string, string)> Fence = [];
+
+        /// <summary>Destination repositories (<c>address/repository</c>) that held nothing when planned (<see cref="PromotionPlan.NewRepositories"/>).</summary>
+        public IReadOnlySet<string> Empty = new HashSet<string>();
+
+        /// <summary>
+        /// Copies (registry address, repository, digest) whose manifest the run will tag: their put by digest is left to
+        /// the first tag put, which stores the same bytes, and whose read-back is then a GET that hashes them.
+        /// </summary>
+        public HashSet<(string Registry, string Repository, Digest Digest)> Tagged = [];
+
+        /// <summary>
+        /// Manifests copied but not yet put (their blobs and children are in place), by (registry address, repository,
+        /// digest): the first tag put writes each, or an index listing it puts it by digest first.
+        /// </summary>
+        public readonly ConcurrentDictionary<(string, string, Digest), ManifestContent> Deferred = new();
+
+        /// <summary>The tags whose put wrote a deferred manifest: read back by a GET that hashes the bytes.</summary>
+        public readonly ConcurrentDictionary<TagJob, byte> FirstWrites = new();
     }
 
     /// <summary>
@@ -78,15 +96,19 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var run = new Run
         {
             Unserved = plan.Unserved,
+            Empty = plan.NewRepositories,
             Fence = plan.Fence.Select(r => (registries.Resolve(r.Registry).Address, r.Repository, r.ManifestReference)).ToHashSet(),
         };
+        // A manifest the run tags is put by its first tag, not by digest first (one request less, and its read-back GET by
+        // tag confirms both the bytes and the tag); one the plan saw damaged is put by digest, so its repair is reported.
+        run.Tagged = plan.ManifestsPutByTag(registry => registries.Resolve(registry).Address);
         // The source manifests the plan read to count its egress are not fetched again (a digest names its bytes for good).
         foreach (var (digest, manifest) in plan.SourceManifests) run.Manifests.TryAdd(digest, manifest);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Copies, parallel, async (job, ct) =>
         {
             // The plan has just seen the digest missing in the destination: no need to ask again.
-            await CopyManifestAsync(run, job.Source, job.Destination, ct, knownMissing: true);
+            await CopyManifestAsync(run, job.Source, job.Destination, ct, knownMissing: true, deferPut: true);
             Progress?.Copied(job);
             log?.Invoke($"copied {job.Source} -> {job.Destination}");
         });
@@ -134,9 +156,26 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
                 var guard = job.Previous is null && absent is not null && !absent.Contains(job.Destination.Tag!)
                     ? ManifestPutGuard.Listed
                     : ManifestPutGuard.Expect(job.Previous);
-                var outcome = await ManifestWriter.PutAsync(client, repository, job.Destination.Tag!, job.Digest,
-                    async c => run.Manifests.TryGetValue(job.Digest, out var known) ? known : await client.GetManifestAsync(repository, job.Digest.Value, c),
-                    guard, readBack: false, ct);
+                var deferredKey = (registries.Resolve(job.Destination.Registry).Address, repository, job.Digest);
+                var first = run.Deferred.TryRemove(deferredKey, out _);
+                ManifestPutOutcome outcome;
+                try
+                {
+                    outcome = await ManifestWriter.PutAsync(client, repository, job.Destination.Tag!, job.Digest,
+                        async c => run.Manifests.TryGetValue(job.Digest, out var known) ? known : await client.GetManifestAsync(repository, job.Digest.Value, c),
+                        guard, readBack: false, ct);
+                }
+                catch
+                {
+                    if (first) run.Deferred.TryAdd(deferredKey, run.Manifests[job.Digest]);
+                    throw;
+                }
+                if (first && outcome == ManifestPutOutcome.Written)
+                {
+                    run.FirstWrites.TryAdd(job, 0);
+                    Interlocked.Increment(ref run.Put);
+                    Progress?.ManifestPut();
+                }
                 Progress?.Tagged(job);
                 if (outcome == ManifestPutOutcome.AlreadyThere)
                 {
@@ -149,7 +188,10 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
                 log?.Invoke($"tagged {job.Destination} -> {job.Digest}");
             }
         });
-        await ReadBackAsync(written, Interlocked.Read(ref lastPut), parallel);
+        await ReadBackAsync(run, written, Interlocked.Read(ref lastPut), parallel);
+        if (!run.Deferred.IsEmpty)
+            throw new InvalidOperationException(
+                $"{run.Deferred.Count} copied manifest(s) were left unwritten: {string.Join(", ", run.Deferred.Keys.Select(k => $"{k.Item2}@{k.Item3}"))}");
 
         return new PromotionCounts(run.Put, run.Uploaded, run.Mounted, run.Present, run.Tags);
     }
@@ -174,9 +216,10 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     /// <summary>
     /// Reads every tag written back once all are written, and at least <see cref="TagSettleTime"/> after the last put, so
     /// that the put of a promotion racing this one (which checked the tag before this run wrote it) has landed: one HEAD per
-    /// tag. Every moved tag is reported, naming both digests.
+    /// tag, a GET whose bytes must hash to the digest for a tag whose put wrote the manifest itself. Every moved tag is
+    /// reported, naming both digests.
     /// </summary>
-    private async Task ReadBackAsync(IReadOnlyCollection<TagJob> written, long lastPut, ParallelOptions parallel)
+    private async Task ReadBackAsync(Run run, IReadOnlyCollection<TagJob> written, long lastPut, ParallelOptions parallel)
     {
         if (written.Count == 0) return;
         var wait = TagSettleTime - TimeSpan.FromMilliseconds(Environment.TickCount64 - lastPut);
@@ -186,7 +229,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         {
             try
             {
-                await ManifestWriter.ReadBackAsync(registries.For(job.Destination.Registry), job.Destination.Repository, job.Destination.Tag!, job.Digest, ct);
+                await ManifestWriter.ReadBackAsync(registries.For(job.Destination.Registry), job.Destination.Repository, job.Destination.Tag!, job.Digest,
+                    ct, hashBytes: run.FirstWrites.ContainsKey(job));
             }
             catch (RegistryException e)
             {
@@ -233,6 +277,12 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             Written(outcome, size);
         }
         var manifest = write.Built.Manifest;
+        // An index (a referrers index) lists manifests the registry must hold: a copied one whose put waits for its tag
+        // is put by digest now.
+        if (manifest.Parse(write.Destination.ToString()) is { IsIndex: true } index)
+            foreach (var child in index.Manifests)
+                if (run.Deferred.TryRemove((registries.Resolve(write.Destination.Registry).Address, repository, child.ParsedDigest), out var deferred))
+                    await PutByDigestAsync(run, write.Destination, deferred, cancellationToken);
         var put = await ManifestWriter.PutAsync(to, repository, manifest.Digest.Value, manifest, ManifestPutGuard.Overwrite, cancellationToken);
         run.Manifests.TryAdd(manifest.Digest, manifest);
         if (put == ManifestPutOutcome.Written)
@@ -247,17 +297,21 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     /// and blobs first. Each (registry address, repository, digest) is copied once per run even when several edges (or two
     /// names of the same registry) need it.
     /// </summary>
-    private Task CopyManifestAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken,
-        bool knownMissing = false)
+    /// <param name="deferPut">True for a copy the plan asked for (not a child of an index): when the run tags the manifest
+    /// in that repository, its put is left to the first tag (<see cref="Run.Deferred"/>).</param>
+    private async Task CopyManifestAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken,
+        bool knownMissing = false, bool deferPut = false)
     {
         var key = (registries.Resolve(destination.Registry).Address, destination.Repository, source.Digest!.Value);
-        return run.Copies.GetOrAdd(key, _ => new Lazy<Task>(async () =>
+        await run.Copies.GetOrAdd(key, _ => new Lazy<Task>(async () =>
         {
-            await CopyOnceAsync(run, source, destination, knownMissing, cancellationToken);
+            await CopyOnceAsync(run, source, destination, knownMissing, deferPut && run.Tagged.Contains(key), cancellationToken);
             // Done: the entry keeps only its key. A finished async method's task holds its locals (the manifest's
             // bytes and parsed document) as long as it is referenced, and a run holds one entry per image and destination.
             run.Copies[key] = Copied;
         })).Value;
+        // An index's child (or a tagless edge) needs the manifest by digest now, even though a tag was to write it.
+        if (!deferPut && run.Deferred.TryRemove(key, out var deferred)) await PutByDigestAsync(run, destination, deferred, cancellationToken);
     }
 
     /// <summary>Tells <see cref="Progress"/> of a blob uploaded (with its bytes) or mounted; a blob already there is not written.</summary>
@@ -270,14 +324,15 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     /// <summary>The entry of a finished copy in <see cref="Run.Copies"/>.</summary>
     private static readonly Lazy<Task> Copied = new(Task.CompletedTask);
 
-    private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, bool knownMissing,
+    private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, bool knownMissing, bool deferPut,
         CancellationToken cancellationToken)
     {
         var digest = source.Digest!.Value;
         Fenced(run, destination, digest.Value, digest);
         var from = registries.For(source.Registry);
         var to = registries.For(destination.Registry);
-        if (!knownMissing && await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
+        var empty = run.Empty.Contains($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}");
+        if (!knownMissing && !empty && await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
 
         var manifest = await FetchAsync(run, from, source.Repository, digest, cancellationToken);
         var document = manifest.Parse(source.ToString());
@@ -291,7 +346,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         else
         {
             var outcomes = await Task.WhenAll(document.Blobs.Select(blob =>
-                run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken)));
+                run.Blobs.CopyAsync(from, source.Repository, to, destination.Repository, blob.ParsedDigest, blob.Size, cancellationToken,
+                    targetEmpty: empty)));
             foreach (var (outcome, blob) in outcomes.Zip(document.Blobs))
             {
                 switch (outcome)
@@ -304,15 +360,27 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
             }
         }
 
-        var put = await ManifestWriter.PutAsync(to, destination.Repository, digest.Value, manifest, ManifestPutGuard.None, cancellationToken);
         run.Manifests.TryAdd(digest, manifest);
+        if (deferPut)
+        {
+            run.Deferred[(registries.Resolve(destination.Registry).Address, destination.Repository, digest)] = manifest;
+            return;
+        }
+        await PutByDigestAsync(run, destination, manifest, cancellationToken);
+        if (run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out var problem))
+            to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {problem}; put again, read back and served with the right digest");
+    }
+
+    /// <summary>Puts a copied manifest by its digest and reads it back (a GET that hashes it), counting it when written.</summary>
+    private async Task PutByDigestAsync(Run run, ImageReference destination, ManifestContent manifest, CancellationToken cancellationToken)
+    {
+        var put = await ManifestWriter.PutAsync(registries.For(destination.Registry), destination.Repository, manifest.Digest.Value, manifest,
+            ManifestPutGuard.None, cancellationToken);
         if (put == ManifestPutOutcome.Written)
         {
             Interlocked.Increment(ref run.Put);
             Progress?.ManifestPut();
         }
-        if (run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out var problem))
-            to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {problem}; put again, read back and served with the right digest");
     }
 
     /// <summary>

@@ -95,11 +95,12 @@ public sealed class PromotionPipeline(RegistryPool registries, PromotionPolicy p
     private async Task<Verdict> PlanPhaseAsync(RunState state, CancellationToken cancellationToken)
     {
         policy.Progress?.Expect(state.Edges.Count);
-        state.Plan = await new PromotionPlanner(registries, policy).PlanAsync(state.Edges, cancellationToken);
+        var planner = new PromotionPlanner(registries, policy);
+        state.Plan = await planner.PlanAsync(state.Edges, cancellationToken);
         if (AttachmentPlanner.IsNeeded(policy))
             state.Plan = await new AttachmentPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
         state.Plan = RefusalClosure.Close(state.Plan, policy.LostEdges == LostEdgePolicy.Fail, host => registries.Resolve(host).Address);
-        state.Plan = await new EgressPlanner(registries, policy).ExtendAsync(state.Plan, cancellationToken);
+        state.Plan = await new EgressPlanner(registries, policy).ExtendAsync(state.Plan, planner.SourceManifests, cancellationToken);
         if (policy.PlanSummaryLines is { } most)
         {
             foreach (var line in state.Plan.Describe()) Log(PromotionLogLevel.Detail, line);

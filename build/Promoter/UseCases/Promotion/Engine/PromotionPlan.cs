@@ -123,6 +123,13 @@ public sealed class PromotionPlan
     public IReadOnlyDictionary<string, string> SourceMediaTypes { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
+    /// Destination repositories (<c>address/repository</c>) whose tag listing answered 404 <c>NAME_UNKNOWN</c> when planned:
+    /// the executor sends blobs into them without asking each one first (the upload is confirmed by a HEAD all the same).
+    /// Empty for a plan read from a file, whose repositories may have been written since.
+    /// </summary>
+    public IReadOnlySet<string> NewRepositories { get; init; } = new HashSet<string>();
+
+    /// <summary>
     /// The children of the indexes the plan reads (by index digest; an image manifest has none and is absent), as far as the
     /// planners fetched them: what <see cref="RefusalClosure"/> needs to refuse an index that lists a refused digest, and the
     /// children of a refused index. Empty for a plan read from a file.
@@ -193,7 +200,9 @@ public sealed class PromotionPlan
 
     /// <summary>
     /// The requests execution sends for manifests and tags, known from the plan alone: one GET per copied source digest
-    /// (shared by its destinations; none when the plan read it, <see cref="SourceManifests"/>), per copy 2 (PUT, the GET that reads back and hashes what was written), per tag 3
+    /// (shared by its destinations; none when the plan read it, <see cref="SourceManifests"/>), per copy 2 (PUT, the GET that
+    /// reads back and hashes what was written) unless its first tag's put writes it (<see cref="ManifestsPutByTag"/>: then
+    /// that tag's read-back is the GET), per tag 3
     /// (guard HEAD, PUT, read-back HEAD) - except that a destination repository with two or more tags the plan saw absent
     /// guards those with one tag listing (1, then 2 per such tag) - plus 1 GET of the manifest when no copy of the run
     /// brings its digest. Children of an index and blobs add theirs (known only once the source manifests are read), so
@@ -210,6 +219,7 @@ public sealed class PromotionPlan
     /// <param name="registryKey">Maps a destination registry name to the key repositories are grouped by.</param>
     public int ManifestRequestsFor(Func<string, string> registryKey)
     {
+        var byTag = ManifestsPutByTag(registryKey);
         var copied = Copies.Select(c => c.Source.Digest!.Value).ToHashSet();
         var guards = Tags.GroupBy(t => (registryKey(t.Destination.Registry), t.Destination.Repository)).Sum(g =>
         {
@@ -217,8 +227,21 @@ public sealed class PromotionPlan
             return absent >= 2 ? 1 + 2 * absent + 3 * (g.Count() - absent) : 3 * g.Count();
         });
         // A source manifest the plan already read (SourceManifests) is not fetched again.
-        return copied.Count(d => !SourceManifests.ContainsKey(d)) + 2 * Copies.Count + guards + Tags.Count(t => !copied.Contains(t.Digest));
+        return copied.Count(d => !SourceManifests.ContainsKey(d))
+               + 2 * Copies.Count(c => !byTag.Contains((registryKey(c.Destination.Registry), c.Destination.Repository, c.Source.Digest!.Value)))
+               + guards + Tags.Count(t => !copied.Contains(t.Digest));
     }
+
+    /// <summary>
+    /// The copies whose manifest the executor puts by its first tag rather than by digest first (by <paramref name="registryKey"/>
+    /// of the destination registry, repository, digest): every copied digest the plan also tags in that repository, except
+    /// one the registry listed but did not serve (<see cref="Unserved"/>: put by digest, so that its repair is reported).
+    /// </summary>
+    /// <param name="registryKey">Maps a destination registry name to the key repositories are told apart by (the address).</param>
+    internal HashSet<(string Registry, string Repository, Digest Digest)> ManifestsPutByTag(Func<string, string> registryKey) =>
+        Tags.Select(t => (Registry: registryKey(t.Destination.Registry), t.Destination.Repository, t.Digest))
+            .Where(k => !Unserved.ContainsKey($"{k.Registry}/{k.Repository}@{k.Digest.Value}"))
+            .ToHashSet();
 
     /// <summary>True when executing the plan would write nothing.</summary>
     public bool IsEmpty => Copies.Count == 0 && Tags.Count == 0 && AttachmentWrites.Count == 0;

@@ -31,7 +31,32 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
     /// 404 and two or more tags of the repository were still to be asked: a tag the listing lacks is absent without a HEAD of its
     /// own. Null when the listing failed (then every tag is asked).
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Lazy<Task<HashSet<string>?>>> _listed = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Lazy<Task<TagListing?>>> _listed = new();
+
+    /// <summary>
+    /// Destination repositories (<c>address/repository</c>) that hold nothing: their tag listing answered 404
+    /// <c>NAME_UNKNOWN</c> and the registry's catalog does not list them. The plan asks no digest of them, and the executor
+    /// sends blobs into them without asking first (<see cref="PromotionPlan.NewRepositories"/>).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _empty = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Each destination registry's catalog (by address), read once per plan and only when a tag listing answered
+    /// <c>NAME_UNKNOWN</c>; null when the registry refused or failed it (then no repository counts as empty).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<HashSet<string>?>>> _catalogs = new(StringComparer.Ordinal);
+
+    /// <summary>Source manifests the plan fetched whole (for an empty destination) instead of asking a HEAD, by digest.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Digest, ManifestContent> _sourceManifests = new();
+
+    /// <summary>
+    /// The source manifests this plan fetched whole (sha256-verified), by digest: those bound for a destination repository
+    /// that held nothing, whose copy needs the bytes anyway (<see cref="EgressPlanner"/> starts with them).
+    /// </summary>
+    public IReadOnlyDictionary<Digest, ManifestContent> SourceManifests => _sourceManifests;
+
+    /// <summary>A destination repository's tags as listed, and whether it holds nothing at all (no tag, no blob, no manifest).</summary>
+    private sealed record TagListing(HashSet<string> Tags, bool RepositoryEmpty);
 
     /// <summary>One source digest: asked once for every destination group that copies it.</summary>
     private sealed class SourceGroup(ImageReference reference)
@@ -76,7 +101,12 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
                 await PlanGroupAsync(edges, planned, group, unserved, mediaTypes, ct);
                 policy.Progress?.Decided(group.Edges.Count);
             });
-        return new PromotionPlan(planned) { Unserved = unserved.ToDictionary(), SourceMediaTypes = mediaTypes.ToDictionary() };
+        return new PromotionPlan(planned)
+        {
+            Unserved = unserved.ToDictionary(),
+            SourceMediaTypes = mediaTypes.ToDictionary(),
+            NewRepositories = _empty.Keys.ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>The destination groups of the edges <paramref name="include"/> keeps (by index), in the order their first
@@ -135,10 +165,33 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         System.Collections.Concurrent.ConcurrentDictionary<string, string> mediaTypes, CancellationToken cancellationToken)
     {
         var source = group.Source;
+        var client = registries.For(group.ByDigest.Registry);
+        // Once the plan has read a destination registry's catalog (a repository of it turned out new), a repository the
+        // catalog lacks holds nothing: its edges are decided without a request (the executor's tag listing and read-back
+        // still guard the tags against a writer that comes meanwhile).
+        var address = registries.Resolve(group.ByDigest.Registry).Address;
+        var empty = _catalogs.TryGetValue(address, out var catalogLoad) && await catalogLoad.Value is { } catalog
+                    && !catalog.Contains(group.ByDigest.Repository);
+        // The source is asked once for all its destinations: by a HEAD, or by a GET when the first destination to ask is
+        // empty (the manifest is then copied, and the executor needs its bytes anyway: SourceManifests).
         if (source.Present is null) Interlocked.CompareExchange(ref source.Present, new Lazy<Task<bool>>(async () =>
         {
-            var head = await registries.For(source.Reference.Registry).HeadManifestAsync(source.Reference.Repository,
-                source.Reference.ManifestReference, cancellationToken);
+            var from = registries.For(source.Reference.Registry);
+            if (empty)
+            {
+                try
+                {
+                    var content = await from.GetManifestAsync(source.Reference.Repository, source.Reference.ManifestReference, cancellationToken);
+                    _sourceManifests.TryAdd(content.Digest, content);
+                    if (content.MediaType.Length > 0) mediaTypes[source.Key] = content.MediaType;
+                    return true;
+                }
+                catch (RegistryException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return false;
+                }
+            }
+            var head = await from.HeadManifestAsync(source.Reference.Repository, source.Reference.ManifestReference, cancellationToken);
             if (head is not null && head.MediaType.Length > 0) mediaTypes[source.Key] = head.MediaType;
             return head is not null;
         }), null);
@@ -147,22 +200,27 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
             foreach (var i in group.Edges) planned[i] = PromotionRules.Decide(edges[i], group.Digest, new EdgeView(false, null, false), policy.AllowTagMoves);
             return;
         }
+        if (empty)
+        {
+            _empty.TryAdd($"{address}/{group.ByDigest.Repository}", 0);
+            foreach (var i in group.Edges) planned[i] = PromotionRules.Decide(edges[i], group.Digest, new EdgeView(true, null, false), policy.AllowTagMoves);
+            return;
+        }
 
         // The tags first, one after another (the plan's parallelism is across groups): a tag on the wanted digest
         // also proves the digest present, so the common case of a promotion run again costs one HEAD per tag.
         // A tag answering 404 makes the repository's tag listing worth its one request when two or more tags are still to
         // be asked (a new image, or new tags on a repository): the tags it lacks are absent without a HEAD each.
-        var client = registries.For(group.ByDigest.Registry);
         var tagged = new Dictionary<string, Digest?>(group.Edges.Count, StringComparer.Ordinal);
         var digestPresent = false;
         var toAsk = group.Edges.Select(i => edges[i].Tag).OfType<string>().Distinct(StringComparer.Ordinal).Count();
-        HashSet<string>? listed = null;
+        TagListing? listed = null;
         var listAsked = false;
         foreach (var i in group.Edges)
         {
             if (edges[i].Tag is not { } tag || tagged.ContainsKey(tag)) continue;
             toAsk--;
-            if (listed is not null && !listed.Contains(tag))
+            if (listed is not null && !listed.Tags.Contains(tag))
             {
                 tagged[tag] = null;
                 continue;
@@ -176,7 +234,8 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
                 listed = await ListedTagsAsync(client, group.ByDigest, cancellationToken);
             }
         }
-        if (PromotionRules.NeedsDigestHead(digestPresent, group.Edges.Select(i => edges[i].Tag is not { } tag || tagged[tag] != group.Digest)))
+        if (PromotionRules.NeedsDigestHead(digestPresent, listed?.RepositoryEmpty == true,
+                group.Edges.Select(i => edges[i].Tag is not { } tag || tagged[tag] != group.Digest)))
             digestPresent = await DestinationHeadAsync(client, group.ByDigest, group.Digest.Value, unserved, cancellationToken) is not null;
 
         foreach (var i in group.Edges)
@@ -187,19 +246,46 @@ internal sealed class PromotionPlanner(RegistryPool registries, PromotionPolicy 
         }
     }
     /// <summary>
-    /// The tags of the destination repository, listed once per plan; an empty set when the repository does not exist
-    /// (404), null when the listing failed otherwise (the caller then asks each tag, which reports the failure itself).
+    /// The tags of the destination repository, listed once per plan; no tags on a 404, and
+    /// <see cref="TagListing.RepositoryEmpty"/> when it is <c>NAME_UNKNOWN</c> and the catalog lacks the repository too;
+    /// null when the listing failed otherwise (the caller then asks each tag, which reports the failure itself).
     /// </summary>
-    private Task<HashSet<string>?> ListedTagsAsync(RegistryClient client, ImageReference repository, CancellationToken cancellationToken) =>
-        _listed.GetOrAdd((registries.Resolve(repository.Registry).Address, repository.Repository), _ => new Lazy<Task<HashSet<string>?>>(async () =>
+    private Task<TagListing?> ListedTagsAsync(RegistryClient client, ImageReference repository, CancellationToken cancellationToken) =>
+        _listed.GetOrAdd((registries.Resolve(repository.Registry).Address, repository.Repository), key => new Lazy<Task<TagListing?>>(async () =>
         {
             try
             {
-                return await client.ListTagsOrEmptyAsync(repository.Repository, TagPageSize, cancellationToken);
+                var tags = await client.ListTagsAsync(repository.Repository, TagPageSize, cancellationToken);
+                return new TagListing(new HashSet<string>(tags, StringComparer.Ordinal), false);
+            }
+            catch (RegistryException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // NAME_UNKNOWN means "no tags" on Distribution, which says so of a repository an interrupted run left
+                // blobs and manifests in; its catalog lists every repository holding a blob link, so a repository
+                // missing from both holds nothing.
+                var empty = e.HasErrorCode("NAME_UNKNOWN")
+                            && await CatalogAsync(client, key.Item1, cancellationToken) is { } catalog && !catalog.Contains(repository.Repository);
+                if (empty) _empty.TryAdd($"{key.Item1}/{key.Item2}", 0);
+                return new TagListing(new HashSet<string>(StringComparer.Ordinal), empty);
             }
             catch (RegistryException e)
             {
                 policy.Log?.Invoke(PromotionLogLevel.Detail, $"listing the tags of {repository.Registry}/{repository.Repository} failed ({e.Message}); each tag is asked instead");
+                return null;
+            }
+        })).Value;
+
+    /// <summary>The repositories of a destination registry's catalog (<c>/v2/_catalog</c>, paged), read once per plan; null when it failed.</summary>
+    private Task<HashSet<string>?> CatalogAsync(RegistryClient client, string address, CancellationToken cancellationToken) =>
+        _catalogs.GetOrAdd(address, _ => new Lazy<Task<HashSet<string>?>>(async () =>
+        {
+            try
+            {
+                return new HashSet<string>(await client.ListRepositoriesAsync(TagPageSize, cancellationToken), StringComparer.Ordinal);
+            }
+            catch (RegistryException e)
+            {
+                policy.Log?.Invoke(PromotionLogLevel.Detail, $"the catalog of {client.Host} could not be read ({e.Message}); every new repository is asked as an old one");
                 return null;
             }
         })).Value;

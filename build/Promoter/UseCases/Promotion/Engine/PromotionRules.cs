@@ -77,12 +77,20 @@ public static class PromotionRules
     }
 
     /// <summary>
-    /// Whether a destination group must still ask for its digest by a HEAD: not when a tag already answered it, else when
-    /// some edge needs to know (a tagless edge, or a tag absent or on another digest).
+    /// Whether a destination group must still ask for its digest by a HEAD: not when a tag already answered it, nor when
+    /// the destination repository holds nothing, else when some edge needs to know (a tagless edge, or a tag absent or on
+    /// another digest).
     /// </summary>
+    /// <remarks>
+    /// A repository holds nothing when its tag listing answers 404 <c>NAME_UNKNOWN</c> and the registry's catalog does not
+    /// list it: Distribution says <c>NAME_UNKNOWN</c> of a repository without tags, also one an interrupted run left
+    /// manifests in, but lists that one in its catalog.
+    /// </remarks>
     /// <param name="tagsOnDigest">A tag of the group answered the group's digest.</param>
+    /// <param name="repositoryEmpty">The destination repository holds nothing (neither listed by tag nor in the catalog).</param>
     /// <param name="needers">For each edge of the group: true when it is tagless or its tag does not point at the digest.</param>
-    public static bool NeedsDigestHead(bool tagsOnDigest, IEnumerable<bool> needers) => !tagsOnDigest && needers.Any(n => n);
+    public static bool NeedsDigestHead(bool tagsOnDigest, bool repositoryEmpty, IEnumerable<bool> needers) =>
+        !tagsOnDigest && !repositoryEmpty && needers.Any(n => n);
 
     /// <summary>
     /// Whether the plan lists a destination repository's tags instead of asking the rest one by one: after a tag answered

@@ -98,6 +98,7 @@ public static class RefusalClosure
         return new PromotionPlan([.. closed, .. refusedWrites], writes)
         {
             Unserved = plan.Unserved,
+            NewRepositories = plan.NewRepositories,
             SourceMediaTypes = plan.SourceMediaTypes,
             IndexChildren = plan.IndexChildren,
         };
