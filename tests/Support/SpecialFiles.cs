@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Xunit;
 using Xunit.Sdk;
 
@@ -24,11 +23,7 @@ public static class SpecialFiles
     public static string Fifo(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var start = new ProcessStartInfo("mkfifo") { ArgumentList = { path }, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"mkfifo {path} failed: {error}");
+        ExternalTool.Run("mkfifo", path).EnsureSuccess();
         Fifos[Path.GetFullPath(path)] = true;
         return path;
     }

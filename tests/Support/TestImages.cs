@@ -42,6 +42,6 @@ public static class TestImages
     }
 
     /// <summary>The file where distribution's filesystem driver keeps the bytes of blob <paramref name="digest"/>.</summary>
-    public static string BlobDataPath(LocalRegistry registry, Digest digest) =>
+    public static string BlobDataPath(TestRegistry registry, Digest digest) =>
         Path.Combine(registry.StorageRoot, "docker", "registry", "v2", "blobs", "sha256", digest.Hex[..2], digest.Hex, "data");
 }

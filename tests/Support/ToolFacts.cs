@@ -1,75 +1,88 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using Xunit;
 
 namespace Promoter.Tests.Support;
 
 /// <summary>
-/// The family of facts that need a tool on the host: each one is skipped, with the reason, when its tool is missing or
-/// does not answer. A subclass probes its tool once per test run and hands the reason (or null) to this constructor.
+/// A fact that needs a tool on the host, e.g. <c>[ToolFact("docker")]</c>: it is skipped, with the reason, when the tool
+/// is missing or does not answer. The tools and their probes are those of <see cref="HostTools"/>.
 /// </summary>
-public abstract class ToolFactAttribute : FactAttribute
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ToolFactAttribute : FactAttribute
 {
-    /// <summary>Sets <see cref="FactAttribute.Skip"/> to <paramref name="unavailable"/> when it is not null.</summary>
-    protected ToolFactAttribute(string? unavailable)
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> to the reason <paramref name="tool"/> is unavailable, if it is.</summary>
+    public ToolFactAttribute(string tool)
     {
-        if (unavailable is not null) Skip = unavailable;
+        Tool = tool;
+        if (HostTools.Unavailable(tool) is { } reason) Skip = reason;
     }
+
+    /// <summary>The tool the fact needs.</summary>
+    public string Tool { get; }
 }
 
-/// <summary>A fact that is skipped, with the reason, when no Docker daemon answers <c>docker version</c>.</summary>
-public sealed class DockerFactAttribute() : ToolFactAttribute(Docker.Unavailable.Value);
-
-/// <summary>A fact that is skipped, with the reason, when Debian's chromium (<see cref="Executable"/>) is not installed.</summary>
-public sealed class ChromiumFactAttribute() : ToolFactAttribute(File.Exists(Executable) ? null
-    : $"{Executable} is not installed (apt-get install chromium): the report is not checked in a browser")
+/// <summary>The tools of the host that some tests need, each probed once per test run.</summary>
+public static class HostTools
 {
     /// <summary>The browser the report tests drive (Debian's <c>chromium</c> package; never a downloaded build).</summary>
-    public const string Executable = "/usr/bin/chromium";
-}
+    public const string Chromium = "/usr/bin/chromium";
 
-/// <summary>Runs of a tool on the host, for the probes of the tool facts and for the tests that drive the tool.</summary>
-public static class HostTool
-{
-    /// <summary>Runs <paramref name="tool"/> with <paramref name="arguments"/>; returns its exit code, standard output and error.</summary>
-    public static (int ExitCode, string Output, string Error) Run(string tool, params string[] arguments)
+    // The Test task's closing line groups skips by reason: keep each reason short.
+    private static readonly Dictionary<string, Lazy<string?>> Probes = new(StringComparer.Ordinal)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
-    }
+        ["docker"] = new(() => Probe("docker", ["version", "--format", "{{.Server.Version}}"], (_, error) => $"dockerd not running ({error})")),
+        ["chromium"] = new(() => File.Exists(Chromium) ? null
+            : $"{Chromium} is not installed (apt-get install chromium): the report is not checked in a browser"),
+        ["kubectl"] = new(() => Probe("kubectl", ["version", "--client"], (code, error) => $"kubectl version --client failed (exit code {code}): {error}",
+            notInstalled: "kubectl is not installed")),
+        ["unshare"] = new(() => Probe("unshare", ["-n", "true"], (_, error) => $"unshare -n cannot make a network namespace ({error})",
+            notInstalled: "unshare is not installed")),
+        ["pwsh"] = new(() => Pwsh is null
+            ? "pwsh is not on the PATH nor under .build/pwsh (.ci/run installs it: dotnet tool install --tool-path .build/pwsh PowerShell)"
+            : null),
+    };
+
+    /// <summary>The tools <see cref="ToolFactAttribute"/> knows.</summary>
+    public static IEnumerable<string> Known => Probes.Keys;
+
+    /// <summary>
+    /// PowerShell: <c>pwsh</c> on the PATH, or the dotnet tool that <c>.ci/run</c> installs under the repository's
+    /// <c>.build/pwsh</c>; null when neither exists.
+    /// </summary>
+    public static string? Pwsh { get; } =
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(RepositoryRoot() is { } root ? [Path.Combine(root, ".build", "pwsh")] : [])
+            .Select(folder => Path.Combine(folder, "pwsh"))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>Why <paramref name="tool"/> cannot be used (probed once per test run), or null when it can.</summary>
+    /// <exception cref="ArgumentException"><paramref name="tool"/> is not one of <see cref="Known"/>.</exception>
+    public static string? Unavailable(string tool) =>
+        Probes.TryGetValue(tool, out var probe) ? probe.Value
+            : throw new ArgumentException($"No probe for '{tool}'; known tools: {string.Join(", ", Known)}.", nameof(tool));
 
     /// <summary>
     /// Null when <paramref name="tool"/> run with <paramref name="arguments"/> exits 0; otherwise the skip reason that
     /// <paramref name="failed"/> makes of the exit code and the first line of standard error, or one saying the tool
     /// cannot be started.
     /// </summary>
-    public static string? Probe(string tool, string[] arguments, Func<int, string, string> failed)
+    private static string? Probe(string tool, string[] arguments, Func<int, string, string> failed, string? notInstalled = null)
     {
         try
         {
-            var (exitCode, _, error) = Run(tool, arguments);
-            return exitCode == 0 ? null : failed(exitCode, error.Trim().Split('\n')[0]);
+            var result = ExternalTool.Run(tool, arguments, new ToolOptions { Timeout = TimeSpan.FromSeconds(30) });
+            return result.ExitCode == 0 ? null : failed(result.ExitCode, result.Error.Trim().Split('\n')[0]);
         }
-        catch (Win32Exception e)
+        catch (ExternalToolException e)
         {
-            return $"the {tool} CLI cannot be started ({e.Message})";
+            return notInstalled is null ? $"the {tool} CLI cannot be started ({e.InnerException?.Message ?? e.Message})"
+                : $"{notInstalled}: {e.InnerException?.Message ?? e.Message}";
         }
     }
-}
 
-/// <summary>The docker CLI of the host.</summary>
-public static class Docker
-{
-    /// <summary>Why docker cannot be used (probed once per test run), or null when the daemon answers.</summary>
-    // The Test task's closing line groups skips by this reason: keep it short.
-    public static readonly Lazy<string?> Unavailable = new(() =>
-        HostTool.Probe("docker", ["version", "--format", "{{.Server.Version}}"], (_, error) => $"dockerd not running ({error})"));
-
-    /// <summary>Runs <c>docker</c> with <paramref name="arguments"/>; returns its exit code, standard output and error.</summary>
-    public static (int ExitCode, string Output, string Error) Run(params string[] arguments) => HostTool.Run("docker", arguments);
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Promoter.slnx"))) return dir.FullName;
+        return null;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Build.Tests.Golden;
@@ -27,13 +26,13 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     private const string FooS390x = GoldenDigests.Upstream.FooS390x;
     private const string FooTagless = GoldenDigests.Upstream.FooTagless;
 
-    private LocalRegistry _source = null!;
-    private LocalRegistry _destination = null!;
+    private TestRegistry _source = null!;
+    private TestRegistry _destination = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("crash-").FullName;
 
     public async Task InitializeAsync()
     {
-        var started = await Task.WhenAll(LocalRegistry.StartAsync(), LocalRegistry.StartAsync());
+        var started = await TestRegistry.StartAllAsync(2);
         (_source, _destination) = (started[0], started[1]);
         var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
         seeded.ExitCode.Should().Be(0, seeded.Output);
@@ -208,7 +207,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     /// runs (the registry client must repair them); data files while it is down, restarting it with the storage repair
     /// (Distribution keeps an existing data file, so only the storage repair can remove it). Returns the storage repairs.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> DamageAsync(LocalRegistry registry, string prefix, Damage damage)
+    private static async Task<IReadOnlyList<string>> DamageAsync(TestRegistry registry, string prefix, Damage damage)
     {
         var target = Target(registry, prefix, damage) ?? throw new InvalidOperationException($"nothing to damage ({damage}) under {prefix}");
         if (damage is Damage.LayerLink or Damage.RevisionLink or Damage.TagLink)
@@ -224,7 +223,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     }
 
     /// <summary>The file <paramref name="damage"/> would damage under the repositories starting with <paramref name="prefix"/>, or null.</summary>
-    private static string? Target(LocalRegistry registry, string prefix, Damage damage)
+    private static string? Target(TestRegistry registry, string prefix, Damage damage)
     {
         var v2 = Path.Combine(registry.StorageRoot, "docker", "registry", "v2");
         var repositories = Path.Combine(v2, "repositories", prefix);
@@ -255,7 +254,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         output.Split('\n').Where(l => l.Contains("repaired ", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
 
     /// <summary>Every manifest under <paramref name="prefix"/> is served by digest, and every blob of it with its size and digest.</summary>
-    private static async Task AllServedAsync(LocalRegistry registry, string prefix)
+    private static async Task AllServedAsync(TestRegistry registry, string prefix)
     {
         using var client = registry.CreateClient();
         foreach (var manifest in await RegistryChecks.ManifestsUnderAsync(client, registry.StorageRoot, prefix))
@@ -279,13 +278,8 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     private void Skopeo(string reference)
     {
         var folder = Path.Combine(_folder, "skopeo-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("skopeo") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "copy", "--src-tls-verify=false", $"docker://{reference}", $"dir:{folder}" }) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit(60_000).Should().BeTrue();
-        process.ExitCode.Should().Be(0, $"skopeo copy docker://{reference}: {error.Result}");
+        ExternalTool.Run("skopeo", ["copy", "--src-tls-verify=false", $"docker://{reference}", $"dir:{folder}"],
+            new ToolOptions { Timeout = TimeSpan.FromSeconds(60) }).EnsureSuccess();
         Directory.Delete(folder, recursive: true);
     }
 
@@ -311,39 +305,25 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         return manifest;
     }
 
-    private static Process StartPromote(string manifest)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Build.dll"), "--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal" })
-            start.ArgumentList.Add(arg);
-        var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
-    }
+    private static RunningTool StartPromote(string manifest) =>
+        BuildProgram.StartProcess(["--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal"]);
 
-    private static async Task<bool> WaitAsync(Process process)
+    private static async Task<bool> WaitAsync(RunningTool process)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try { await process.WaitForExitAsync(timeout.Token); return true; }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); return false; }
+        try { await process.WaitAsync(TimeSpan.FromMinutes(3)); return true; }
+        catch (ExternalToolException) { return false; } // killed when the time ran out
     }
 
     private (int ExitCode, string Output, bool Killed) Promote(string prefix, string destinationHost, int? killAfterRequests, KillingProxy? proxy = null,
         bool verifyDestination = false)
     {
         var manifest = WriteManifest(prefix, destinationHost);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Build.dll"), "--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal" })
-            start.ArgumentList.Add(arg);
-        if (verifyDestination) start.ArgumentList.Add("--verify-destination");
-        using var process = Process.Start(start)!;
-        if (killAfterRequests is { } limit) proxy!.KillAt(limit, () => process.Kill(entireProcessTree: true)); // SIGKILL: no cleanup
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit(120_000).Should().BeTrue("a promotion of six images ends in two minutes");
+        using var process = BuildProgram.StartProcess(
+            ["--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal", .. verifyDestination ? ["--verify-destination"] : Array.Empty<string>()]);
+        if (killAfterRequests is { } limit) proxy!.KillAt(limit, process.Kill); // SIGKILL: no cleanup
+        var result = process.Wait(TimeSpan.FromMinutes(2)); // a promotion of six images ends in two minutes
         var killed = proxy?.KilledIt ?? false;
-        return (process.ExitCode, stdout.Result + stderr.Result, killed);
+        return (result.ExitCode, result.Combined, killed);
     }
 
     /// <summary>

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using Xunit;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.E2E;
 
@@ -20,36 +20,22 @@ public sealed partial class InterruptionTests
         // Through env --default-signal: a test run started in the background of a non-interactive shell inherits SIGINT
         // ignored (POSIX), and .NET keeps a signal ignored at start ignored, as nohup expects; the build program under
         // test must see the signal as a user's terminal or Prow would send it. env execs dotnet: same process id.
-        var start = new ProcessStartInfo("env")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = BuildProgram.RepositoryRoot,
-        };
-        foreach (var arg in new[] { "--default-signal=INT,TERM", "dotnet", Path.Combine(AppContext.BaseDirectory, "Build.dll"), "--target", "E2E", "--exclusive", "--verbosity", "normal" })
-            start.ArgumentList.Add(arg);
-        start.Environment["CI"] = "true";
-        using var process = Process.Start(start)!;
-        var registries = new List<(string Host, string Storage)>();
-        var output = new System.Text.StringBuilder();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var process = BuildProgram.StartProcess(["--target", "E2E", "--exclusive", "--verbosity", "normal"],
+            new ToolOptions { Environment = new Dictionary<string, string?> { ["CI"] = "true" } }, "env", "--default-signal=INT,TERM");
 
         // Wait until the run has started its registries and serves every host of the e2e file, then interrupt it.
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } colored)
-        {
-            var line = Ansi().Replace(colored, "");
-            output.AppendLine(line);
-            if (StartedLine().Match(line) is { Success: true } started) registries.Add((started.Groups[1].Value, started.Groups[2].Value));
-            if (line.Contains("serving asia.registry.test", StringComparison.Ordinal)) break;
-        }
-        registries.Should().NotBeEmpty(output.ToString());
-        Process.Start("kill", $"-{signal} {process.Id}")!.WaitForExit();
-        var rest = process.StandardOutput.ReadToEndAsync();
-        (await WaitAsync(process, TimeSpan.FromSeconds(30))).Should().BeTrue("the run must stop after the signal");
+        const string Serving = "serving asia.registry.test";
+        var serving = await process.WaitForOutputAsync(text => Ansi().Replace(text, "").Contains(Serving, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var output = Ansi().Replace(process.OutputSoFar, "");
+        serving.Should().BeTrue($"the run serves every host within 60 s:\n{output}");
+        var registries = StartedLine().Matches(output[..output.IndexOf(Serving, StringComparison.Ordinal)])
+            .Select(started => (Host: started.Groups[1].Value, Storage: started.Groups[2].Value)).ToList();
+        registries.Should().NotBeEmpty(output);
+        ExternalTool.Run("kill", $"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess();
+        var result = await process.WaitAsync(TimeSpan.FromSeconds(30)); // the run must stop after the signal
 
-        process.ExitCode.Should().Be(exitCode, output + await rest + await errors);
-        (await errors).Should().Contain($"SIG{signal}: the run is interrupted");
+        result.ExitCode.Should().Be(exitCode, result.Combined);
+        result.Error.Should().Contain($"SIG{signal}: the run is interrupted");
         foreach (var (host, storage) in registries)
         {
             Directory.Exists(storage).Should().BeFalse($"the storage of {host} is removed");
@@ -70,13 +56,6 @@ public sealed partial class InterruptionTests
         {
             return false;
         }
-    }
-
-    private static async Task<bool> WaitAsync(Process process, TimeSpan limit)
-    {
-        using var timeout = new CancellationTokenSource(limit);
-        try { await process.WaitForExitAsync(timeout.Token); return true; }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); return false; }
     }
 
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]

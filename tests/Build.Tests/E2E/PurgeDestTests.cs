@@ -10,28 +10,6 @@ using Xunit;
 
 namespace Build.Tests.E2E;
 
-/// <summary>Three registries (a source, a destination, one no test file names) shared by the PurgeDest tests.</summary>
-public sealed class ThreeRegistries : IAsyncLifetime
-{
-    public LocalRegistry Source { get; private set; } = null!;
-    public LocalRegistry Destination { get; private set; } = null!;
-    public LocalRegistry Unlisted { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var started = await Task.WhenAll(LocalRegistry.StartAsync(), LocalRegistry.StartAsync(), LocalRegistry.StartAsync());
-        (Source, Destination, Unlisted) = (started[0], started[1], started[2]);
-    }
-
-    public Task DisposeAsync()
-    {
-        Source?.Dispose();
-        Destination?.Dispose();
-        Unlisted?.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
 /// PurgeDest through the real build program: it empties the destinations of an e2e file, and refuses a registry the
 /// file does not list or one served from a non-loopback address before touching any registry.
@@ -48,10 +26,10 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
     {
         var source = $"{registries.Source.Host}/staging-empties";
         var destination = $"{registries.Destination.Host}/prod-empties";
-        var unlisted = $"{registries.Unlisted.Host}/other-empties";
+        var unlisted = $"{registries.Third.Host}/other-empties";
         await SeedAsync(registries.Source, "staging-empties");
         await SeedAsync(registries.Destination, "prod-empties");
-        await SeedAsync(registries.Unlisted, "other-empties");
+        await SeedAsync(registries.Third, "other-empties");
         await SeedAsync(registries.Destination, "prod-neighbour"); // same registry, outside the purged prefix
         var file = E2EFile(source, destination);
 
@@ -64,7 +42,7 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
         (await ManifestsAsync(registries.Destination, "prod-empties")).Should().BeEmpty("the destination is emptied, tagless images included");
         (await ManifestsAsync(registries.Destination, "prod-neighbour")).Should().HaveCount(5);
         (await ManifestsAsync(registries.Source, "staging-empties")).Should().HaveCount(5, "the source is not a destination");
-        (await ManifestsAsync(registries.Unlisted, "other-empties")).Should().HaveCount(5);
+        (await ManifestsAsync(registries.Third, "other-empties")).Should().HaveCount(5);
     }
 
     [Fact]
@@ -88,9 +66,9 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
     {
         var source = $"{registries.Source.Host}/staging-unlisted";
         var destination = $"{registries.Destination.Host}/prod-unlisted";
-        var unlisted = $"{registries.Unlisted.Host}/other-unlisted";
+        var unlisted = $"{registries.Third.Host}/other-unlisted";
         await SeedAsync(registries.Destination, "prod-unlisted");
-        await SeedAsync(registries.Unlisted, "other-unlisted");
+        await SeedAsync(registries.Third, "other-unlisted");
         var file = E2EFile(source, destination);
 
         var result = BuildProgram.Run("--target", "PurgeDest", $"--e2e-file={file}", $"--purge-registries={destination},{unlisted}");
@@ -98,7 +76,7 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
         result.ExitCode.Should().NotBe(0);
         ErrorText(result).Should().Contain($"refusing to purge registry '{unlisted}': it is not one of the registries the test lists");
         (await ManifestsAsync(registries.Destination, "prod-unlisted")).Should().HaveCount(5, "nothing is purged when one registry is refused");
-        (await ManifestsAsync(registries.Unlisted, "other-unlisted")).Should().HaveCount(5);
+        (await ManifestsAsync(registries.Third, "other-unlisted")).Should().HaveCount(5);
     }
 
     [Fact]
@@ -192,7 +170,7 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
     }
 
     /// <summary>Pushes the upstream golden set (5 manifests, one tagless) under <paramref name="prefix"/>.</summary>
-    private static async Task SeedAsync(LocalRegistry registry, string prefix)
+    private static async Task SeedAsync(TestRegistry registry, string prefix)
     {
         var set = GoldenSet.Load(BuildProgram.UpstreamGoldenSet);
         using var pool = new RegistryPool(_ => new RegistryClientOptions());
@@ -201,7 +179,7 @@ public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassF
         (await ManifestsAsync(registry, prefix)).Should().HaveCount(5);
     }
 
-    private static async Task<IReadOnlyList<string>> ManifestsAsync(LocalRegistry registry, string prefix)
+    private static async Task<IReadOnlyList<string>> ManifestsAsync(TestRegistry registry, string prefix)
     {
         using var client = registry.CreateClient();
         return await RegistryChecks.ManifestsUnderAsync(client, registry.StorageRoot, prefix);

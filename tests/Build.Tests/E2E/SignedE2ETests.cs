@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -136,12 +135,5 @@ public sealed partial class SignedE2ETests : IDisposable
         File.ReadAllText(Path.Combine(root, "manifests", "e2e", "fixture", "signed", "test-only-signatures.json")).Should().Be(committed);
     }
 
-    private static void RunOpenSsl(params string[] args)
-    {
-        var start = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, process.StandardError.ReadToEnd());
-    }
+    private static void RunOpenSsl(params string[] args) => ExternalTool.Run("openssl", args).EnsureSuccess();
 }

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using Build.Tests.Host;
 using Promoter.Oci;
 using Promoter.Registry;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Golden;
 
@@ -22,6 +22,22 @@ internal static class BuildProgram
     /// <summary>Runs the real tasks of the build program in the repository root with <paramref name="args"/>.</summary>
     public static HostRunner.Result Run(params string[] args) =>
         HostRunner.Run(typeof(BuildContext).Assembly, RepositoryRoot, ["--verbosity", "normal", .. args]);
+
+    /// <summary>
+    /// Starts the compiled build program (the Build.dll beside the tests) as a child process in the repository root with
+    /// <paramref name="args"/>, through <see cref="ExternalTool"/>; <paramref name="prefix"/> (e.g. <c>unshare -n</c>)
+    /// runs before <c>dotnet</c>.
+    /// </summary>
+    /// <exception cref="ExternalToolException">The process could not start.</exception>
+    public static RunningTool StartProcess(IEnumerable<string> args, ToolOptions? options = null, params string[] prefix)
+    {
+        string[] command = [.. prefix, "dotnet", Path.Combine(AppContext.BaseDirectory, "Build.dll"), .. args];
+        return ExternalTool.Start(command[0], command[1..], (options ?? new ToolOptions()) with { WorkingDirectory = RepositoryRoot });
+    }
+
+    /// <summary>Runs the compiled build program as a child process (see <see cref="StartProcess"/>) to its end.</summary>
+    /// <exception cref="ExternalToolException">The process could not start or ran out of time.</exception>
+    public static ToolResult RunProcess(params string[] args) => StartProcess(args).Wait();
 
     private static string FindRoot()
     {
@@ -193,22 +209,8 @@ internal static partial class RegistryChecks
         .ToList();
 
     /// <summary><c>skopeo inspect --raw --tls-verify=false docker://reference</c>: the raw manifest bytes.</summary>
-    public static byte[] SkopeoRaw(string reference)
-    {
-        using var process = Process.Start(new ProcessStartInfo("skopeo")
-        {
-            ArgumentList = { "inspect", "--raw", "--tls-verify=false", $"docker://{reference}" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        using var output = new MemoryStream();
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"skopeo inspect --raw docker://{reference} failed: {error.Result}");
-        return output.ToArray();
-    }
+    public static byte[] SkopeoRaw(string reference) =>
+        ExternalTool.Run("skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{reference}").EnsureSuccess().OutputBytes;
 
     /// <summary>The sha256 digest of <paramref name="bytes"/>.</summary>
     public static Digest DigestOf(byte[] bytes) => Digest.Of(bytes);

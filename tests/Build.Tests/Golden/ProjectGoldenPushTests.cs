@@ -12,7 +12,7 @@ namespace Build.Tests.Golden;
 /// skopeo, and the list's children and platforms are the golden set's.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed class ProjectGoldenPushTests(SharedRegistry shared) : IClassFixture<SharedRegistry>
+public sealed class ProjectGoldenPushTests(RegistryFixture shared) : IClassFixture<RegistryFixture>
 {
     // The oci engine's digests of the project's golden set (pinned by manifests/e2e/tests.yaml and its fixtures).
     private static readonly Dictionary<string, string> OciDigests = new()
@@ -34,7 +34,7 @@ public sealed class ProjectGoldenPushTests(SharedRegistry shared) : IClassFixtur
         await CheckListAsync("project-oci");
     }
 
-    [DockerFact]
+    [ToolFact("docker")]
     public async Task Docker_engine_pushes_the_project_golden_set_and_both_clients_agree()
     {
         var pushed = await PushAndReadBackAsync("docker", "project-docker");

@@ -12,7 +12,7 @@ namespace Build.Tests.Golden;
 /// a non-zero exit, and nothing half-pushed (no manifest in the registry whose blobs are missing).
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClassFixture<SharedRegistry>, IDisposable
+public sealed partial class PushSrcBadInputTests(RegistryFixture shared) : IClassFixture<RegistryFixture>, IDisposable
 {
     private readonly GoldenScratch _scratch = new();
 
@@ -57,7 +57,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
         (await RegistryChecks.IncompleteManifestsAsync(shared.Client, shared.Registry.StorageRoot)).Should().BeEmpty();
     }
 
-    [DockerFact]
+    [ToolFact("docker")]
     public async Task A_corrupt_layer_of_an_image_docker_already_has_is_refused_by_the_docker_engine()
     {
         // Docker skips a layer whose chain it already has; load the good archive first so that the corrupt copy would
@@ -84,7 +84,7 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
             .And.Contain("127.0.0.1:1/x/golden-bar/bar@sha256:");
     }
 
-    [DockerFact]
+    [ToolFact("docker")]
     public void A_registry_that_refuses_connections_is_named_by_the_docker_engine()
     {
         var result = PushUpstream("docker", "127.0.0.1:1/x");
@@ -100,8 +100,8 @@ public sealed partial class PushSrcBadInputTests(SharedRegistry shared) : IClass
     {
         var credentials = Directory.CreateDirectory(Path.Combine(_scratch.Folder, "docker-config")).FullName;
         using var tokens = new TestTokenServer("robot", "s3cret-pass", _scratch.Folder);
-        using var registry = await LocalRegistry.StartAsync(
-            new LocalRegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath));
+        using var registry = await TestRegistry.StartAsync(new RegistryOptions { Token =
+            new RegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath) });
         var previous = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", credentials); // an empty docker config: no credentials
         HostRunner.Result result;

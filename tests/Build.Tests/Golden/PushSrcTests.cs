@@ -1,40 +1,16 @@
 using Build.Tests.Host;
 using FluentAssertions;
-using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Golden;
-
-/// <summary>One CNCF Distribution registry shared by the tests of a class (each test pushes under its own prefix).</summary>
-public sealed class SharedRegistry : IAsyncLifetime
-{
-    private LocalRegistry? _registry;
-
-    public LocalRegistry Registry => _registry ?? throw new InvalidOperationException("The registry has not started.");
-
-    internal RegistryClient Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await LocalRegistry.StartAsync();
-        Client = _registry.CreateClient();
-    }
-
-    public Task DisposeAsync()
-    {
-        Client?.Dispose();
-        _registry?.Dispose();
-        return Task.CompletedTask;
-    }
-}
 
 /// <summary>
 /// PushSrc of the upstream golden set, run through the real build program, into a registry the test started: every
 /// reference it reports is read back with the registry client and with skopeo, and the digests agree.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed class PushSrcTests(SharedRegistry shared) : IClassFixture<SharedRegistry>
+public sealed class PushSrcTests(RegistryFixture shared) : IClassFixture<RegistryFixture>
 {
     // The digests the oci engine gives for the upstream archives (also pinned by manifests/e2e/upstream-oci/tests.yaml).
     private static readonly Dictionary<string, string> OciDigests = new()
@@ -76,7 +52,7 @@ public sealed class PushSrcTests(SharedRegistry shared) : IClassFixture<SharedRe
         await CheckPushedAsync(second, prefix, OciDigests);
     }
 
-    [DockerFact]
+    [ToolFact("docker")]
     public async Task Docker_engine_pushes_the_golden_set_with_upstreams_pinned_digests_and_a_second_run_uploads_nothing()
     {
         var prefix = "docker-engine";

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Build.Tests.Golden;
 using FluentAssertions;
 using Promoter.Tests.Support;
@@ -86,7 +85,7 @@ public sealed class BootstrapTests : IDisposable
         RunSh().Should().Be((1, true), "a source deleted");
     }
 
-    [PwshFact]
+    [ToolFact("pwsh")]
     public void Build_sh_and_build_ps1_write_the_same_stamp_so_alternating_them_compiles_once()
     {
         Write("build/Build/Sp ace/é.cs", "class E {}");
@@ -97,7 +96,7 @@ public sealed class BootstrapTests : IDisposable
         Write("build/Build/Upper.CS", "not a source: extensions are case-sensitive");
 
         var first = Run("bash", "build.sh", "--tree");
-        var second = Run(PwshFactAttribute.Pwsh!, "-NoProfile", "-File", "build.ps1", "--tree");
+        var second = Run(HostTools.Pwsh!, "-NoProfile", "-File", "build.ps1", "--tree");
         var third = Run("bash", "build.sh", "--tree");
 
         foreach (var output in new[] { first, second, third }) output.Should().Contain("the build program ran");
@@ -108,7 +107,7 @@ public sealed class BootstrapTests : IDisposable
         var byBuildSh = File.ReadAllBytes(stamp);
 
         File.Delete(stamp);
-        Run(PwshFactAttribute.Pwsh!, "-NoProfile", "-File", "build.ps1", "--tree").Should().Contain("build.ps1: compiling the build program");
+        Run(HostTools.Pwsh!, "-NoProfile", "-File", "build.ps1", "--tree").Should().Contain("build.ps1: compiling the build program");
         File.ReadAllBytes(stamp).Should().Equal(byBuildSh, "both scripts write the same fingerprint, as 64 hex digits and an LF");
         byBuildSh.Should().HaveCount(65);
     }
@@ -132,35 +131,15 @@ public sealed class BootstrapTests : IDisposable
 
     private string Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = _root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["PATH"] = _standIns + System.IO.Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, $"{program} {string.Join(' ', arguments)} failed:\n{output}{error.Result}");
-        return output + error.Result;
+        var result = ExternalTool.Run(program, arguments, new ToolOptions
+        {
+            WorkingDirectory = _root,
+            Environment = new Dictionary<string, string?>
+            {
+                ["PATH"] = _standIns + System.IO.Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["POWERSHELL_TELEMETRY_OPTOUT"] = "1",
+            },
+        }).EnsureSuccess();
+        return result.Combined;
     }
-}
-
-/// <summary>
-/// A fact that is skipped, with the reason, when PowerShell is not found: <c>pwsh</c> on the PATH, or the dotnet tool
-/// that <c>.ci/run</c> installs under the repository's <c>.build/pwsh</c>.
-/// </summary>
-public sealed class PwshFactAttribute : ToolFactAttribute
-{
-    /// <summary>The PowerShell to run, or null.</summary>
-    public static string? Pwsh { get; } = Find();
-
-    /// <summary>Skipped when no PowerShell is found.</summary>
-    public PwshFactAttribute()
-        : base(Pwsh is null ? "pwsh is not on the PATH nor under .build/pwsh (.ci/run installs it: dotnet tool install --tool-path .build/pwsh PowerShell)" : null) { }
-
-    private static string? Find() =>
-        Environment.GetEnvironmentVariable("PATH")!.Split(System.IO.Path.PathSeparator)
-            .Append(System.IO.Path.Combine(BuildProgram.RepositoryRoot, ".build", "pwsh"))
-            .Select(folder => System.IO.Path.Combine(folder, "pwsh"))
-            .FirstOrDefault(File.Exists);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Build.Settings;
 using Build.Tests.Golden;
 using FluentAssertions;
@@ -136,17 +135,5 @@ public sealed class SettingsTests
     }
 
     /// <summary>Runs the compiled build program (the Build.dll beside the tests) as a process and returns its output.</summary>
-    private static string RunProgram(params string[] args)
-    {
-        var program = Path.Combine(AppContext.BaseDirectory, "Build.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
-        start.ArgumentList.Add(program);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, output + error.Result);
-        return output;
-    }
+    private static string RunProgram(params string[] args) => BuildProgram.RunProcess(args).EnsureSuccess().Output;
 }

@@ -7,6 +7,7 @@ using FluentAssertions;
 using k8s;
 using k8s.Models;
 using Xunit;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Kubernetes;
 
@@ -52,7 +53,7 @@ public sealed class PromoteOnClusterTests : IDisposable
 
     private static string TimedOut(string job) => $"error: timed out waiting for the condition on jobs/{job}\n";
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void A_job_that_completes_is_applied_server_side_waited_for_and_every_shards_log_gathered()
     {
         _kubectl.Reply("apply", 0, "serviceaccount/cip-promoter serverside-applied\njob.batch/cip-promote-sharded serverside-applied\n");
@@ -98,7 +99,7 @@ public sealed class PromoteOnClusterTests : IDisposable
         result.Output.Should().Contain("all 4 shard(s) succeeded").And.Contain("still running after");
     }
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void A_failed_job_fails_the_task_naming_the_failed_shard_and_still_gathers_the_logs()
     {
         _kubectl.Reply("apply", 0, "job.batch/cip-promote-sharded serverside-applied\n");
@@ -120,7 +121,7 @@ public sealed class PromoteOnClusterTests : IDisposable
         junit.Descendants("failure").Should().ContainSingle().Which.Value.Should().Contain("shard-1-of-4");
     }
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void A_kubectl_error_fails_the_task_with_kubectls_message_and_nothing_is_waited_for()
     {
         _kubectl.Reply("apply", 1, error: "The connection to the server 127.0.0.1:9 was refused - did you specify the right host or port?\n");
@@ -134,7 +135,7 @@ public sealed class PromoteOnClusterTests : IDisposable
         _kubectl.Calls.Should().HaveCount(2);
     }
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void An_unknown_environment_is_refused_before_kubectl_runs()
     {
         var result = Run("--cluster-env=qa");

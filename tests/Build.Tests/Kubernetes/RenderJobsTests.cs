@@ -5,6 +5,7 @@ using FluentAssertions;
 using k8s;
 using k8s.Models;
 using Xunit;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Kubernetes;
 
@@ -46,14 +47,14 @@ public sealed class RenderJobsTests : IDisposable
         BuildProgram.Run("--target", "RenderJobs", "--verify", $"--k8s-dir={_folder}").ExitCode.Should().Be(0);
     }
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void Kustomize_renders_every_overlay_into_objects_that_keep_the_rules()
     {
         PipelineJobs.Render().Write(_folder);
 
         foreach (var environment in PipelineJobs.Environments)
         {
-            var (exitCode, output, error) = KubectlFactAttribute.Run("kustomize", Path.Combine(_folder, "overlays", environment.Name));
+            var (exitCode, output, error) = ExternalTool.Run("kubectl", "kustomize", Path.Combine(_folder, "overlays", environment.Name));
             exitCode.Should().Be(0, error);
             var objects = KubernetesYaml.LoadAllFromString(output);
 
@@ -75,10 +76,10 @@ public sealed class RenderJobsTests : IDisposable
         }
     }
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void Kustomize_of_the_base_keeps_the_placeholder_digest_that_no_overlay_ships()
     {
-        var (exitCode, output, error) = KubectlFactAttribute.Run("kustomize", Path.Combine(BuildProgram.RepositoryRoot, "manifests", "k8s", "base"));
+        var (exitCode, output, error) = ExternalTool.Run("kubectl", "kustomize", Path.Combine(BuildProgram.RepositoryRoot, "manifests", "k8s", "base"));
 
         exitCode.Should().Be(0, error);
         var images = KubernetesYaml.LoadAllFromString(output).OfType<V1Job>().Select(j => j.Spec.Template.Spec.Containers[0].Image);

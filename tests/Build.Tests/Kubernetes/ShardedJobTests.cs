@@ -2,6 +2,7 @@ using Build.Kubernetes;
 using FluentAssertions;
 using k8s;
 using k8s.Models;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Kubernetes;
 
@@ -13,14 +14,14 @@ public sealed class ShardedJobTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void Kustomize_renders_each_sharded_overlay_into_an_indexed_job_of_n_shards_that_keeps_the_rules()
     {
         PipelineJobs.Render().Write(_folder);
 
         foreach (var environment in PipelineJobs.Environments)
         {
-            var (exitCode, output, error) = KubectlFactAttribute.Run("kustomize", Path.Combine(_folder, "overlays", $"{environment.Name}-sharded"));
+            var (exitCode, output, error) = ExternalTool.Run("kubectl", "kustomize", Path.Combine(_folder, "overlays", $"{environment.Name}-sharded"));
             exitCode.Should().Be(0, error);
             var objects = KubernetesYaml.LoadAllFromString(output);
 
@@ -41,13 +42,13 @@ public sealed class ShardedJobTests : IDisposable
         }
     }
 
-    [KubectlFact]
+    [ToolFact("kubectl")]
     public void The_environment_overlays_do_not_start_a_sharded_promotion()
     {
         PipelineJobs.Render().Write(_folder);
         foreach (var environment in PipelineJobs.Environments)
         {
-            var (exitCode, output, error) = KubectlFactAttribute.Run("kustomize", Path.Combine(_folder, "overlays", environment.Name));
+            var (exitCode, output, error) = ExternalTool.Run("kubectl", "kustomize", Path.Combine(_folder, "overlays", environment.Name));
             exitCode.Should().Be(0, error);
             KubernetesYaml.LoadAllFromString(output).OfType<V1Job>().Should().NotContain(j => j.Metadata.Name == PipelineJobs.ShardedJobName,
                 "applying an environment's overlay must not start a second promotion beside the one-off Job");

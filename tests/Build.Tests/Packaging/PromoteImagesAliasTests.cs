@@ -7,8 +7,8 @@ using Cake.Core.Tooling;
 using Cake.ImagePromoter;
 using FluentAssertions;
 using Promoter.Promotion;
-using Promoter.Registry;
 using Xunit;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Packaging;
 
@@ -20,14 +20,14 @@ namespace Build.Tests.Packaging;
 public sealed class PromoteImagesAliasTests : IAsyncLifetime
 {
     private readonly LogContext _context = new();
-    private LocalRegistry _source = null!;
-    private LocalRegistry _destination = null!;
+    private TestRegistry _source = null!;
+    private TestRegistry _destination = null!;
     private string _scratch = null!;
 
     public async Task InitializeAsync()
     {
-        _source = await LocalRegistry.StartAsync();
-        _destination = await LocalRegistry.StartAsync();
+        _source = await TestRegistry.StartAsync();
+        _destination = await TestRegistry.StartAsync();
         _scratch = Directory.CreateTempSubdirectory("promote-alias-").FullName;
     }
 
@@ -117,7 +117,7 @@ public sealed class PromoteImagesAliasTests : IAsyncLifetime
         return path;
     }
 
-    private static T Storage<T>(LocalRegistry registry, T settings) where T : ImagePromoterSettings
+    private static T Storage<T>(TestRegistry registry, T settings) where T : ImagePromoterSettings
     {
         settings.RegistryStorage[registry.Host] = registry.StorageRoot;
         return settings;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Build.Kubernetes;
 using Build.Tests.Golden;
@@ -165,7 +164,7 @@ public sealed partial class AgainstSnapshotTests(ITestOutputHelper output) : IDi
     /// The compiled build program (the Build.dll beside the tests) in a new network namespace, where no interface is up:
     /// the refusal and the clean change as above, and the rendered presubmit's command.
     /// </summary>
-    [UnshareFact]
+    [ToolFact("unshare")]
     public void With_no_network_at_all_a_tag_move_is_refused_and_a_clean_change_passes()
     {
         var snapshot = ProdSnapshot();
@@ -185,43 +184,12 @@ public sealed partial class AgainstSnapshotTests(ITestOutputHelper output) : IDi
 
     private (int ExitCode, string Output) RunWithoutNetwork(params string[] args)
     {
-        var start = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot };
-        foreach (var arg in (string[])["-n", "dotnet", Path.Combine(AppContext.BaseDirectory, "Build.dll"), .. args, "--verbosity", "normal"])
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var all = Ansi().Replace(text + error.Result, "");
-        output.WriteLine($"$ unshare -n dotnet Build.dll {string.Join(' ', args)}\n{all}(exit {process.ExitCode})");
-        return (process.ExitCode, all);
+        var result = BuildProgram.StartProcess([.. args, "--verbosity", "normal"], null, "unshare", "-n").Wait();
+        var all = Ansi().Replace(result.Combined, "");
+        output.WriteLine($"$ unshare -n dotnet Build.dll {string.Join(' ', args)}\n{all}(exit {result.ExitCode})");
+        return (result.ExitCode, all);
     }
 
     [GeneratedRegex("\u001b\\[[0-9;]*m")]
     private static partial Regex Ansi();
-}
-
-/// <summary>A fact that is skipped, with the reason, where <c>unshare -n</c> cannot make a network namespace (not root, no util-linux).</summary>
-public sealed class UnshareFactAttribute : ToolFactAttribute
-{
-    private static readonly Lazy<string?> Unavailable = new(Probe);
-
-    /// <summary>Skipped with the reason the probe gives.</summary>
-    public UnshareFactAttribute() : base(Unavailable.Value) { }
-
-    private static string? Probe()
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("unshare", "-n true") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var error = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? null : $"unshare -n cannot make a network namespace ({error.Result.Trim().Split('\n')[0]})";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"unshare is not installed: {e.Message}";
-        }
-    }
 }

@@ -25,13 +25,13 @@ public sealed class BackfillTaskTests(ITestOutputHelper output) : IAsyncLifetime
     private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
     private const string FooS390x = GoldenDigests.Upstream.FooS390x;
     private const string BarRepo = "prod/golden-bar/bar", FooRepo = "prod/golden-foo/foo";
-    private LocalRegistry _source = null!;
-    private LocalRegistry[] _replicas = null!;
+    private TestRegistry _source = null!;
+    private TestRegistry[] _replicas = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("backfill-").FullName;
 
     public async Task InitializeAsync()
     {
-        var started = await Task.WhenAll(Enumerable.Range(0, 7).Select(_ => LocalRegistry.StartAsync()));
+        var started = await TestRegistry.StartAllAsync(7);
         _source = started[0];
         _replicas = started[1..];
     }

@@ -23,9 +23,9 @@ public sealed class HtpasswdPromoteTests : IDisposable
     [Fact]
     public async Task PushSrc_and_an_eight_thread_Promote_succeed_against_htpasswd_registries()
     {
-        var htpasswd = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), "ci", "ci-pass");
-        using var source = await LocalRegistry.StartAsync(htpasswd);
-        using var destination = await LocalRegistry.StartAsync(htpasswd);
+        var registries = await TestRegistry.StartAllAsync([RegistryOptions.Basic("ci", "ci-pass"), RegistryOptions.Basic("ci", "ci-pass")]);
+        using var source = registries[0];
+        using var destination = registries[1];
         var docker = Directory.CreateDirectory(Path.Combine(_folder, "docker")).FullName;
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("ci:ci-pass"));
         File.WriteAllText(Path.Combine(docker, "config.json"),
@@ -81,9 +81,9 @@ public sealed class HtpasswdPromoteTests : IDisposable
     [Fact]
     public async Task PushSrc_and_Promote_succeed_through_credHelpers_and_credsStore()
     {
-        var htpasswd = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), "ci", "ci-helper-pass");
-        using var source = await LocalRegistry.StartAsync(htpasswd);
-        using var destination = await LocalRegistry.StartAsync(htpasswd);
+        var registries = await TestRegistry.StartAllAsync([RegistryOptions.Basic("ci", "ci-helper-pass"), RegistryOptions.Basic("ci", "ci-helper-pass")]);
+        using var source = registries[0];
+        using var destination = registries[1];
         var bin = Directory.CreateDirectory(Path.Combine(_folder, "bin")).FullName;
         Executables.CredentialHelper(bin, "ci", "ci", "ci-helper-pass");
         Executables.Script(bin, "docker-credential-store", $$"""

@@ -4,7 +4,6 @@ using Build.Tests.Golden;
 using Build.Tests.Host;
 using Build.Tests.Releases;
 using FluentAssertions;
-using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 
@@ -22,12 +21,12 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
     private const string Bar = GoldenDigests.Upstream.Bar;
     private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
     private const string FooS390x = GoldenDigests.Upstream.FooS390x;
-    private LocalRegistry _registry = null!;
+    private TestRegistry _registry = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("presubmit-").FullName;
 
     public async Task InitializeAsync()
     {
-        _registry = await LocalRegistry.StartAsync();
+        _registry = await TestRegistry.StartAsync();
         var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_registry.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
         seeded.ExitCode.Should().Be(0, seeded.Output);
     }

@@ -1,7 +1,6 @@
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
-using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 
@@ -16,12 +15,12 @@ public sealed class PromoteTaskTests : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
     private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
-    private LocalRegistry _registry = null!;
+    private TestRegistry _registry = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("promote-task-").FullName;
 
     public async Task InitializeAsync()
     {
-        _registry = await LocalRegistry.StartAsync();
+        _registry = await TestRegistry.StartAsync();
         var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_registry.Host}/stg",
             $"--golden={BuildProgram.UpstreamGoldenSet}");
         seeded.ExitCode.Should().Be(0, seeded.Output);

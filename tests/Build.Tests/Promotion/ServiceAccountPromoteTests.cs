@@ -27,9 +27,9 @@ public sealed class ServiceAccountPromoteTests : IDisposable
     [Fact]
     public async Task Each_registry_s_service_account_is_impersonated_through_gcloud()
     {
-        var htpasswd = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), "oauth2accesstoken", Token);
-        using var source = await LocalRegistry.StartAsync(htpasswd);
-        using var destination = await LocalRegistry.StartAsync(htpasswd);
+        var registries = await TestRegistry.StartAllAsync([RegistryOptions.Basic("oauth2accesstoken", Token), RegistryOptions.Basic("oauth2accesstoken", Token)]);
+        using var source = registries[0];
+        using var destination = registries[1];
         var aliases = $"--registry-aliases=gcr.io={source.Host},us.gcr.io={destination.Host}";
         var bin = Directory.CreateDirectory(Path.Combine(_folder, "bin")).FullName;
         Executables.Script(bin, "gcloud", $$"""

@@ -29,12 +29,12 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
     /// <summary>Destination prefixes in each of the two destination registries: 2 x 3 registries x 2 images = 12 repositories.</summary>
     private static readonly string[] Prefixes = ["prod-a", "prod-b", "mirror/c"];
 
-    private LocalRegistry _source = null!;
+    private TestRegistry _source = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("sharded-").FullName;
 
     public async Task InitializeAsync()
     {
-        _source = await LocalRegistry.StartAsync();
+        _source = await TestRegistry.StartAsync();
         var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
         seeded.ExitCode.Should().Be(0, seeded.Output);
     }
@@ -47,9 +47,9 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     /// <summary>Two fresh destination registries, each behind a recording proxy, and the manifest naming the proxies.</summary>
-    private sealed class Destinations(LocalRegistry[] registries, RecordingProxy[] proxies, string manifest) : IDisposable
+    private sealed class Destinations(TestRegistry[] registries, RecordingProxy[] proxies, string manifest) : IDisposable
     {
-        public LocalRegistry[] Registries { get; } = registries;
+        public TestRegistry[] Registries { get; } = registries;
         public RecordingProxy[] Proxies { get; } = proxies;
         public string Manifest { get; } = manifest;
 
@@ -65,7 +65,7 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
 
     private async Task<Destinations> StartDestinationsAsync(string name)
     {
-        var registries = await Task.WhenAll(LocalRegistry.StartAsync(), LocalRegistry.StartAsync());
+        var registries = await TestRegistry.StartAllAsync(2);
         var proxies = registries.Select(r => new RecordingProxy(r.Port)).ToArray();
         var manifest = Path.Combine(_folder, $"{name}.yaml");
         var destinations = string.Concat(proxies.SelectMany(p => Prefixes.Select(prefix => $"- name: {p.Host}/{prefix}\n")));
@@ -172,33 +172,20 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
     private async Task<List<(int ExitCode, string Output)>> RunAsync(string manifest, int? shardArgument, string? artifacts)
     {
         var count = shardArgument ?? 1;
-        var processes = Enumerable.Range(0, count).Select(i =>
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = BuildProgram.RepositoryRoot,
-            };
-            string[] args =
+        var processes = Enumerable.Range(0, count).Select(i => BuildProgram.StartProcess(
             [
-                Path.Combine(AppContext.BaseDirectory, "Build.dll"), "--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "verbose",
+                "--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "verbose",
                 .. shardArgument is null ? Array.Empty<string>() : [$"--shard={i}/{count}"],
                 .. artifacts is null ? Array.Empty<string>() : [$"--plan-out={Path.Combine(artifacts, "plan.json")}"],
-            ];
-            foreach (var arg in args) start.ArgumentList.Add(arg);
-            start.Environment.Remove("ARTIFACTS");
-            if (artifacts is not null) start.Environment["ARTIFACTS"] = artifacts;
-            var process = Process.Start(start)!;
-            return (Process: process, Stdout: process.StandardOutput.ReadToEndAsync(), Stderr: process.StandardError.ReadToEndAsync());
-        }).ToList();
+            ],
+            new ToolOptions { Environment = new Dictionary<string, string?> { ["ARTIFACTS"] = artifacts }, Timeout = TimeSpan.FromMinutes(3) })).ToList();
         var results = new List<(int, string)>();
-        foreach (var (process, stdout, stderr) in processes)
+        foreach (var process in processes)
         {
             using (process)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-                try { await process.WaitForExitAsync(timeout.Token); }
-                catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw; }
-                results.Add((process.ExitCode, await stdout + await stderr));
+                var result = await process.WaitAsync();
+                results.Add((result.ExitCode, result.Combined));
             }
         }
         return results;

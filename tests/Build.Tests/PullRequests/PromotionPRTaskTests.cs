@@ -1,32 +1,26 @@
-using System.Diagnostics;
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
 using LibGit2Sharp;
-using Promoter.Registry;
+using Promoter.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Build.Tests.PullRequests;
 
 /// <summary>A Distribution registry whose <c>k8s-staging-cip-test</c> holds upstream's golden images (PushSrc), for the whole class.</summary>
-public sealed class StagingRegistry : IAsyncLifetime
+public sealed class StagingRegistry : RegistryFixture
 {
-    public LocalRegistry Registry { get; private set; } = null!;
-
+    /// <summary>The staging repository prefix, <c>HOST/k8s-staging-cip-test</c>.</summary>
     public string Staging => $"{Registry.Host}/k8s-staging-cip-test";
 
-    public async Task InitializeAsync()
+    /// <summary>Starts the registry and pushes upstream's golden set into <see cref="Staging"/>.</summary>
+    /// <exception cref="InvalidOperationException">PushSrc failed.</exception>
+    public override async Task InitializeAsync()
     {
-        Registry = await LocalRegistry.StartAsync();
+        await base.InitializeAsync();
         var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={Staging}", $"--golden={BuildProgram.UpstreamGoldenSet}");
         if (seeded.ExitCode != 0) throw new InvalidOperationException(seeded.Output);
-    }
-
-    public Task DisposeAsync()
-    {
-        Registry.Dispose();
-        return Task.CompletedTask;
     }
 }
 
@@ -115,16 +109,7 @@ public sealed class PromotionPRTaskTests(StagingRegistry staging, ITestOutputHel
         return result;
     }
 
-    private static string Git(params string[] args)
-    {
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, process.StandardError.ReadToEnd());
-        return text;
-    }
+    private static string Git(params string[] args) => ExternalTool.Check("git", args);
 
     private static IReadOnlyList<string> Branches(string repository)
     {

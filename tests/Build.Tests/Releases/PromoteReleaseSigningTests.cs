@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Oci;
 using Xunit;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Releases;
 
@@ -141,12 +141,7 @@ public sealed class PromoteReleaseSigningTests(ReleaseRegistries registries) : I
 
     private static (int Code, string Output) Run(string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr);
+        var result = ExternalTool.Run(file, args);
+        return (result.ExitCode, result.Combined);
     }
 }

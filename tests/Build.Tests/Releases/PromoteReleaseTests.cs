@@ -7,6 +7,7 @@ using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
 using Promoter.Releases;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Releases;
 
@@ -214,13 +215,8 @@ public sealed class PromoteReleaseTests(ReleaseRegistries registries) : IDisposa
         RemoveDockerImages("cip-release/promoter:v0.6.0", $"{Staging}/promoter:v0.6.0");
     }
 
-    private static void RemoveDockerImages(params string[] references)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in references.Prepend("--force").Prepend("rmi")) start.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.WaitForExit();
-    }
+    /// <summary>Cleanup: <c>docker rmi --force</c>, whatever its exit code (an image may already be gone).</summary>
+    private static void RemoveDockerImages(params string[] references) => ExternalTool.Run("docker", ["rmi", "--force", .. references]);
 
     /// <summary>
     /// A repository whose first commit (VERSION 0.1.0 plus this project's images/release/) is tagged v0.1.0, with
@@ -239,13 +235,13 @@ public sealed class PromoteReleaseTests(ReleaseRegistries registries) : IDisposa
         return repo;
     }
 
-    private static async Task<Digest?> HeadAsync(LocalRegistry registry, string repository, string tag)
+    private static async Task<Digest?> HeadAsync(TestRegistry registry, string repository, string tag)
     {
         using var client = registry.CreateClient();
         return (await client.HeadManifestAsync(repository, tag))?.Digest;
     }
 
-    private static async Task<IReadOnlyList<string>> TagsAsync(LocalRegistry registry, string repository)
+    private static async Task<IReadOnlyList<string>> TagsAsync(TestRegistry registry, string repository)
     {
         using var client = registry.CreateClient();
         return await client.ListTagsAsync(repository);

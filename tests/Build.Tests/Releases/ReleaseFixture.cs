@@ -1,6 +1,5 @@
 using Xunit;
-using System.Diagnostics;
-using Promoter.Registry;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Releases;
 
@@ -8,26 +7,16 @@ namespace Build.Tests.Releases;
 /// Three real CNCF Distribution processes (one staging, two production) shared by the PromoteRelease tests; each
 /// test uses its own path prefixes, so tests never see each other's repositories.
 /// </summary>
-public sealed class ReleaseRegistries : IAsyncLifetime
+public sealed class ReleaseRegistries() : RegistryFixture(3)
 {
-    public LocalRegistry Staging { get; private set; } = null!;
-    public LocalRegistry Production1 { get; private set; } = null!;
-    public LocalRegistry Production2 { get; private set; } = null!;
+    /// <summary>The staging registry.</summary>
+    public TestRegistry Staging => this[0];
 
-    public async Task InitializeAsync()
-    {
-        Staging = await LocalRegistry.StartAsync();
-        Production1 = await LocalRegistry.StartAsync();
-        Production2 = await LocalRegistry.StartAsync();
-    }
+    /// <summary>The first production registry.</summary>
+    public TestRegistry Production1 => this[1];
 
-    public Task DisposeAsync()
-    {
-        Staging.Dispose();
-        Production1.Dispose();
-        Production2.Dispose();
-        return Task.CompletedTask;
-    }
+    /// <summary>The second production registry.</summary>
+    public TestRegistry Production2 => this[2];
 }
 
 /// <summary>The PromoteRelease tests set process environment variables (JOB_TYPE, ...), so they run alone.</summary>
@@ -68,16 +57,6 @@ internal sealed class ScopedEnvironment : IDisposable
 /// <summary>Runs <c>skopeo</c> and returns its standard output bytes.</summary>
 internal static class Skopeo
 {
-    public static byte[] InspectRaw(string reference)
-    {
-        var start = new ProcessStartInfo("skopeo") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "inspect", "--raw", "--tls-verify=false", "docker://" + reference }) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"skopeo inspect {reference} failed: {error.Result}");
-        return output.ToArray();
-    }
+    public static byte[] InspectRaw(string reference) =>
+        ExternalTool.Run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + reference).EnsureSuccess().OutputBytes;
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Build.Tools.Git;
+using Promoter.Tests.Support;
 
 namespace Build.Tests.Releases;
 
@@ -75,7 +75,7 @@ internal sealed class ScriptedRepository : IDisposable
     public string Head => Git("rev-parse", "HEAD");
 
     /// <summary>Runs git in the working tree and returns its trimmed standard output.</summary>
-    /// <exception cref="InvalidOperationException">git exits with a non-zero code.</exception>
+    /// <exception cref="ExternalToolException">git exits with a non-zero code.</exception>
     public string Git(params string[] arguments) => Run(Path, arguments);
 
     /// <summary>The code under test's view of this repository; <paramref name="remote"/> is the remote whose tags count too.</summary>
@@ -83,30 +83,22 @@ internal sealed class ScriptedRepository : IDisposable
 
     private string Run(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("git")
+        var date = Epoch.AddMinutes(_tick++).ToUnixTimeSeconds() + " +0000";
+        return ExternalTool.Run("git", arguments, new ToolOptions
         {
             WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        var date = Epoch.AddMinutes(_tick++).ToUnixTimeSeconds() + " +0000";
-        start.Environment["GIT_AUTHOR_NAME"] = "Release Robot";
-        start.Environment["GIT_AUTHOR_EMAIL"] = "robot@example.invalid";
-        start.Environment["GIT_AUTHOR_DATE"] = date;
-        start.Environment["GIT_COMMITTER_NAME"] = "Release Robot";
-        start.Environment["GIT_COMMITTER_EMAIL"] = "robot@example.invalid";
-        start.Environment["GIT_COMMITTER_DATE"] = date;
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}");
-        return output.Trim();
+            Environment = new Dictionary<string, string?>
+            {
+                ["GIT_AUTHOR_NAME"] = "Release Robot",
+                ["GIT_AUTHOR_EMAIL"] = "robot@example.invalid",
+                ["GIT_AUTHOR_DATE"] = date,
+                ["GIT_COMMITTER_NAME"] = "Release Robot",
+                ["GIT_COMMITTER_EMAIL"] = "robot@example.invalid",
+                ["GIT_COMMITTER_DATE"] = date,
+                ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+                ["GIT_CONFIG_NOSYSTEM"] = "1",
+            },
+        }).EnsureSuccess().Output.Trim();
     }
 
     public void Dispose()

@@ -3,7 +3,6 @@ using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using PuppeteerSharp;
-using Promoter.Registry;
 using Xunit;
 
 namespace Build.Tests.Reporting;
@@ -20,12 +19,12 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
     private const string Bar = GoldenDigests.Upstream.Bar;
     private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
     private const string FooS390x = GoldenDigests.Upstream.FooS390x;
-    private LocalRegistry _registry = null!;
+    private TestRegistry _registry = null!;
     private readonly string _folder = Directory.CreateTempSubdirectory("report-browser-").FullName;
 
     public async Task InitializeAsync()
     {
-        _registry = await LocalRegistry.StartAsync();
+        _registry = await TestRegistry.StartAsync();
         var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_registry.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
         seeded.ExitCode.Should().Be(0, seeded.Output);
     }
@@ -51,7 +50,7 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
         return path;
     }
 
-    [ChromiumFact]
+    [ToolFact("chromium")]
     public async Task The_report_of_a_run_with_a_refused_tag_move_shows_the_refusal_first_and_the_matrix()
     {
         // prod-a holds foo:1.0 and foo:keep on the amd64 image; the run wants 1.0 on s390x (a tag move, refused in prod-a
@@ -86,7 +85,7 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
         {
             await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
             {
-                ExecutablePath = ChromiumFactAttribute.Executable,
+                ExecutablePath = HostTools.Chromium,
                 Headless = true,
                 UserDataDir = profile,
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],

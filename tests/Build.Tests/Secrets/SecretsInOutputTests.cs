@@ -4,7 +4,6 @@ using Build.Settings;
 using Build.Tests.Golden;
 using Build.Tests.Host;
 using FluentAssertions;
-using Promoter.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 
@@ -14,7 +13,7 @@ namespace Build.Tests.Secrets;
 /// A registry that requires credentials (token authentication, <see cref="TestTokenServer"/>) and a docker config.json
 /// holding them, for the tests of a class: the token server grants <see cref="User"/> with <see cref="Password"/>.
 /// </summary>
-public sealed class SecuredRegistry : IAsyncLifetime
+public sealed class SecuredRegistry : RegistryFixture
 {
     /// <summary>The user the token server knows.</summary>
     public const string User = "robot";
@@ -22,33 +21,30 @@ public sealed class SecuredRegistry : IAsyncLifetime
     /// <summary>The password of <see cref="User"/>; no output may ever hold it.</summary>
     public const string Password = "Pa55-sEcReT-7f3a91";
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("secured-registry-").FullName;
-    private TestTokenServer? _tokens;
+    private readonly string _folder;
+    private readonly TestTokenServer _tokens;
 
-    /// <summary>The running registry.</summary>
-    public LocalRegistry Registry { get; private set; } = null!;
+    /// <summary>A token server in a new folder, and a registry that trusts it.</summary>
+    public SecuredRegistry() : this(Directory.CreateTempSubdirectory("secured-registry-").FullName) { }
+
+    private SecuredRegistry(string folder) : this(folder, new TestTokenServer(User, Password, folder)) { }
+
+    private SecuredRegistry(string folder, TestTokenServer tokens)
+        : base(new RegistryOptions { Token = new RegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath) }) =>
+        (_folder, _tokens) = (folder, tokens);
 
     /// <summary>The token server's requests (scopes, granted).</summary>
-    internal TestTokenServer Tokens => _tokens!;
+    internal TestTokenServer Tokens => _tokens;
 
     /// <summary>A new folder for one test (a docker config, artifacts).</summary>
     public string NewFolder(string name) => Directory.CreateDirectory(Path.Combine(_folder, $"{name}-{Guid.NewGuid():N}")).FullName;
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        _tokens = new TestTokenServer(User, Password, _folder);
-        Registry = await LocalRegistry.StartAsync(
-            new LocalRegistryTokenAuth(_tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, _tokens.CertificatePath));
-    }
-
-    /// <inheritdoc />
-    public Task DisposeAsync()
-    {
-        Registry?.Dispose();
-        _tokens?.Dispose();
+        await base.DisposeAsync();
+        _tokens.Dispose();
         Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using FluentAssertions;
 using Promoter.Attachments;
@@ -47,13 +46,8 @@ public sealed record OpenSslKey(string Folder, string PrivatePkcs8, string Priva
         var signatureFile = Path.Combine(Folder, $"verify-{id}.der");
         await File.WriteAllBytesAsync(payloadFile, payload);
         await File.WriteAllBytesAsync(signatureFile, Convert.FromBase64String(signatureBase64));
-        var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "dgst", "-sha256", "-verify", Public, "-signature", signatureFile, payloadFile }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 && output.Contains("Verified OK", StringComparison.Ordinal);
+        var result = await ExternalTool.RunAsync("openssl", ["dgst", "-sha256", "-verify", Public, "-signature", signatureFile, payloadFile], null);
+        return result.ExitCode == 0 && result.Output.Contains("Verified OK", StringComparison.Ordinal);
     }
 }
 

@@ -157,7 +157,7 @@ public class DockerSaveWriterTests
         DockerSaveV1.Quote("a<b>&c\"d\\e\n\r\t\u0001\u2028\u2029é").Should().Be(
             @"""a\u003cb\u003e\u0026c\""d\\e\n\r\t\u0001\u2028\u2029é""");
 
-    [DockerFact]
+    [ToolFact("docker")]
     public void Docker_save_of_a_loaded_archive_gives_the_same_v1_folders()
     {
         // The daemon recomputes the v1 ids and json when it saves; its local zone is read back from what it wrote.
@@ -167,14 +167,14 @@ public class DockerSaveWriterTests
         DockerSaveWriter.Write(image, temp.File("ours.tar"));
         try
         {
-            var load = Docker.Run("load", "-i", temp.File("ours.tar"));
+            var load = ExternalTool.Run("docker", "load", "-i", temp.File("ours.tar"));
             load.ExitCode.Should().Be(0, load.Error);
-            var save = Docker.Run("save", "-o", temp.File("docker.tar"), repoTag);
+            var save = ExternalTool.Run("docker", "save", "-o", temp.File("docker.tar"), repoTag);
             save.ExitCode.Should().Be(0, save.Error);
         }
         finally
         {
-            Docker.Run("rmi", repoTag);
+            ExternalTool.Run("docker", "rmi", repoTag);
         }
         var saved = ReadFiles(temp.File("docker.tar"));
         if (saved.ContainsKey("index.json") || saved.ContainsKey("oci-layout"))

@@ -126,7 +126,7 @@ public class GoldenBuilderTests
         }
     }
 
-    [DockerFact]
+    [ToolFact("docker")]
     public void Docker_loads_a_built_archive_with_its_config_digest_and_architecture()
     {
         var set = GoldenSet.Load(GoldenYaml);
@@ -136,21 +136,21 @@ public class GoldenBuilderTests
         var repoTag = set.Image("foo-arm64").Build!.RepoTags.Single();
 
         // Leave the daemon as found: remove the tag afterwards only if it was not there before.
-        var existed = Docker.Run("image", "inspect", repoTag).ExitCode == 0;
+        var existed = ExternalTool.Run("docker", "image", "inspect", repoTag).ExitCode == 0;
         try
         {
-            var load = Docker.Run("load", "-i", built.Path);
+            var load = ExternalTool.Run("docker", "load", "-i", built.Path);
             load.ExitCode.Should().Be(0, load.Error);
             load.Output.Should().Contain($"Loaded image: {repoTag}");
 
-            var inspect = Docker.Run("image", "inspect", "--format", "{{.Id}} {{.Os}}/{{.Architecture}} {{range .RootFS.Layers}}{{.}} {{end}}", repoTag);
+            var inspect = ExternalTool.Run("docker", "image", "inspect", "--format", "{{.Id}} {{.Os}}/{{.Architecture}} {{range .RootFS.Layers}}{{.}} {{end}}", repoTag);
             inspect.ExitCode.Should().Be(0, inspect.Error);
             inspect.Output.Trim().Should().Be(
                 $"{expected.ConfigDigest.Value} linux/arm64 {string.Join(" ", expected.Layers.Select(l => l.DiffId.Value))}");
         }
         finally
         {
-            if (!existed) Docker.Run("rmi", repoTag);
+            if (!existed) ExternalTool.Run("docker", "rmi", repoTag);
         }
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Formats.Tar;
+using Promoter.Tests.Support;
 
 namespace Promoter.Tests.Images;
 
@@ -70,17 +70,7 @@ internal static class ImageTestData
     }
 
     /// <summary>Runs a program and returns its standard output; throws on a non-zero exit.</summary>
-    public static string Run(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {stderr}");
-        return stdout.Result;
-    }
+    public static string Run(string program, params string[] args) => ExternalTool.Check(program, args);
 }
 
 /// <summary>A temporary folder deleted on dispose.</summary>

@@ -7,26 +7,6 @@ using Xunit;
 
 namespace Promoter.Tests.Registry;
 
-/// <summary>Two real Distribution registry processes for <see cref="BlobTransferTests"/>.</summary>
-public sealed class TwoRegistries : IAsyncLifetime
-{
-    /// <summary>The first registry (the source of the cross-registry copies).</summary>
-    public RegistryFixture First { get; } = new();
-
-    /// <summary>The second registry.</summary>
-    public RegistryFixture Second { get; } = new();
-
-    /// <inheritdoc />
-    public Task InitializeAsync() => Task.WhenAll(First.InitializeAsync(), Second.InitializeAsync());
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        await First.DisposeAsync();
-        await Second.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// <see cref="BlobTransfer"/> against real registries, with a recording proxy where the requests sent matter: one upload
 /// per (registry, repository, digest) in a run, mounts within a registry, verified streams across registries, small blobs
@@ -51,7 +31,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     {
         using var proxy = new ForwardingProxy(registries.First.Host);
         using var client = new RegistryClient(proxy.Host);
-        var repository = registries.First.NewRepository("dedupe");
+        var repository = registries.NewRepository("dedupe");
         var shared = Blob("the empty layer both images have");
         var first = Blob("only in the first image");
         var second = Blob("only in the second image");
@@ -79,15 +59,15 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
         Count(proxy, "POST", $"/v2/{repository}/blobs/uploads/").Should().Be(3);
 
         // The same digest in another repository is another move.
-        var other = registries.First.NewRepository("dedupe-other");
+        var other = registries.NewRepository("dedupe-other");
         (await transfer.UploadAsync(client, other, shared.Digest, shared.Bytes)).Should().Be(BlobCopyOutcome.Uploaded);
     }
 
     [Fact]
     public async Task Bytes_that_do_not_match_the_digest_are_not_uploaded_and_the_failure_is_not_remembered()
     {
-        using var client = registries.First.CreateClient();
-        var repository = registries.First.NewRepository("wrong-bytes");
+        using var client = registries.CreateClient(0);
+        var repository = registries.NewRepository("wrong-bytes");
         var promised = Blob("the promised bytes");
         var transfer = new BlobTransfer();
 
@@ -104,10 +84,10 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     {
         using var proxy = new ForwardingProxy(registries.First.Host);
         using var client = new RegistryClient(proxy.Host);
-        var from = registries.First.NewRepository("mount-from");
-        var to = registries.First.NewRepository("mount-to");
+        var from = registries.NewRepository("mount-from");
+        var to = registries.NewRepository("mount-to");
         var (digest, bytes) = Blob("a layer to mount");
-        using (var direct = registries.First.CreateClient())
+        using (var direct = registries.CreateClient(0))
             await direct.UploadBlobAsync(from, digest, bytes);
         var transfer = new BlobTransfer();
 
@@ -126,11 +106,11 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     {
         using var proxy = new ForwardingProxy(registries.First.Host);
         using var source = new RegistryClient(proxy.Host);
-        using var target = registries.Second.CreateClient();
-        var from = registries.First.NewRepository("stream-from");
+        using var target = registries.CreateClient(1);
+        var from = registries.NewRepository("stream-from");
         var small = RandomBytes(4096, 1);
         var large = RandomBytes((int)BlobTransfer.SmallBlobBytes + 4096, 2);
-        using (var direct = registries.First.CreateClient())
+        using (var direct = registries.CreateClient(0))
         {
             await direct.UploadBlobAsync(from, Digest.Of(small), small);
             await direct.UploadBlobAsync(from, Digest.Of(large), large);
@@ -140,7 +120,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
         // cannot tell from another registry; two repositories of one registry would get the second copy by a mount.
         using var otherAddress = new ForwardingProxy(registries.Second.Host);
         using var otherTarget = new RegistryClient(otherAddress.Host);
-        var destinations = new[] { (target, registries.Second.NewRepository("stream-a")), (otherTarget, registries.Second.NewRepository("stream-b")) };
+        var destinations = new[] { (target, registries.NewRepository("stream-a")), (otherTarget, registries.NewRepository("stream-b")) };
 
         foreach (var (client, destination) in destinations)
         {
@@ -163,7 +143,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
 
         // A cache of no bytes streams every copy.
         var uncached = new BlobTransfer(cacheBytes: 0);
-        var third = registries.Second.NewRepository("stream-c");
+        var third = registries.NewRepository("stream-c");
         (await uncached.CopyAsync(source, from, target, third, Digest.Of(small), small.Length)).Should().Be(BlobCopyOutcome.Uploaded);
         Count(proxy, "GET", $"/v2/{from}/blobs/{Digest.Of(small)}").Should().Be(2);
     }
@@ -173,13 +153,13 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     [InlineData(true)]  // size known and small: read into the run's cache
     public async Task A_corrupted_source_blob_is_refused_and_nothing_is_committed(bool sizeKnown)
     {
-        using var source = registries.First.CreateClient();
-        using var target = registries.Second.CreateClient();
-        var from = registries.First.NewRepository("corrupt-from");
-        var to = registries.Second.NewRepository("corrupt-to");
+        using var source = registries.CreateClient(0);
+        using var target = registries.CreateClient(1);
+        var from = registries.NewRepository("corrupt-from");
+        var to = registries.NewRepository("corrupt-to");
         var image = await TestImages.PushAsync(source, from, "bad", $"bytes corrupted on disk, size known: {sizeKnown}");
         var (digest, layer) = image.Blobs[1];
-        var path = TestImages.BlobDataPath(registries.First.Registry, digest);
+        var path = TestImages.BlobDataPath(registries.First, digest);
         var stored = await File.ReadAllBytesAsync(path);
         stored[0] ^= 0xff;
         await File.WriteAllBytesAsync(path, stored);
@@ -204,13 +184,13 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     public async Task A_blob_copied_across_registries_into_several_repositories_goes_up_once_and_is_mounted_into_the_others()
     {
         using var proxy = new ForwardingProxy(registries.Second.Host);
-        using var source = registries.First.CreateClient();
+        using var source = registries.CreateClient(0);
         using var target = new RegistryClient(proxy.Host);
-        var from = registries.First.NewRepository("base-from");
+        var from = registries.NewRepository("base-from");
         var bytes = RandomBytes(300_000, 7);
         var digest = Digest.Of(bytes);
         await source.UploadBlobAsync(from, digest, bytes);
-        var repositories = Enumerable.Range(0, 5).Select(i => registries.Second.NewRepository($"base-to-{i}")).ToList();
+        var repositories = Enumerable.Range(0, 5).Select(i => registries.NewRepository($"base-to-{i}")).ToList();
         var transfer = new BlobTransfer();
 
         // Five images sharing a base layer, copied at once into five repositories of one destination registry.
@@ -225,7 +205,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
             (await target.HeadBlobAsync(repository, digest)).Should().Be(bytes.Length);
 
         // A later copy of the run into yet another repository is a mount too; a new run finds the blob already in the first.
-        var late = registries.Second.NewRepository("base-to-late");
+        var late = registries.NewRepository("base-to-late");
         (await transfer.CopyAsync(source, from, target, late, digest, bytes.Length)).Should().Be(BlobCopyOutcome.Mounted);
         (await new BlobTransfer().CopyAsync(source, from, target, repositories[0], digest, bytes.Length)).Should().Be(BlobCopyOutcome.AlreadyPresent);
     }

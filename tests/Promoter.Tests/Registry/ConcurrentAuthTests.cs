@@ -14,34 +14,13 @@ namespace Promoter.Tests.Registry;
 /// Two real CNCF Distribution processes with <c>auth: htpasswd</c> (bcrypt, user <see cref="ConcurrentAuthTests.User"/>),
 /// shared by the tests of <see cref="ConcurrentAuthTests"/>.
 /// </summary>
-public sealed class HtpasswdRegistries : IAsyncLifetime
+public sealed class HtpasswdRegistries() : RegistryFixture(2, RegistryOptions.Basic(ConcurrentAuthTests.User, ConcurrentAuthTests.Password))
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("promoter-htpasswd-").FullName;
-
     /// <summary>The registry promoted from.</summary>
-    public LocalRegistry Source { get; private set; } = null!;
+    public TestRegistry Source => this[0];
 
     /// <summary>The registry promoted to.</summary>
-    public LocalRegistry Destination { get; private set; } = null!;
-
-    /// <inheritdoc />
-    public async Task InitializeAsync()
-    {
-        var htpasswd = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), ConcurrentAuthTests.User, ConcurrentAuthTests.Password);
-        var source = LocalRegistry.StartAsync(htpasswd);
-        var destination = LocalRegistry.StartAsync(htpasswd);
-        Source = await source;
-        Destination = await destination;
-    }
-
-    /// <inheritdoc />
-    public Task DisposeAsync()
-    {
-        Source?.Dispose();
-        Destination?.Dispose();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public TestRegistry Destination => this[1];
 }
 
 /// <summary>
@@ -193,8 +172,8 @@ public sealed class ConcurrentAuthTests(HtpasswdRegistries registries) : IClassF
         try
         {
             using var tokens = new TestTokenServer(User, Password, folder.FullName);
-            using var registry = await LocalRegistry.StartAsync(
-                new LocalRegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath));
+            using var registry = await TestRegistry.StartAsync(new RegistryOptions { Token =
+                new RegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath) });
             using var proxy = new ForwardingProxy(registry.Host);
             using var client = Client(proxy.Host);
 

@@ -11,7 +11,7 @@ namespace Promoter.Tests.Registry;
 /// <summary>
 /// What a crash of CNCF Distribution leaves in its filesystem storage (a 0-byte blob data file, an empty link file),
 /// made by truncating the files of a real registry, and what <see cref="BlobTransfer"/>, <see cref="ManifestWriter"/>
-/// and <see cref="LocalRegistry.RepairStorage"/> do about it: detect, write again, check deeply, report, or fail
+/// and <see cref="StorageRepair.Run"/> do about it: detect, write again, check deeply, report, or fail
 /// naming what is broken when the registry keeps the damage.
 /// </summary>
 public sealed class CrashRepairTests(RegistryFixture registry) : IClassFixture<RegistryFixture>

@@ -12,7 +12,10 @@ namespace Promoter.Tests.Registry;
 /// One CNCF Distribution process with <c>auth: htpasswd</c> knowing two users: <see cref="User"/> (what the credential
 /// helpers hand out) and <c>oauth2accesstoken</c> with <see cref="AccessToken"/> (what a Google access token becomes).
 /// </summary>
-public sealed class HelperRegistry : IAsyncLifetime
+public sealed class HelperRegistry() : RegistryFixture(new RegistryOptions
+{
+    Users = [(User, Password), ("oauth2accesstoken", AccessToken)],
+})
 {
     /// <summary>The user the helpers answer with.</summary>
     public const string User = "helper-user";
@@ -22,28 +25,6 @@ public sealed class HelperRegistry : IAsyncLifetime
 
     /// <summary>The access token the gcloud stand-in and the metadata server hand out.</summary>
     public const string AccessToken = "ya29.stand-in-TOKEN-8e2f";
-
-    private readonly string _folder = Directory.CreateTempSubdirectory("promoter-helper-registry-").FullName;
-
-    /// <summary>The running registry.</summary>
-    public LocalRegistry Registry { get; private set; } = null!;
-
-    /// <inheritdoc />
-    public async Task InitializeAsync()
-    {
-        var users = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "htpasswd"), User, Password);
-        var google = await LocalRegistryHtpasswdAuth.CreateAsync(Path.Combine(_folder, "google"), "oauth2accesstoken", AccessToken);
-        await File.AppendAllTextAsync(users.HtpasswdPath, await File.ReadAllTextAsync(google.HtpasswdPath));
-        Registry = await LocalRegistry.StartAsync(users);
-    }
-
-    /// <inheritdoc />
-    public Task DisposeAsync()
-    {
-        Registry?.Dispose();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
 }
 
 /// <summary>

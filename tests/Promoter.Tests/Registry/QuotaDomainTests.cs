@@ -16,41 +16,20 @@ namespace Promoter.Tests.Registry;
 /// to the loopback interface), each reached only through a <see cref="FaultProxy"/> on its own address; the six proxies
 /// share one <see cref="ProxyQuota"/>, as the regional hosts of one Google project share its quota.
 /// </summary>
-public sealed class FleetFixture : IAsyncLifetime
+public sealed class FleetFixture() : RegistryFixture(
+    [new RegistryOptions(), .. Enumerable.Range(0, Destinations).Select(i => new RegistryOptions { Address = AddressOf(i) })])
 {
     /// <summary>How many destination registries.</summary>
     public const int Destinations = 6;
 
     /// <summary>The source registry (127.0.0.1).</summary>
-    public LocalRegistry Source { get; private set; } = null!;
+    public TestRegistry Source => this[0];
 
     /// <summary>The destinations, on 127.0.0.2 ... 127.0.0.7.</summary>
-    public IReadOnlyList<LocalRegistry> Fleet { get; private set; } = [];
+    public IReadOnlyList<TestRegistry> Fleet => Registries.Skip(1).ToList();
 
     /// <summary>The address of destination <paramref name="index"/> (0-based): 127.0.0.(index + 2).</summary>
-    public static IPAddress AddressOf(int index) => IPAddress.Parse($"127.0.0.{index + 2}");
-
-    private int _counter;
-
-    /// <summary>A name no other test of this fixture uses.</summary>
-    public string Unique(string prefix) => $"{prefix}-{Interlocked.Increment(ref _counter)}";
-
-    /// <inheritdoc />
-    public async Task InitializeAsync()
-    {
-        var source = LocalRegistry.StartAsync();
-        var fleet = Enumerable.Range(0, Destinations).Select(i => LocalRegistry.StartAsync(AddressOf(i))).ToList();
-        Source = await source;
-        Fleet = await Task.WhenAll(fleet);
-    }
-
-    /// <inheritdoc />
-    public Task DisposeAsync()
-    {
-        Source?.Dispose();
-        foreach (var registry in Fleet) registry.Dispose();
-        return Task.CompletedTask;
-    }
+    public static IPAddress AddressOf(int index) => LoopbackAddresses.Of(index + 2);
 }
 
 /// <summary>

@@ -16,8 +16,8 @@ public sealed class RegistryAuthTests
         try
         {
             using var tokens = new TestTokenServer("robot", "s3cret-pass", folder.FullName);
-            using var registry = await LocalRegistry.StartAsync(
-                new LocalRegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath));
+            using var registry = await TestRegistry.StartAsync(new RegistryOptions { Token =
+                new RegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath) });
 
             // The registry itself enforces tokens: a bare request is challenged.
             using (var http = new HttpClient())

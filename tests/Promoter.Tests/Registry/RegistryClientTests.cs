@@ -47,7 +47,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
     [Fact]
     public async Task Listing_follows_link_pagination_with_page_size_one()
     {
-        using var registry = await LocalRegistry.StartAsync();
+        using var registry = await TestRegistry.StartAsync();
         using var client = registry.CreateClient();
         foreach (var name in new[] { "b/two", "a/one", "c/three" })
             await TestImages.PushAsync(client, name, "v1", "content of " + name);
@@ -289,7 +289,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
     [Fact]
     public async Task Inventory_lists_tags_digests_and_index_children()
     {
-        using var registry = await LocalRegistry.StartAsync();
+        using var registry = await TestRegistry.StartAsync();
         using var client = registry.CreateClient();
         var amd64 = await TestImages.PushAsync(client, "multi", null, "amd64 layer", "amd64");
         var arm64 = await TestImages.PushAsync(client, "multi", null, "arm64 layer", "arm64");

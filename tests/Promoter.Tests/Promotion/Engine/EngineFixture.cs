@@ -1,33 +1,21 @@
 using System.Collections.Concurrent;
 using Promoter.Registry;
-using Xunit;
+using Promoter.Tests.Support;
 
 namespace Promoter.Tests.Promotion.Engine;
 
 /// <summary>
 /// Two real CNCF Distribution registry processes shared by the tests of a class. Pools made by <see cref="NewPool"/>
 /// serve <c>gcr.io</c> from the first and <c>us.gcr.io</c> from the second (with their storage roots), like the e2e
-/// runner's aliases. Tests give their repositories unique prefixes (<see cref="Unique"/>).
+/// runner's aliases. Tests give their repositories unique prefixes (<see cref="RegistryFixture.Unique"/>).
 /// </summary>
-public sealed class EngineFixture : IAsyncLifetime
+public sealed class EngineFixture : TwoRegistries
 {
-    /// <summary>The name served by <see cref="First"/>.</summary>
+    /// <summary>The name served by <see cref="TwoRegistries.First"/>.</summary>
     public const string Staging = "gcr.io";
 
-    /// <summary>The name served by <see cref="Second"/>.</summary>
+    /// <summary>The name served by <see cref="TwoRegistries.Second"/>.</summary>
     public const string Production = "us.gcr.io";
-
-    private LocalRegistry? _first, _second;
-    private int _counter;
-
-    /// <summary>The registry behind <see cref="Staging"/>.</summary>
-    public LocalRegistry First => _first ?? throw new InvalidOperationException("not started");
-
-    /// <summary>The registry behind <see cref="Production"/>.</summary>
-    public LocalRegistry Second => _second ?? throw new InvalidOperationException("not started");
-
-    /// <summary>A name no other test of this fixture uses, e.g. <c>copy-3</c>.</summary>
-    public string Unique(string prefix) => $"{prefix}-{Interlocked.Increment(ref _counter)}";
 
     /// <summary>
     /// A pool with the two aliases and fast retries; <paramref name="created"/> (when given) receives the address of every
@@ -50,22 +38,5 @@ public sealed class EngineFixture : IAsyncLifetime
         pool.Alias(Staging, new RegistryEndpoint(staging ?? First.Host, First.StorageRoot));
         pool.Alias(Production, new RegistryEndpoint(production ?? Second.Host, Second.StorageRoot));
         return pool;
-    }
-
-    /// <inheritdoc />
-    public async Task InitializeAsync()
-    {
-        var first = LocalRegistry.StartAsync();
-        var second = LocalRegistry.StartAsync();
-        _first = await first;
-        _second = await second;
-    }
-
-    /// <inheritdoc />
-    public Task DisposeAsync()
-    {
-        _first?.Dispose();
-        _second?.Dispose();
-        return Task.CompletedTask;
     }
 }

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using FluentAssertions;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Xunit;
+using Promoter.Tests.Support;
 
 namespace Promoter.Tests.Promotion.Engine;
 
@@ -141,13 +141,7 @@ public sealed class PromotionShardTests
 
     private static string Sha256Sum(string text)
     {
-        var start = new ProcessStartInfo("sha256sum") { RedirectStandardInput = true, RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(text);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0);
+        var output = ExternalTool.Run("sha256sum", [], new ToolOptions { Input = text }).EnsureSuccess().Output;
         return output.Split(' ')[0];
     }
 }
