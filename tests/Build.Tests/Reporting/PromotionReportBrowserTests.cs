@@ -99,6 +99,13 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
             Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
             await page.ScreenshotAsync(screenshot, new ScreenshotOptions { FullPage = true });
             new FileInfo(screenshot).Length.Should().BeGreaterThan(10_000);
+            // In Prow (ARTIFACTS set) the page and its screenshot go with the job's artifacts too, for a reviewer to open.
+            if (Environment.GetEnvironmentVariable("ARTIFACTS") is { Length: > 0 } artifacts)
+            {
+                Directory.CreateDirectory(artifacts);
+                File.Copy(screenshot, Path.Combine(artifacts, "report-screenshot.png"), overwrite: true);
+                File.Copy(report, Path.Combine(artifacts, "report-example.html"), overwrite: true);
+            }
 
             (await page.EvaluateExpressionAsync<string>("document.body.className")).Should().Be("failed");
             // The refusals come before the matrix, and the first refusal names the tag and both digests.
