@@ -3,11 +3,6 @@ using System.Text.Json;
 
 namespace Promoter.Registry;
 
-/// <summary>One error from a registry's JSON error body (OCI distribution-spec, "Error Codes").</summary>
-/// <param name="Code">The error code, e.g. <c>NAME_UNKNOWN</c>, <c>MANIFEST_UNKNOWN</c>, <c>DIGEST_INVALID</c>.</param>
-/// <param name="Message">The registry's human-readable message (may be empty).</param>
-public sealed record RegistryError(string Code, string Message);
-
 /// <summary>
 /// The single exception type of the registry client: a failed request, a refused or reset connection,
 /// a digest that does not match the bytes, or a local registry that cannot start. Messages never contain

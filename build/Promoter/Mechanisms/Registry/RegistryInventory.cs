@@ -2,17 +2,6 @@ using Promoter.Oci;
 
 namespace Promoter.Registry;
 
-/// <summary>One manifest of a repository: its digest, media type and the tags pointing at it (empty when tagless).</summary>
-/// <param name="Digest">The manifest digest.</param>
-/// <param name="MediaType">The manifest media type.</param>
-/// <param name="Tags">The tags pointing at it, sorted ordinally.</param>
-public sealed record InventoryManifest(Digest Digest, string MediaType, IReadOnlyList<string> Tags);
-
-/// <summary>One repository and its manifests, sorted by digest.</summary>
-/// <param name="Repository">The repository path.</param>
-/// <param name="Manifests">Every manifest found (see <see cref="RegistryInventory"/> for what can be found).</param>
-public sealed record InventoryRepository(string Repository, IReadOnlyList<InventoryManifest> Manifests);
-
 /// <summary>
 /// Lists every repository of a registry with every manifest digest, its media type and its tags: the repositories
 /// from <c>/v2/_catalog</c>, the tags from <c>tags/list</c> and a manifest HEAD per tag, and then the children of every

@@ -3,14 +3,6 @@ using Promoter.Oci;
 
 namespace Promoter.Registry;
 
-/// <summary>Where a registry name's host is served.</summary>
-/// <param name="Address">The host[:port] actually contacted, e.g. <c>127.0.0.1:40123</c>.</param>
-/// <param name="StorageRoot">
-/// For a CNCF Distribution process this run started: its filesystem storage root, through which tagless manifests
-/// (which the Distribution API cannot list) are found. Null for any other registry.
-/// </param>
-public sealed record RegistryEndpoint(string Address, string? StorageRoot = null);
-
 /// <summary>
 /// One <see cref="RegistryClient"/> per registry host, shared by every operation of a run. A host may be aliased to
 /// another address (an end-to-end run serves <c>gcr.io</c>, <c>us.gcr.io</c>, ... from local registry processes, so the
@@ -130,7 +122,3 @@ public sealed class RegistryPool : IDisposable
         _owned.Clear();
     }
 }
-
-/// <summary>A hermetic run was asked to contact a registry that none of its local registries serves; no request was made.</summary>
-/// <param name="message">Names the registry host and the rule.</param>
-public sealed class RegistryNotServedException(string message) : PromoterRefusalException(message);

@@ -3,37 +3,6 @@ using Promoter.Oci;
 
 namespace Promoter.Registry;
 
-/// <summary>What a registry answers for a blob or manifest a run relies on.</summary>
-public enum ServedState
-{
-    /// <summary>Served: the answer is 200 with the expected length (and, for a deep check, bytes hashing to the digest).</summary>
-    Served,
-
-    /// <summary>The registry answers 404: the content is not in the repository.</summary>
-    Missing,
-
-    /// <summary>
-    /// The registry lists the content but does not serve it correctly: a 5xx answer, a length other than the descriptor's,
-    /// or bytes that hash to another digest (what a registry killed mid-write leaves: an empty link file, a 0-byte data file).
-    /// </summary>
-    Broken,
-}
-
-/// <summary>The outcome of a check of one blob or manifest.</summary>
-/// <param name="State">Served, missing or broken.</param>
-/// <param name="Problem">For <see cref="ServedState.Broken"/>: what is wrong, e.g. <c>HEAD answers 200 with 0 bytes, the descriptor says 1234</c>.</param>
-public sealed record ServedCheck(ServedState State, string? Problem = null)
-{
-    /// <summary>The content is served correctly.</summary>
-    public static ServedCheck Served { get; } = new(ServedState.Served);
-
-    /// <summary>The content is absent (404).</summary>
-    public static ServedCheck Missing { get; } = new(ServedState.Missing);
-
-    /// <summary>The content is listed but not served correctly; <paramref name="problem"/> says how.</summary>
-    public static ServedCheck Broken(string problem) => new(ServedState.Broken, problem);
-}
-
 /// <summary>
 /// Checks that a registry serves a blob or manifest correctly, cheaply (one HEAD, length compared with the descriptor)
 /// or deeply (the GET body hashed). Used to detect what a crash of the registry left behind, before the content is

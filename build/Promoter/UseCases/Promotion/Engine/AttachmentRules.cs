@@ -5,61 +5,6 @@ using Promoter.Registry;
 namespace Promoter.Promotion.Engine;
 
 /// <summary>
-/// What the registries hold for one digest bound for one destination repository, as far as its attachments matter: the
-/// source's attachments, the destination's manifest under each cosign tag that was asked, whether a signature of the
-/// signing key is already among them, and the referrers' presence. <see cref="AttachmentPlanner"/> gathers it;
-/// <see cref="AttachmentRules.Plan"/> decides from it alone.
-/// </summary>
-/// <param name="Unit">The digest's edge, tagless (its digest is the subject).</param>
-/// <param name="Source">What refers to the digest in the source (empty without <c>--copy-attachments</c>).</param>
-/// <param name="Destination">For each cosign kind that was asked: the destination's manifest under its tag, or null when
-/// absent. A kind neither in the source nor to be signed is not asked and not in the map.</param>
-/// <param name="AlreadySigned">With a signer: a signature of its key for this digest and repository is already in the
-/// destination's or the source's <c>.sig</c> (so none is added).</param>
-/// <param name="ReferrersPresent">The source's referrers the destination already holds (by digest).</param>
-/// <param name="DestinationReferrers">The destination's referrers of the digest, its fallback index and whether it has the
-/// referrers API; null when the source has no referrers (nothing was asked).</param>
-public sealed record AttachmentObservation(
-    PromotionEdge Unit,
-    AttachmentSet Source,
-    IReadOnlyDictionary<AttachmentKind, ManifestContent?> Destination,
-    bool AlreadySigned,
-    IReadOnlySet<Digest> ReferrersPresent,
-    (IReadOnlyList<ReferrerEntry> Entries, ManifestContent? Index, bool HasApi)? DestinationReferrers)
-{
-    /// <summary>With a signer: the promotion records among the destination's referrers of the digest, read with the signer's
-    /// key (<see cref="Provenance.Evidence"/>); null when none was asked for (then no record is planned).</summary>
-    public IReadOnlyList<AttestationEvidence>? DestinationRecords { get; init; }
-
-    /// <summary>What a new promotion record needs (the subject's descriptor, the time, the builder); null with <see cref="DestinationRecords"/>.</summary>
-    public RecordContext? Record { get; init; }
-}
-
-/// <summary>What a promotion record of one digest is made with, besides the edge.</summary>
-/// <param name="SubjectMediaType">The promoted manifest's media type (the record's <c>subject.mediaType</c>).</param>
-/// <param name="SubjectSize">The promoted manifest's size in bytes.</param>
-/// <param name="Time">The record's <c>timestamp</c>.</param>
-/// <param name="BuilderId">The record's <c>builderId</c> (<see cref="Provenance.BuilderId"/>).</param>
-public sealed record RecordContext(string SubjectMediaType, long SubjectSize, DateTimeOffset Time, string BuilderId);
-
-/// <summary>How <c>--require-provenance</c> treats a source digest without SLSA provenance.</summary>
-public enum ProvenanceMode
-{
-    /// <summary>Missing provenance refuses the digest (<c>--provenance=require</c>, the default of <c>--require-provenance</c>).</summary>
-    Require,
-    /// <summary>Only provenance that is present is checked; none at all passes (<c>--provenance=verify-if-present</c>, kpromo's default).</summary>
-    VerifyIfPresent,
-}
-
-/// <summary>What <c>--require-provenance</c> asks of each source digest.</summary>
-/// <param name="Key">The key the SLSA provenance must be signed with.</param>
-/// <param name="Mode">Whether missing provenance refuses.</param>
-/// <param name="BuilderId">The builder it must name (<c>runDetails.builder.id</c>; without an <c>@</c>, any ref of it); null for any.</param>
-/// <param name="SourceRepository">A source repository it must name; null for any.</param>
-public sealed record ProvenanceRequirement(SignatureVerifier Key, ProvenanceMode Mode = ProvenanceMode.Require, string? BuilderId = null,
-    string? SourceRepository = null);
-
-/// <summary>
 /// The attachment rules (<c>Attachments/README.md</c>) as one pure function: from an <see cref="AttachmentObservation"/>,
 /// the attachment edges (copy, already there, refused) and the manifests the run writes itself (merges, new signatures,
 /// referrers indexes). No registry is asked.

@@ -1,51 +1,8 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Promoter.Oci;
 using Promoter.Registry;
 
 namespace Promoter.Promotion.Engine;
-
-/// <summary>What a plan sends into one destination registry.</summary>
-/// <param name="Registry">The destination registry (host, as the edges name it).</param>
-/// <param name="Blobs">Distinct blobs (configs and layers) the copied manifests refer to, brought from another registry: each
-/// counts once per registry however many images and repositories share it. Blobs the registry already holds are not
-/// sent; the plan does not ask, so this is what a cold registry receives.</param>
-/// <param name="Bytes">Their sizes added up, from the source manifests' descriptors.</param>
-/// <param name="Manifests">Manifests written (copied images, children of indexes, attachment manifests).</param>
-/// <param name="ManifestBytes">Their sizes added up.</param>
-/// <param name="MountedBlobs">Distinct blobs copied within the registry (source and destination are the same registry): mounted,
-/// no bytes moved; not counted in <paramref name="Blobs"/>.</param>
-public sealed record RegistryEgress(string Registry, int Blobs, long Bytes, int Manifests, long ManifestBytes, int MountedBlobs)
-{
-    /// <summary>One line, e.g. <c>egress us.gcr.io: 12 blob(s), 4.2 MiB; 6 manifest(s), 3.1 KiB</c>.</summary>
-    public override string ToString() =>
-        $"egress {Registry}: {Blobs} blob(s), {Size(Bytes)}; {Manifests} manifest(s), {Size(ManifestBytes)}" +
-        (MountedBlobs > 0 ? $"; {MountedBlobs} blob(s) mounted within the registry" : "");
-
-    /// <summary>Bytes in B, KiB, MiB or GiB with one decimal.</summary>
-    public static string Size(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
-        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB"),
-    };
-}
-
-/// <summary>The requests execution sends to one quota domain, and the time they need at its rate.</summary>
-/// <param name="Limit">The domain and its rates (<see cref="RegistryTransport.LimitOf"/>).</param>
-/// <param name="Requests">The requests execution is expected to send to it (see <see cref="EgressPlanner.Tally"/>).</param>
-public sealed record DomainBudget(QuotaLimit Limit, long Requests)
-{
-    /// <summary>The shortest time the requests take at the domain's rate (zero when unlimited).</summary>
-    public TimeSpan Time => Limit.TimeFor(Requests);
-
-    /// <summary>One line, e.g. <c>quota domain fleet (30/s): 234 request(s) to execute, at least 8.2 s at its rate</c>.</summary>
-    public override string ToString() => Limit.IsUnlimited
-        ? $"quota domain {Limit.Domain.Name} (unlimited): {Requests} request(s) to execute"
-        : string.Create(CultureInfo.InvariantCulture,
-            $"quota domain {Limit.Domain.Name} ({Limit.Rates}): {Requests} request(s) to execute, at least {Time.TotalSeconds:0.0} s at its rate");
-}
 
 /// <summary>
 /// The egress of a plan and its request budget per quota domain. The plan phase asks only HEADs; the blobs an image

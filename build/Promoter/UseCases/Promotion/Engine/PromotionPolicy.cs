@@ -1,30 +1,5 @@
 namespace Promoter.Promotion.Engine;
 
-/// <summary>What the check phase does with an edge whose digest is missing from the source (a "lost" edge).</summary>
-public enum LostEdgePolicy
-{
-    /// <summary>Warn and promote the other edges (upstream CIP's behaviour; Promote and E2E).</summary>
-    WarnAndSkip,
-    /// <summary>Refuse the whole promotion before anything is written (PromoteRelease: staging must hold every image).</summary>
-    Fail,
-}
-
-/// <summary>How important a line of a promotion's log is.</summary>
-public enum PromotionLogLevel
-{
-    /// <summary>The plan, the dry-run stop, the counts of what was written.</summary>
-    Information,
-    /// <summary>Thin-directory warnings, skipped lost edges.</summary>
-    Warning,
-    /// <summary>Each copy and tag written, each phase's duration.</summary>
-    Detail,
-}
-
-/// <summary>Receives the lines of a promotion's log.</summary>
-/// <param name="level">How important the line is.</param>
-/// <param name="line">One line of text, without a trailing newline.</param>
-public delegate void PromotionLog(PromotionLogLevel level, string line);
-
 /// <summary>
 /// How a <see cref="PromotionPipeline"/> runs: the only thing (besides where the edges come from) in which Promote,
 /// E2E and PromoteRelease differ. See <c>Promotion/README.md</c> for each caller's policy.

@@ -2,27 +2,6 @@ using Promoter.Oci;
 
 namespace Promoter.Promotion.Engine;
 
-/// <summary>What the registries answered for one edge: the source, the destination tag and the destination digest.</summary>
-/// <param name="SourcePresent">The source repository holds the edge's digest.</param>
-/// <param name="TagDigest">The digest the destination tag points at; null when the tag is absent or the edge is tagless.</param>
-/// <param name="DigestPresent">The destination repository holds the edge's digest.</param>
-public readonly record struct EdgeView(bool SourcePresent, Digest? TagDigest, bool DigestPresent);
-
-/// <summary>What the check and stop phases do with a plan, from its refusals and the policy.</summary>
-public enum RunVerdict
-{
-    /// <summary>Refuse the whole run before any write (<see cref="PromotionRefusedException"/>).</summary>
-    Refuse,
-    /// <summary>A dry run with nothing refused: stop, successfully.</summary>
-    StopDryRun,
-    /// <summary>A dry run under <c>--isolate-edges</c> with refusals: stop and fail naming them (<see cref="EdgesRefusedException"/>).</summary>
-    FailDryRun,
-    /// <summary>Execute the plan.</summary>
-    Execute,
-    /// <summary>Execute the clean edges, then fail naming the refused ones (<see cref="EdgesRefusedException"/>).</summary>
-    ExecuteThenFail,
-}
-
 /// <summary>
 /// Upstream CIP's promotion rules and this project's run rules as pure functions (<c>Promotion/README.md</c>): what each
 /// edge needs given what the registries answered, which tags overlap, which questions a plan must still ask, and what the
