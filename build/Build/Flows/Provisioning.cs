@@ -5,28 +5,6 @@ using Cake.Core.Diagnostics;
 
 namespace Build.Flows;
 
-/// <summary>The tasks a tool is needed by (<see cref="ToolRequirement.NeededBy"/>).</summary>
-[Flags]
-public enum ToolUse
-{
-    /// <summary>The Test task (the test suites start registries, call skopeo, htpasswd, docker, a browser).</summary>
-    Test = 1,
-
-    /// <summary>The E2E task, whatever the engine.</summary>
-    E2E = 2,
-
-    /// <summary>The E2E task with <c>--engine=docker</c>.</summary>
-    E2EDockerEngine = 4,
-}
-
-/// <summary>One tool a task needs on <c>PATH</c>, and the Debian package that installs it.</summary>
-/// <param name="Tool">The executable, e.g. <c>htpasswd</c>.</param>
-/// <param name="Package">The Debian package, e.g. <c>apache2-utils</c>.</param>
-/// <param name="Purpose">Why it is needed (messages).</param>
-/// <param name="NeededBy">The tasks that need it.</param>
-/// <param name="Alternatives">Other executable names that do as well (Distribution is <c>registry</c> elsewhere).</param>
-public sealed record ToolRequirement(string Tool, string Package, string Purpose, ToolUse NeededBy, params string[] Alternatives);
-
 /// <summary>
 /// What the README's two commands need on a fresh machine, and how they get it: the one table of tools and their
 /// Debian packages (<see cref="Tools"/>), installed with <c>apt-get install -y</c> when the run is root on Debian, and

@@ -5,16 +5,6 @@ using Promoter.Registry;
 
 namespace Build.Settings;
 
-/// <summary>The image engine of a run (<c>--engine</c>).</summary>
-public enum ImageEngineKind
-{
-    /// <summary>Daemonless: archives read and pushed in-process, deterministic manifests.</summary>
-    Oci,
-
-    /// <summary>KEP-2818's flow through the docker CLI (<c>docker load/tag/push/manifest</c>, <c>docker build</c>).</summary>
-    Docker,
-}
-
 /// <summary>
 /// Every build setting, declared once: name, value shape, default, help and the tasks that read it (this file is the
 /// only place a setting is named by its string). Tasks and flows read typed families (<see cref="Golden"/>,
@@ -395,92 +385,4 @@ public sealed partial class BuildSettings
         RegistryPath.Parse(text);
         return text;
     }
-}
-
-/// <summary>Restore, Compile and Test.</summary>
-/// <param name="Configuration">The MSBuild configuration, e.g. <c>Release</c>.</param>
-/// <param name="Rebuild">Run even when the inputs' fingerprint matches the last success.</param>
-public sealed record CompileSettings(string Configuration, bool Rebuild);
-
-/// <summary>The golden set of ContainerizeGolden, LoadTarballs, PushSrc and E2E.</summary>
-/// <param name="SetFile">The golden set file (absolute).</param>
-/// <param name="Archives">The archive root given on the command line (absolute), or null for the file's <c>archiveRoot:</c>.</param>
-/// <param name="Verify">ContainerizeGolden only verifies.</param>
-/// <param name="SourceRegistry">PushSrc's source registry <c>host[:port][/prefix]</c>, or null to start a local one.</param>
-/// <param name="ContainerizedSets">The sets ContainerizeGolden builds or verifies (absolute): the one <c>--golden</c> names,
-/// else every set of <see cref="BuildSettings.RepositoryGoldenSets"/>.</param>
-public sealed record GoldenSettings(string SetFile, string? Archives, bool Verify, string? SourceRegistry, IReadOnlyList<string> ContainerizedSets);
-
-/// <summary>RenderJobs.</summary>
-/// <param name="Folder">The folder the manifests are written to or verified in (absolute).</param>
-/// <param name="Verify">Only compare the folder with a fresh rendering.</param>
-public sealed record JobsSettings(string Folder, bool Verify);
-
-/// <summary>The run's registry pool.</summary>
-/// <param name="Aliases">Host to address, e.g. <c>gcr.io</c> to <c>127.0.0.1:5000</c>.</param>
-/// <param name="Storage">Host to the absolute storage root of a Distribution registry on this machine (the folder exists).</param>
-/// <param name="Timeout">How long a registry may stay silent before a request fails (<see cref="Promoter.Registry.RegistryClientOptions.ReadTimeout"/>).</param>
-/// <param name="MetadataServer">The metadata server's base address, or null for Google's.</param>
-/// <param name="MaxRequestsPerSecond">Requests per second to one quota domain (by default one host) at most; 0 for unlimited (<see cref="Promoter.Registry.RegistryTransportOptions"/>).</param>
-/// <param name="LimitLoopback">The limit also applies to loopback hosts (true when <c>--max-requests-per-second</c> was given).</param>
-/// <param name="RetryBudget">How long one request may keep being retried; null for the default (<see cref="Promoter.Registry.RegistryClientOptions.RetryBudget"/>).</param>
-public sealed record RegistrySettings(IReadOnlyList<KeyValuePair<string, string>> Aliases, IReadOnlyList<KeyValuePair<string, string>> Storage,
-    TimeSpan Timeout, Uri? MetadataServer = null, int MaxRequestsPerSecond = 50, bool LimitLoopback = false, TimeSpan? RetryBudget = null)
-{
-    /// <summary>The <c>--quota-domains</c> file (absolute), or null for the built-in domains only.</summary>
-    public string? QuotaDomainsFile { get; init; }
-}
-
-/// <summary>E2E.</summary>
-/// <param name="TestFile">The e2e test file (absolute).</param>
-public sealed record E2ESettings(string TestFile)
-{
-    /// <summary><c>--e2e-new-test-signatures</c>: sign the <c>attach</c> fixtures anew (see <c>manifests/e2e/README.md</c>).</summary>
-    public bool NewTestSignatures { get; init; }
-}
-
-/// <summary>PurgeDest.</summary>
-/// <param name="TestFile">The e2e test file whose destinations are purged (absolute).</param>
-/// <param name="Only">Only these destinations, or null for all.</param>
-/// <param name="AllowRemote">Non-loopback registries may be purged.</param>
-public sealed record PurgeSettings(string TestFile, IReadOnlyList<string>? Only, bool AllowRemote);
-
-/// <summary>Promote's sharding: <c>--shard=I/N</c>, or <c>--shards=N</c> with the index from <c>JOB_COMPLETION_INDEX</c>.</summary>
-/// <param name="Shard">The shard <c>--shard</c> names, or null.</param>
-/// <param name="Shards">The count <c>--shards</c> gives, or null.</param>
-public sealed record ShardSettings(PromotionShard? Shard, int? Shards)
-{
-    /// <summary>The shard this process promotes, or null for the whole promotion.</summary>
-    /// <param name="environment">Reads an environment variable (<see cref="PromotionShard.CompletionIndexVariable"/>).</param>
-    /// <exception cref="CakeException"><c>--shards</c> with the variable unset, not a number or out of range (both settings
-    /// given is a declared conflict, refused when they are read).</exception>
-    public PromotionShard? Resolve(Func<string, string?> environment)
-    {
-        if (Shards is not { } count) return Shard;
-        try { return PromotionShard.FromCompletionIndex(count, environment(PromotionShard.CompletionIndexVariable)); }
-        catch (FormatException exception) { throw new CakeException($"Setting '{BuildSettings.Shards.Name}': {exception.Message}", exception); }
-    }
-}
-
-/// <summary>PromoteOnCluster.</summary>
-/// <param name="Folder">The rendered manifests folder, <c>manifests/k8s</c> (absolute).</param>
-/// <param name="Environment">The environment whose <c>-sharded</c> overlay is applied, e.g. <c>staging</c>.</param>
-/// <param name="Context">The kubeconfig context, or null for the current one.</param>
-/// <param name="Timeout">How long to wait for the Job to complete or fail.</param>
-public sealed record ClusterSettings(string Folder, string Environment, string? Context, TimeSpan Timeout);
-
-/// <summary>PromoteRelease.</summary>
-/// <param name="Confirm">Act (else a dry run).</param>
-/// <param name="Since">Diff this revision to the head instead of the job's range, or null.</param>
-/// <param name="AllowPrerelease">A pre-release VERSION may release.</param>
-/// <param name="StagingRegistry">Staging <c>host/prefix</c>, or null for a local registry of the run.</param>
-/// <param name="ProductionRegistries">Production registries, or null for two local registries of the run.</param>
-/// <param name="ImagesFile">The release image definitions (absolute).</param>
-/// <param name="ManifestFile">The production promoter manifest to write (absolute).</param>
-/// <param name="GitRemote">Where the tag is pushed.</param>
-public sealed record ReleaseSettings(bool Confirm, string? Since, bool AllowPrerelease, string? StagingRegistry,
-    IReadOnlyList<string>? ProductionRegistries, string ImagesFile, string ManifestFile, string GitRemote)
-{
-    /// <summary><c>--sign</c>, <c>--signing-key</c> and its passphrase flags: sign each release image in each production registry.</summary>
-    public Promoter.Promotion.Engine.SigningArguments Signing { get; init; } = new();
 }

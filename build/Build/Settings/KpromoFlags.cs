@@ -1,20 +1,5 @@
 namespace Build.Settings;
 
-/// <summary>Whether this project does what one of kpromo's <c>cip</c> flags does.</summary>
-public enum KpromoFlagStatus
-{
-    /// <summary>Implemented with kpromo's name and meaning (the note says where it differs).</summary>
-    Implemented,
-    /// <summary>Not implemented: the flag is refused with the note, never silently ignored.</summary>
-    Rejected,
-}
-
-/// <summary>One flag of <c>kpromo cip</c> (or kpromo's root command) and what this project does with it.</summary>
-/// <param name="Name">The flag without dashes, e.g. <c>parse-only</c>.</param>
-/// <param name="Status">Implemented or rejected.</param>
-/// <param name="Note">For an implemented flag: where it is read; for a rejected one: why, and what to use instead.</param>
-public sealed record KpromoFlag(string Name, KpromoFlagStatus Status, string Note);
-
 /// <summary>
 /// Every flag of kpromo's <c>cip</c> command (kubernetes-sigs/promo-tools <c>cmd/kpromo/cmd/cip/cip.go</c>, the current
 /// one and the older <c>cip run</c> flags <c>--threads</c>, <c>--dry-run</c>, <c>--use-service-account</c>,

@@ -5,28 +5,6 @@ using Promoter.Registry;
 
 namespace Promoter.Attachments;
 
-/// <summary>A cosign attachment found under its tag.</summary>
-/// <param name="Kind">Signature, attestation or SBOM.</param>
-/// <param name="Tag">The tag, e.g. <c>sha256-ab12….sig</c>.</param>
-/// <param name="Manifest">The manifest the tag names, exactly as served.</param>
-public sealed record TaggedAttachment(AttachmentKind Kind, string Tag, ManifestContent Manifest);
-
-/// <summary>What refers to one digest in one repository.</summary>
-/// <param name="Subject">The digest the attachments are about.</param>
-/// <param name="Tagged">The cosign tags found (<c>.sig</c>, <c>.att</c>, <c>.sbom</c>), in that order.</param>
-/// <param name="Referrers">The manifests whose <c>subject</c> is the digest (from the referrers API, else the fallback tag).</param>
-/// <param name="ReferrersIndex">The <c>sha256-&lt;hex&gt;</c> fallback index as stored, or null (none, or the registry has the API).</param>
-/// <param name="HasReferrersApi">Whether the registry answered the referrers API (then no fallback tag is kept there).</param>
-public sealed record AttachmentSet(Digest Subject, IReadOnlyList<TaggedAttachment> Tagged, IReadOnlyList<ReferrerEntry> Referrers,
-    ManifestContent? ReferrersIndex, bool HasReferrersApi)
-{
-    /// <summary>True when nothing refers to the digest.</summary>
-    public bool IsEmpty => Tagged.Count == 0 && Referrers.Count == 0;
-
-    /// <summary>The tagged attachment of <paramref name="kind"/>, or null.</summary>
-    public TaggedAttachment? Get(AttachmentKind kind) => Tagged.FirstOrDefault(t => t.Kind == kind);
-}
-
 /// <summary>
 /// Discovers what refers to a digest in a repository: cosign's tags (SIGNATURE_SPEC.md "Tag-based Discovery") and OCI
 /// 1.1 referrers, through <c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c> where the registry has it and otherwise

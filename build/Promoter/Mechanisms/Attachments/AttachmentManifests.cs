@@ -5,34 +5,6 @@ using Promoter.Registry;
 
 namespace Promoter.Attachments;
 
-/// <summary>One layer of a cosign attachment manifest (<c>.sig</c>, <c>.att</c>), with its descriptor kept as served.</summary>
-/// <param name="Json">The layer descriptor's JSON exactly as it appears in the manifest (annotations included).</param>
-/// <param name="Digest">The layer blob's digest (the payload or envelope).</param>
-/// <param name="Size">The blob's size in bytes.</param>
-/// <param name="MediaType">The layer media type, e.g. <c>application/vnd.dev.cosign.simplesigning.v1+json</c>.</param>
-/// <param name="Annotations">The descriptor's annotations (the signature is <c>dev.cosignproject.cosign/signature</c>).</param>
-public sealed record AttachmentLayer(string Json, Digest Digest, long Size, string MediaType, IReadOnlyDictionary<string, string> Annotations)
-{
-    /// <summary>
-    /// What makes two layers the same signature: the blob digest and every annotation. Two signatures of one payload
-    /// by two keys share the blob and differ in their <c>dev.cosignproject.cosign/signature</c> annotation.
-    /// </summary>
-    public string Key => Digest.Value + "\n" + string.Join("\n", Annotations.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"));
-}
-
-/// <summary>One entry of a referrers index (an OCI index of manifests whose <c>subject</c> is one digest).</summary>
-/// <param name="Json">The descriptor's JSON exactly as served (artifactType and annotations included).</param>
-/// <param name="Digest">The referrer manifest's digest.</param>
-/// <param name="Size">The referrer manifest's size in bytes.</param>
-/// <param name="MediaType">The referrer manifest's media type.</param>
-public sealed record ReferrerEntry(string Json, Digest Digest, long Size, string MediaType);
-
-/// <summary>A manifest this project wrote (a merged <c>.sig</c>/<c>.att</c> or referrers index), with the config blob it needs.</summary>
-/// <param name="Manifest">The manifest bytes, media type and digest.</param>
-/// <param name="Config">The config blob's bytes (empty for an index).</param>
-/// <param name="ConfigDigest">The config blob's digest (null for an index).</param>
-public sealed record BuiltManifest(ManifestContent Manifest, byte[] Config, Digest? ConfigDigest);
-
 /// <summary>
 /// Reads and writes the manifests attachments live in: cosign's layered manifests (sigstore/cosign
 /// <c>specs/SIGNATURE_SPEC.md</c> "OCI Image Manifest V1": one manifest per signed object, one layer per signature or

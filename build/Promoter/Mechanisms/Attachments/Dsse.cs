@@ -4,21 +4,6 @@ using Promoter.Oci;
 
 namespace Promoter.Attachments;
 
-/// <summary>One signature of a DSSE envelope.</summary>
-/// <param name="KeyId">The envelope's <c>keyid</c> (may be empty; cosign writes <c>""</c> for key-based attestations).</param>
-/// <param name="SignatureBase64">The <c>sig</c> field: base64 of the ASN.1 DER ECDSA signature over the PAE bytes.</param>
-public sealed record DsseSignature(string KeyId, string SignatureBase64);
-
-/// <summary>A parsed DSSE envelope (secure-systems-lab/dsse <c>envelope.md</c>).</summary>
-/// <param name="PayloadType">The <c>payloadType</c>, e.g. <c>application/vnd.in-toto+json</c>.</param>
-/// <param name="Payload">The decoded <c>payload</c> bytes (the in-toto statement).</param>
-/// <param name="Signatures">The signatures, in order.</param>
-public sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnlyList<DsseSignature> Signatures)
-{
-    /// <summary>The bytes every signature of this envelope covers: <see cref="Dsse.Pae"/> of the type and payload.</summary>
-    public byte[] SignedBytes => Dsse.Pae(PayloadType, Payload);
-}
-
 /// <summary>
 /// DSSE envelopes, as cosign stores attestations in <c>sha256-&lt;hex&gt;.att</c> layers (media type
 /// <see cref="EnvelopeMediaType"/>), and the in-toto statements they carry. Sources: secure-systems-lab/dsse

@@ -2,41 +2,9 @@ using System.Diagnostics;
 using Promoter.Promotion.Engine;
 using Promoter.Reporting;
 using Promoter.Promotion;
-using Promoter.Registry;
 using Promoter.Attachments;
 
 namespace Promoter.E2E;
-
-/// <summary>What the runner needs from the registries, as operations (the build program wires them to real registries).</summary>
-/// <param name="Purge">Empties the named registries (<c>host[/prefix]</c>), refusing unsafe ones before touching any.</param>
-/// <param name="Seed">Pushes the golden set into the source registry of the test.</param>
-/// <param name="Snapshot">Reads the snapshot of a registry path.</param>
-/// <param name="Pool">The registries the promotion runs against.</param>
-/// <param name="ParseInvocation">Reads a test's <c>invocation</c> (with <c>$PWD</c> resolved and <c>--confirm</c> added) into
-/// the promotion it asks for: the edges to load and the policy, keys read; the build program's one parser of Promote's
-/// settings. Throws <see cref="FormatException"/> or a <see cref="PromoterException"/> for a bad invocation.</param>
-public sealed record E2EOperations(
-    Func<IReadOnlyList<string>, CancellationToken, Task> Purge,
-    Func<E2ETest, CancellationToken, Task> Seed,
-    Func<string, CancellationToken, Task<Snapshot>> Snapshot,
-    RegistryPool Pool,
-    Func<IReadOnlyList<string>, PreparedPromotion> ParseInvocation)
-{
-    /// <summary>Checks a signature outside the project's code (OpenSSL) for the <c>verify-signatures</c> key; null when the
-    /// caller has none (a test with the key then fails, saying so).</summary>
-    public ExternalSignatureCheck? CheckSignature { get; init; }
-}
-
-/// <summary>The outcome of one e2e test.</summary>
-/// <param name="Name">The test name.</param>
-/// <param name="Duration">Wall time of the test.</param>
-/// <param name="Failure">Why it failed (a readable snapshot diff, an unexpected error); null when it passed.</param>
-/// <param name="Log">What the test did, one line per step.</param>
-public sealed record E2ECaseResult(string Name, TimeSpan Duration, string? Failure, IReadOnlyList<string> Log)
-{
-    /// <summary>True when the test passed.</summary>
-    public bool Passed => Failure is null;
-}
 
 /// <summary>
 /// Runs e2e tests in the upstream CIP way (manifests/README.md §4), one after another since they share

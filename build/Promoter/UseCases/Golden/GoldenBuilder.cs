@@ -4,45 +4,6 @@ using Promoter.Archives;
 
 namespace Promoter.Golden;
 
-/// <summary>One archive written by <see cref="GoldenBuilder.Build"/>.</summary>
-/// <param name="Image">The <see cref="GoldenSetImage.Name"/> of the image.</param>
-/// <param name="Archive">The archive path relative to the output folder, '/'-separated, as in the golden set file.</param>
-/// <param name="Path">The full path written.</param>
-/// <param name="Sha256">The sha256 digest of the archive file.</param>
-/// <param name="Size">The size of the archive file in bytes.</param>
-public sealed record GoldenBuiltArchive(string Image, string Archive, string Path, Digest Sha256, long Size);
-
-/// <summary>The kind of a <see cref="GoldenDifference"/>.</summary>
-public enum GoldenDifferenceKind
-{
-    /// <summary>The build writes the archive, but the committed folder does not have it.</summary>
-    Missing,
-
-    /// <summary>The committed folder has a file that neither the build writes nor a committed-only image names.</summary>
-    Extra,
-
-    /// <summary>The committed archive's bytes differ from the built ones.</summary>
-    Differs,
-}
-
-/// <summary>One difference between a committed golden folder and a fresh build.</summary>
-/// <param name="Archive">The file path relative to the committed folder, '/'-separated.</param>
-/// <param name="Kind">What differs.</param>
-/// <param name="Offset">For <see cref="GoldenDifferenceKind.Differs"/>: the 0-based offset of the first differing byte
-/// (the shorter length when one file is a prefix of the other); otherwise null.</param>
-/// <param name="CommittedSize">Size of the committed file in bytes, or null when it is missing.</param>
-/// <param name="BuiltSize">Size of the built file in bytes, or null for an extra file.</param>
-public sealed record GoldenDifference(string Archive, GoldenDifferenceKind Kind, long? Offset, long? CommittedSize, long? BuiltSize)
-{
-    /// <summary>A one-line description, e.g. <c>foo/1.0-linux_amd64.tar: differs at byte 1536 (committed 25600 bytes, built 25600 bytes)</c>.</summary>
-    public override string ToString() => Kind switch
-    {
-        GoldenDifferenceKind.Missing => $"{Archive}: missing from the committed folder (the build writes {BuiltSize} bytes)",
-        GoldenDifferenceKind.Extra => $"{Archive}: extra file in the committed folder ({CommittedSize} bytes), not written by the build nor named by a committed-only image",
-        _ => $"{Archive}: differs at byte {Offset} (committed {CommittedSize} bytes, built {BuiltSize} bytes)",
-    };
-}
-
 /// <summary>
 /// Builds the archives of a golden set from source (every image with a <c>build:</c> section, see <see cref="GoldenSet"/>)
 /// with <see cref="DockerSaveWriter"/>, and verifies committed archives against a fresh build. Images without a

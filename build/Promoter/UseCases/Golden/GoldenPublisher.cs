@@ -3,11 +3,6 @@ using Promoter.Archives;
 
 namespace Promoter.Golden;
 
-/// <summary>A golden set whose archives an engine has loaded, for pushes.</summary>
-/// <param name="Set">The golden set description.</param>
-/// <param name="Images">The engine's image per golden-set name.</param>
-public sealed record LoadedGolden(GoldenSet Set, IReadOnlyDictionary<string, EngineImage> Images);
-
 /// <summary>
 /// Loads a golden set into an image engine and pushes it into a source registry: every image with its tags (tagless
 /// ones by digest only), then each manifest list as soon as its own children are in. The engine decides the bytes

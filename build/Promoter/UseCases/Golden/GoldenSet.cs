@@ -7,58 +7,6 @@ using Promoter.Archives;
 
 namespace Promoter.Golden;
 
-/// <summary>One image of a golden set.</summary>
-/// <param name="Name">Unique name, used by manifest list entries.</param>
-/// <param name="Archive">Path of the docker save archive, relative to the archive root, as written in the file.</param>
-/// <param name="ArchivePath">Full path of the archive (archive root + <paramref name="Archive"/>).</param>
-/// <param name="Repository">Repository path to push to, e.g. <c>golden-foo/foo</c> (no registry).</param>
-/// <param name="Tags">Tags to leave on the pushed manifest (empty when <paramref name="Tagless"/>).</param>
-/// <param name="Platform">The platform the image config declares (checked when the archive is opened).</param>
-/// <param name="Tagless">True when the image ends in the registry by digest only, with no tag.</param>
-/// <param name="Line">Line of the entry in the YAML file.</param>
-/// <param name="Build">How the archive is built from source, or null for an archive that is only committed.</param>
-public sealed record GoldenSetImage(string Name, string Archive, string ArchivePath, string Repository,
-    IReadOnlyList<string> Tags, Platform Platform, bool Tagless, int Line, GoldenSetBuild? Build = null);
-
-/// <summary>
-/// The <c>build:</c> section of a golden set image: how <see cref="DockerSaveWriter"/> writes its archive. The config's
-/// architecture, os and variant are the image's <see cref="GoldenSetImage.Platform"/>, so the two cannot disagree.
-/// </summary>
-/// <param name="Layers">The layers, base first (at least one).</param>
-/// <param name="RepoTags">The <c>manifest.json</c> RepoTags (<c>repository:tag</c>); empty writes <c>"RepoTags":null</c>.</param>
-/// <param name="Author">The config's and history's <c>author</c>, or null.</param>
-/// <param name="CreatedBy">Each history entry's <c>created_by</c>, or null.</param>
-/// <param name="SavedInTimeZone">The UTC offset of the zone the archive is "saved in" (<see cref="DockerSaveImage.SavedInTimeZone"/>); zero when not given.</param>
-/// <param name="Line">Line of the <c>build:</c> mapping in the YAML file.</param>
-public sealed record GoldenSetBuild(IReadOnlyList<GoldenSetBuildLayer> Layers, IReadOnlyList<string> RepoTags,
-    string? Author, string? CreatedBy, TimeSpan SavedInTimeZone, int Line);
-
-/// <summary>One layer of a <see cref="GoldenSetBuild"/>.</summary>
-/// <param name="Files">The files of the layer (empty: an empty layer tar, as upstream's second layer).</param>
-/// <param name="Line">Line of the layer in the YAML file.</param>
-public sealed record GoldenSetBuildLayer(IReadOnlyList<GoldenSetBuildFile> Files, int Line);
-
-/// <summary>One file of a <see cref="GoldenSetBuildLayer"/>.</summary>
-/// <param name="Path">Path inside the image, e.g. <c>golden/foo/linux_s390x/1.0-linux_s390x</c> (relative, '/'-separated).</param>
-/// <param name="Source">The source file as written in the YAML, relative to the golden set file's folder, e.g. <c>src/foo/linux_s390x/1.0-linux_s390x</c>.</param>
-/// <param name="SourcePath">Full path of the source file.</param>
-/// <param name="Mode">Permission bits (0 to 07777 octal); default 0555.</param>
-/// <param name="Line">Line of the file entry in the YAML file.</param>
-public sealed record GoldenSetBuildFile(string Path, string Source, string SourcePath, int Mode, int Line);
-
-/// <summary>One entry of a golden manifest list.</summary>
-/// <param name="Image">The <see cref="GoldenSetImage.Name"/> of the image.</param>
-/// <param name="Platform">Platform to record in the list instead of the config's, or null.</param>
-/// <param name="Line">Line of the entry in the YAML file.</param>
-public sealed record GoldenSetListEntry(string Image, Platform? Platform, int Line);
-
-/// <summary>A manifest list of a golden set.</summary>
-/// <param name="Repository">Repository path of the list (the same as its images').</param>
-/// <param name="Tag">The tag of the list.</param>
-/// <param name="Entries">The entries, in list order.</param>
-/// <param name="Line">Line of the list in the YAML file.</param>
-public sealed record GoldenSetManifestList(string Repository, string Tag, IReadOnlyList<GoldenSetListEntry> Entries, int Line);
-
 /// <summary>
 /// A golden set: which archives to push to the source registry, under which repository and tags, and which manifest
 /// lists to build over them. Read with the project's strict YAML reader, as promoter manifests and release definitions

@@ -1,40 +1,4 @@
-using Promoter.Yaml;
-using Promoter.Registry;
 namespace Promoter.Promotion;
-
-/// <summary>
-/// One entry of a promoter manifest's <c>registries</c> list (<c>manifests/README.md</c> §1).
-/// </summary>
-/// <param name="Name">A registry root plus an optional path prefix, e.g. <c>gcr.io/stg-proj/sub</c> or
-/// <c>127.0.0.1:5000/k8s-staging/golden-foo</c>; see <see cref="RegistryPath"/>.</param>
-/// <param name="ServiceAccount">The <c>service-account</c> value, or null when absent.</param>
-/// <param name="Src">True for the source (staging) registry; every other entry is a destination.</param>
-public sealed record RegistryEntry(string Name, string? ServiceAccount, bool Src)
-{
-    /// <summary>Where the entry was read from, when it came from a file.</summary>
-    public SourceLocation? Location { get; init; }
-}
-
-/// <summary>One <c>dmap</c> entry: a digest and the tags it carries (empty: promoted by digest only).</summary>
-/// <param name="Digest">The digest text as written, e.g. <c>sha256:</c> + 64 hex (validated on every path).</param>
-/// <param name="Tags">The tags, strings exactly as written (<c>1.0</c> stays <c>"1.0"</c>), in file order.</param>
-public sealed record DigestTags(string Digest, IReadOnlyList<string> Tags)
-{
-    /// <summary>True when the digest carries no tag.</summary>
-    public bool IsTagless => Tags.Count == 0;
-
-    /// <summary>Where the digest key was read from (field path <c>…dmap["sha256:…"]</c>), when it came from a file.</summary>
-    public SourceLocation? Location { get; init; }
-}
-
-/// <summary>An image of a promoter manifest, of an <c>images.yaml</c> or of a snapshot: a name and its <c>dmap</c>.</summary>
-/// <param name="Name">The image name, relative to a registry name; may contain '/'.</param>
-/// <param name="Dmap">Digest → tags, in file order (the keys are unique).</param>
-public sealed record ImageEntry(string Name, IReadOnlyList<DigestTags> Dmap)
-{
-    /// <summary>Where the image entry was read from, when it came from a file.</summary>
-    public SourceLocation? Location { get; init; }
-}
 
 /// <summary>
 /// A promoter manifest (<c>manifests/README.md</c> §1): the registries (one source, the rest destinations)
@@ -67,8 +31,3 @@ public sealed record PromoterManifest(string File, IReadOnlyList<RegistryEntry> 
         }
     }
 }
-
-/// <summary>The manifests of a thin-manifest directory (<c>manifests/README.md</c> §2) and the warnings met on the way.</summary>
-/// <param name="Manifests">One manifest per project, ordered by project name (ordinal).</param>
-/// <param name="Warnings">Human-readable warnings, e.g. for a <c>manifests/</c> subfolder without a <c>promoter-manifest.yaml</c>.</param>
-public sealed record ThinManifestSet(IReadOnlyList<PromoterManifest> Manifests, IReadOnlyList<string> Warnings);

@@ -6,32 +6,6 @@ using Promoter.Promotion.Checks;
 
 namespace Promoter.PullRequests;
 
-/// <summary>What a promotion pull request asks for.</summary>
-/// <param name="Project">The staging project, e.g. <c>cip-test</c>.</param>
-/// <param name="Query">The staging repository and the images, tags and digests to look up.</param>
-/// <param name="Reviewers">The reviewers, as given.</param>
-/// <param name="Branch">The branch name, or null for kpromo's <see cref="PullRequestText.Branch"/>.</param>
-public sealed record PullRequestRequest(string Project, StagingQuery Query, IReadOnlyList<string> Reviewers, string? Branch = null)
-{
-    /// <summary>Committed snapshots of the production registries the edited manifests must pass (<c>--against-snapshot</c>:
-    /// no tag move, overlap or lost digest against them); null for none.</summary>
-    public SnapshotSet? Snapshots { get; init; }
-}
-
-/// <summary>A prepared pull request: the edit of one <c>images.yaml</c> and its texts. Nothing is committed yet.</summary>
-/// <param name="ImagesFile">The edited file, relative to the k8s.io repository, <c>/</c>-separated
-/// (e.g. <c>registry.k8s.io/images/k8s-staging-foo/images.yaml</c>).</param>
-/// <param name="Edit">The new text, the decisions and the diff.</param>
-/// <param name="Title">The title and commit message.</param>
-/// <param name="Body">The body.</param>
-/// <param name="Branch">The branch to push.</param>
-/// <param name="Edges">The promotion edges of the whole thin-manifest directory after the edit (the count <c>Promote --parse-only</c> prints).</param>
-public sealed record PreparedPullRequest(string ImagesFile, ImagesYamlEditResult Edit, string Title, string Body, string Branch, int Edges)
-{
-    /// <summary>True when the edit adds something (else there is nothing to commit).</summary>
-    public bool HasChanges => Edit.Added.Count > 0;
-}
-
 /// <summary>
 /// kpromo's <c>pr</c> up to the commit, with no git and no GitHub: finds the thin manifest whose source is the staging
 /// repository, resolves the tags in the staging registry, edits its <c>images.yaml</c> (<see cref="ImagesYamlEdit"/>), and

@@ -45,13 +45,3 @@ public interface IGitRepository
     /// <summary>The best common ancestor of two commits (<c>git merge-base</c>), or null when none is known in this clone.</summary>
     string? MergeBase(string firstSha, string secondSha);
 }
-
-/// <summary>A git operation failed: a revision that names no commit, a repository that cannot be opened, a remote that
-/// cannot be reached or refused a push. The message names the operation, the repository or remote, and the cause.</summary>
-public class GitException : PromoterException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">What failed, naming the operation and the repository or remote.</param>
-    /// <param name="inner">The underlying error (e.g. libgit2's), if any.</param>
-    public GitException(string message, Exception? inner = null) : base(message, inner) { }
-}

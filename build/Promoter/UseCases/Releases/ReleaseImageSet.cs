@@ -4,33 +4,6 @@ using Promoter.Yaml;
 
 namespace Promoter.Releases;
 
-/// <summary>One layer of a daemonless (<c>oci</c> engine) release build: a folder or file copied into the image.</summary>
-/// <param name="Source">The source as written, relative to the definition file's folder.</param>
-/// <param name="SourcePath">Full path of the source folder or file.</param>
-/// <param name="Target">The folder in the image it lands in ('/'-separated, no leading '/'; empty for the root).
-/// A folder's content lands in <c>Target</c>; a file lands as <c>Target/&lt;file name&gt;</c>.</param>
-public sealed record ReleaseLayer(string Source, string SourcePath, string Target);
-
-/// <summary>The daemonless build of a release image.</summary>
-/// <param name="Base">The base as written: <c>scratch</c>, or a <c>docker save</c> archive relative to the definition file.</param>
-/// <param name="BaseArchivePath">Full path of the base archive; null for <c>scratch</c>.</param>
-/// <param name="Entrypoint">The config's Entrypoint, or null.</param>
-/// <param name="Layers">The layers written on top of the base, in order (at least one).</param>
-public sealed record OciReleaseBuild(string Base, string? BaseArchivePath, IReadOnlyList<string>? Entrypoint, IReadOnlyList<ReleaseLayer> Layers);
-
-/// <summary>The <c>docker build</c> of a release image.</summary>
-/// <param name="DockerfilePath">Full path of the Dockerfile (<c>FROM scratch</c> here: no image can be pulled).</param>
-/// <param name="ContextPath">Full path of the build context folder (default: the Dockerfile's folder).</param>
-public sealed record DockerReleaseBuild(string DockerfilePath, string ContextPath);
-
-/// <summary>One release image.</summary>
-/// <param name="Repository">The repository below the registry prefix, e.g. <c>promoter</c>; unique in the file.</param>
-/// <param name="Platform">The one platform the image is built for.</param>
-/// <param name="Oci">How the <c>oci</c> engine builds it, or null when only docker can.</param>
-/// <param name="Docker">How the <c>docker</c> engine builds it, or null when only the oci engine can.</param>
-/// <param name="Line">The line of the entry in the file.</param>
-public sealed record ReleaseImage(string Repository, Platform Platform, OciReleaseBuild? Oci, DockerReleaseBuild? Docker, int Line);
-
 /// <summary>
 /// The release image definitions (<c>images/release/release.yaml</c>). Strict YAML: unknown keys, wrong types,
 /// missing fields and missing source files are errors naming file, line and field. Format:
@@ -243,6 +216,5 @@ public sealed partial class ReleaseImageSet
         if (!ok) d.Error(node, field, $"'{text}' ({full}) does not exist (expected {expected})");
         return ok ? full : null;
     }
-
 
 }

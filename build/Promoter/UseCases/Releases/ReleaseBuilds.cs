@@ -1,29 +1,8 @@
 using Promoter.Inputs;
 using Promoter.Images;
-using Promoter.Oci;
 using Promoter.Archives;
 
 namespace Promoter.Releases;
-
-/// <summary>A release image built and ready to push (or, in a presubmit, only built).</summary>
-/// <param name="Definition">The image definition it was built from.</param>
-/// <param name="Tag">The tag it carries, <c>v&lt;version&gt;</c>.</param>
-/// <param name="Image">The engine's image: <see cref="EngineImage.Location"/> is the archive (oci) or the local docker
-/// image (docker); <see cref="EngineImage.ManifestDigest"/> is known before the push for the oci engine only.</param>
-public sealed record BuiltReleaseImage(ReleaseImage Definition, string Tag, EngineImage Image)
-{
-    /// <summary>Where the build is (archive path or local docker image name).</summary>
-    public string Location => Image.Location;
-
-    /// <summary>The manifest digest it will have in a registry, when known before pushing; else null.</summary>
-    public Digest? ManifestDigest => Image.ManifestDigest;
-}
-
-/// <summary>A release image in the staging registry.</summary>
-/// <param name="Definition">The image definition.</param>
-/// <param name="Reference">The reference pushed, e.g. <c>127.0.0.1:5000/cip-staging/promoter:v1.2.0</c>.</param>
-/// <param name="Digest">The manifest digest the staging registry holds under that reference.</param>
-public sealed record StagedReleaseImage(ReleaseImage Definition, string Reference, Digest Digest);
 
 /// <summary>Turns release image definitions into engine build specs (<see cref="ImageBuildSpec"/>).</summary>
 public static class ReleaseBuilds
@@ -76,13 +55,4 @@ public static class ReleaseBuilds
         var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
         return new LayerFile(pathInImage, InputFile.ReadAllBytes(path, InputFile.MaxInMemoryBytes), executable ? ExecutableMode : RegularMode);
     }
-}
-
-/// <summary>A release image could not be built or pushed; the message names the image and the cause.</summary>
-public sealed class ReleaseBuildException : PromoterException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">What failed, naming the image.</param>
-    /// <param name="inner">The underlying error, if any.</param>
-    public ReleaseBuildException(string message, Exception? inner = null) : base(message, inner) { }
 }

@@ -1,30 +1,6 @@
 namespace Promoter.Yaml;
 
 /// <summary>
-/// Where a value sits in a YAML file: the file as it was named to the reader, the 1-based line of the
-/// node, and the field path inside the document (e.g. <c>images[0].dmap</c>; empty for the document itself).
-/// </summary>
-/// <param name="File">The file name as given to the reader (e.g. <c>manifests/foo.yaml</c>).</param>
-/// <param name="Line">The 1-based line number of the node, or 0 when the problem is about the file as a whole (it is missing,
-/// not a regular file, too large).</param>
-/// <param name="Field">The field path, e.g. <c>registries[1].name</c>, or empty for the whole document.</param>
-public readonly record struct SourceLocation(string File, int Line, string Field)
-{
-    /// <summary><c>file:line</c>, or just <c>file</c> when <see cref="Line"/> is 0.</summary>
-    public override string ToString() => Line > 0 ? $"{File}:{Line}" : File;
-}
-
-/// <summary>One problem found in an input file (a promoter manifest, images.yaml, snapshot, test or image-set file).</summary>
-/// <param name="At">The file, line and field the problem is about.</param>
-/// <param name="Message">What is wrong and what was expected.</param>
-public sealed record ManifestError(SourceLocation At, string Message)
-{
-    /// <summary><c>file:line: field: message</c> (the field part is left out for whole-document problems, the line for whole-file ones).</summary>
-    public override string ToString() =>
-        At.Field.Length == 0 ? $"{At}: {Message}" : $"{At}: {At.Field}: {Message}";
-}
-
-/// <summary>
 /// A YAML input file cannot be read as YAML or fails validation (the loaders that decode their files with
 /// <see cref="YamlDecoder"/> throw it). Carries every problem found, not just the
 /// first; <see cref="Exception.Message"/> lists them one per line, each as <c>file:line: field: message</c>.
