@@ -30,7 +30,7 @@ public sealed class ProvisioningTests : IDisposable
     {
         var file = Path.Combine(_path, tool);
         File.WriteAllText(file, "#!/bin/sh\nexit 0\n");
-        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     private Provisioning Make(bool root, bool debian, Func<string[], int>? aptGet = null, bool daemonStarts = true) => new(

@@ -19,6 +19,12 @@ public static class AttachmentAudit
 {
     /// <summary>Audits <paramref name="registryName"/> as <paramref name="snapshot"/> (its actual snapshot) lists it.</summary>
     /// <exception cref="RegistryException">A read failed (other than a missing attachment, which is a problem, not an error).</exception>
+    /// <param name="pool">The clients of the registries.</param>
+    /// <param name="registryName">The registry (host and path prefix) audited.</param>
+    /// <param name="snapshot">Its snapshot: every image digest and tag it holds.</param>
+    /// <param name="publicKeyFile">The public key the <c>.sig</c> and <c>.att</c> signatures must verify with (PEM).</param>
+    /// <param name="check">Verifies a signature with a tool other than the project's verifier (openssl).</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
     /// <param name="recordKeyFile">The public key of the run's signing key (<c>--sign</c>): then every image digest must have
     /// exactly one promotion record of it for this destination, <c>.sig</c> layers may be signed by it too, and one record
     /// per destination, tampered, must be rejected.</param>

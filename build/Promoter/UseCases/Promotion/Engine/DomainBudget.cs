@@ -4,7 +4,7 @@ using Promoter.Registry;
 namespace Promoter.Promotion.Engine;
 
 /// <summary>The requests execution sends to one quota domain, and the time they need at its rate.</summary>
-/// <param name="Limit">The domain and its rates (<see cref="RegistryTransport.LimitOf"/>).</param>
+/// <param name="Limit">The domain and its rates (<see cref="RegistryTransport.LimitOf(string, string?)"/>).</param>
 /// <param name="Requests">The requests execution is expected to send to it (see <see cref="EgressPlanner.Tally"/>).</param>
 public sealed record DomainBudget(QuotaLimit Limit, long Requests)
 {

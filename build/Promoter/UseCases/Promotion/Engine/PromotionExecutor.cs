@@ -297,8 +297,8 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     /// and blobs first. Each (registry address, repository, digest) is copied once per run even when several edges (or two
     /// names of the same registry) need it.
     /// </summary>
-    /// <param name="deferPut">True for a copy the plan asked for (not a child of an index): when the run tags the manifest
-    /// in that repository, its put is left to the first tag (<see cref="Run.Deferred"/>).</param>
+    /// <remarks>With <paramref name="deferPut"/> (a copy the plan asked for, not a child of an index) and a manifest the run
+    /// tags in that repository, its put is left to the first tag (<see cref="Run.Deferred"/>).</remarks>
     private async Task CopyManifestAsync(Run run, ImageReference source, ImageReference destination, CancellationToken cancellationToken,
         bool knownMissing = false, bool deferPut = false)
     {
