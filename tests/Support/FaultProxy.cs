@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Promoter.Tests.Support;
@@ -27,25 +27,75 @@ public enum FaultKind
     OverQuota,
 
     /// <summary>Forwards the request, then sends the answer's headers and half of its body, and stalls for <see cref="FaultRule.Stall"/>
-    /// before closing the connection.</summary>
+    /// (default 30 s) before closing the connection. An answer without a body of known length over 1 byte is forwarded whole.</summary>
     StallBody,
+
+    /// <summary>Answers <see cref="FaultRule.Status"/> with <see cref="FaultRule.Body"/> (JSON; none when null) and
+    /// <c>Retry-After</c> when the rule gives one.</summary>
+    Answer,
+
+    /// <summary>Closes the client's connection and its registry connection (FIN) as soon as the request's head is in,
+    /// without forwarding or answering it: what a crash of either end looks like from the other.</summary>
+    Drop,
+
+    /// <summary>Takes the request (its body too, unless <see cref="FaultRule.ReadBody"/> is false) and never answers;
+    /// the connection is held open until the proxy is disposed.</summary>
+    Silence,
+
+    /// <summary>Answers with <see cref="FaultRule.Bytes"/> as they are (a head from <see cref="HttpHead.Answer"/> and
+    /// any body), in pieces of <see cref="FaultRule.Piece"/> bytes with <see cref="FaultRule.Pause"/> before each when
+    /// <see cref="FaultRule.Piece"/> is set; then, with <see cref="FaultRule.Stall"/>, says nothing more for that long
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: until the proxy is disposed) and closes the connection.</summary>
+    Send,
 }
 
 /// <summary>
-/// One fault of a <see cref="FaultProxy"/>: the next <paramref name="Count"/> requests whose <c>METHOD /path?query</c>
-/// matches <paramref name="Pattern"/> get <paramref name="Kind"/> instead of the registry's answer.
+/// One fault of a <see cref="FaultProxy"/>: after letting <see cref="Skip"/> matching requests through, the next
+/// <paramref name="Count"/> requests whose <c>METHOD /path?query</c> matches <paramref name="Pattern"/> get
+/// <paramref name="Kind"/> instead of the registry's answer.
 /// </summary>
 /// <param name="Pattern">A regular expression over <c>METHOD /path?query</c>, e.g. <c>^GET /v2/.+/manifests/</c>.</param>
 /// <param name="Kind">The fault.</param>
-/// <param name="Count">How many matching requests get it.</param>
-/// <param name="RetryAfter">For 429 and 503: the <c>Retry-After</c> sent, in whole seconds; null for none.</param>
+/// <param name="Count">How many matching requests get it (<see cref="int.MaxValue"/>: all).</param>
+/// <param name="RetryAfter">For 429, 503 and <see cref="FaultKind.Answer"/>: the <c>Retry-After</c> sent, in whole seconds; null for none.</param>
 /// <param name="RetryAfterAsDate">Send <c>Retry-After</c> as an HTTP-date (now plus <paramref name="RetryAfter"/>) rather than seconds.</param>
-/// <param name="Stall">For <see cref="FaultKind.StallBody"/>: how long the body stalls before the connection is closed.</param>
+/// <param name="Stall">For <see cref="FaultKind.StallBody"/> and <see cref="FaultKind.Send"/>: how long the connection
+/// stalls before it is closed.</param>
 public sealed record FaultRule(string Pattern, FaultKind Kind, int Count, TimeSpan? RetryAfter = null, bool RetryAfterAsDate = false,
     TimeSpan? Stall = null)
 {
     internal int Left = Count;
+    internal int Skipped;
     internal readonly Regex Matcher = new(Pattern, RegexOptions.CultureInvariant);
+
+    /// <summary>How many matching requests pass before the rule starts catching them (counted from when it is added).</summary>
+    public int Skip { get; init; }
+
+    /// <summary>For <see cref="FaultKind.Answer"/>: the status answered.</summary>
+    public int Status { get; init; } = 503;
+
+    /// <summary>For <see cref="FaultKind.Answer"/>: the JSON body answered; null for none.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>For <see cref="FaultKind.Send"/>: the bytes sent.</summary>
+    public byte[] Bytes { get; init; } = [];
+
+    /// <summary>For <see cref="FaultKind.Send"/>: the size of each piece; 0 sends everything at once.</summary>
+    public int Piece { get; init; }
+
+    /// <summary>For <see cref="FaultKind.Send"/> in pieces: the wait before each piece.</summary>
+    public TimeSpan Pause { get; init; }
+
+    /// <summary>For <see cref="FaultKind.Silence"/>: whether the request's body is read (false: the client's upload blocks
+    /// once the socket buffers are full).</summary>
+    public bool ReadBody { get; init; } = true;
+
+    /// <summary>Called (on the proxy's thread, before the fault acts) for each request the rule catches: e.g. to kill the
+    /// promoting process or the registry at that request, or to let another writer win a race.</summary>
+    public Action? Then { get; init; }
+
+    /// <summary>How many requests the rule caught so far.</summary>
+    public int Caught => Count - Volatile.Read(ref Left);
 }
 
 /// <summary>
@@ -84,151 +134,70 @@ public sealed class ProxyQuota(int perSecond)
 }
 
 /// <summary>One request the proxy saw.</summary>
-/// <param name="At">When it arrived, from the proxy's start.</param>
+/// <param name="At">When its head arrived, from the proxy's start.</param>
 /// <param name="Method">The HTTP method.</param>
 /// <param name="PathAndQuery">The path and query.</param>
-/// <param name="Status">The status answered (0 for a reset or a stalled body).</param>
+/// <param name="Status">The status answered (0 for a reset, a drop, silence or a stalled body).</param>
 /// <param name="Fault">The fault injected, or null when the registry's answer was forwarded.</param>
-public sealed record ProxiedRequest(TimeSpan At, string Method, string PathAndQuery, int Status, FaultKind? Fault);
+public sealed record ProxiedRequest(TimeSpan At, string Method, string PathAndQuery, int Status, FaultKind? Fault)
+{
+    /// <summary>The request's header fields.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>The first value of the request header <paramref name="name"/> (case-insensitive), or null.</summary>
+    public string? Header(string name) => Headers.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>The scheme of the request's Authorization header (<c>Basic</c>, <c>Bearer</c>), or null for none.</summary>
+    public string? AuthScheme => Header("Authorization")?.Split(' ')[0];
+}
 
 /// <summary>
-/// A loopback HTTP proxy in front of a real registry that injects faults: per request pattern, 429 storms (with
-/// <c>Retry-After</c> in seconds or as an HTTP-date), 503 or 500 bursts, reset connections and stalled bodies (<see cref="FaultRule"/>),
-/// and optionally a quota like a real registry's (<see cref="QuotaPerSecond"/>: 429 with <c>Retry-After: 1</c> for requests
-/// beyond it within a second). Everything else is forwarded unchanged, with the proxy's own Host header so the registry's
-/// Location headers point back through it. Records every request with its arrival time, for rate measurements.
-/// Used by the tests and by bench/faults.sh (through bench/FaultProxy).
+/// The tests' one loopback HTTP proxy in front of a real registry: it records every request (arrival time, method, path,
+/// headers, status) and injects faults per request pattern (<see cref="FaultRule"/>): 429 storms (with <c>Retry-After</c>
+/// in seconds or as an HTTP-date), 503, 500 or any other status, reset connections, dropped connections (with a callback,
+/// e.g. killing a process at the Nth request), silence, stalled or slow bodies; optionally a quota like a real registry's
+/// (<see cref="QuotaPerSecond"/>: 429 with <c>Retry-After: 1</c> beyond it). Everything else is forwarded byte for byte,
+/// each client connection over a registry connection of its own; the client's Host header (the proxy's) goes through, so
+/// the registry's Location headers point back through the proxy. <see cref="Standalone"/> gives one with no registry
+/// behind it, a scripted server. Used by the tests and by bench/faults.sh (through bench/FaultProxy).
 /// </summary>
-public sealed class FaultProxy : IDisposable
+/// <remarks>
+/// Requests are read off the connection (HTTP/1.1, <see cref="HttpConnection"/>), so the proxy can do what an HTTP server
+/// API cannot: reset, drop or hold a connection, stop in the middle of a body. <c>Expect: 100-continue</c> is not
+/// honoured before the body: the proxy waits for the body as for any request (clients here do not send it).
+/// </remarks>
+public sealed class FaultProxy : LoopbackListener
 {
-    private readonly HttpListener _listener = new();
-    private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
-    {
-        Timeout = TimeSpan.FromMinutes(5),
-    };
-    private readonly string _target;
+    private static readonly FaultRule QuotaRefusal = new("", FaultKind.OverQuota, 1, TimeSpan.FromSeconds(1));
+    private static readonly byte[] InjectedError = """{"errors":[{"code":"TOOMANYREQUESTS","message":"injected by the fault proxy"}]}"""u8.ToArray();
+
+    private readonly string? _target;
     private readonly List<FaultRule> _rules = [];
-    private readonly RequestLog _requests = new();
+    private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly long _started = Stopwatch.GetTimestamp();
-    private readonly IPAddress _address;
-    private readonly CancellationTokenSource _stop = new();
-
-    private readonly TcpListener _front;
-    private readonly int _innerPort;
 
     /// <summary>Starts a proxy on loopback port <paramref name="port"/> (0: a free one) of <paramref name="address"/> (default
     /// 127.0.0.1; any 127.x.y.z on Linux) in front of <paramref name="targetHost"/> (<c>host:port</c>).</summary>
-    /// <remarks>
-    /// Two layers: a TCP front on <see cref="Port"/> that reads each request's head and body off the connection (resets
-    /// happen here: the connection is closed with an RST, which an HTTP server API cannot do) and pipes the rest to an
-    /// <see cref="HttpListener"/> on another loopback port, which injects the answers and forwards to the registry.
-    /// </remarks>
     public FaultProxy(string targetHost, int port = 0, IPAddress? address = null)
+        : this(port, address)
     {
         _target = targetHost;
-        _address = address ?? IPAddress.Loopback;
-        _requests.Owner = this;
-        _front = new TcpListener(_address, port);
-        _front.Start();
-        Port = ((IPEndPoint)_front.LocalEndpoint).Port;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        _innerPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _listener.Prefixes.Add($"http://+:{_innerPort}/");
-        _listener.Start();
-        _ = Task.Run(LoopAsync);
-        _ = Task.Run(AcceptAsync);
     }
 
-    private async Task AcceptAsync()
+    private FaultProxy(int port, IPAddress? address)
+        : base(address, port)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _front.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception)
-            {
-                return;
-            }
-            _ = Task.Run(() => PipeAsync(client));
-        }
     }
 
-    /// <summary>
-    /// Carries one client connection: for each request, reads its head (up to the blank line) and its Content-Length body,
-    /// then either resets the connection (a <see cref="FaultKind.Reset"/> rule matched) or passes the bytes to the inner
-    /// listener over a connection of its own; answers flow back unchanged.
-    /// </summary>
-    private async Task PipeAsync(Socket client)
+    /// <summary>A proxy with no registry behind it, on a free port of 127.0.0.1: <paramref name="rules"/> answer (or not)
+    /// every request; one no rule catches gets 502 Bad Gateway.</summary>
+    public static FaultProxy Standalone(params FaultRule[] rules)
     {
-        using var inner = new TcpClient();
-        try
-        {
-            await inner.ConnectAsync(IPAddress.Loopback, _innerPort, _stop.Token);
-            await using var fromClient = new NetworkStream(client, ownsSocket: false);
-            await using var toInner = inner.GetStream();
-            var back = toInner.CopyToAsync(fromClient, _stop.Token);
-            var pending = new List<byte>();
-            var buffer = new byte[64 * 1024];
-            while (true)
-            {
-                int end;
-                while ((end = HeadEnd(pending)) < 0)
-                {
-                    var read = await fromClient.ReadAsync(buffer, _stop.Token);
-                    if (read == 0) return;
-                    pending.AddRange(buffer.AsSpan(0, read));
-                }
-                var head = System.Text.Encoding.ASCII.GetString(pending.GetRange(0, end).ToArray());
-                var lines = head.Split("\r\n");
-                var parts = lines[0].Split(' ');
-                var length = lines.Select(l => l.Split(':', 2)).Where(kv => kv.Length == 2 && kv[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-                    .Select(kv => long.Parse(kv[1].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
-                var total = end + 4 + length;
-                while (pending.Count < total)
-                {
-                    var read = await fromClient.ReadAsync(buffer, _stop.Token);
-                    if (read == 0) return;
-                    pending.AddRange(buffer.AsSpan(0, read));
-                }
-                if (parts.Length >= 2 && Catch($"{parts[0]} {parts[1]}", FaultKind.Reset) is not null)
-                {
-                    _requests.Enqueue(new ProxiedRequest(_clock.Elapsed, parts[0], parts[1], 0, FaultKind.Reset));
-                    client.LingerState = new LingerOption(true, 0);
-                    client.Close();
-                    return;
-                }
-                await toInner.WriteAsync(pending.GetRange(0, (int)total).ToArray(), _stop.Token);
-                pending.RemoveRange(0, (int)total);
-            }
-        }
-        catch (Exception)
-        {
-            // The client or the inner listener went away.
-        }
-        finally
-        {
-            client.Dispose();
-        }
+        var proxy = new FaultProxy(0, null);
+        foreach (var rule in rules) proxy.Add(rule);
+        return proxy;
     }
-
-    private static int HeadEnd(List<byte> bytes)
-    {
-        for (var i = 0; i + 3 < bytes.Count; i++)
-            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') return i;
-        return -1;
-    }
-
-    /// <summary>The proxy's port.</summary>
-    public int Port { get; }
-
-    /// <summary>The proxy's address, <c>127.0.0.1:PORT</c> (or the address it was started on).</summary>
-    public string Host => $"{_address}:{Port}";
 
     /// <summary>A registry-like quota of this proxy alone: requests beyond this many within the last second get 429 with
     /// <c>Retry-After: 1</c>; 0 for none. Setting it replaces <see cref="Quota"/> by a quota of its own.</summary>
@@ -245,31 +214,26 @@ public sealed class FaultProxy : IDisposable
     /// <summary>When the proxy started, as a <see cref="Stopwatch"/> timestamp: <see cref="ProxiedRequest.At"/> counts from it.</summary>
     public long StartedAt => _started;
 
-    /// <summary>Called with every request once it is answered (from the proxy's threads); null for none.</summary>
+    /// <summary>Called with every request once its answer (or fault) is decided, before the client gets it (from the
+    /// proxy's threads); null for none.</summary>
     public Action<ProxiedRequest>? Seen { get; set; }
 
-    /// <summary>Adds a fault; rules are tried in the order added, and the first matching rule with requests left applies.</summary>
+    /// <summary>Adds a fault. Rules are tried in the order added, <see cref="FaultKind.Reset"/> rules before all others;
+    /// the first matching rule with requests left applies.</summary>
     public FaultProxy Add(FaultRule rule)
     {
         lock (_rules) _rules.Add(rule);
         return this;
     }
 
-    /// <summary>Every request seen so far, in arrival order.</summary>
-    public IReadOnlyList<ProxiedRequest> Requests => _requests.Items.OrderBy(r => r.At).ToList();
-
-    /// <summary>The requests seen, passing each to <see cref="Seen"/>.</summary>
-    private sealed class RequestLog
+    /// <summary>Removes every rule: from now on every request is forwarded (the quota stays).</summary>
+    public void Clear()
     {
-        public readonly ConcurrentQueue<ProxiedRequest> Items = new();
-        public FaultProxy? Owner;
-
-        public void Enqueue(ProxiedRequest request)
-        {
-            Items.Enqueue(request);
-            Owner?.Seen?.Invoke(request);
-        }
+        lock (_rules) _rules.Clear();
     }
+
+    /// <summary>Every request seen so far, in arrival order.</summary>
+    public IReadOnlyList<ProxiedRequest> Requests => _requests.OrderBy(r => r.At).ToList();
 
     /// <summary>
     /// The highest number of requests that arrived within any window of <paramref name="window"/> (a sliding window over
@@ -286,39 +250,6 @@ public sealed class FaultProxy : IDisposable
         }
         return peak;
     }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private FaultRule? Catch(string line, FaultKind? only = null)
-    {
-        lock (_rules)
-        {
-            foreach (var rule in _rules)
-                if (rule.Left > 0 && (only is null ? rule.Kind != FaultKind.Reset : rule.Kind == only) && rule.Matcher.IsMatch(line))
-                {
-                    rule.Left--;
-                    return rule;
-                }
-        }
-        return null;
-    }
-
-    private bool OverQuota() => Quota is { } quota && !quota.Take();
 
     /// <summary>
     /// The highest number of requests that arrived at any of <paramref name="proxies"/> within any window of
@@ -338,97 +269,157 @@ public sealed class FaultProxy : IDisposable
         return peak;
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private FaultRule? Catch(string line)
     {
-        var request = context.Request;
-        var response = context.Response;
-        var at = _clock.Elapsed;
-        var path = request.Url!.PathAndQuery;
+        lock (_rules)
+        {
+            foreach (var resets in new[] { true, false })
+                foreach (var rule in _rules)
+                {
+                    if ((rule.Kind == FaultKind.Reset) != resets || rule.Left <= 0 || !rule.Matcher.IsMatch(line)) continue;
+                    if (rule.Skipped < rule.Skip)
+                    {
+                        rule.Skipped++;
+                        continue;
+                    }
+                    rule.Left--;
+                    return rule;
+                }
+        }
+        return null;
+    }
+
+    private void Record(TimeSpan at, HttpHead head, int status, FaultKind? fault)
+    {
+        var request = new ProxiedRequest(at, head.Method, head.Target, status, fault) { Headers = head.Headers };
+        _requests.Enqueue(request);
+        Seen?.Invoke(request);
+    }
+
+    /// <summary>
+    /// Carries one client connection: for each request, the first rule that catches it acts (or the quota refuses it);
+    /// otherwise its head and body go to the registry over this connection's registry connection and the answer comes
+    /// back unchanged (its body cut short for <see cref="FaultKind.StallBody"/>).
+    /// </summary>
+    protected override async Task ServeAsync(HttpConnection client)
+    {
+        HttpConnection? upstream = null;
         try
         {
-            var body = new MemoryStream();
-            await request.InputStream.CopyToAsync(body);
-            var rule = Catch($"{request.HttpMethod} {path}");
-            if (rule is null && OverQuota()) rule = new FaultRule("", FaultKind.OverQuota, 1, TimeSpan.FromSeconds(1));
-            switch (rule?.Kind)
+            while (await client.ReadHeadAsync(Stopping) is { } head)
             {
-                case FaultKind.TooManyRequests or FaultKind.OverQuota or FaultKind.ServiceUnavailable or FaultKind.InternalServerError:
-                    var status = rule.Kind switch
-                    {
-                        FaultKind.TooManyRequests or FaultKind.OverQuota => 429,
-                        FaultKind.ServiceUnavailable => 503,
-                        _ => 500,
-                    };
-                    _requests.Enqueue(new ProxiedRequest(at, request.HttpMethod, path, status, rule.Kind));
-                    response.StatusCode = status;
-                    if (rule.RetryAfter is { } after)
-                        response.AddHeader("Retry-After", rule.RetryAfterAsDate
-                            ? DateTimeOffset.UtcNow.Add(after).ToString("r", CultureInfo.InvariantCulture)
-                            : ((int)after.TotalSeconds).ToString(CultureInfo.InvariantCulture));
-                    var error = """{"errors":[{"code":"TOOMANYREQUESTS","message":"injected by the fault proxy"}]}"""u8.ToArray();
-                    response.ContentType = "application/json";
-                    response.ContentLength64 = error.Length;
-                    await response.OutputStream.WriteAsync(error);
-                    response.Close();
-                    return;
+                var at = _clock.Elapsed;
+                var rule = Catch($"{head.Method} {head.Target}");
+                if (rule is null && Quota is { } quota && !quota.Take()) rule = QuotaRefusal;
+                rule?.Then?.Invoke();
+                switch (rule?.Kind)
+                {
+                    case FaultKind.Reset:
+                        await client.CopyBodyAsync(head.RequestBody, null, Stopping);
+                        Record(at, head, 0, FaultKind.Reset);
+                        client.Reset();
+                        return;
+                    case FaultKind.Drop:
+                        Record(at, head, 0, FaultKind.Drop);
+                        return;
+                    case FaultKind.Silence:
+                        if (rule.ReadBody) await client.CopyBodyAsync(head.RequestBody, null, Stopping);
+                        Record(at, head, 0, FaultKind.Silence);
+                        await Task.Delay(Timeout.Infinite, Stopping);
+                        return;
+                    case FaultKind.Send:
+                        await client.CopyBodyAsync(head.RequestBody, null, Stopping);
+                        Record(at, head, SentStatus(rule.Bytes), FaultKind.Send);
+                        await SendAsync(client, rule);
+                        if (rule.Stall is { } stall)
+                        {
+                            await Task.Delay(stall, Stopping);
+                            return;
+                        }
+                        continue;
+                    case FaultKind.TooManyRequests or FaultKind.OverQuota or FaultKind.ServiceUnavailable or FaultKind.InternalServerError or FaultKind.Answer:
+                        await client.CopyBodyAsync(head.RequestBody, null, Stopping);
+                        var status = rule.Kind switch
+                        {
+                            FaultKind.TooManyRequests or FaultKind.OverQuota => 429,
+                            FaultKind.ServiceUnavailable => 503,
+                            FaultKind.InternalServerError => 500,
+                            _ => rule.Status,
+                        };
+                        Record(at, head, status, rule.Kind);
+                        await client.WriteAsync(Injected(rule, status), Stopping);
+                        if (head.Closes) return;
+                        continue;
+                }
+                if (_target is null)
+                {
+                    await client.CopyBodyAsync(head.RequestBody, null, Stopping);
+                    Record(at, head, 502, null);
+                    await client.WriteAsync(HttpHead.Answer(502, ("Content-Length", "0")), Stopping);
+                    continue;
+                }
+                upstream ??= await HttpConnection.ConnectAsync(_target, Stopping);
+                if (!await ForwardAsync(client, upstream, head, at, rule)) return;
             }
-            using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), $"http://{_target}{path}");
-            if (body.Length > 0 || request.HttpMethod is "PUT" or "PATCH" or "POST")
-                forward.Content = new ByteArrayContent(body.ToArray());
-            foreach (var name in request.Headers.AllKeys)
-            {
-                if (name is null or "Host" or "Content-Length" or "Connection" or "Transfer-Encoding") continue;
-                var value = request.Headers[name]!;
-                if (!forward.Headers.TryAddWithoutValidation(name, value)) forward.Content?.Headers.TryAddWithoutValidation(name, value);
-            }
-            forward.Headers.Host = Host;
-            using var answer = await _upstream.SendAsync(forward, _stop.Token);
-            var bytes = await answer.Content.ReadAsByteArrayAsync(_stop.Token);
-            var stall = rule?.Kind == FaultKind.StallBody && request.HttpMethod != "HEAD" && bytes.Length > 1;
-            _requests.Enqueue(new ProxiedRequest(at, request.HttpMethod, path, stall ? 0 : (int)answer.StatusCode, stall ? FaultKind.StallBody : null));
-            response.StatusCode = (int)answer.StatusCode;
-            foreach (var header in answer.Headers.Concat(answer.Content.Headers))
-            {
-                if (header.Key is "Transfer-Encoding" or "Content-Length" or "Connection" or "Keep-Alive") continue;
-                foreach (var value in header.Value) response.AddHeader(header.Key, value);
-            }
-            if (request.HttpMethod == "HEAD")
-            {
-                if (answer.Content.Headers.ContentLength is { } length) response.ContentLength64 = length;
-                response.Close();
-                return;
-            }
-            response.ContentLength64 = bytes.Length;
-            if (stall)
-            {
-                await response.OutputStream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
-                await response.OutputStream.FlushAsync();
-                await Task.Delay(rule!.Stall ?? TimeSpan.FromSeconds(30), _stop.Token);
-                response.Abort();
-                return;
-            }
-            await response.OutputStream.WriteAsync(bytes);
-            response.Close();
         }
-        catch (Exception)
+        finally
         {
-            try
-            {
-                response.Abort();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Already closed.
-            }
+            upstream?.Dispose();
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>Forwards one request and its answer; false when the connection must end after it.</summary>
+    private async Task<bool> ForwardAsync(HttpConnection client, HttpConnection upstream, HttpHead head, TimeSpan at, FaultRule? rule)
     {
-        _stop.Cancel();
-        _front.Stop();
-        _listener.Close();
-        _upstream.Dispose();
+        await upstream.WriteAsync(head.Raw, Stopping);
+        // The body goes up while the answer is awaited: a registry may answer (and stop reading) before the body's end.
+        var sending = client.CopyBodyAsync(head.RequestBody, upstream, Stopping);
+        var answering = upstream.ReadHeadAsync(Stopping);
+        if (await Task.WhenAny(sending, answering) == sending) await sending; // a client gone mid-body ends it here
+        var answer = await answering;
+        while (answer is { Status: >= 100 and < 200 and not 101 })
+        {
+            await client.WriteAsync(answer.Raw, Stopping);
+            answer = await upstream.ReadHeadAsync(Stopping);
+        }
+        if (answer is null) return false; // the registry closed the connection without answering: so does the proxy
+        var body = answer.AnswerBody(head.Method);
+        var stall = rule?.Kind == FaultKind.StallBody && body is { Kind: HttpBodyKind.Length, Length: > 1 };
+        Record(at, head, stall ? 0 : answer.Status, stall ? FaultKind.StallBody : null);
+        await client.WriteAsync(answer.Raw, Stopping);
+        if (stall)
+        {
+            await upstream.CopyBodyAsync(body, client, Stopping, limit: body.Length / 2);
+            await Task.Delay(rule!.Stall ?? TimeSpan.FromSeconds(30), Stopping);
+            return false;
+        }
+        var relayed = await upstream.CopyBodyAsync(body, client, Stopping);
+        return await sending && relayed && body.Kind != HttpBodyKind.UntilClose && !answer.Closes && !head.Closes;
     }
+
+    private static byte[] Injected(FaultRule rule, int status)
+    {
+        var body = rule.Kind == FaultKind.Answer ? rule.Body is null ? [] : Encoding.UTF8.GetBytes(rule.Body) : InjectedError;
+        var headers = new List<(string, string)> { ("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture)) };
+        if (body.Length > 0) headers.Add(("Content-Type", "application/json"));
+        if (rule.RetryAfter is { } after)
+            headers.Add(("Retry-After", rule.RetryAfterAsDate
+                ? DateTimeOffset.UtcNow.Add(after).ToString("r", CultureInfo.InvariantCulture)
+                : ((int)after.TotalSeconds).ToString(CultureInfo.InvariantCulture)));
+        return [.. HttpHead.Answer(status, [.. headers]), .. body];
+    }
+
+    private async Task SendAsync(HttpConnection client, FaultRule rule)
+    {
+        var piece = rule.Piece > 0 ? rule.Piece : Math.Max(1, rule.Bytes.Length);
+        for (var offset = 0; offset < rule.Bytes.Length; offset += piece)
+        {
+            if (rule.Piece > 0) await Task.Delay(rule.Pause, Stopping);
+            await client.WriteAsync(rule.Bytes.AsMemory(offset, Math.Min(piece, rule.Bytes.Length - offset)), Stopping);
+        }
+    }
+
+    /// <summary>The status of the status line that starts <paramref name="bytes"/>, or 0.</summary>
+    private static int SentStatus(byte[] bytes) =>
+        bytes.Length >= 12 && int.TryParse(Encoding.ASCII.GetString(bytes, 9, 3), CultureInfo.InvariantCulture, out var status) ? status : 0;
 }

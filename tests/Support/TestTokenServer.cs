@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -14,17 +12,21 @@ namespace Promoter.Tests.Support;
 /// carried in the <c>x5c</c> header. A real registry configured with that certificate as its root bundle verifies the
 /// tokens. It grants every requested scope to the one known user and refuses everyone else.
 /// </summary>
-public sealed class TestTokenServer : IDisposable
+public sealed class TestTokenServer : LoopbackHttpServer
 {
+    /// <summary>The service name tokens are issued for (the registry's <c>auth.token.service</c>).</summary>
     public const string Service = "promoter-test-registry";
+
+    /// <summary>The issuer tokens name (the registry's <c>auth.token.issuer</c>).</summary>
     public const string Issuer = "promoter-test-issuer";
 
-    private readonly HttpListener _listener = new();
     private readonly RSA _key = RSA.Create(2048);
     private readonly X509Certificate2 _certificate;
     private readonly string _user;
     private readonly string _password;
 
+    /// <summary>Starts a token server on a free loopback port for <paramref name="user"/>, writing its signing certificate
+    /// into <paramref name="folder"/>.</summary>
     public TestTokenServer(string user, string password, string folder)
     {
         _user = user;
@@ -33,54 +35,27 @@ public sealed class TestTokenServer : IDisposable
         _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         CertificatePath = Path.Combine(folder, "token-signer.pem");
         File.WriteAllText(CertificatePath, _certificate.ExportCertificatePem());
-
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Realm = $"http://127.0.0.1:{port}/token";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _ = Task.Run(LoopAsync);
+        Realm = $"http://{Host}/token";
     }
 
+    /// <summary>The token endpoint, <c>http://127.0.0.1:PORT/token</c>, for the registry's <c>auth.token.realm</c>.</summary>
     public string Realm { get; }
+
+    /// <summary>The PEM file of the signing certificate, for the registry's <c>auth.token.rootcertbundle</c>.</summary>
     public string CertificatePath { get; }
 
     /// <summary>Each token request: the scopes asked for and whether it was granted.</summary>
     public ConcurrentQueue<(string Scopes, bool Granted)> Requests { get; } = new();
 
-    private async Task LoopAsync()
+    /// <inheritdoc />
+    protected override LoopbackAnswer Answer(LoopbackRequest request)
     {
-        while (true)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-            try { Handle(context); }
-            catch (Exception) { context.Response.Abort(); }
-        }
-    }
-
-    private void Handle(HttpListenerContext context)
-    {
-        var query = context.Request.QueryString;
-        var scopes = query.GetValues("scope") ?? [];
-        var authorization = context.Request.Headers["Authorization"];
+        var scopes = request.Query("scope");
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_user}:{_password}"));
-        var granted = authorization == expected && query["service"] == Service;
+        var granted = request.Header("Authorization") == expected && request.Query("service").FirstOrDefault() == Service;
         Requests.Enqueue((string.Join(' ', scopes), granted));
-        if (!granted)
-        {
-            context.Response.StatusCode = 401;
-            context.Response.Close();
-            return;
-        }
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { token = Token(scopes), expires_in = 300 });
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength64 = body.Length;
-        context.Response.OutputStream.Write(body);
-        context.Response.Close();
+        if (!granted) return LoopbackAnswer.Empty(401);
+        return new LoopbackAnswer(200, JsonSerializer.SerializeToUtf8Bytes(new { token = Token(scopes), expires_in = 300 }), "application/json");
     }
 
     private string Token(IEnumerable<string> scopes)
@@ -102,9 +77,9 @@ public sealed class TestTokenServer : IDisposable
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public void Dispose()
+    /// <inheritdoc />
+    protected override void Disposed()
     {
-        _listener.Close();
         _certificate.Dispose();
         _key.Dispose();
     }

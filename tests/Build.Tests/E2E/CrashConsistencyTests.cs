@@ -1,8 +1,5 @@
-using System.Net.Sockets;
-using System.Text;
 using Build.Tests.Golden;
 using Build.Tests.Host;
-using Build.Tests.Promotion;
 using FluentAssertions;
 using Promoter.Registry;
 using Promoter.Tests.Support;
@@ -63,17 +60,17 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         foreach (var point in points)
         {
             var prefix = $"prod-kill-{point}";
-            using var proxy = new KillingProxy(_destination.Port);
+            using var proxy = new FaultProxy(_destination.Host);
             var run = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: point, proxy);
             if (run.Killed) killed++;
 
-            proxy.Disarm();
+            proxy.Clear();
             var rerun = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null);
             rerun.ExitCode.Should().Be(0, $"the rerun after a kill at request {point} must converge:\n{rerun.Output}");
             var actual = (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/{prefix}")).ToText();
             actual.Should().Be(expected, $"after a kill at request {point} and a rerun");
             converged++;
-            output.WriteLine($"kill at request {point}: {(run.Killed ? "killed" : "finished first")}, {proxy.Requests} request(s) seen, rerun converged");
+            output.WriteLine($"kill at request {point}: {(run.Killed ? "killed" : "finished first")}, {proxy.Requests.Count} request(s) seen, rerun converged");
         }
 
         using var client = _destination.CreateClient();
@@ -99,23 +96,24 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         foreach (var point in points)
         {
             var prefix = $"prod-crash-{point}";
-            using var proxy = new KillingProxy(_destination.Port);
+            using var proxy = new FaultProxy(_destination.Host);
             Task restart = Task.CompletedTask;
+            FaultRule? crash = null;
             var manifest = WriteManifest(prefix, $"127.0.0.1:{proxy.Port}");
             using (var process = StartPromote(manifest))
             {
-                proxy.KillAt(point, () => restart = _destination.CrashAndRestartAsync());
+                proxy.Add(crash = KillAt(point, () => restart = _destination.CrashAndRestartAsync()));
                 var finished = await WaitAsync(process);
                 finished.Should().BeTrue("a promotion whose registry crashed still ends (it fails or its retries get through)");
             }
             await restart;
-            if (proxy.KilledIt) crashed++;
+            if (crash?.Caught > 0) crashed++;
 
-            proxy.Disarm();
+            proxy.Clear();
             var rerun = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null);
             rerun.ExitCode.Should().Be(0, $"the rerun after a registry crash at request {point} must converge:\n{rerun.Output}");
             (await RegistrySnapshotter.TakeAsync(pool, $"{_destination.Host}/{prefix}")).ToText().Should().Be(expected, $"after a registry crash at request {point}");
-            output.WriteLine($"registry crash at request {point}: {(proxy.KilledIt ? "crashed" : "finished first")}, rerun converged");
+            output.WriteLine($"registry crash at request {point}: {(crash?.Caught > 0 ? "crashed" : "finished first")}, rerun converged");
         }
 
         using var client = _destination.CreateClient();
@@ -176,9 +174,9 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
             // Promote: the promoting process killed mid-run, then the destination's storage damaged.
             points++;
             var prefix = $"prod-dmg-{damage.ToString().ToLowerInvariant()}";
-            using var proxy = new KillingProxy(_destination.Port);
+            using var proxy = new FaultProxy(_destination.Host);
             var killed = Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: 45, proxy);
-            proxy.Disarm();
+            proxy.Clear();
             if (Target(_destination, prefix, damage) is null)
                 Promote(prefix, $"127.0.0.1:{proxy.Port}", killAfterRequests: null).ExitCode.Should().Be(0); // the kill came before anything of that kind
             output.WriteLine($"Promote, {damage}: damaging {Path.GetRelativePath(_destination.StorageRoot, Target(_destination, prefix, damage)!)}");
@@ -314,63 +312,22 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
         catch (ExternalToolException) { return false; } // killed when the time ran out
     }
 
-    private (int ExitCode, string Output, bool Killed) Promote(string prefix, string destinationHost, int? killAfterRequests, KillingProxy? proxy = null,
+    private (int ExitCode, string Output, bool Killed) Promote(string prefix, string destinationHost, int? killAfterRequests, FaultProxy? proxy = null,
         bool verifyDestination = false)
     {
         var manifest = WriteManifest(prefix, destinationHost);
         using var process = BuildProgram.StartProcess(
             ["--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal", .. verifyDestination ? ["--verify-destination"] : Array.Empty<string>()]);
-        if (killAfterRequests is { } limit) proxy!.KillAt(limit, process.Kill); // SIGKILL: no cleanup
+        var kill = killAfterRequests is { } limit ? KillAt(limit, process.Kill) : null; // SIGKILL: no cleanup
+        if (kill is not null) proxy!.Add(kill);
         var result = process.Wait(TimeSpan.FromMinutes(2)); // a promotion of six images ends in two minutes
-        var killed = proxy?.KilledIt ?? false;
+        var killed = kill?.Caught > 0;
         return (result.ExitCode, result.Combined, killed);
     }
 
     /// <summary>
-    /// A TCP forwarder to a registry that counts HTTP requests (request lines sent towards the registry) and SIGKILLs a
-    /// process (the promoter, or the registry itself) when the count reaches a limit: the request that reaches the limit is
-    /// not forwarded.
+    /// A fault that SIGKILLs a process (the promoter, or the registry itself) at the proxy's <paramref name="request"/>th
+    /// request from now and drops that request's connection: the request that reaches the limit is not forwarded.
     /// </summary>
-    private sealed class KillingProxy(int targetPort) : LoopbackForwarder(targetPort)
-    {
-        private int _requests;
-        private int _limit = int.MaxValue;
-        private Action? _onLimit;
-
-        public int Requests => Volatile.Read(ref _requests);
-        public bool KilledIt { get; private set; }
-
-        public void KillAt(int requests, Action kill)
-        {
-            _onLimit = kill;
-            Volatile.Write(ref _limit, requests);
-        }
-
-        public void Disarm() => Volatile.Write(ref _limit, int.MaxValue);
-
-        /// <summary>Copies client bytes to the registry, counting request lines (" HTTP/1.1\r\n"); kills the victim at the limit.</summary>
-        protected override async Task ForwardRequestsAsync(NetworkStream from, NetworkStream to, CancellationToken cancellationToken)
-        {
-            var marker = Encoding.ASCII.GetBytes(" HTTP/1.1\r\n");
-            var buffer = new byte[64 * 1024];
-            var matched = 0;
-            int read;
-            while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                for (var i = 0; i < read; i++)
-                {
-                    matched = buffer[i] == marker[matched] ? matched + 1 : buffer[i] == marker[0] ? 1 : 0;
-                    if (matched < marker.Length) continue;
-                    matched = 0;
-                    if (Interlocked.Increment(ref _requests) >= Volatile.Read(ref _limit) && Interlocked.Exchange(ref _onLimit, null) is { } kill)
-                    {
-                        kill();
-                        KilledIt = true;
-                        return;
-                    }
-                }
-                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
-        }
-    }
+    private static FaultRule KillAt(int request, Action kill) => new("^", FaultKind.Drop, 1) { Skip = request - 1, Then = kill };
 }

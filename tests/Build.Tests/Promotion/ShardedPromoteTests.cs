@@ -47,14 +47,15 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     /// <summary>Two fresh destination registries, each behind a recording proxy, and the manifest naming the proxies.</summary>
-    private sealed class Destinations(TestRegistry[] registries, RecordingProxy[] proxies, string manifest) : IDisposable
+    private sealed class Destinations(TestRegistry[] registries, FaultProxy[] proxies, string manifest) : IDisposable
     {
         public TestRegistry[] Registries { get; } = registries;
-        public RecordingProxy[] Proxies { get; } = proxies;
+        public FaultProxy[] Proxies { get; } = proxies;
         public string Manifest { get; } = manifest;
 
         /// <summary>The manifest PUTs all destinations received, as <c>dN PUT /v2/...</c> (N: which registry).</summary>
-        public List<string> ManifestPuts() => Proxies.SelectMany((p, i) => p.ManifestPuts.Select(r => $"d{i} {r}")).ToList();
+        public List<string> ManifestPuts() => Proxies.SelectMany((p, i) => p.Requests.Select(r => $"{r.Method} {r.PathAndQuery}")
+            .Where(r => Regex.IsMatch(r, @"^PUT /v2/\S+/manifests/[^/?\s]+$")).Select(r => $"d{i} {r}")).ToList();
 
         public void Dispose()
         {
@@ -66,7 +67,7 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
     private async Task<Destinations> StartDestinationsAsync(string name)
     {
         var registries = await TestRegistry.StartAllAsync(2);
-        var proxies = registries.Select(r => new RecordingProxy(r.Port)).ToArray();
+        var proxies = registries.Select(r => new FaultProxy(r.Host)).ToArray();
         var manifest = Path.Combine(_folder, $"{name}.yaml");
         var destinations = string.Concat(proxies.SelectMany(p => Prefixes.Select(prefix => $"- name: {p.Host}/{prefix}\n")));
         File.WriteAllText(manifest, $"""

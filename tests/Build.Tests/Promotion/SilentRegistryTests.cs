@@ -21,7 +21,7 @@ public sealed class SilentRegistryTests : IDisposable
     [Fact]
     public void Promote_from_a_silent_registry_fails_naming_it_and_the_request()
     {
-        using var silent = new StallingServer(_ => new StallingServer.Silence());
+        using var silent = FaultProxy.Standalone(new FaultRule("^", FaultKind.Silence, int.MaxValue));
         var manifest = Path.Combine(_folder, "promoter-manifest.yaml");
         File.WriteAllText(manifest, $"""
             registries:
@@ -45,7 +45,7 @@ public sealed class SilentRegistryTests : IDisposable
     [Fact]
     public void A_snapshot_of_a_silent_registry_fails_naming_it()
     {
-        using var silent = new StallingServer(_ => new StallingServer.Silence());
+        using var silent = FaultProxy.Standalone(new FaultRule("^", FaultKind.Silence, int.MaxValue));
 
         var result = BuildProgram.Run("--target", "Promote", $"--snapshot={silent.Host}/prod", "--registry-timeout=1");
 

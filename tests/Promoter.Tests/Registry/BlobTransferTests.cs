@@ -23,13 +23,13 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
         return bytes;
     }
 
-    private static int Count(ForwardingProxy proxy, string method, string pathStart) =>
+    private static int Count(FaultProxy proxy, string method, string pathStart) =>
         proxy.Requests.Count(r => r.Method == method && r.PathAndQuery.StartsWith(pathStart, StringComparison.Ordinal));
 
     [Fact]
     public async Task Two_pushes_sharing_one_transfer_upload_a_shared_blob_once()
     {
-        using var proxy = new ForwardingProxy(registries.First.Host);
+        using var proxy = new FaultProxy(registries.First.Host);
         using var client = new RegistryClient(proxy.Host);
         var repository = registries.NewRepository("dedupe");
         var shared = Blob("the empty layer both images have");
@@ -82,7 +82,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     [Fact]
     public async Task A_copy_within_a_registry_is_a_mount_and_moves_no_bytes()
     {
-        using var proxy = new ForwardingProxy(registries.First.Host);
+        using var proxy = new FaultProxy(registries.First.Host);
         using var client = new RegistryClient(proxy.Host);
         var from = registries.NewRepository("mount-from");
         var to = registries.NewRepository("mount-to");
@@ -104,7 +104,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     [Fact]
     public async Task A_copy_across_registries_streams_verified_bytes_and_reads_a_small_blob_once_for_every_destination()
     {
-        using var proxy = new ForwardingProxy(registries.First.Host);
+        using var proxy = new FaultProxy(registries.First.Host);
         using var source = new RegistryClient(proxy.Host);
         using var target = registries.CreateClient(1);
         var from = registries.NewRepository("stream-from");
@@ -118,7 +118,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
         var transfer = new BlobTransfer();
         // Two destination registries: the second is the same process behind another address (a proxy), which the client
         // cannot tell from another registry; two repositories of one registry would get the second copy by a mount.
-        using var otherAddress = new ForwardingProxy(registries.Second.Host);
+        using var otherAddress = new FaultProxy(registries.Second.Host);
         using var otherTarget = new RegistryClient(otherAddress.Host);
         var destinations = new[] { (target, registries.NewRepository("stream-a")), (otherTarget, registries.NewRepository("stream-b")) };
 
@@ -183,7 +183,7 @@ public sealed class BlobTransferTests(TwoRegistries registries) : IClassFixture<
     [Fact]
     public async Task A_blob_copied_across_registries_into_several_repositories_goes_up_once_and_is_mounted_into_the_others()
     {
-        using var proxy = new ForwardingProxy(registries.Second.Host);
+        using var proxy = new FaultProxy(registries.Second.Host);
         using var source = registries.CreateClient(0);
         using var target = new RegistryClient(proxy.Host);
         var from = registries.NewRepository("base-from");

@@ -78,7 +78,7 @@ public sealed class ConcurrentAuthTests(HtpasswdRegistries registries) : IClassF
         using var seed = Client(registries.Source.Host);
         var repository = Unique("burst/app");
         var image = await TestImages.PushAsync(seed, repository, "1.0", "burst");
-        using var proxy = new ForwardingProxy(registries.Source.Host);
+        using var proxy = new FaultProxy(registries.Source.Host);
         using var client = Client(proxy.Host);
 
         var heads = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => client.HeadManifestAsync(repository, "1.0"))));
@@ -102,8 +102,8 @@ public sealed class ConcurrentAuthTests(HtpasswdRegistries registries) : IClassF
             bar = await TestImages.PushAsync(seed, $"{id}/bar", "1.0", $"bar {id}");
             baz = await TestImages.PushAsync(seed, $"{id}/baz", "2.0", $"baz {id}");
         }
-        using var sourceProxy = new ForwardingProxy(registries.Source.Host);
-        using var destinationProxy = new ForwardingProxy(registries.Destination.Host);
+        using var sourceProxy = new FaultProxy(registries.Source.Host);
+        using var destinationProxy = new FaultProxy(registries.Destination.Host);
         var config = Config(sourceProxy.Host, destinationProxy.Host);
         using var pool = new RegistryPool(address => new RegistryClientOptions
         {
@@ -149,7 +149,7 @@ public sealed class ConcurrentAuthTests(HtpasswdRegistries registries) : IClassF
     [Fact]
     public async Task Refused_credentials_fail_every_concurrent_request_once_without_retrying_them()
     {
-        using var proxy = new ForwardingProxy(registries.Source.Host);
+        using var proxy = new FaultProxy(registries.Source.Host);
         using var wrong = Client(proxy.Host, "wrong-guess");
 
         var pings = Enumerable.Range(0, 8).Select(_ => Task.Run(() => wrong.PingAsync())).ToList();
@@ -174,7 +174,7 @@ public sealed class ConcurrentAuthTests(HtpasswdRegistries registries) : IClassF
             using var tokens = new TestTokenServer(User, Password, folder.FullName);
             using var registry = await TestRegistry.StartAsync(new RegistryOptions { Token =
                 new RegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath) });
-            using var proxy = new ForwardingProxy(registry.Host);
+            using var proxy = new FaultProxy(registry.Host);
             using var client = Client(proxy.Host);
 
             var heads = Enumerable.Range(0, 16).Select(i => Task.Run(() => client.HeadManifestAsync(i % 2 == 0 ? "secured/a" : "secured/b", "1.0")));

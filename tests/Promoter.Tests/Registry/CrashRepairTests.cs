@@ -64,7 +64,7 @@ public sealed class CrashRepairTests(RegistryFixture registry) : IClassFixture<R
     [Fact]
     public async Task A_blob_served_correctly_costs_one_head_and_no_get()
     {
-        using var proxy = new ForwardingProxy(registry.Host);
+        using var proxy = new FaultProxy(registry.Host);
         using var direct = registry.CreateClient();
         var repository = registry.NewRepository("cheap");
         var image = await TestImages.PushAsync(direct, repository, "1.0", "a healthy layer");

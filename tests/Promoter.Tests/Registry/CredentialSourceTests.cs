@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using FluentAssertions;
 using Promoter.Registry;
@@ -235,40 +234,10 @@ public sealed class CredentialSourceTests(HelperRegistry fixture) : IClassFixtur
 
     /// <summary>A metadata server on loopback: answers every GET with <c>body</c>, counting requests and noting path and
     /// <c>Metadata-Flavor</c> header.</summary>
-    private sealed class MetadataServer : IDisposable
+    private sealed class MetadataServer(string body, HttpStatusCode status = HttpStatusCode.OK) : LoopbackHttpServer
     {
-        private readonly HttpListener _listener = new();
         private readonly List<string> _paths = [];
         private int _requests;
-
-        public MetadataServer(string body, HttpStatusCode status = HttpStatusCode.OK)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Address = new Uri($"http://127.0.0.1:{port}/");
-            _listener.Prefixes.Add(Address.ToString());
-            _listener.Start();
-            _ = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext context;
-                    try { context = await _listener.GetContextAsync(); }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
-                    Interlocked.Increment(ref _requests);
-                    lock (_paths) _paths.Add($"{context.Request.Url!.AbsolutePath} Metadata-Flavor={context.Request.Headers["Metadata-Flavor"]}");
-                    context.Response.StatusCode = (int)status;
-                    var bytes = Encoding.UTF8.GetBytes(body);
-                    context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(bytes);
-                    context.Response.Close();
-                }
-            });
-        }
-
-        public Uri Address { get; }
 
         public int Requests => Volatile.Read(ref _requests);
 
@@ -277,6 +246,11 @@ public sealed class CredentialSourceTests(HelperRegistry fixture) : IClassFixtur
             get { lock (_paths) return _paths.ToList(); }
         }
 
-        public void Dispose() => _listener.Close();
+        protected override LoopbackAnswer Answer(LoopbackRequest request)
+        {
+            Interlocked.Increment(ref _requests);
+            lock (_paths) _paths.Add($"{request.Path} Metadata-Flavor={request.Header("Metadata-Flavor")}");
+            return LoopbackAnswer.Json((int)status, body);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using FluentAssertions;
 using Promoter.Oci;
 using Promoter.Registry;
@@ -20,10 +21,17 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
 
     private static readonly RegistryClientOptions NoRetries = new() { MaxRetries = 0 };
 
-    private static Func<HttpListenerRequest, bool> Put(string pathPart) =>
-        r => r.HttpMethod == "PUT" && r.Url!.AbsolutePath.Contains(pathPart, StringComparison.Ordinal);
+    /// <summary>A fault proxy before the registry whose first <paramref name="count"/> PUTs with <paramref name="pathPart"/>
+    /// in their path are answered <paramref name="status"/> with <paramref name="body"/> (and <paramref name="then"/> run first).</summary>
+    private FaultProxy Refusing(string pathPart, int count, HttpStatusCode status, string? body = null, Action? then = null) =>
+        new FaultProxy(registry.Host).Add(new FaultRule($"^PUT [^?]*{Regex.Escape(pathPart)}", FaultKind.Answer, count)
+        {
+            Status = (int)status,
+            Body = body,
+            Then = then,
+        });
 
-    private static int Count(ForwardingProxy proxy, string method, string pathPart) =>
+    private static int Count(FaultProxy proxy, string method, string pathPart) =>
         proxy.Requests.Count(r => r.Method == method && r.PathAndQuery.Contains(pathPart, StringComparison.Ordinal));
 
     private async Task<(string Repository, PushedImage One, PushedImage Two)> SeedAsync(string name)
@@ -41,7 +49,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     public async Task A_tag_write_costs_one_put_one_head_that_reads_it_back_and_one_get_that_checks_its_bytes()
     {
         var (repository, one, _) = await SeedAsync("plain");
-        using var proxy = new ForwardingProxy(registry.Host);
+        using var proxy = new FaultProxy(registry.Host);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         var outcome = await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.None);
@@ -57,7 +65,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     {
         var (repository, one, _) = await SeedAsync("in-place");
         using (var direct = registry.CreateClient()) await direct.PutManifestAsync(repository, "1.0", one.Manifest, one.MediaType);
-        using var proxy = new ForwardingProxy(registry.Host);
+        using var proxy = new FaultProxy(registry.Host);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         (await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.Expect(null)))
@@ -73,7 +81,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     {
         var (repository, one, two) = await SeedAsync("guard");
         using (var direct = registry.CreateClient()) await direct.PutManifestAsync(repository, "1.0", two.Manifest, two.MediaType);
-        using var proxy = new ForwardingProxy(registry.Host);
+        using var proxy = new FaultProxy(registry.Host);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         var refused = async () => await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.Expect(null));
@@ -117,7 +125,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     public async Task A_put_refused_as_a_racing_writer_makes_it_is_retried_and_confirmed()
     {
         var (repository, one, _) = await SeedAsync("retry");
-        using var proxy = new ForwardingProxy(registry.Host, failures: 2, HttpStatusCode.BadRequest, Put("/manifests/"), ManifestBlobUnknown);
+        using var proxy = Refusing("/manifests/", 2, HttpStatusCode.BadRequest, ManifestBlobUnknown);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         (await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.None))
@@ -133,7 +141,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     {
         var (repository, one, _) = await SeedAsync("landed");
         using (var other = registry.CreateClient()) await other.PutManifestAsync(repository, "1.0", one.Manifest, one.MediaType);
-        using var proxy = new ForwardingProxy(registry.Host, failures: 1, HttpStatusCode.BadRequest, Put("/manifests/"), DigestInvalid);
+        using var proxy = Refusing("/manifests/", 1, HttpStatusCode.BadRequest, DigestInvalid);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         (await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.None))
@@ -145,7 +153,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     public async Task A_race_that_never_ends_fails_after_the_bounded_attempts_keeping_the_registry_codes()
     {
         var (repository, one, _) = await SeedAsync("bounded");
-        using var proxy = new ForwardingProxy(registry.Host, failures: 100, HttpStatusCode.BadRequest, Put("/manifests/"), ManifestBlobUnknown);
+        using var proxy = Refusing("/manifests/", 100, HttpStatusCode.BadRequest, ManifestBlobUnknown);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         var put = async () => await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.None);
@@ -160,7 +168,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
     public async Task A_refusal_that_is_not_a_race_is_not_retried()
     {
         var (repository, one, _) = await SeedAsync("no-retry");
-        using var proxy = new ForwardingProxy(registry.Host, failures: 1, HttpStatusCode.Forbidden, Put("/manifests/"));
+        using var proxy = Refusing("/manifests/", 1, HttpStatusCode.Forbidden);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         var put = async () => await ManifestWriter.PutAsync(client, repository, "1.0", Content(one), ManifestPutGuard.None);
@@ -175,7 +183,7 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
         var repository = registry.NewRepository("blob-retry");
         var bytes = Encoding.UTF8.GetBytes($"a blob two writers upload {repository}");
         var digest = Digest.Of(bytes);
-        using var proxy = new ForwardingProxy(registry.Host, failures: 1, HttpStatusCode.BadRequest, Put("/blobs/uploads/"), DigestInvalid);
+        using var proxy = Refusing("/blobs/uploads/", 1, HttpStatusCode.BadRequest, DigestInvalid);
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         (await new BlobTransfer().UploadAsync(client, repository, digest, bytes)).Should().Be(BlobCopyOutcome.Uploaded);
@@ -192,12 +200,8 @@ public sealed class ManifestWriterTests(RegistryFixture registry) : IClassFixtur
         var digest = Digest.Of(bytes);
         using var other = registry.CreateClient();
         // The other writer commits the blob exactly when this writer's commit is refused.
-        using var proxy = new ForwardingProxy(registry.Host, failures: 1, HttpStatusCode.BadRequest, request =>
-        {
-            if (!Put("/blobs/uploads/")(request)) return false;
-            other.UploadBlobAsync(repository, digest, bytes).GetAwaiter().GetResult();
-            return true;
-        }, DigestInvalid);
+        using var proxy = Refusing("/blobs/uploads/", 1, HttpStatusCode.BadRequest, DigestInvalid,
+            then: () => other.UploadBlobAsync(repository, digest, bytes).GetAwaiter().GetResult());
         using var client = new RegistryClient(proxy.Host, NoRetries);
 
         (await new BlobTransfer().UploadAsync(client, repository, digest, bytes)).Should().Be(BlobCopyOutcome.AlreadyPresent);

@@ -54,7 +54,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
         await TestImages.PushAsync(client, "a/one", "v2", "second tag");
         await TestImages.PushAsync(client, "a/one", "v3", "third tag");
 
-        var pages = new ForwardingProxy(registry.Host);
+        var pages = new FaultProxy(registry.Host);
         using (pages)
         using (var viaProxy = new RegistryClient(pages.Host))
         {
@@ -91,7 +91,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
     [Fact]
     public async Task Large_blob_goes_up_in_chunks_with_content_ranges()
     {
-        using var proxy = new ForwardingProxy(fixture.Host);
+        using var proxy = new FaultProxy(fixture.Host);
         using var client = new RegistryClient(proxy.Host, new RegistryClientOptions { ChunkedUploadThreshold = 1000, ChunkSize = 1024 });
         var repository = fixture.NewRepository("chunked");
         var bytes = new byte[3000];
@@ -100,7 +100,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
 
         await client.UploadBlobAsync(repository, digest, new MemoryStream(bytes), bytes.Length);
 
-        proxy.Requests.Where(r => r.Method == "PATCH").Select(r => r.ContentRange)
+        proxy.Requests.Where(r => r.Method == "PATCH").Select(r => r.Header("Content-Range"))
             .Should().Equal("0-1023", "1024-2047", "2048-2999");
         proxy.Requests.Should().ContainSingle(r => r.Method == "PUT" && r.PathAndQuery.Contains("digest=sha256%3A" + digest.Hex));
         using var direct = fixture.CreateClient();
@@ -113,7 +113,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
     [Fact]
     public async Task Small_blob_goes_up_monolithically()
     {
-        using var proxy = new ForwardingProxy(fixture.Host);
+        using var proxy = new FaultProxy(fixture.Host);
         using var client = new RegistryClient(proxy.Host);
         var repository = fixture.NewRepository("monolithic");
         var bytes = Encoding.UTF8.GetBytes("small");
@@ -248,7 +248,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
         var repository = fixture.NewRepository("retry");
         var image = await TestImages.PushAsync(client, repository, "1", "retry me");
 
-        using (var flaky = new ForwardingProxy(fixture.Host, failures: 1, failWhen: r => r.Url!.AbsolutePath.Contains("/manifests/")))
+        using (var flaky = new FaultProxy(fixture.Host).Add(new FaultRule("^[A-Z]+ [^?]*/manifests/", FaultKind.Answer, 1) { Status = 503 }))
         {
             var log = new List<string>();
             using var retrying = new RegistryClient(flaky.Host, new RegistryClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), Log = log.Add });
@@ -257,7 +257,7 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
             log.Should().ContainSingle(l => l.Contains("HTTP 503") && l.Contains("retry 1 in"));
         }
 
-        using (var flaky = new ForwardingProxy(fixture.Host, failures: 1))
+        using (var flaky = new FaultProxy(fixture.Host).Add(new FaultRule("^", FaultKind.Answer, 1) { Status = 503 }))
         {
             using var once = new RegistryClient(flaky.Host, new RegistryClientOptions { MaxRetries = 0 });
             var get = async () => await once.GetManifestAsync(repository, "1");
@@ -272,15 +272,15 @@ public sealed class RegistryClientTests(RegistryFixture fixture) : IClassFixture
         var repository = fixture.NewRepository("reset");
         var image = await TestImages.PushAsync(client, repository, "1", "reset me");
 
-        using var flaky = new ResettingTcpProxy(fixture.Host, resets: 1);
+        using var flaky = new FaultProxy(fixture.Host).Add(new FaultRule("^", FaultKind.Reset, 1));
         var log = new List<string>();
         using var retrying = new RegistryClient(flaky.Host, new RegistryClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), Log = log.Add });
 
         (await retrying.GetManifestAsync(repository, "1")).Bytes.Should().Equal(image.Manifest);
-        flaky.Resets.Should().Be(1);
+        flaky.Requests.Count(r => r.Fault == FaultKind.Reset).Should().Be(1);
         log.Should().ContainSingle(l => l.Contains("retry 1 in"));
 
-        using var resetting = new ResettingTcpProxy(fixture.Host, resets: 1);
+        using var resetting = new FaultProxy(fixture.Host).Add(new FaultRule("^", FaultKind.Reset, 1));
         using var once = new RegistryClient(resetting.Host, new RegistryClientOptions { MaxRetries = 0 });
         var get = async () => await once.GetManifestAsync(repository, "1");
         (await get.Should().ThrowAsync<RegistryException>()).Which.Message.Should().StartWith($"registry {resetting.Host} reset the connection");

@@ -46,7 +46,7 @@ public sealed class RegistryTimeoutTests
     [Fact]
     public async Task A_registry_that_accepts_and_never_answers_fails_ping_naming_itself_and_the_request()
     {
-        using var server = new StallingServer(_ => new StallingServer.Silence());
+        using var server = FaultProxy.Standalone(new FaultRule("^", FaultKind.Silence, int.MaxValue));
         using var client = Client(server.Host);
 
         var error = await TimesOut(() => client.PingAsync());
@@ -59,7 +59,7 @@ public sealed class RegistryTimeoutTests
     [Fact]
     public async Task Every_kind_of_request_to_a_silent_registry_names_its_reference()
     {
-        using var server = new StallingServer(_ => new StallingServer.Silence());
+        using var server = FaultProxy.Standalone(new FaultRule("^", FaultKind.Silence, int.MaxValue));
         using var client = Client(server.Host);
         var digest = Digest.Of("x"u8);
 
@@ -74,7 +74,7 @@ public sealed class RegistryTimeoutTests
     [Fact]
     public async Task A_timeout_is_retried_twice_at_most()
     {
-        using var server = new StallingServer(_ => new StallingServer.Silence());
+        using var server = FaultProxy.Standalone(new FaultRule("^", FaultKind.Silence, int.MaxValue));
         using var client = Client(server.Host, retries: 10);
 
         (await TimesOut(() => client.PingAsync())).Message.Should().Contain("gave up after 3 attempts");
@@ -85,9 +85,10 @@ public sealed class RegistryTimeoutTests
     [Fact]
     public async Task A_blob_whose_body_stalls_midway_fails_the_read_naming_the_blob()
     {
-        using var server = new StallingServer(_ => new StallingServer.Send(
-            [.. StallingServer.Head("200 OK", ("Content-Length", Payload.Length.ToString()), ("Docker-Content-Digest", PayloadDigest.Value)), .. Payload[..1000]],
-            ThenStall: true));
+        using var server = FaultProxy.Standalone(new FaultRule("^", FaultKind.Send, int.MaxValue, Stall: Timeout.InfiniteTimeSpan)
+        {
+            Bytes = [.. HttpHead.Answer(200, ("Content-Length", Payload.Length.ToString()), ("Docker-Content-Digest", PayloadDigest.Value)), .. Payload[..1000]],
+        });
         using var client = Client(server.Host);
 
         await using var blob = await client.GetBlobAsync("team/app", PayloadDigest);
@@ -99,8 +100,10 @@ public sealed class RegistryTimeoutTests
     [Fact]
     public async Task A_synchronous_read_of_a_stalled_blob_ends_too()
     {
-        using var server = new StallingServer(_ => new StallingServer.Send(
-            [.. StallingServer.Head("200 OK", ("Content-Length", Payload.Length.ToString())), .. Payload[..10]], ThenStall: true));
+        using var server = FaultProxy.Standalone(new FaultRule("^", FaultKind.Send, int.MaxValue, Stall: Timeout.InfiniteTimeSpan)
+        {
+            Bytes = [.. HttpHead.Answer(200, ("Content-Length", Payload.Length.ToString())), .. Payload[..10]],
+        });
         using var client = Client(server.Host);
 
         await using var blob = await client.GetBlobAsync("team/app", PayloadDigest);
@@ -112,9 +115,10 @@ public sealed class RegistryTimeoutTests
     [Fact]
     public async Task A_manifest_whose_body_stalls_midway_fails_naming_the_manifest()
     {
-        using var server = new StallingServer(_ => new StallingServer.Send(
-            [.. StallingServer.Head("200 OK", ("Content-Length", "500"), ("Content-Type", MediaTypes.OciManifest)), .. "{\"schemaVersion\":"u8.ToArray()],
-            ThenStall: true));
+        using var server = FaultProxy.Standalone(new FaultRule("^", FaultKind.Send, int.MaxValue, Stall: Timeout.InfiniteTimeSpan)
+        {
+            Bytes = [.. HttpHead.Answer(200, ("Content-Length", "500"), ("Content-Type", MediaTypes.OciManifest)), .. "{\"schemaVersion\":"u8.ToArray()],
+        });
         using var client = Client(server.Host);
 
         var error = await TimesOut(() => client.GetManifestAsync("team/app", "1.0"));
@@ -127,9 +131,13 @@ public sealed class RegistryTimeoutTests
     {
         // 4000 bytes in twenty pieces 250 ms apart: 5 s in all, two and a half times the read timeout, but never more than
         // an eighth of it in silence (a margin that holds on a loaded machine).
-        using var server = new StallingServer(_ => new StallingServer.Trickle(
-            [.. StallingServer.Head("200 OK", ("Content-Length", Payload.Length.ToString()), ("Docker-Content-Digest", PayloadDigest.Value),
-                ("Content-Type", MediaTypes.OciManifest)), .. Payload], Piece: 200, Pause: TimeSpan.FromMilliseconds(250)));
+        using var server = FaultProxy.Standalone(new FaultRule("^", FaultKind.Send, int.MaxValue)
+        {
+            Bytes = [.. HttpHead.Answer(200, ("Content-Length", Payload.Length.ToString()), ("Docker-Content-Digest", PayloadDigest.Value),
+                ("Content-Type", MediaTypes.OciManifest)), .. Payload],
+            Piece = 200,
+            Pause = TimeSpan.FromMilliseconds(250),
+        });
         using var client = new RegistryClient(server.Host, new RegistryClientOptions
         {
             ConnectTimeout = TimeSpan.FromSeconds(2),
@@ -149,9 +157,9 @@ public sealed class RegistryTimeoutTests
         // 64 MiB, more than the loopback socket buffers hold, so the client's writes block once the registry stops reading.
         var content = new byte[64 * 1024 * 1024];
         var digest = Digest.Of(content);
-        using var server = new StallingServer(request => request.Method == "POST"
-            ? new StallingServer.Send(StallingServer.Head("202 Accepted", ("Location", "/v2/team/app/blobs/uploads/session-1"), ("Content-Length", "0")))
-            : new StallingServer.Silence(ReadBody: false));
+        using var server = FaultProxy.Standalone(
+            new FaultRule("^POST ", FaultKind.Send, int.MaxValue) { Bytes = HttpHead.Answer(202, ("Location", "/v2/team/app/blobs/uploads/session-1"), ("Content-Length", "0")) },
+            new FaultRule("^", FaultKind.Silence, int.MaxValue) { ReadBody = false });
         using var client = new RegistryClient(server.Host, new RegistryClientOptions
         {
             ConnectTimeout = Short,

@@ -4,7 +4,6 @@ using Promoter.Oci;
 using Promoter.Promotion;
 using Promoter.Promotion.Engine;
 using Promoter.Registry;
-using Promoter.Tests.Registry;
 using Promoter.Tests.Support;
 using Xunit;
 using Promoter.Promotion.Registries;
@@ -152,8 +151,8 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         }).ToList();
         await new PromotionExecutor(pool, Options.Threads).ExecuteAsync(await new PromotionPlanner(pool, Options).PlanAsync(edges));
 
-        using var staging = new ForwardingProxy(fixture.First.Host);
-        using var production = new ForwardingProxy(fixture.Second.Host);
+        using var staging = new FaultProxy(fixture.First.Host);
+        using var production = new FaultProxy(fixture.Second.Host);
         using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
         var plan = await new PromotionPlanner(counted, Options).PlanAsync(edges);
 
@@ -184,8 +183,8 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
 
         // Every image gains a tag and a tagless edge beside its promoted "1.0": whatever order the answers come in, the
         // HEAD of "1.0" proves each digest present, so the digest is never asked, and no reference is asked twice.
-        using var staging = new ForwardingProxy(fixture.First.Host);
-        using var production = new ForwardingProxy(fixture.Second.Host);
+        using var staging = new FaultProxy(fixture.First.Host);
+        using var production = new FaultProxy(fixture.Second.Host);
         using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
         var edges = Enumerable.Range(0, 6).SelectMany(i => new[] { Edge(i, "latest"), Edge(i, "1.0"), Edge(i, null) }).ToList();
         var plan = await new PromotionPlanner(counted, Options with { Threads = 8 }).PlanAsync(edges);
@@ -218,8 +217,8 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
                      from tag in tags
                      select new PromotionEdge(source, $"img{i}", images[i].Digest.Value, destination, $"img{i}", tag)).ToList();
 
-        using var staging = new ForwardingProxy(fixture.First.Host);
-        using var production = new ForwardingProxy(fixture.Second.Host);
+        using var staging = new FaultProxy(fixture.First.Host);
+        using var production = new FaultProxy(fixture.Second.Host);
         using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
         var result = await new PromotionPipeline(counted, new PromotionPolicy { Confirm = true, Threads = 4 }).RunAsync(_ => edges);
 
@@ -290,10 +289,10 @@ public class PromotionEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         var dst = pool.For(EngineFixture.Production);
         (await ServedContent.HeadBlobAsync(dst, $"{id}/prod/img", layer.Digest, layer.Bytes.Length)).State.Should().Be(ServedState.Broken);
 
-        async Task<(ForwardingProxy Staging, ForwardingProxy Production)> RunCountedAsync(PromotionPolicy runPolicy)
+        async Task<(FaultProxy Staging, FaultProxy Production)> RunCountedAsync(PromotionPolicy runPolicy)
         {
-            var staging = new ForwardingProxy(fixture.First.Host);
-            var production = new ForwardingProxy(fixture.Second.Host);
+            var staging = new FaultProxy(fixture.First.Host);
+            var production = new FaultProxy(fixture.Second.Host);
             using var counted = fixture.NewPool(staging: staging.Host, production: production.Host);
             var result = await new PromotionPipeline(counted, runPolicy).RunAsync(_ => edges);
             result.Stop.Should().Be(PromotionStop.Completed);
