@@ -332,7 +332,14 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var from = registries.For(source.Registry);
         var to = registries.For(destination.Registry);
         var empty = run.Empty.Contains($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}");
-        if (!knownMissing && !empty && await to.HeadManifestAsync(destination.Repository, digest.Value, cancellationToken) is not null) return;
+        // A manifest the registry lists but cannot serve (a 5xx: a link a crash emptied) is copied again and the repair reported.
+        string? unserved = null;
+        if (!knownMissing && !empty)
+        {
+            var (check, found) = await ServedContent.HeadManifestAsync(to, destination.Repository, digest.Value, cancellationToken);
+            if (found is not null) return;
+            if (check.State == ServedState.Broken) unserved = check.Problem;
+        }
 
         var manifest = await FetchAsync(run, from, source.Repository, digest, cancellationToken);
         var document = manifest.Parse(source.ToString());
@@ -361,14 +368,14 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         }
 
         run.Manifests.TryAdd(digest, manifest);
-        if (deferPut)
+        if (deferPut && unserved is null)
         {
             run.Deferred[(registries.Resolve(destination.Registry).Address, destination.Repository, digest)] = manifest;
             return;
         }
         await PutByDigestAsync(run, destination, manifest, cancellationToken);
-        if (run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out var problem))
-            to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {problem}; put again, read back and served with the right digest");
+        if (unserved is not null || run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out unserved))
+            to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {unserved}; put again, read back and served with the right digest");
     }
 
     /// <summary>Puts a copied manifest by its digest and reads it back (a GET that hashes it), counting it when written.</summary>
