@@ -33,6 +33,9 @@ public sealed class LocalRegistry : IDisposable
     /// <summary>The address clients use, e.g. <c>127.0.0.1:40123</c>.</summary>
     public string Host { get; }
 
+    /// <summary>The registry's own folder (its config, log and storage): a caller may keep files of its own there; deleted on dispose.</summary>
+    public string Folder => _folder;
+
     /// <summary>The filesystem storage root (distribution's <c>storage.filesystem.rootdirectory</c>; deleted on dispose).</summary>
     public string StorageRoot => Path.Combine(_folder, "storage");
 
