@@ -1,5 +1,4 @@
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
 using Promoter.Tests.Support;
@@ -14,7 +13,8 @@ namespace Build.Tests.E2E;
 /// with SIGKILL at 20 points of a promotion, counted in requests it sent to the destination registry; each time a rerun
 /// must converge to the snapshot of a clean run, and at the end no manifest in the destination may lack a blob or child.
 /// </summary>
-[Collection(HostCollection.Name)]
+/// <remarks>Every run of the build program here is a child process (none borrows this process's console), so the class
+/// is not in the host collection and runs beside the other classes: its kill points are counted in requests, not time.</remarks>
 public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
@@ -31,8 +31,8 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
     {
         var started = await TestRegistry.StartAllAsync(2);
         (_source, _destination) = (started[0], started[1]);
-        var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
-        seeded.ExitCode.Should().Be(0, seeded.Output);
+        var seeded = BuildProgram.RunProcess("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
+        seeded.ExitCode.Should().Be(0, seeded.Combined);
     }
 
     public Task DisposeAsync()
@@ -161,13 +161,13 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IAsyncLife
             // PushSrc: a push into the source registry whose storage a crash damaged.
             points++;
             var storageRepairs = await DamageAsync(_source, "stg", damage);
-            var push = BuildProgram.Run("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
-            push.ExitCode.Should().Be(0, $"the PushSrc rerun after {damage} must converge:\n{push.Output}");
+            var push = BuildProgram.RunProcess("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
+            push.ExitCode.Should().Be(0, $"the PushSrc rerun after {damage} must converge:\n{push.Combined}");
             (await RegistrySnapshotter.TakeAsync(pool, $"{_source.Host}/stg")).ToText().Should().Be(pushed, $"PushSrc after {damage}");
             await AllServedAsync(_source, "stg");
             Skopeo($"{_source.Host}/stg/golden-bar/bar:1.0");
             converged++;
-            var repairs = Repairs(push.Output).Concat(storageRepairs).ToList();
+            var repairs = Repairs(push.Combined).Concat(storageRepairs).ToList();
             if (repairs.Count > 0) reported++;
             output.WriteLine($"PushSrc, {damage}: converged; repairs: {string.Join(" | ", repairs)}");
 
