@@ -57,6 +57,9 @@ public sealed class TestRegistry : IDisposable
 {
     private const int LogLines = 200;
     private readonly Queue<string> _log = new();
+
+    /// <summary>How many "listening on" lines the registry's log has had, and how many before the latest start.</summary>
+    private int _listening, _listeningBefore;
     private Process? _process;
     private int _disposed;
 
@@ -238,6 +241,7 @@ public sealed class TestRegistry : IDisposable
     private void Launch()
     {
         var binary = LocalRegistry.FindBinary();
+        _listeningBefore = Volatile.Read(ref _listening);
         // The registry's own process (not ExternalTool): it runs for the whole fixture and its log is kept as it comes.
         var start = new ProcessStartInfo(binary)
         {
@@ -276,6 +280,13 @@ public sealed class TestRegistry : IDisposable
                 throw new RegistryException(
                     $"The test registry exited with code {process.ExitCode} before answering on {Host}. Log tail:\n{LogTail}");
             }
+            // Its own "listening on" line first: an answer on the port before it could come from another process that
+            // holds the port (this one then fails to bind and exits).
+            if (Volatile.Read(ref _listening) <= _listeningBefore)
+            {
+                await Task.Delay(10, cancellationToken);
+                continue;
+            }
             try
             {
                 using var response = await http.GetAsync($"http://{Host}/v2/", cancellationToken);
@@ -291,6 +302,7 @@ public sealed class TestRegistry : IDisposable
     private void Append(string? line)
     {
         if (line is null) return;
+        if (line.Contains("listening on", StringComparison.Ordinal)) Interlocked.Increment(ref _listening);
         lock (_log)
         {
             _log.Enqueue(line);
@@ -321,13 +333,20 @@ public sealed class TestRegistry : IDisposable
         return Path.GetTempPath();
     }
 
+    /// <summary>Ports this process has handed to a registry: never handed out twice, so two registries started at once
+    /// cannot both be given a port the kernel offered twice.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> GivenPorts = new();
+
     private static int FreePort(IPAddress address)
     {
-        var listener = new TcpListener(address, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        while (true)
+        {
+            var listener = new TcpListener(address, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            if (GivenPorts.TryAdd(port, 0)) return port;
+        }
     }
 
     /// <summary>The distribution configuration (docs/configuration.md of distribution 2.x).</summary>
