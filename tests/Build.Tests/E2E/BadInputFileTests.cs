@@ -12,7 +12,6 @@ namespace Build.Tests.E2E;
 /// at once naming it, an e2e file with no test fails E2E and PurgeDest, and a thin-manifest directory with a link out of
 /// it fails Promote naming the link.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class BadInputFileTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("bad-input-").FullName;

@@ -12,7 +12,7 @@ namespace Build.Tests.E2E;
 /// wrong <c>after</c> expectations fail with a readable diff in the output and in junit_e2e.xml; a passing run writes
 /// a JUnit file without failures.
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class E2ETaskTests : IDisposable
 {
     private const string Bar = GoldenDigests.Upstream.Bar; // oci engine, golden-bar/bar:1.0

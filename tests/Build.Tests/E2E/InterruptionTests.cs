@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Xunit;
 using Promoter.Tests.Support;
@@ -9,7 +8,6 @@ using Promoter.Tests.Support;
 namespace Build.Tests.E2E;
 
 /// <summary>SIGTERM and SIGINT stop a real run of the build program cleanly: registries stopped, storage removed, exit 128+N.</summary>
-[Collection(HostCollection.Name)]
 public sealed partial class InterruptionTests
 {
     [Theory]

@@ -14,7 +14,6 @@ namespace Build.Tests.E2E;
 /// PurgeDest through the real build program: it empties the destinations of an e2e file, and refuses a registry the
 /// file does not list or one served from a non-loopback address before touching any registry.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed partial class PurgeDestTests(ThreeRegistries registries) : IClassFixture<ThreeRegistries>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("purge-dest-").FullName;

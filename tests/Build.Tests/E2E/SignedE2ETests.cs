@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using Xunit;
@@ -15,7 +14,7 @@ namespace Build.Tests.E2E;
 /// snapshots (the .sig/.att/sha256-&lt;hex&gt; tags in every dmap) and has OpenSSL verify every destination signature.
 /// A wrong public key and a fixture signature of another digest must each fail the run, naming what did not verify.
 /// </summary>
-[Collection(HostCollection.Name)]
+[LongRunning]
 public sealed partial class SignedE2ETests : IDisposable
 {
     private const string Case = "signed and attested golden images into three registries";

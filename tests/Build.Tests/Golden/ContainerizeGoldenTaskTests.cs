@@ -1,11 +1,9 @@
-using Build.Tests.Host;
 using FluentAssertions;
 using Xunit;
 
 namespace Build.Tests.Golden;
 
 /// <summary>The ContainerizeGolden task: both repository golden sets by default, one with --golden; --verify fails on a difference.</summary>
-[Collection(HostCollection.Name)]
 public sealed class ContainerizeGoldenTaskTests : IDisposable
 {
     private readonly GoldenScratch _scratch = new();

@@ -1,4 +1,3 @@
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Oci;
 using Promoter.Tests.Support;
@@ -11,7 +10,6 @@ namespace Build.Tests.Golden;
 /// tagless image) with each engine: every reported reference reads back identically through the registry client and
 /// skopeo, and the list's children and platforms are the golden set's.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class ProjectGoldenPushTests(RegistryFixture shared) : IClassFixture<RegistryFixture>
 {
     // The oci engine's digests of the project's golden set (pinned by manifests/e2e/tests.yaml and its fixtures).

@@ -11,7 +11,7 @@ namespace Build.Tests.Golden;
 /// PushSrc with bad archives and unreachable or refusing registries: one clear error naming the archive or reference,
 /// a non-zero exit, and nothing half-pushed (no manifest in the registry whose blobs are missing).
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed partial class PushSrcBadInputTests(RegistryFixture shared) : IClassFixture<RegistryFixture>, IDisposable
 {
     private readonly GoldenScratch _scratch = new();

@@ -9,7 +9,6 @@ namespace Build.Tests.Golden;
 /// PushSrc of the upstream golden set, run through the real build program, into a registry the test started: every
 /// reference it reports is read back with the registry client and with skopeo, and the digests agree.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class PushSrcTests(RegistryFixture shared) : IClassFixture<RegistryFixture>
 {
     // The digests the oci engine gives for the upstream archives (also pinned by manifests/e2e/upstream-oci/tests.yaml).

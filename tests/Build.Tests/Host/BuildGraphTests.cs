@@ -4,7 +4,6 @@ using Xunit;
 namespace Build.Tests.Host;
 
 /// <summary>The real task graph of the build program, seen through --dryrun and --tree.</summary>
-[Collection(HostCollection.Name)]
 public sealed class BuildGraphTests
 {
     private static readonly System.Reflection.Assembly Program = typeof(BuildContext).Assembly;

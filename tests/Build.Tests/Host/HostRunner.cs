@@ -1,5 +1,6 @@
 using System.Reflection;
 using Build.Host;
+using Build.Tests.Golden;
 using Cake.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -25,18 +26,22 @@ internal static class HostRunner
     /// </summary>
     public static Result RunHost(Func<CakeHost, CakeHost> configure, string workingDirectory, params string[] args)
     {
-        var console = new RecordingConsole();
-        var ansiWriter = new StringWriter();
-        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(ansiWriter),
-        });
-        // Cake's environment changes the process's current directory to --working; put it back afterwards.
-        var currentDirectory = Environment.CurrentDirectory;
+        // Cake's environment sets the process's current directory to --working. Runs in the repository root (nearly all)
+        // share it: the directory stays the repository root, so they run side by side. A run elsewhere changes it for the
+        // whole process, so it waits for every other run to end, and they wait for it.
+        var shared = string.Equals(Path.GetFullPath(workingDirectory).TrimEnd('/'), BuildProgram.RepositoryRoot.TrimEnd('/'), StringComparison.Ordinal);
+        if (shared) WorkingDirectory.EnterReadLock();
+        else WorkingDirectory.EnterWriteLock();
         try
         {
+            var console = new RecordingConsole();
+            var ansiWriter = new StringWriter();
+            var ansi = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Out = new AnsiConsoleOutput(ansiWriter),
+            });
             var exitCode = configure(CakeHost.Create())
             .ConfigureServices(s =>
             {
@@ -48,9 +53,17 @@ internal static class HostRunner
         }
         finally
         {
-            Environment.CurrentDirectory = currentDirectory;
+            Environment.CurrentDirectory = BuildProgram.RepositoryRoot;
+            if (shared) WorkingDirectory.ExitReadLock();
+            else WorkingDirectory.ExitWriteLock();
         }
     }
+
+    /// <summary>Held shared by runs in the repository root, alone by a run in another folder (see <see cref="RunHost"/>).</summary>
+    private static readonly ReaderWriterLockSlim WorkingDirectory = new(LockRecursionPolicy.SupportsRecursion);
+
+    /// <summary>The test process works in the repository root, as every in-process run of the build program leaves it.</summary>
+    static HostRunner() => Environment.CurrentDirectory = BuildProgram.RepositoryRoot;
 }
 
 /// <summary>An <see cref="IConsole"/> that keeps every line (standard output and error together).</summary>

@@ -14,7 +14,6 @@ namespace Build.Tests.Host;
 /// The rest of the Frosting surface (single-purpose hooks, InstallTool, SetToolPath, wiring errors, --version
 /// and --info) on bare hosts whose tasks are registered as <see cref="IFrostingTask"/> services.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class HostSurfaceTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("host-surface-").FullName;

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Build.Tests.Host;
 
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class HostTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("host-tests-").FullName;
@@ -154,10 +154,4 @@ public sealed class HostTests : IDisposable
         description.Output.Should().Contain("The last of the chain.");
         Journal.Read().Should().BeEmpty();
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class HostCollection
-{
-    public const string Name = "host (process-wide console and environment)";
 }

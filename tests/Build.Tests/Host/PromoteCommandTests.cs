@@ -13,7 +13,6 @@ namespace Build.Tests.Host;
 /// arguments, the build program's host and <see cref="BuildContext"/>) and from an e2e <c>invocation:</c>
 /// (<see cref="InvocationParser"/>) gives the same <see cref="PromoteCommand"/>, and a bad value the same error.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class PromoteCommandTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("promote-command-").FullName;
@@ -36,7 +35,7 @@ public sealed class PromoteCommandTests : IDisposable
 
     private (PromoteCommand? Command, string? Error, string Output) FromCommandLine(string[] words)
     {
-        // The host collection runs one host at a time: a host sets the process's working directory and console.
+        // A run in its own folder holds HostRunner's working-directory gate alone, so no other host sees CaptureTask meanwhile.
         CaptureTask.Command = null;
         CaptureTask.Error = null;
         var result = HostRunner.RunHost(host => host.UseContext<BuildContext>()

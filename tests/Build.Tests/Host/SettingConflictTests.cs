@@ -12,7 +12,7 @@ namespace Build.Tests.Host;
 /// The declared conflicts of <see cref="BuildSettings.Conflicts"/> (issue 22, item 5): every pair is refused by the
 /// reader from every shape of sources, naming both settings and where each came from; pairs that agree pass.
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class SettingConflictTests
 {
     /// <summary>Where a test puts a setting's text.</summary>

@@ -6,7 +6,6 @@ using Xunit;
 namespace Build.Tests.Host;
 
 /// <summary>The declared settings of the build program: unknown arguments, families checked when their task runs, help, README.</summary>
-[Collection(HostCollection.Name)]
 public sealed class SettingsTests
 {
     [Fact]

@@ -6,7 +6,6 @@ using Xunit;
 namespace Build.Tests.Host;
 
 /// <summary>The transport's settings: <c>--retry-budget</c> durations and <c>--max-requests-per-second</c>.</summary>
-[Collection(HostCollection.Name)]
 public sealed class TransportSettingsTests
 {
     [Theory]

@@ -16,7 +16,7 @@ namespace Build.Tests.Kubernetes;
 /// exact kubectl command lines, and the handling of kubectl's outputs and exit codes (a Job that completes after a
 /// timed-out wait, a failed Job, a retried shard, kubectl errors). <c>kubectl kustomize</c> is the real one.
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class PromoteOnClusterTests : IDisposable
 {
     private readonly KubectlStandIn _kubectl = new();

@@ -1,6 +1,5 @@
 using Build.Kubernetes;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using k8s;
 using k8s.Models;
@@ -11,7 +10,6 @@ namespace Build.Tests.Kubernetes;
 
 /// <summary>RenderJobs: the committed manifests equal the code's, kustomize renders each overlay, and what it renders,
 /// read back into the typed models, keeps the project's rules.</summary>
-[Collection(HostCollection.Name)]
 public sealed class RenderJobsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("render-jobs-").FullName;

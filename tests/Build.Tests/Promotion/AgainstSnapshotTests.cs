@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Build.Kubernetes;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Promotion;
 using Promoter.Tests.Support;
@@ -16,7 +15,6 @@ namespace Build.Tests.Promotion;
 /// passes listing its new edges - and, under <c>unshare -n</c> (a network namespace with no interface up), it still does,
 /// so it needs no network at all. The registries named here do not exist.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed partial class AgainstSnapshotTests(ITestOutputHelper output) : IDisposable
 {
     private const string A = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";

@@ -18,7 +18,6 @@ namespace Build.Tests.Promotion;
 /// missing blob, a tag on another digest - is listed exactly by the dry run; --confirm repairs all but the tag move from
 /// healthy replicas; a rerun lists only the tag move; and a sixth, empty replica is filled with the source registry stopped.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class BackfillTaskTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;

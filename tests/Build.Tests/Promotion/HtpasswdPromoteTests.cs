@@ -13,7 +13,7 @@ namespace Build.Tests.Promotion;
 /// config.json holding basic auth for two htpasswd-protected Distribution processes, PushSrc seeds the project's golden
 /// set (pushed concurrently) and Promote with 8 threads copies its six images; both succeed.
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class HtpasswdPromoteTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("htpasswd-promote-").FullName;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using Build.Tests.Releases;
 using FluentAssertions;
 using Promoter.Tests.Support;
@@ -15,7 +14,6 @@ namespace Build.Tests.Promotion;
 /// then --plan --confirm executes the reviewed plan and refuses it after a drift, --manifest-diff-since plans only the
 /// entries a real git history changed, --parse-only sends nothing, kpromo's snapshot flags, and kpromo flags refused.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class PresubmitPromoteTests : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;

@@ -10,7 +10,7 @@ namespace Build.Tests.Promotion;
 /// The Promote task through the real build program against a real Distribution process: a dry run writes nothing,
 /// --confirm promotes, a second run plans nothing, a tag move is refused, and --snapshot prints upstream's format.
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class PromoteTaskTests : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;

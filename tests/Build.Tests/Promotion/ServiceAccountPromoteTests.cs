@@ -14,7 +14,7 @@ namespace Build.Tests.Promotion;
 /// <c>gcloud</c> stand-in on PATH prints when asked to impersonate the manifest's service account. Google's IAM is not
 /// exercised (no real impersonation happens).
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class ServiceAccountPromoteTests : IDisposable
 {
     private const string Account = "k8s-infra-promoter@cip-test.iam.gserviceaccount.com";

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
 using Promoter.Tests.Support;
@@ -17,7 +16,7 @@ namespace Build.Tests.Promotion;
 /// snapshots as one unsharded run, and no manifest or tag is written twice: every manifest PUT the destination registries
 /// received is counted through a recording proxy, and every copy and tag the executors report is counted in their output.
 /// </summary>
-[Collection(HostCollection.Name)]
+[LongRunning]
 public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using Xunit;
@@ -11,7 +10,6 @@ namespace Build.Tests.Promotion;
 /// Fault suite, class "a registry that stops answering", through the build program: with <c>--registry-timeout</c>, Promote
 /// against a registry that accepts connections and never answers fails in bounded time naming the registry and the request.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class SilentRegistryTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("silent-registry-").FullName;

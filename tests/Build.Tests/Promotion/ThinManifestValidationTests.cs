@@ -1,5 +1,4 @@
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using Xunit;
@@ -11,7 +10,6 @@ namespace Build.Tests.Promotion;
 /// promoted with --confirm against a real Distribution process: refused at load with <c>file:line: field</c>, and
 /// nothing reaches the destination (issue 22, item 2).
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class ThinManifestValidationTests : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;

@@ -29,7 +29,7 @@ public sealed class StagingRegistry : RegistryFixture
 /// fork on disk with a clone of the upstream, real LibGit2Sharp commits and pushes, and Octokit's requests going to a
 /// loopback recorder (GitHub cannot be reached).
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class PromotionPRTaskTests(StagingRegistry staging, ITestOutputHelper output) : IClassFixture<StagingRegistry>, IDisposable
 {
     private const string Branch = "cip-test-1.0-image-promotion";

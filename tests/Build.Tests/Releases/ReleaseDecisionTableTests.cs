@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Promoter.Releases;
+using Promoter.Tests.Support;
 using Xunit;
 
 namespace Build.Tests.Releases;
@@ -8,6 +9,7 @@ namespace Build.Tests.Releases;
 /// The release gates over scripted histories in real git repositories: each row builds a history, sets the CI
 /// environment a job would see, resolves the range through the build program's git layer (LibGit2Sharp) and checks every gate.
 /// </summary>
+[LongRunning]
 public sealed class ReleaseDecisionTableTests : IDisposable
 {
     private readonly List<IDisposable> _cleanup = [];

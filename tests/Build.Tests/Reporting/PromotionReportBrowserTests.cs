@@ -1,5 +1,4 @@
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using PuppeteerSharp;
@@ -13,7 +12,6 @@ namespace Build.Tests.Reporting;
 /// (Debian's, through PuppeteerSharp) loads the page from disk, the DOM is checked, and a screenshot is kept in
 /// <c>.build/report-screenshot.png</c>.
 /// </summary>
-[Collection(HostCollection.Name)]
 public sealed class PromotionReportBrowserTests : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;

@@ -54,7 +54,7 @@ public sealed class SecuredRegistry : RegistryFixture
 /// registry that requires them, and with passwords written into arguments and environment variables; the console output
 /// and the JUnit files must hold none of the secrets, nor a bearer token, nor a Basic header value.
 /// </summary>
-[Collection(HostCollection.Name)]
+[Collection(EnvironmentCollection.Name)]
 public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixture<SecuredRegistry>
 {
     private const string IdentityToken = "idtok-9c1e5b7aa0d24f6e";
