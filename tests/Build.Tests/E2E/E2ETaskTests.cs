@@ -12,7 +12,6 @@ namespace Build.Tests.E2E;
 /// wrong <c>after</c> expectations fail with a readable diff in the output and in junit_e2e.xml; a passing run writes
 /// a JUnit file without failures.
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed class E2ETaskTests : IDisposable
 {
     private const string Bar = GoldenDigests.Upstream.Bar; // oci engine, golden-bar/bar:1.0
@@ -136,18 +135,9 @@ public sealed class E2ETaskTests : IDisposable
     private (HostRunner.Result Result, XDocument Junit) RunE2E(string file)
     {
         var artifacts = Directory.CreateDirectory(Path.Combine(_folder, "artifacts-" + Path.GetFileNameWithoutExtension(file))).FullName;
-        Environment.SetEnvironmentVariable("ARTIFACTS", artifacts);
-        HostRunner.Result result;
-        try
-        {
-            // LoadTarballs and E2E only (exclusive): the Compile dependency would build the whole solution.
-            result = BuildProgram.Run("--target", "LoadTarballs", "--target", "E2E", "--exclusive", $"--e2e-file={file}",
-                $"--golden={BuildProgram.UpstreamGoldenSet}");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("ARTIFACTS", null);
-        }
+        // LoadTarballs and E2E only (exclusive): the Compile dependency would build the whole solution.
+        var result = BuildProgram.RunWith(new Dictionary<string, string?> { ["ARTIFACTS"] = artifacts },
+            "--target", "LoadTarballs", "--target", "E2E", "--exclusive", $"--e2e-file={file}", $"--golden={BuildProgram.UpstreamGoldenSet}");
         var junit = Path.Combine(artifacts, "junit_e2e.xml");
         File.Exists(junit).Should().BeTrue(result.Output);
         return (result, XDocument.Load(junit));

@@ -8,7 +8,7 @@ using Promoter.Tests.Support;
 namespace Build.Tests.Golden;
 
 /// <summary>Paths of the repository and of upstream's golden set in it, and runs of the real build program.</summary>
-internal static class BuildProgram
+internal static partial class BuildProgram
 {
     /// <summary>The repository root (the folder holding Promoter.slnx), found upwards from the test binaries.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
@@ -38,6 +38,21 @@ internal static class BuildProgram
     /// <summary>Runs the compiled build program as a child process (see <see cref="StartProcess"/>) to its end.</summary>
     /// <exception cref="ExternalToolException">The process could not start or ran out of time.</exception>
     public static ToolResult RunProcess(params string[] args) => StartProcess(args).Wait();
+
+    /// <summary>
+    /// Runs the compiled build program as a child process in the repository root with <paramref name="args"/>, with <paramref name="environment"/> over this process's variables (a null value removes
+    /// one): a test whose run needs a variable leaves this process's environment untouched, so it runs beside the others.
+    /// The output is standard output and error together, colours removed, as <see cref="Run"/> returns it.
+    /// </summary>
+    /// <exception cref="ExternalToolException">The process could not start or ran out of time (5 min).</exception>
+    public static HostRunner.Result RunWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var result = StartProcess(args, new ToolOptions { Environment = environment }).Wait();
+        return new HostRunner.Result(result.ExitCode, Colour().Replace(result.Combined, ""));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex Colour();
 
     private static string FindRoot()
     {

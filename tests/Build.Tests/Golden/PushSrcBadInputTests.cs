@@ -11,7 +11,6 @@ namespace Build.Tests.Golden;
 /// PushSrc with bad archives and unreachable or refusing registries: one clear error naming the archive or reference,
 /// a non-zero exit, and nothing half-pushed (no manifest in the registry whose blobs are missing).
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed partial class PushSrcBadInputTests(RegistryFixture shared) : IClassFixture<RegistryFixture>, IDisposable
 {
     private readonly GoldenScratch _scratch = new();
@@ -102,17 +101,9 @@ public sealed partial class PushSrcBadInputTests(RegistryFixture shared) : IClas
         using var tokens = new TestTokenServer("robot", "s3cret-pass", _scratch.Folder);
         using var registry = await TestRegistry.StartAsync(new RegistryOptions { Token =
             new RegistryTokenAuth(tokens.Realm, TestTokenServer.Service, TestTokenServer.Issuer, tokens.CertificatePath) });
-        var previous = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
-        Environment.SetEnvironmentVariable("DOCKER_CONFIG", credentials); // an empty docker config: no credentials
-        HostRunner.Result result;
-        try
-        {
-            result = PushUpstream("oci", $"{registry.Host}/secured");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous);
-        }
+        // An empty docker config: no credentials.
+        var result = BuildProgram.RunWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = credentials },
+            "--target", "PushSrc", "--engine=oci", $"--registry={registry.Host}/secured", $"--golden={BuildProgram.UpstreamGoldenSet}");
 
         result.ExitCode.Should().NotBe(0);
         ErrorLine(result).Should().Contain($"PushSrc to {registry.Host}/secured").And.Contain("401")

@@ -6,7 +6,6 @@ using Build.Tests.Tools;
 using FluentAssertions;
 using k8s;
 using k8s.Models;
-using Xunit;
 using Promoter.Tests.Support;
 
 namespace Build.Tests.Kubernetes;
@@ -16,7 +15,6 @@ namespace Build.Tests.Kubernetes;
 /// exact kubectl command lines, and the handling of kubectl's outputs and exit codes (a Job that completes after a
 /// timed-out wait, a failed Job, a retried shard, kubectl errors). <c>kubectl kustomize</c> is the real one.
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed class PromoteOnClusterTests : IDisposable
 {
     private readonly KubectlStandIn _kubectl = new();
@@ -30,9 +28,8 @@ public sealed class PromoteOnClusterTests : IDisposable
 
     private HostRunner.Result Run(params string[] args)
     {
-        Environment.SetEnvironmentVariable("ARTIFACTS", _artifacts);
-        try { return BuildProgram.Run(["--target", "PromoteOnCluster", .. args]); }
-        finally { Environment.SetEnvironmentVariable("ARTIFACTS", null); }
+        var environment = new Dictionary<string, string?>(_kubectl.Variables) { ["ARTIFACTS"] = _artifacts };
+        return BuildProgram.RunWith(environment, ["--target", "PromoteOnCluster", .. args]);
     }
 
     private static string Pods(params (string Name, int Index, string Phase)[] pods) => KubernetesJson.Serialize(new V1PodList

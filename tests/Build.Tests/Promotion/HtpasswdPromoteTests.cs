@@ -1,6 +1,5 @@
 using System.Text;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
 using Promoter.Tests.Support;
@@ -13,7 +12,6 @@ namespace Build.Tests.Promotion;
 /// config.json holding basic auth for two htpasswd-protected Distribution processes, PushSrc seeds the project's golden
 /// set (pushed concurrently) and Promote with 8 threads copies its six images; both succeed.
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed class HtpasswdPromoteTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("htpasswd-promote-").FullName;
@@ -48,18 +46,9 @@ public sealed class HtpasswdPromoteTests : IDisposable
               dmap:
                 "{GoldenDigests.Project.Bar}": ["1.0"]
             """);
-        var previous = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
-        Environment.SetEnvironmentVariable("DOCKER_CONFIG", docker);
-        HostRunner.Result pushed, promoted;
-        try
-        {
-            pushed = BuildProgram.Run("--target", "PushSrc", $"--registry={source.Host}/stg");
-            promoted = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--threads=8", "--confirm");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous);
-        }
+        var environment = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = docker };
+        var pushed = BuildProgram.RunWith(environment, "--target", "PushSrc", $"--registry={source.Host}/stg");
+        var promoted = BuildProgram.RunWith(environment, "--target", "Promote", $"--manifest={manifest}", "--threads=8", "--confirm");
 
         pushed.ExitCode.Should().Be(0, pushed.Output);
         promoted.ExitCode.Should().Be(0, promoted.Output);
@@ -107,20 +96,12 @@ public sealed class HtpasswdPromoteTests : IDisposable
               dmap:
                 "{GoldenDigests.Project.Bar}": ["1.0"]
             """);
-        var previous = (Config: Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Path: Environment.GetEnvironmentVariable("PATH"));
-        Environment.SetEnvironmentVariable("DOCKER_CONFIG", docker);
-        Environment.SetEnvironmentVariable("PATH", bin + System.IO.Path.PathSeparator + previous.Path);
-        HostRunner.Result pushed, promoted;
-        try
+        var environment = new Dictionary<string, string?>
         {
-            pushed = BuildProgram.Run("--target", "PushSrc", $"--registry={source.Host}/stg");
-            promoted = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--threads=8", "--confirm");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous.Config);
-            Environment.SetEnvironmentVariable("PATH", previous.Path);
-        }
+            ["DOCKER_CONFIG"] = docker, ["PATH"] = bin + System.IO.Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+        };
+        var pushed = BuildProgram.RunWith(environment, "--target", "PushSrc", $"--registry={source.Host}/stg");
+        var promoted = BuildProgram.RunWith(environment, "--target", "Promote", $"--manifest={manifest}", "--threads=8", "--confirm");
 
         pushed.ExitCode.Should().Be(0, pushed.Output);
         promoted.ExitCode.Should().Be(0, promoted.Output);

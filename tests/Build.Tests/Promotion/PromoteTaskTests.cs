@@ -1,5 +1,4 @@
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using Xunit;
@@ -10,7 +9,6 @@ namespace Build.Tests.Promotion;
 /// The Promote task through the real build program against a real Distribution process: a dry run writes nothing,
 /// --confirm promotes, a second run plans nothing, a tag move is refused, and --snapshot prints upstream's format.
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed class PromoteTaskTests : IAsyncLifetime
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
@@ -113,10 +111,8 @@ public sealed class PromoteTaskTests : IAsyncLifetime
         seeded.ExitCode.Should().Be(0, seeded.Output);
         var moving = FooManifest("plan-move.yaml", fooS390x);
 
-        Environment.SetEnvironmentVariable("ARTIFACTS", artifacts);
-        HostRunner.Result result;
-        try { result = BuildProgram.Run("--target", "Promote", $"--manifest={moving}", $"--plan-out={planFile}"); }
-        finally { Environment.SetEnvironmentVariable("ARTIFACTS", null); }
+        var result = BuildProgram.RunWith(new Dictionary<string, string?> { ["ARTIFACTS"] = artifacts },
+            "--target", "Promote", $"--manifest={moving}", $"--plan-out={planFile}");
 
         result.ExitCode.Should().NotBe(0, "the dry run of a refused tag move fails");
         using var plan = System.Text.Json.JsonDocument.Parse(File.ReadAllText(planFile));

@@ -1,6 +1,5 @@
 using System.Text;
 using Build.Tests.Golden;
-using Build.Tests.Host;
 using FluentAssertions;
 using Promoter.Registry;
 using Promoter.Tests.Support;
@@ -14,7 +13,6 @@ namespace Build.Tests.Promotion;
 /// <c>gcloud</c> stand-in on PATH prints when asked to impersonate the manifest's service account. Google's IAM is not
 /// exercised (no real impersonation happens).
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed class ServiceAccountPromoteTests : IDisposable
 {
     private const string Account = "k8s-infra-promoter@cip-test.iam.gserviceaccount.com";
@@ -58,22 +56,14 @@ public sealed class ServiceAccountPromoteTests : IDisposable
                 "{Bar}": ["1.0"]
             """);
 
-        var previous = (Config: Environment.GetEnvironmentVariable("DOCKER_CONFIG"), Path: Environment.GetEnvironmentVariable("PATH"));
-        HostRunner.Result seeded, anonymous, impersonated;
-        try
+        var seeded = BuildProgram.RunWith(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = seedConfig },
+            "--target", "PushSrc", $"--registry={source.Host}/stg");
+        var environment = new Dictionary<string, string?>
         {
-            Environment.SetEnvironmentVariable("DOCKER_CONFIG", seedConfig);
-            seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={source.Host}/stg");
-            Environment.SetEnvironmentVariable("DOCKER_CONFIG", emptyConfig);
-            Environment.SetEnvironmentVariable("PATH", bin + Path.PathSeparator + previous.Path);
-            anonymous = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", aliases, "--confirm");
-            impersonated = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", aliases, "--confirm", "--use-service-account");
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("DOCKER_CONFIG", previous.Config);
-            Environment.SetEnvironmentVariable("PATH", previous.Path);
-        }
+            ["DOCKER_CONFIG"] = emptyConfig, ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+        };
+        var anonymous = BuildProgram.RunWith(environment, "--target", "Promote", $"--manifest={manifest}", aliases, "--confirm");
+        var impersonated = BuildProgram.RunWith(environment, "--target", "Promote", $"--manifest={manifest}", aliases, "--confirm", "--use-service-account");
 
         seeded.ExitCode.Should().Be(0, seeded.Output);
         anonymous.ExitCode.Should().NotBe(0, "without --use-service-account nothing gives the aliased registries a credential");

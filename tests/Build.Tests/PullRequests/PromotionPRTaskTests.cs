@@ -29,7 +29,6 @@ public sealed class StagingRegistry : RegistryFixture
 /// fork on disk with a clone of the upstream, real LibGit2Sharp commits and pushes, and Octokit's requests going to a
 /// loopback recorder (GitHub cannot be reached).
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed class PromotionPRTaskTests(StagingRegistry staging, ITestOutputHelper output) : IClassFixture<StagingRegistry>, IDisposable
 {
     private const string Branch = "cip-test-1.0-image-promotion";
@@ -100,9 +99,12 @@ public sealed class PromotionPRTaskTests(StagingRegistry staging, ITestOutputHel
         File.WriteAllText(path, text);
     }
 
-    private HostRunner.Result Run(string tokenVariable, params string[] extra)
+    private HostRunner.Result Run(string tokenVariable, params string[] extra) => RunWithToken(tokenVariable, null, extra);
+
+    /// <summary>Runs PromotionPR as a child process with <paramref name="token"/> in <paramref name="tokenVariable"/> (none when null).</summary>
+    private HostRunner.Result RunWithToken(string tokenVariable, string? token, params string[] extra)
     {
-        var result = BuildProgram.Run(["--target", "PromotionPR", "--project=cip-test", $"--staging-repo={staging.Staging}", $"--k8s-io-repo={Clone}",
+        var result = BuildProgram.RunWith(new Dictionary<string, string?> { [tokenVariable] = token }, ["--target", "PromotionPR", "--project=cip-test", $"--staging-repo={staging.Staging}", $"--k8s-io-repo={Clone}",
             $"--fork={Fork}", $"--github-api-url={_github.Url}", $"--github-token-env={tokenVariable}", "--git-author=Test Robot <robot@example.test>",
             "--reviewers=@kubernetes/release-engineering,bob", .. extra]);
         output.WriteLine($"$ PromotionPR {string.Join(" ", extra)}\n{result.Output}");
@@ -149,17 +151,9 @@ public sealed class PromotionPRTaskTests(StagingRegistry staging, ITestOutputHel
         _github.Requests.Should().BeEmpty();
 
         // --confirm: commit, push to the fork, pull request and reviewers through Octokit.
-        Environment.SetEnvironmentVariable(variable, token);
-        try
-        {
-            var live = Run(variable, "--tag=1.0", "--confirm");
-            live.ExitCode.Should().Be(0, live.Output);
-            live.Output.Should().Contain($"pushed {Branch}").And.Contain("opened pull request #7").And.NotContain(token);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
-        }
+        var live = RunWithToken(variable, token, "--tag=1.0", "--confirm");
+        live.ExitCode.Should().Be(0, live.Output);
+        live.Output.Should().Contain($"pushed {Branch}").And.Contain("opened pull request #7").And.NotContain(token);
         Branches(Fork).Should().Equal(Branch, "main");
         var log = Git("--git-dir", Fork, "log", "-p", $"main..{Branch}");
         output.WriteLine($"$ git --git-dir=<fork> log -p main..{Branch}\n{log}");

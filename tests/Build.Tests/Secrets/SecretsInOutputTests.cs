@@ -54,7 +54,6 @@ public sealed class SecuredRegistry : RegistryFixture
 /// registry that requires them, and with passwords written into arguments and environment variables; the console output
 /// and the JUnit files must hold none of the secrets, nor a bearer token, nor a Basic header value.
 /// </summary>
-[Collection(EnvironmentCollection.Name)]
 public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixture<SecuredRegistry>
 {
     private const string IdentityToken = "idtok-9c1e5b7aa0d24f6e";
@@ -97,17 +96,7 @@ public sealed class SecretsInOutputTests(SecuredRegistry secured) : IClassFixtur
             ["ARTIFACTS"] = artifacts,
         };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) variables[name] = value;
-        var previous = variables.Keys.ToDictionary(name => name, Environment.GetEnvironmentVariable);
-        HostRunner.Result result;
-        try
-        {
-            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-            result = HostRunner.Run(typeof(BuildContext).Assembly, BuildProgram.RepositoryRoot, ["--verbosity", "diagnostic", .. args]);
-        }
-        finally
-        {
-            foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
-        }
+        var result = BuildProgram.RunWith(variables, ["--verbosity", "diagnostic", .. args]);
         ShouldHoldNoSecret("the output", result.Output);
         foreach (var file in Directory.EnumerateFiles(artifacts, "*", SearchOption.AllDirectories))
             ShouldHoldNoSecret(file, File.ReadAllText(file));

@@ -7,13 +7,11 @@ namespace Build.Tests.Tools;
 /// argv (one call a line, arguments separated by a tab) and answers with replies a test recorded in the shape real kubectl
 /// gives (standard output, standard error, exit code), chosen by the subcommand and how often it was called
 /// (<c>wait.1</c>, <c>wait.2</c>, ... else <c>wait</c>; <c>logs.POD</c> for logs). <c>kustomize</c> runs the real kubectl,
-/// which works offline. No API server is involved: this is the boundary the tests can reach here.
+/// which works offline. No API server is involved: this is the boundary the tests can reach here. A run of the build
+/// program sees it through <see cref="Variables"/> (this process's environment is left alone).
 /// </summary>
 internal sealed class KubectlStandIn : IDisposable
 {
-    private readonly string? _previousPath = Environment.GetEnvironmentVariable("PATH");
-    private readonly string? _previousConfig = Environment.GetEnvironmentVariable("KUBECONFIG");
-
     public string Folder { get; } = Directory.CreateTempSubdirectory("kubectl-standin-").FullName;
 
     private string Replies => Path.Combine(Folder, "replies");
@@ -50,7 +48,6 @@ internal sealed class KubectlStandIn : IDisposable
             exit "$(cat "$reply.code")"
             """.Replace("\r\n", "\n"));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Environment.SetEnvironmentVariable("PATH", bin + Path.PathSeparator + _previousPath);
         // Nothing may reach a real cluster: a kubeconfig whose only server is a closed loopback port.
         var config = Path.Combine(Folder, "kubeconfig");
         File.WriteAllText(config, """
@@ -61,8 +58,15 @@ internal sealed class KubectlStandIn : IDisposable
             current-context: standin
             users: [{name: none, user: {}}]
             """);
-        Environment.SetEnvironmentVariable("KUBECONFIG", config);
+        Variables = new Dictionary<string, string?>
+        {
+            ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+            ["KUBECONFIG"] = config,
+        };
     }
+
+    /// <summary>The environment variables a run of the build program needs to find the stand-in: PATH with its folder first and KUBECONFIG.</summary>
+    public IReadOnlyDictionary<string, string?> Variables { get; }
 
     /// <summary>Records the reply of call <paramref name="call"/> of <paramref name="key"/> (every call when null).</summary>
     public void Reply(string key, int exitCode, string output = "", string error = "", int? call = null)
@@ -81,8 +85,6 @@ internal sealed class KubectlStandIn : IDisposable
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable("PATH", _previousPath);
-        Environment.SetEnvironmentVariable("KUBECONFIG", _previousConfig);
         Directory.Delete(Folder, recursive: true);
     }
 
