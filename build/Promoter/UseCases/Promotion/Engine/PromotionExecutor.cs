@@ -305,7 +305,7 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         var key = (registries.Resolve(destination.Registry).Address, destination.Repository, source.Digest!.Value);
         await run.Copies.GetOrAdd(key, _ => new Lazy<Task>(async () =>
         {
-            await CopyOnceAsync(run, source, destination, knownMissing, deferPut && run.Tagged.Contains(key), cancellationToken);
+            await CopyOnceAsync(run, source, destination, key, knownMissing, deferPut && run.Tagged.Contains(key), cancellationToken);
             // Done: the entry keeps only its key. A finished async method's task holds its locals (the manifest's
             // bytes and parsed document) as long as it is referenced, and a run holds one entry per image and destination.
             run.Copies[key] = Copied;
@@ -324,14 +324,15 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
     /// <summary>The entry of a finished copy in <see cref="Run.Copies"/>.</summary>
     private static readonly Lazy<Task> Copied = new(Task.CompletedTask);
 
-    private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, bool knownMissing, bool deferPut,
-        CancellationToken cancellationToken)
+    /// <summary>The copy of <see cref="CopyManifestAsync"/>, run once per <paramref name="key"/> (destination address, repository, digest).</summary>
+    private async Task CopyOnceAsync(Run run, ImageReference source, ImageReference destination, (string Address, string Repository, Digest Digest) key,
+        bool knownMissing, bool deferPut, CancellationToken cancellationToken)
     {
-        var digest = source.Digest!.Value;
+        var digest = key.Digest;
         Fenced(run, destination, digest.Value, digest);
         var from = registries.For(source.Registry);
         var to = registries.For(destination.Registry);
-        var empty = run.Empty.Contains($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}");
+        var empty = run.Empty.Contains($"{key.Address}/{key.Repository}");
         // A manifest the registry lists but cannot serve (a 5xx: a link a crash emptied) is copied again and the repair reported.
         string? unserved = null;
         if (!knownMissing && !empty)
@@ -370,11 +371,11 @@ internal sealed class PromotionExecutor(RegistryPool registries, int threads, Ac
         run.Manifests.TryAdd(digest, manifest);
         if (deferPut && unserved is null)
         {
-            run.Deferred[(registries.Resolve(destination.Registry).Address, destination.Repository, digest)] = manifest;
+            run.Deferred[key] = manifest;
             return;
         }
         await PutByDigestAsync(run, destination, manifest, cancellationToken);
-        if (unserved is not null || run.Unserved.TryGetValue($"{registries.Resolve(destination.Registry).Address}/{destination.Repository}@{digest.Value}", out unserved))
+        if (unserved is not null || run.Unserved.TryGetValue($"{key.Address}/{key.Repository}@{digest.Value}", out unserved))
             to.ReportRepair($"repaired manifest {to.Host}/{destination.Repository}@{digest}: {unserved}; put again, read back and served with the right digest");
     }
 
