@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Build.Tests.Golden;
-using Build.Tests.Host;
+using Build.Tests.Harness;
 using FluentAssertions;
 using Promoter;
 using Xunit;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Build.Tests.Golden;
+using Build.Tests.Harness;
 using FluentAssertions;
 using Xunit;
 

@@ -148,9 +148,9 @@ public sealed class ProvisioningTests : IDisposable
     {
         var skipped = new List<SkippedTest>
         {
-            new("Build.Tests.Golden.PushSrcTests.Docker_engine_push", "dockerd not running (Cannot connect to the Docker daemon)"),
+            new("Build.Tests.Tasks.PushSrc.PushSrcTests.Docker_engine_push", "dockerd not running (Cannot connect to the Docker daemon)"),
             new("Promoter.Tests.Images.GoldenBuilderTests.Docker_loads(x: 1)", "dockerd not running (Cannot connect\n to the Docker daemon)"),
-            new("Build.Tests.Kubernetes.PromoteOnClusterTests.Applies", "kubectl is not installed"),
+            new("Build.Tests.Tasks.PromoteOnCluster.PromoteOnClusterTests.Applies", "kubectl is not installed"),
         };
 
         TrxRun.Summary(10, 0, skipped).Should().Be(

@@ -1,4 +1,4 @@
-using Build.Tests.Golden;
+using Build.Tests.Harness;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using Xunit;

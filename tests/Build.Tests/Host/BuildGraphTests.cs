@@ -1,3 +1,4 @@
+using Build.Tests.Harness;
 using FluentAssertions;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using Build.Host;
-using Build.Tests.Golden;
+using Build.Tests.Harness;
 using Build.Tests.Host.Surface;
 using Cake.Core.IO;
 using Cake.Core.Packaging;

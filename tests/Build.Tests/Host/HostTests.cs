@@ -1,3 +1,4 @@
+using Build.Tests.Harness;
 using Build.Tests.Host.Graph;
 using FluentAssertions;
 using Xunit;
