@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Promoter.Registry;
 
@@ -51,50 +49,38 @@ public sealed record RegistryOptions
 /// </summary>
 /// <remarks>
 /// The library's <see cref="LocalRegistry"/> is the open registry the build program starts; this is its test twin with
-/// what only tests need (authentication, other addresses, crashes). Both write the same configuration apart from those.
+/// what only tests need (authentication, other addresses, crashes). Both run on the library's internal
+/// <c>RegistryProcess</c> (configuration, launch, log tail, readiness, kill), so they start and wait for a registry alike.
 /// </remarks>
 public sealed class TestRegistry : IDisposable
 {
-    private const int LogLines = 200;
-    private readonly Queue<string> _log = new();
+    private readonly RegistryProcess _process;
 
-    /// <summary>How many "listening on" lines the registry's log has had, and how many before the latest start.</summary>
-    private int _listening, _listeningBefore;
-    private Process? _process;
-    private int _disposed;
-
-    private TestRegistry(string folder, IPAddress address, int port)
-    {
-        Folder = folder;
-        Address = address;
-        Port = port;
-    }
+    private TestRegistry(RegistryProcess process) => _process = process;
 
     /// <summary>The address clients use, e.g. <c>127.0.0.1:40123</c>.</summary>
-    public string Host => $"{Address}:{Port}";
+    public string Host => _process.Host;
 
     /// <summary>The IPv4 address the registry listens on.</summary>
-    public IPAddress Address { get; }
+    public IPAddress Address => _process.Address;
 
     /// <summary>The TCP port the registry listens on.</summary>
-    public int Port { get; }
+    public int Port => _process.Port;
 
     /// <summary>The temporary folder holding <c>config.yml</c>, the htpasswd file and the <c>storage</c> root (deleted on dispose).</summary>
-    public string Folder { get; }
+    public string Folder => _process.Folder;
 
     /// <summary>The filesystem storage root (distribution's <c>storage.filesystem.rootdirectory</c>).</summary>
-    public string StorageRoot => Path.Combine(Folder, "storage");
+    public string StorageRoot => _process.StorageRoot;
 
     /// <summary>The last lines the registry logged (stdout and stderr), across restarts.</summary>
-    public string LogTail
-    {
-        get { lock (_log) return string.Join('\n', _log); }
-    }
+    public string LogTail => _process.LogTail;
 
     /// <summary>The repairs the last restart with <c>repairStorage</c> made, one line each (empty when none).</summary>
     public IReadOnlyList<string> StorageRepairs { get; private set; } = [];
 
-    /// <summary>Starts a registry as <paramref name="options"/> say (open on 127.0.0.1 by default) and waits until <c>GET /v2/</c> answers.</summary>
+    /// <summary>Starts a registry as <paramref name="options"/> say (open on 127.0.0.1 by default) and waits until it is ready: its
+    /// own "listening on" log line, then an answer on <c>GET /v2/</c>.</summary>
     /// <param name="options">Address and authentication.</param>
     /// <param name="startTimeout">How long to wait for <c>/v2/</c> (default 30 s).</param>
     /// <param name="cancellationToken">Cancels the wait (the process is then killed).</param>
@@ -107,28 +93,8 @@ public sealed class TestRegistry : IDisposable
         options ??= new RegistryOptions();
         if (options.Token is not null && options.Users.Count > 0)
             throw new ArgumentException("A registry has either Basic or token authentication, not both.", nameof(options));
-        var folder = Path.Combine(StorageParent(), "promoter-test-registry-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Path.Combine(folder, "storage"));
-        var registry = new TestRegistry(folder, options.Address, FreePort(options.Address));
-        try
-        {
-            string? htpasswd = null;
-            if (options.Users.Count > 0)
-            {
-                htpasswd = Path.Combine(folder, "htpasswd");
-                await File.WriteAllTextAsync(htpasswd, await HtpasswdAsync(options.Users), cancellationToken);
-            }
-            await File.WriteAllTextAsync(registry.ConfigPath, Config(registry.StorageRoot, registry.Address, registry.Port, options.Token, htpasswd),
-                cancellationToken);
-            registry.Launch();
-            await registry.WaitUntilReadyAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
-            return registry;
-        }
-        catch
-        {
-            registry.Dispose();
-            throw;
-        }
+        return new TestRegistry(await RegistryProcess.StartAsync("test registry", "promoter-test-registry-", options.Address,
+            folder => AuthSectionAsync(folder, options, cancellationToken), startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken));
     }
 
     /// <summary>Starts one registry per entry of <paramref name="options"/> at once; when one fails, stops those that started.</summary>
@@ -174,20 +140,7 @@ public sealed class TestRegistry : IDisposable
     public RegistryClient CreateClient(RegistryClientOptions? options = null) => new(Host, options);
 
     /// <summary>Kills the registry process with SIGKILL, as a crash would (no flush, no cleanup); <see cref="RestartAsync"/> starts it again.</summary>
-    public void Crash()
-    {
-        var old = _process;
-        if (old is null) return;
-        try
-        {
-            if (!old.HasExited) old.Kill(entireProcessTree: true);
-            old.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
+    public void Crash() => _process.Kill();
 
     /// <summary>
     /// Kills the registry process with SIGKILL, as a crash would (a write in progress may leave an empty link file or a
@@ -216,161 +169,25 @@ public sealed class TestRegistry : IDisposable
     public async Task RestartAsync(bool repairStorage = false, TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
     {
         Crash();
-        _process?.Dispose();
         StorageRepairs = repairStorage ? StorageRepair.Run(StorageRoot) : [];
-        Launch();
-        await WaitUntilReadyAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
+        await _process.RestartAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
     }
 
     /// <summary>Kills the registry process and deletes the temporary folder.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        Crash();
-        _process?.Dispose();
-        try { Directory.Delete(Folder, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => _process.Dispose();
 
     /// <inheritdoc />
     public override string ToString() => $"test registry {Host} (storage {StorageRoot})";
 
-    private string ConfigPath => Path.Combine(Folder, "config.yml");
-
-    private void Launch()
-    {
-        var binary = LocalRegistry.FindBinary();
-        _listeningBefore = Volatile.Read(ref _listening);
-        // The registry's own process (not ExternalTool): it runs for the whole fixture and its log is kept as it comes.
-        var start = new ProcessStartInfo(binary)
-        {
-            ArgumentList = { "serve", ConfigPath },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Folder,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new RegistryException($"Could not start {binary}.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new RegistryException($"Could not start {binary}: {e.Message}. Install it with: {LocalRegistry.InstallCommand}", inner: e);
-        }
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-    }
-
-    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var process = _process!;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            if (process.HasExited)
-            {
-                process.WaitForExit(); // flushes the redirected output
-                throw new RegistryException(
-                    $"The test registry exited with code {process.ExitCode} before answering on {Host}. Log tail:\n{LogTail}");
-            }
-            // Its own "listening on" line first: an answer on the port before it could come from another process that
-            // holds the port (this one then fails to bind and exits).
-            if (Volatile.Read(ref _listening) <= _listeningBefore)
-            {
-                await Task.Delay(10, cancellationToken);
-                continue;
-            }
-            try
-            {
-                using var response = await http.GetAsync($"http://{Host}/v2/", cancellationToken);
-                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) { }
-            await Task.Delay(10, cancellationToken);
-        }
-        throw new RegistryException($"The test registry did not answer GET http://{Host}/v2/ within {timeout.TotalSeconds:0} s. Log tail:\n{LogTail}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        if (line.Contains("listening on", StringComparison.Ordinal)) Interlocked.Increment(ref _listening);
-        lock (_log)
-        {
-            _log.Enqueue(line);
-            while (_log.Count > LogLines) _log.Dequeue();
-        }
-    }
-
     /// <summary>
-    /// Where registry folders go, as for <see cref="LocalRegistry"/>: <c>$PROMOTER_REGISTRY_TMPDIR</c> when set, else the
-    /// memory-backed <c>/dev/shm</c> when it is writable with at least 512 MiB free, else the temporary folder.
+    /// The configuration's <c>auth:</c> section for <paramref name="options"/> (null when open); for Basic authentication
+    /// it first writes the htpasswd file into the registry's <paramref name="folder"/>.
     /// </summary>
-    private static string StorageParent()
+    private static async Task<string?> AuthSectionAsync(string folder, RegistryOptions options, CancellationToken cancellationToken)
     {
-        if (Environment.GetEnvironmentVariable("PROMOTER_REGISTRY_TMPDIR") is { Length: > 0 } configured) return configured;
-        const string shm = "/dev/shm";
-        try
-        {
-            if (OperatingSystem.IsLinux() && Directory.Exists(shm) && new DriveInfo(shm).AvailableFreeSpace >= 512L * 1024 * 1024)
-            {
-                var probe = Path.Combine(shm, ".promoter-probe-" + Environment.ProcessId);
-                Directory.CreateDirectory(probe);
-                Directory.Delete(probe);
-                return shm;
-            }
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return Path.GetTempPath();
-    }
-
-    /// <summary>Ports this process has handed to a registry: never handed out twice, so two registries started at once
-    /// cannot both be given a port the kernel offered twice.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> GivenPorts = new();
-
-    private static int FreePort(IPAddress address)
-    {
-        while (true)
-        {
-            var listener = new TcpListener(address, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            if (GivenPorts.TryAdd(port, 0)) return port;
-        }
-    }
-
-    /// <summary>The distribution configuration (docs/configuration.md of distribution 2.x).</summary>
-    private static string Config(string storage, IPAddress address, int port, RegistryTokenAuth? token, string? htpasswd)
-    {
-        static string Quote(string s) => "'" + s.Replace("'", "''") + "'";
+        static string Quote(string s) => RegistryProcess.Quote(s);
         var yaml = new StringBuilder();
-        yaml.AppendLine("version: 0.1");
-        yaml.AppendLine("log:");
-        yaml.AppendLine("  level: info");
-        yaml.AppendLine("  accesslog:");
-        yaml.AppendLine("    disabled: true");
-        yaml.AppendLine("storage:");
-        yaml.AppendLine("  filesystem:");
-        yaml.AppendLine($"    rootdirectory: {Quote(storage)}");
-        yaml.AppendLine("  delete:");
-        yaml.AppendLine("    enabled: true");
-        yaml.AppendLine("  maintenance:");
-        yaml.AppendLine("    uploadpurging:");
-        yaml.AppendLine("      enabled: false");
-        yaml.AppendLine("http:");
-        yaml.AppendLine($"  addr: {address}:{port}");
-        yaml.AppendLine("  secret: promoter-local-registry");
-        if (token is not null)
+        if (options.Token is { } token)
         {
             yaml.AppendLine("auth:");
             yaml.AppendLine("  token:");
@@ -379,13 +196,16 @@ public sealed class TestRegistry : IDisposable
             yaml.AppendLine($"    issuer: {Quote(token.Issuer)}");
             yaml.AppendLine($"    rootcertbundle: {Quote(token.RootCertBundlePath)}");
         }
-        else if (htpasswd is not null)
+        else if (options.Users.Count > 0)
         {
+            var htpasswd = Path.Combine(folder, "htpasswd");
+            await File.WriteAllTextAsync(htpasswd, await HtpasswdAsync(options.Users), cancellationToken);
             yaml.AppendLine("auth:");
             yaml.AppendLine("  htpasswd:");
             yaml.AppendLine("    realm: 'promoter-local-registry'");
             yaml.AppendLine($"    path: {Quote(htpasswd)}");
         }
+        else return null;
         return yaml.ToString();
     }
 }
