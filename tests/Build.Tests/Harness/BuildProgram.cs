@@ -19,14 +19,23 @@ internal static partial class BuildProgram
         HostRunner.Run(typeof(BuildContext).Assembly, RepositoryRoot, ["--verbosity", "normal", .. args]);
 
     /// <summary>
-    /// Starts the compiled build program (the Build.dll beside the tests) as a child process in the repository root with
+    /// The compiled build program child processes run: the one build.sh published when it is current
+    /// (<see cref="PublishedProgram.Current"/>), else the Build.dll beside the tests.
+    /// </summary>
+    public static string ChildProgram => Child.Value;
+
+    private static readonly Lazy<string> Child = new(() =>
+        PublishedProgram.Current(RepositoryRoot) ?? Path.Combine(AppContext.BaseDirectory, "Build.dll"));
+
+    /// <summary>
+    /// Starts the compiled build program (<see cref="ChildProgram"/>) as a child process in the repository root with
     /// <paramref name="args"/>, through <see cref="ExternalTool"/>; <paramref name="prefix"/> (e.g. <c>unshare -n</c>)
     /// runs before <c>dotnet</c>.
     /// </summary>
     /// <exception cref="ExternalToolException">The process could not start.</exception>
     public static RunningTool StartProcess(IEnumerable<string> args, ToolOptions? options = null, params string[] prefix)
     {
-        string[] command = [.. prefix, "dotnet", Path.Combine(AppContext.BaseDirectory, "Build.dll"), .. args];
+        string[] command = [.. prefix, "dotnet", ChildProgram, .. args];
         return ExternalTool.Start(command[0], command[1..], (options ?? new ToolOptions()) with { WorkingDirectory = RepositoryRoot });
     }
 
@@ -35,8 +44,8 @@ internal static partial class BuildProgram
     public static ToolResult RunProcess(params string[] args) => StartProcess(args).Wait();
 
     /// <summary>
-    /// Runs the compiled build program as a child process in the repository root with <paramref name="args"/>, with <paramref name="environment"/> over this process's variables (a null value removes
-    /// one): a test whose run needs a variable leaves this process's environment untouched, so it runs beside the others.
+    /// Runs the compiled build program as a child process in the repository root with <paramref name="args"/>, with
+    /// <paramref name="environment"/> over this process's variables (a null value removes one): a test whose run needs a variable leaves this process's environment untouched, so it runs beside the others.
     /// The output is standard output and error together, colours removed, as <see cref="Run"/> returns it.
     /// </summary>
     /// <exception cref="ExternalToolException">The process could not start or ran out of time (5 min).</exception>

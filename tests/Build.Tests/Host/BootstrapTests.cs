@@ -83,6 +83,8 @@ public sealed class BootstrapTests : IDisposable
         RunSh().Should().Be((1, true), "a new source");
         File.Delete(System.IO.Path.Combine(_root, "build/Build/Tasks/New.cs"));
         RunSh().Should().Be((1, true), "a source deleted");
+        File.ReadAllText(System.IO.Path.Combine(_root, ".build/sources.sha256")).Should()
+            .Be(PublishedProgram.Fingerprint(_root) + "\n", "the tests' harness computes build.sh's fingerprint (it then runs the program build.sh published)");
     }
 
     [ToolFact("pwsh")]
@@ -110,6 +112,7 @@ public sealed class BootstrapTests : IDisposable
         Run(HostTools.Pwsh!, "-NoProfile", "-File", "build.ps1", "--tree").Should().Contain("build.ps1: compiling the build program");
         File.ReadAllBytes(stamp).Should().Equal(byBuildSh, "both scripts write the same fingerprint, as 64 hex digits and an LF");
         byBuildSh.Should().HaveCount(65);
+        System.Text.Encoding.ASCII.GetString(byBuildSh).Should().Be(PublishedProgram.Fingerprint(_root) + "\n", "the tests' harness computes it too");
     }
 
     private void Write(string relative, string content)
