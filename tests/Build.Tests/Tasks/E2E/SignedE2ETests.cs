@@ -28,10 +28,15 @@ public sealed partial class SignedE2ETests : IDisposable
     [Fact]
     public void The_signed_case_of_the_suite_passes_and_openssl_verifies_every_destination_signature()
     {
-        var result = BuildProgram.Run("--target", "LoadTarballs", "--target", "E2E", "--exclusive");
+        // The case as the committed suite holds it, alone (CI runs the whole suite, and E2ETaskTests the task's other paths).
+        var suite = File.ReadAllText(Path.Combine(BuildProgram.RepositoryRoot, "manifests", "e2e", "tests.yaml"));
+        var file = Path.Combine(_folder, "signed.yaml");
+        File.WriteAllText(file, suite[suite.LastIndexOf($"- name: \"{Case}\"", StringComparison.Ordinal)..]);
+
+        var result = BuildProgram.Run("--target", "LoadTarballs", "--target", "E2E", "--exclusive", $"--e2e-file={file}");
 
         result.ExitCode.Should().Be(0, result.Output);
-        result.Output.Should().Contain("E2E: 6 passed, 0 failed");
+        result.Output.Should().Contain("E2E: 1 passed, 0 failed");
         result.Output.Should().MatchRegex($@"\[{Regex.Escape(Case)}\] +[0-9.]+s PASSED");
         result.Output.Should().Contain($"[{Case}]").And.Contain("attached a signature, an attestation and an SBOM referrer to 6 digest(s) of staging.registry.test/k8s-staging-cip-test");
         var audits = AuditLine().Matches(result.Output).ToDictionary(m => m.Groups["dest"].Value);
