@@ -91,7 +91,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : CrashScenario
     /// runs (the registry client must repair them); data files while it is down, restarting it with the storage repair
     /// (Distribution keeps an existing data file, so only the storage repair can remove it). Returns the storage repairs.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> DamageAsync(TestRegistry registry, string prefix, Damage damage)
+    private async Task<IReadOnlyList<string>> DamageAsync(TestRegistry registry, string prefix, Damage damage)
     {
         var target = Target(registry, prefix, damage) ?? throw new InvalidOperationException($"nothing to damage ({damage}) under {prefix}");
         if (damage is Damage.LayerLink or Damage.RevisionLink or Damage.TagLink)
@@ -107,7 +107,7 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : CrashScenario
     }
 
     /// <summary>The file <paramref name="damage"/> would damage under the repositories starting with <paramref name="prefix"/>, or null.</summary>
-    private static string? Target(TestRegistry registry, string prefix, Damage damage)
+    private string? Target(TestRegistry registry, string prefix, Damage damage)
     {
         var v2 = Path.Combine(registry.StorageRoot, "docker", "registry", "v2");
         var repositories = Path.Combine(v2, "repositories", prefix);
@@ -116,12 +116,13 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : CrashScenario
         string? Data(string? link) =>
             link is null ? null : Path.Combine(v2, "blobs", "sha256", Path.GetFileName(Path.GetDirectoryName(link))![..2], Path.GetFileName(Path.GetDirectoryName(link))!, "data");
         var sep = Path.DirectorySeparatorChar;
-        // A layer of one repository only: a blob two repositories share may be mounted into the damaged one from the other
-        // (one request, no HEAD: the run already holds it), which rewrites the link without seeing the damage, so whether
-        // that repair is reported would depend on which copy of the rerun comes first.
-        var layerLinks = links.Where(l => l.Contains($"{sep}_layers{sep}")).ToList();
-        var layer = layerLinks.FirstOrDefault(l => new FileInfo(Data(l)!) is { Exists: true, Length: > 1000 }
-                                                   && layerLinks.Count(o => Path.GetFileName(Path.GetDirectoryName(o)) == Path.GetFileName(Path.GetDirectoryName(l))) == 1);
+        // A layer of one repository of the golden set only: a blob two repositories share may be mounted into the damaged
+        // one from the other (one request, no HEAD: the run already holds it), which rewrites the link without seeing the
+        // damage, so whether that repair is reported would depend on which copy of the rerun comes first. Sharing is read
+        // from the source, which holds every image: a killed run may have copied a shared layer into one repository only.
+        var shared = SharedLayers();
+        var layer = links.Where(l => l.Contains($"{sep}_layers{sep}"))
+            .FirstOrDefault(l => new FileInfo(Data(l)!) is { Exists: true, Length: > 1000 } && !shared.Contains(Path.GetFileName(Path.GetDirectoryName(l))!));
         var revision = links.FirstOrDefault(l => l.Contains($"{sep}_manifests{sep}revisions{sep}"));
         return damage switch
         {
@@ -131,6 +132,20 @@ public sealed class StorageDamageTests(ITestOutputHelper output) : CrashScenario
             Damage.RevisionLink => revision,
             _ => links.FirstOrDefault(l => l.EndsWith($"{sep}current{sep}link", StringComparison.Ordinal)),
         };
+    }
+
+    /// <summary>The layer digests (hex) that more than one repository of the seeded source holds.</summary>
+    private HashSet<string> SharedLayers()
+    {
+        var repositories = Path.Combine(Source.StorageRoot, "docker", "registry", "v2", "repositories", "stg");
+        var sep = Path.DirectorySeparatorChar;
+        return Directory.EnumerateFiles(repositories, "link", SearchOption.AllDirectories)
+            .Where(l => l.Contains($"{sep}_layers{sep}"))
+            .Select(l => (Repository: l[..l.IndexOf($"{sep}_layers{sep}", StringComparison.Ordinal)], Digest: Path.GetFileName(Path.GetDirectoryName(l))!))
+            .GroupBy(l => l.Digest)
+            .Where(g => g.Select(l => l.Repository).Distinct().Count() > 1)
+            .Select(g => g.Key)
+            .ToHashSet();
     }
 
     /// <summary>The repairs the build program reported (<c>repaired ...</c> lines).</summary>
