@@ -162,9 +162,12 @@ public class TransportTests(EngineFixture fixture) : IClassFixture<EngineFixture
 
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6));
         error.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        // Attempts at about 0, 1 and 2 s (each Retry-After 1 s): three fit the 2.5 s budget when the first answers come fast,
+        // two when a loaded machine slows them; either way the message names the attempts the registry saw.
+        var attempts = proxy.Requests.Count;
+        attempts.Should().BeInRange(2, 3);
         error.Message.Should().StartWith($"get manifest {proxy.Host}/{id}/img:1: registry {proxy.Host} answered 429")
-            .And.Contain("gave up after 3 attempts").And.Contain("retry budget of 2.5 s");
-        proxy.Requests.Should().HaveCount(3);
+            .And.Contain($"gave up after {attempts} attempts").And.Contain("retry budget of 2.5 s");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Build.Tests.Harness;
 using FluentAssertions;
 using Promoter.Registry;
+using Promoter.Promotion.Registries;
 using Promoter.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -47,6 +48,15 @@ public abstract class CrashScenario(ITestOutputHelper output) : IAsyncLifetime
         Destination.Dispose();
         Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Promotes the golden set into <c>Destination/prefix</c> with no fault; returns the snapshot every rerun must reach.</summary>
+    protected async Task<string> CleanRunAsync(string prefix)
+    {
+        using var pool = Pool();
+        var clean = Promote(prefix, Destination.Host, killAfterRequests: null);
+        clean.ExitCode.Should().Be(0, clean.Output);
+        return (await RegistrySnapshotter.TakeAsync(pool, $"{Destination.Host}/{prefix}")).ToText();
     }
 
     /// <summary>A pool that reads the destination (and the source) through their storage roots too.</summary>

@@ -15,10 +15,7 @@ public sealed class RegistryCrashTests(ITestOutputHelper output) : CrashScenario
     [Fact]
     public async Task Every_crash_of_the_destination_registry_converges_on_the_rerun_and_leaves_no_manifest_without_its_blobs()
     {
-        using var pool = Pool();
-        var clean = Promote("prod-reg-clean", Destination.Host, killAfterRequests: null);
-        clean.ExitCode.Should().Be(0, clean.Output);
-        var expected = (await RegistrySnapshotter.TakeAsync(pool, $"{Destination.Host}/prod-reg-clean")).ToText();
+        var expected = await CleanRunAsync("prod-reg-clean");
 
         // Each worker crashes a destination registry of its own: a crash must not reach another worker's promotion.
         var destinations = await TestRegistry.StartAllAsync(Workers);
