@@ -306,7 +306,7 @@ public sealed class FaultProxy : LoopbackListener
         HttpConnection? upstream = null;
         try
         {
-            while (await client.ReadHeadAsync(Stopping) is { } head)
+            while (await NextHeadAsync(client, upstream) is { } head)
             {
                 var at = _clock.Elapsed;
                 var rule = Catch($"{head.Method} {head.Target}");
@@ -366,6 +366,20 @@ public sealed class FaultProxy : LoopbackListener
         {
             upstream?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The client's next request head; null when the client closed the connection, or when the registry closed its idle
+    /// connection meanwhile (the caller then closes the client's, as the registry's socket would have without a proxy).
+    /// </summary>
+    private async Task<HttpHead?> NextHeadAsync(HttpConnection client, HttpConnection? upstream)
+    {
+        var next = client.ReadHeadAsync(Stopping);
+        if (upstream is null) return await next;
+        var idle = upstream.ReadAheadAsync(Stopping);
+        if (await Task.WhenAny(next, idle) == next || await idle) return await next;
+        _ = next.ContinueWith(read => read.Exception, TaskScheduler.Default); // ends when the client connection is closed
+        return null;
     }
 
     /// <summary>Forwards one request and its answer; false when the connection must end after it.</summary>

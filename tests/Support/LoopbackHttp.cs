@@ -351,7 +351,28 @@ public sealed class HttpConnection : IDisposable
     /// <summary>Closes the connection (FIN).</summary>
     public void Dispose() => _stream.Dispose();
 
+    /// <summary>
+    /// Reads ahead while the connection is idle: completes true when the peer sent bytes (they stay for the next read),
+    /// false when it closed the connection. Calling it again before the next read returns the same task.
+    /// </summary>
+    /// <remarks>A proxy watches its idle registry connection with it: a registry that closes a kept-alive connection (it
+    /// crashed, or dropped it) is seen at once, and the proxy closes its client's connection as the registry's own socket
+    /// would have, instead of failing the client's next request on it.</remarks>
+    public Task<bool> ReadAheadAsync(CancellationToken cancellationToken) => _readAhead ??= FillFromStreamAsync(cancellationToken);
+
+    private Task<bool>? _readAhead;
+
     private async Task<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        if (_readAhead is { } pending)
+        {
+            _readAhead = null;
+            return await pending;
+        }
+        return await FillFromStreamAsync(cancellationToken);
+    }
+
+    private async Task<bool> FillFromStreamAsync(CancellationToken cancellationToken)
     {
         if (_start > 0 && _start == _end) _start = _end = 0;
         if (_end == _buffer.Length)

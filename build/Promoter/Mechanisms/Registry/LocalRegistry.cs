@@ -21,7 +21,7 @@ public sealed class LocalRegistry : IDisposable
     /// <summary>The address clients use, e.g. <c>127.0.0.1:40123</c>.</summary>
     public string Host => _process.Host;
 
-    /// <summary>The registry's own folder (its config, log and storage): a caller may keep files of its own there; deleted on dispose.</summary>
+    /// <summary>The registry's own folder (its config.yml and storage; the log is kept in memory): a caller may keep files of its own there; deleted on dispose.</summary>
     public string Folder => _process.Folder;
 
     /// <summary>The filesystem storage root (distribution's <c>storage.filesystem.rootdirectory</c>; deleted on dispose).</summary>

@@ -135,10 +135,11 @@ public abstract class CrashScenario(ITestOutputHelper output) : IAsyncLifetime
     protected static RunningTool StartPromote(string manifest) =>
         BuildProgram.StartProcess(["--target", "Promote", $"--manifest={manifest}", "--confirm", "--verbosity", "minimal"]);
 
-    protected static async Task<bool> WaitAsync(RunningTool process)
+    /// <summary>Waits up to 3 minutes for <paramref name="process"/>; its result, or null when the time ran out (it is then killed).</summary>
+    protected static async Task<ToolResult?> WaitAsync(RunningTool process)
     {
-        try { await process.WaitAsync(TimeSpan.FromMinutes(3)); return true; }
-        catch (ExternalToolException) { return false; } // killed when the time ran out
+        try { return await process.WaitAsync(TimeSpan.FromMinutes(3)); }
+        catch (ExternalToolException) { return null; }
     }
 
     protected (int ExitCode, string Output, bool Killed) Promote(string prefix, string destinationHost, int? killAfterRequests, FaultProxy? proxy = null,
