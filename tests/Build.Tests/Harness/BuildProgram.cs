@@ -1,3 +1,4 @@
+using FluentAssertions;
 using Promoter.Tests.Support;
 
 namespace Build.Tests.Harness;
@@ -53,6 +54,26 @@ internal static partial class BuildProgram
     {
         var result = StartProcess(args, new ToolOptions { Environment = environment }).Wait();
         return new HostRunner.Result(result.ExitCode, Colour().Replace(result.Combined, ""));
+    }
+
+    /// <summary>
+    /// Starts a registry (<see cref="TestRegistry"/>) and pushes upstream's golden set into it under <c>stg/</c> with the
+    /// build program's PushSrc (in this process): the source most Promote tests start from.
+    /// </summary>
+    public static async Task<TestRegistry> StartSeededRegistryAsync()
+    {
+        var registry = await TestRegistry.StartAsync();
+        try
+        {
+            var seeded = Run("--target", "PushSrc", $"--registry={registry.Host}/stg", $"--golden={UpstreamGoldenSet}");
+            seeded.ExitCode.Should().Be(0, seeded.Output);
+            return registry;
+        }
+        catch
+        {
+            registry.Dispose();
+            throw;
+        }
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*m")]

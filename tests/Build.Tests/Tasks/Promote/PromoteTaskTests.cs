@@ -18,10 +18,7 @@ public sealed class PromoteTaskTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _registry = await TestRegistry.StartAsync();
-        var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_registry.Host}/stg",
-            $"--golden={BuildProgram.UpstreamGoldenSet}");
-        seeded.ExitCode.Should().Be(0, seeded.Output);
+        _registry = await BuildProgram.StartSeededRegistryAsync();
     }
 
     public Task DisposeAsync()

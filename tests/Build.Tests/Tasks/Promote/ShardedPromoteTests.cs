@@ -33,9 +33,7 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        _source = await TestRegistry.StartAsync();
-        var seeded = BuildProgram.Run("--target", "PushSrc", $"--registry={_source.Host}/stg", $"--golden={BuildProgram.UpstreamGoldenSet}");
-        seeded.ExitCode.Should().Be(0, seeded.Output);
+        _source = await BuildProgram.StartSeededRegistryAsync();
     }
 
     public Task DisposeAsync()
