@@ -14,35 +14,21 @@ namespace Build.Tests.Tasks.Promote;
 /// then --plan --confirm executes the reviewed plan and refuses it after a drift, --manifest-diff-since plans only the
 /// entries a real git history changed, --parse-only sends nothing, kpromo's snapshot flags, and kpromo flags refused.
 /// </summary>
-public sealed class PresubmitPromoteTests : IAsyncLifetime
+public sealed class PresubmitPromoteTests() : SeededRegistryTest("presubmit-")
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
     private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
     private const string FooS390x = GoldenDigests.Upstream.FooS390x;
-    private TestRegistry _registry = null!;
-    private readonly string _folder = Directory.CreateTempSubdirectory("presubmit-").FullName;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await BuildProgram.StartSeededRegistryAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        _registry.Dispose();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
 
     /// <summary>A manifest promoting foo's digests from staging into <c>prod-NAME</c>, each with its tags.</summary>
     private string FooManifest(string name, string destination, params (string Digest, string Tags)[] dmap)
     {
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllText(path, $"""
             registries:
-            - name: {_registry.Host}/stg/golden-foo
+            - name: {Seeded.Host}/stg/golden-foo
               src: true
-            - name: {_registry.Host}/{destination}
+            - name: {Seeded.Host}/{destination}
             images:
             - name: foo
               dmap:
@@ -53,7 +39,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
 
     private async Task<string?> TagAsync(string repository, string tag)
     {
-        using var client = _registry.CreateClient();
+        using var client = Seeded.CreateClient();
         return (await client.HeadManifestAsync(repository, tag))?.Digest.Value;
     }
 
@@ -67,13 +53,13 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
 
         var dry = BuildProgram.Run("--target", "Promote", $"--manifest={moving}");
         dry.ExitCode.Should().NotBe(0, "a presubmit dry run must fail when the real run would be refused");
-        dry.Output.Should().Contain($"REFUSED tag move: {_registry.Host}/iso/foo:1.0 points at {FooAmd64}, not {FooS390x}")
+        dry.Output.Should().Contain($"REFUSED tag move: {Seeded.Host}/iso/foo:1.0 points at {FooAmd64}, not {FooS390x}")
             .And.Contain("1 tag move(s) refused; nothing was promoted");
 
         var isolated = BuildProgram.Run("--target", "Promote", $"--manifest={moving}", "--isolate-edges", "--confirm");
         isolated.ExitCode.Should().NotBe(0, "a refused edge fails the run at its end");
         isolated.Output.Should().Contain("1 refused edge(s) isolated: they and what depends on them are not written")
-            .And.Contain($"\n  REFUSED tag move: {_registry.Host}/iso/foo:1.0")
+            .And.Contain($"\n  REFUSED tag move: {Seeded.Host}/iso/foo:1.0")
             .And.Contain("1 edge(s) refused; the other edges were promoted (")
             .And.Contain("request budget: ").And.Contain("requests sent: ");
         (await TagAsync("iso/foo", "1.0")).Should().Be(FooAmd64, "the refused tag is untouched");
@@ -95,7 +81,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
 
         var isolated = BuildProgram.Run("--target", "Promote", $"--manifest={overlapping}", "--confirm", "--isolate-edges");
         isolated.ExitCode.Should().NotBe(0, isolated.Output);
-        isolated.Output.Should().Contain($"REFUSED overlapping edge: {_registry.Host}/ovl/foo:x is claimed by {FooS390x} and by {FooAmd64}")
+        isolated.Output.Should().Contain($"REFUSED overlapping edge: {Seeded.Host}/ovl/foo:x is claimed by {FooS390x} and by {FooAmd64}")
             .And.Contain("2 edge(s) refused; the other edges were promoted");
         (await TagAsync("ovl/foo", "x")).Should().BeNull();
         (await TagAsync("ovl/foo", "s390x")).Should().Be(FooS390x);
@@ -116,7 +102,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
 
         var isolated = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", "--require-source", "--isolate-edges", "--confirm");
         isolated.ExitCode.Should().NotBe(0);
-        isolated.Output.Should().Contain("1 refused edge(s) isolated").And.Contain($"\n  LOST  {_registry.Host}/stg/golden-foo/foo@{missing}");
+        isolated.Output.Should().Contain("1 refused edge(s) isolated").And.Contain($"\n  LOST  {Seeded.Host}/stg/golden-foo/foo@{missing}");
         (await TagAsync("lost/foo", "here")).Should().Be(FooAmd64);
     }
 
@@ -124,7 +110,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
     public async Task A_reviewed_plan_is_executed_and_refused_after_a_drift()
     {
         var manifest = FooManifest("planned.yaml", "planned", (FooAmd64, "\"1.0\""), (FooS390x, "\"s390x\""));
-        var planFile = Path.Combine(_folder, "plan.json");
+        var planFile = Path.Combine(Folder, "plan.json");
         var reviewed = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}", $"--plan-out={planFile}");
         reviewed.ExitCode.Should().Be(0, reviewed.Output);
         // Two copies, each put by its tag's PUT; the two tags the plan saw absent in one repository: one guard listing, a
@@ -139,7 +125,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
 
         // A second plan, then a drift: another promotion puts the planned tag on another digest, and a tag moves.
         var next = FooManifest("next.yaml", "planned", (FooAmd64, "\"2.0\""), (FooS390x, "\"3.0\""));
-        var nextPlan = Path.Combine(_folder, "next.json");
+        var nextPlan = Path.Combine(Folder, "next.json");
         BuildProgram.Run("--target", "Promote", $"--manifest={next}", $"--plan-out={nextPlan}").ExitCode.Should().Be(0);
         var drift = BuildProgram.Run("--target", "Promote", $"--manifest={FooManifest("drift.yaml", "planned", (FooS390x, "\"2.0\""))}", "--confirm");
         drift.ExitCode.Should().Be(0, drift.Output);
@@ -147,7 +133,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
         var refused = BuildProgram.Run("--target", "Promote", $"--plan={nextPlan}", "--confirm");
         refused.ExitCode.Should().NotBe(0);
         refused.Output.Should().Contain($"1 edge(s) of the plan {nextPlan} drifted since it was written; nothing was promoted")
-            .And.Contain($"{_registry.Host}/planned/foo:2.0: planned TAG (the tag was absent), now the tag points at {FooS390x} (moved since the plan)");
+            .And.Contain($"{Seeded.Host}/planned/foo:2.0: planned TAG (the tag was absent), now the tag points at {FooS390x} (moved since the plan)");
         (await TagAsync("planned/foo", "3.0")).Should().BeNull("nothing of a drifted plan is written");
     }
 
@@ -157,9 +143,9 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
         using var repository = ScriptedRepository.CreateEmpty();
         string Thin(string image) => $"""
             registries:
-            - name: {_registry.Host}/stg/golden-{image}
+            - name: {Seeded.Host}/stg/golden-{image}
               src: true
-            - name: {_registry.Host}/diff
+            - name: {Seeded.Host}/diff
             """;
         string Images(string image, string dmap) => $"- name: {image}\n  dmap:\n{dmap}";
         repository.Commit("three manifests",
@@ -181,7 +167,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
         var diff = BuildProgram.Run("--target", "Promote", $"--thin-manifest-dir={thin}", $"--manifest-diff-since={baseCommit}");
         diff.ExitCode.Should().Be(0, diff.Output);
         diff.Output.Should().Contain($"manifest diff {baseCommit[..12]}..").And.Contain("2 of 5 edge(s) new or changed")
-            .And.Contain($"destination {_registry.Host}/diff (1 image): 2 to copy").And.Contain("image foo (1 destination): 2 to copy")
+            .And.Contain($"destination {Seeded.Host}/diff (1 image): 2 to copy").And.Contain("image foo (1 destination): 2 to copy")
             .And.Contain("plan: 2 copies, 2 tag(s)")
             .And.NotContain("golden-bar").And.NotContain(":s1");
     }
@@ -192,7 +178,7 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var unreachable = $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-        var manifest = Path.Combine(_folder, "nowhere.yaml");
+        var manifest = Path.Combine(Folder, "nowhere.yaml");
         File.WriteAllText(manifest, $"""
             registries:
             - name: {unreachable}/stg
@@ -225,26 +211,26 @@ public sealed class PresubmitPromoteTests : IAsyncLifetime
         var seed = BuildProgram.Run("--target", "Promote", $"--manifest={FooManifest("snap.yaml", "snap", (FooAmd64, "\"1.0\", \"latest\""), (FooS390x, ""))}", "--confirm");
         seed.ExitCode.Should().Be(0, seed.Output);
 
-        var storage = $"--registry-storage={_registry.Host}={_registry.StorageRoot}"; // so the tagless digest is listed
-        var csv = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/snap", "--output=csv", storage);
+        var storage = $"--registry-storage={Seeded.Host}={Seeded.StorageRoot}"; // so the tagless digest is listed
+        var csv = BuildProgram.Run("--target", "Promote", $"--snapshot={Seeded.Host}/snap", "--output=csv", storage);
         csv.ExitCode.Should().Be(0, csv.Output);
         csv.Output.Should().Contain($"foo@{FooAmd64},foo:1.0\nfoo@{FooAmd64},foo:latest\nfoo@{FooS390x},-\n");
 
-        var tagged = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/snap", "--snapshot-tag=latest");
+        var tagged = BuildProgram.Run("--target", "Promote", $"--snapshot={Seeded.Host}/snap", "--snapshot-tag=latest");
         tagged.ExitCode.Should().Be(0, tagged.Output);
         tagged.Output.Should().Contain($"- name: foo\n  dmap:\n    \"{FooAmd64}\": [\"latest\"]\n").And.NotContain(FooS390x);
 
         // foo's manifest list (children amd64 and s390x): the copy brings the children in tagless.
         const string fooIndex = GoldenDigests.Upstream.FooList;
         BuildProgram.Run("--target", "Promote", $"--manifest={FooManifest("mini.yaml", "mini", (fooIndex, "\"1.0\""))}", "--confirm").ExitCode.Should().Be(0);
-        var full = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/mini", "--output=csv", storage);
+        var full = BuildProgram.Run("--target", "Promote", $"--snapshot={Seeded.Host}/mini", "--output=csv", storage);
         full.Output.Should().Contain($"foo@{FooAmd64},-\n").And.Contain($"foo@{FooS390x},-\n").And.Contain($"foo@{fooIndex},foo:1.0\n");
-        var minimal = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/mini", "--output=csv", "--minimal-snapshot", storage);
+        var minimal = BuildProgram.Run("--target", "Promote", $"--snapshot={Seeded.Host}/mini", "--output=csv", "--minimal-snapshot", storage);
         minimal.ExitCode.Should().Be(0, minimal.Output);
         minimal.Output.Should().Contain($"foo@{fooIndex},foo:1.0\n").And.NotContain(FooAmd64).And.NotContain(FooS390x);
 
         var planned = BuildProgram.Run("--target", "Promote", $"--manifest={FooManifest("snap2.yaml", "elsewhere", (FooAmd64, "\"2.0\""))}",
-            $"--manifest-based-snapshot-of={_registry.Host}/elsewhere", "--output=csv");
+            $"--manifest-based-snapshot-of={Seeded.Host}/elsewhere", "--output=csv");
         planned.ExitCode.Should().Be(0, planned.Output);
         planned.Output.Should().Contain($"foo@{FooAmd64},foo:2.0\n");
     }

@@ -9,40 +9,26 @@ namespace Build.Tests.Tasks.Promote;
 /// The Promote task through the real build program against a real Distribution process: a dry run writes nothing,
 /// --confirm promotes, a second run plans nothing, a tag move is refused, and --snapshot prints upstream's format.
 /// </summary>
-public sealed class PromoteTaskTests : IAsyncLifetime
+public sealed class PromoteTaskTests() : SeededRegistryTest("promote-task-")
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
     private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
-    private TestRegistry _registry = null!;
-    private readonly string _folder = Directory.CreateTempSubdirectory("promote-task-").FullName;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await BuildProgram.StartSeededRegistryAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        _registry.Dispose();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
 
     private string WriteFile(string name, string text)
     {
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllText(path, text);
         return path;
     }
 
     private string Manifest(string name, string tagsOfBar)
     {
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllText(path, $"""
             registries:
-            - name: {_registry.Host}/stg/golden-bar
+            - name: {Seeded.Host}/stg/golden-bar
               src: true
-            - name: {_registry.Host}/prod
+            - name: {Seeded.Host}/prod
             images:
             - name: bar
               dmap:
@@ -55,12 +41,12 @@ public sealed class PromoteTaskTests : IAsyncLifetime
     public async Task Dry_run_then_confirm_then_nothing_left_to_do()
     {
         var manifest = Manifest("bar.yaml", Bar);
-        using var client = _registry.CreateClient();
+        using var client = Seeded.CreateClient();
 
         var dry = BuildProgram.Run("--target", "Promote", $"--manifest={manifest}");
         dry.ExitCode.Should().Be(0, dry.Output);
         // At the default verbosity the plan is summed up by destination and image (each edge's line is at -v verbose).
-        dry.Output.Should().Contain($"destination {_registry.Host}/prod (1 image): 1 to copy").And.Contain("image bar (1 destination): 1 to copy")
+        dry.Output.Should().Contain($"destination {Seeded.Host}/prod (1 image): 1 to copy").And.Contain("image bar (1 destination): 1 to copy")
             .And.NotContain("COPY  ")
             .And.Contain("plan: 1 copy, 1 tag(s), 0 refused").And.Contain("Dry run complete: nothing was written");
         (await client.HeadManifestAsync("prod/bar", "1.0")).Should().BeNull("a dry run writes nothing");
@@ -79,15 +65,15 @@ public sealed class PromoteTaskTests : IAsyncLifetime
     [Fact]
     public void The_plan_is_written_as_json_and_junit_even_when_it_is_refused()
     {
-        var artifacts = Directory.CreateDirectory(Path.Combine(_folder, "artifacts")).FullName;
-        var planFile = Path.Combine(_folder, "plan.json");
+        var artifacts = Directory.CreateDirectory(Path.Combine(Folder, "artifacts")).FullName;
+        var planFile = Path.Combine(Folder, "plan.json");
         // prod/foo:plan points at foo's amd64 image first; then a manifest wants the s390x image under that tag.
         const string fooS390x = GoldenDigests.Upstream.FooS390x;
         string FooManifest(string name, string digest) => WriteFile(name, $"""
             registries:
-            - name: {_registry.Host}/stg/golden-foo
+            - name: {Seeded.Host}/stg/golden-foo
               src: true
-            - name: {_registry.Host}/prod
+            - name: {Seeded.Host}/prod
             images:
             - name: foo
               dmap:
@@ -96,9 +82,9 @@ public sealed class PromoteTaskTests : IAsyncLifetime
             """);
         var seed = WriteFile("plan-seed.yaml", $"""
             registries:
-            - name: {_registry.Host}/stg/golden-foo
+            - name: {Seeded.Host}/stg/golden-foo
               src: true
-            - name: {_registry.Host}/prod
+            - name: {Seeded.Host}/prod
             images:
             - name: foo
               dmap:
@@ -116,8 +102,8 @@ public sealed class PromoteTaskTests : IAsyncLifetime
         var edges = plan.RootElement.GetProperty("edges").EnumerateArray().Select(e => (e.GetProperty("action").GetString(), e.GetProperty("destination").GetString())).ToList();
         edges.Should().BeEquivalentTo(new (string?, string?)[]
         {
-            ("REFUSED", $"{_registry.Host}/prod/foo:plan"),
-            ("ALREADY", $"{_registry.Host}/prod/foo:plan-amd64"),
+            ("REFUSED", $"{Seeded.Host}/prod/foo:plan"),
+            ("ALREADY", $"{Seeded.Host}/prod/foo:plan-amd64"),
         });
         plan.RootElement.GetProperty("refused").GetInt32().Should().Be(1);
         var junit = System.Xml.Linq.XDocument.Load(Path.Combine(artifacts, "junit_promotion.xml"));
@@ -136,21 +122,21 @@ public sealed class PromoteTaskTests : IAsyncLifetime
         var claim = BuildProgram.Run("--target", "Promote", $"--manifest={moving}", "--confirm");
         claim.ExitCode.Should().Be(0, "prod/foo:1.0 does not exist yet: " + claim.Output);
 
-        var conflicting = Path.Combine(_folder, "conflict.yaml");
+        var conflicting = Path.Combine(Folder, "conflict.yaml");
         File.WriteAllText(conflicting, File.ReadAllText(moving).Replace(FooAmd64, GoldenDigests.Upstream.FooS390x));
         var refused = BuildProgram.Run("--target", "Promote", $"--manifest={conflicting}", "--confirm");
 
         refused.ExitCode.Should().NotBe(0);
-        refused.Output.Should().Contain($"REFUSED tag move: {_registry.Host}/prod/foo:1.0 points at {FooAmd64}")
+        refused.Output.Should().Contain($"REFUSED tag move: {Seeded.Host}/prod/foo:1.0 points at {FooAmd64}")
             .And.Contain("1 tag move(s) refused; nothing was promoted");
-        using var client = _registry.CreateClient();
+        using var client = Seeded.CreateClient();
         (await client.HeadManifestAsync("prod/foo", "1.0"))!.Digest.Value.Should().Be(FooAmd64);
     }
 
     [Fact]
     public void Snapshot_prints_the_upstream_format()
     {
-        var result = BuildProgram.Run("--target", "Promote", $"--snapshot={_registry.Host}/stg/golden-bar");
+        var result = BuildProgram.Run("--target", "Promote", $"--snapshot={Seeded.Host}/stg/golden-bar");
 
         result.ExitCode.Should().Be(0, result.Output);
         result.Output.Should().Contain($"- name: bar\n  dmap:\n    \"{Bar}\": [\"1.0\"]\n");

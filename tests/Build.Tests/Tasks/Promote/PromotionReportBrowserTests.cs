@@ -2,7 +2,6 @@ using Build.Tests.Harness;
 using FluentAssertions;
 using Promoter.Tests.Support;
 using PuppeteerSharp;
-using Xunit;
 
 namespace Build.Tests.Tasks.Promote;
 
@@ -12,32 +11,18 @@ namespace Build.Tests.Tasks.Promote;
 /// (Debian's, through PuppeteerSharp) loads the page from disk, the DOM is checked, and a screenshot is kept in
 /// <c>.build/report-screenshot.png</c>.
 /// </summary>
-public sealed class PromotionReportBrowserTests : IAsyncLifetime
+public sealed class PromotionReportBrowserTests() : SeededRegistryTest("report-browser-")
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
     private const string FooAmd64 = GoldenDigests.Upstream.FooAmd64;
     private const string FooS390x = GoldenDigests.Upstream.FooS390x;
-    private TestRegistry _registry = null!;
-    private readonly string _folder = Directory.CreateTempSubdirectory("report-browser-").FullName;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await BuildProgram.StartSeededRegistryAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        _registry.Dispose();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
 
     private string Manifest(string name, string destinations, string images)
     {
-        var path = Path.Combine(_folder, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllText(path, $"""
             registries:
-            - name: {_registry.Host}/stg
+            - name: {Seeded.Host}/stg
               src: true
             {destinations}
             images:
@@ -51,13 +36,13 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
     {
         // prod-a holds foo:1.0 and foo:keep on the amd64 image; the run wants 1.0 on s390x (a tag move, refused in prod-a
         // only), keep and 2.0 on amd64, and bar:1.0, in prod-a and prod-b.
-        var seed = BuildProgram.Run("--target", "Promote", "--confirm", $"--manifest={Manifest("seed.yaml", $"- name: {_registry.Host}/prod-a", $"""
+        var seed = BuildProgram.Run("--target", "Promote", "--confirm", $"--manifest={Manifest("seed.yaml", $"- name: {Seeded.Host}/prod-a", $"""
             - name: golden-foo/foo
               dmap:
                 "{FooAmd64}": ["1.0", "keep"]
             """)}");
         seed.ExitCode.Should().Be(0, seed.Output);
-        var manifest = Manifest("run.yaml", $"- name: {_registry.Host}/prod-a\n- name: {_registry.Host}/prod-b", $"""
+        var manifest = Manifest("run.yaml", $"- name: {Seeded.Host}/prod-a\n- name: {Seeded.Host}/prod-b", $"""
             - name: golden-foo/foo
               dmap:
                 "{FooS390x}": ["1.0"]
@@ -66,7 +51,7 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
               dmap:
                 "{Bar}": ["1.0"]
             """);
-        var report = Path.Combine(_folder, "out", "report.html");
+        var report = Path.Combine(Folder, "out", "report.html");
 
         var run = BuildProgram.Run("--target", "Promote", "--confirm", "--isolate-edges", $"--manifest={manifest}", $"--report={report}");
 
@@ -111,16 +96,16 @@ public sealed class PromotionReportBrowserTests : IAsyncLifetime
             var refusal = await page.EvaluateExpressionAsync<string[]>(
                 "[...document.querySelectorAll('table#refusals tbody tr')[0].cells].map(c => c.textContent)");
             refusal[0].Should().Be("golden-foo/foo");
-            refusal[1].Should().Be($"{_registry.Host}/prod-a");
+            refusal[1].Should().Be($"{Seeded.Host}/prod-a");
             refusal[2].Should().Be("1.0");
-            refusal[3].Should().Be($"REFUSED tag move: {_registry.Host}/prod-a/golden-foo/foo:1.0 points at {FooAmd64}, not {FooS390x}");
+            refusal[3].Should().Be($"REFUSED tag move: {Seeded.Host}/prod-a/golden-foo/foo:1.0 points at {FooAmd64}, not {FooS390x}");
             (await page.EvaluateExpressionAsync<int>("document.querySelectorAll('table#refusals tbody tr.refusal').length")).Should().Be(1);
 
             // One row per image, one column per destination.
             (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('table#matrix tbody tr.image th')].map(c => c.textContent)"))
                 .Should().Equal("golden-bar/bar", "golden-foo/foo");
             (await page.EvaluateExpressionAsync<string[]>("[...document.querySelectorAll('table#matrix thead th.destination')].map(c => c.textContent)"))
-                .Should().Equal($"{_registry.Host}/prod-a", $"{_registry.Host}/prod-b");
+                .Should().Equal($"{Seeded.Host}/prod-a", $"{Seeded.Host}/prod-b");
             (await page.EvaluateExpressionAsync<int>("Math.max(...[...document.querySelectorAll('table#matrix tbody tr')].map(r => r.cells.length))"))
                 .Should().Be(3, "the image's header cell and one cell per destination");
 

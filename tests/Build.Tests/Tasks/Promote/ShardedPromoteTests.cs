@@ -17,7 +17,7 @@ namespace Build.Tests.Tasks.Promote;
 /// received is counted through a recording proxy, and every copy and tag the executors report is counted in their output.
 /// </summary>
 [LongRunning]
-public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ShardedPromoteTests(ITestOutputHelper output) : SeededRegistryTest("sharded-")
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
     private const string FooList = GoldenDigests.Upstream.FooList;
@@ -27,21 +27,6 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
 
     /// <summary>Destination prefixes in each of the two destination registries: 2 x 3 registries x 2 images = 12 repositories.</summary>
     private static readonly string[] Prefixes = ["prod-a", "prod-b", "mirror/c"];
-
-    private TestRegistry _source = null!;
-    private readonly string _folder = Directory.CreateTempSubdirectory("sharded-").FullName;
-
-    public async Task InitializeAsync()
-    {
-        _source = await BuildProgram.StartSeededRegistryAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        _source.Dispose();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
 
     /// <summary>Two fresh destination registries, each behind a recording proxy, and the manifest naming the proxies.</summary>
     private sealed class Destinations(TestRegistry[] registries, FaultProxy[] proxies, string manifest) : IDisposable
@@ -65,11 +50,11 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
     {
         var registries = await TestRegistry.StartAllAsync(2);
         var proxies = registries.Select(r => new FaultProxy(r.Host)).ToArray();
-        var manifest = Path.Combine(_folder, $"{name}.yaml");
+        var manifest = Path.Combine(Folder, $"{name}.yaml");
         var destinations = string.Concat(proxies.SelectMany(p => Prefixes.Select(prefix => $"- name: {p.Host}/{prefix}\n")));
         File.WriteAllText(manifest, $"""
             registries:
-            - name: {_source.Host}/stg
+            - name: {Seeded.Host}/stg
               src: true
             {destinations.TrimEnd()}
             images:
@@ -126,7 +111,7 @@ public sealed class ShardedPromoteTests(ITestOutputHelper output) : IAsyncLifeti
         foreach (var count in new[] { 1, 2, 4 })
         {
             using var destinations = await StartDestinationsAsync($"n{count}");
-            var artifacts = Directory.CreateDirectory(Path.Combine(_folder, $"artifacts-{count}")).FullName;
+            var artifacts = Directory.CreateDirectory(Path.Combine(Folder, $"artifacts-{count}")).FullName;
             var clock = Stopwatch.StartNew();
             var runs = await RunAsync(destinations.Manifest, count, artifacts);
             var elapsed = clock.Elapsed;

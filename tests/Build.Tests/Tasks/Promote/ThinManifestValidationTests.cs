@@ -10,23 +10,9 @@ namespace Build.Tests.Tasks.Promote;
 /// promoted with --confirm against a real Distribution process: refused at load with <c>file:line: field</c>, and
 /// nothing reaches the destination (issue 22, item 2).
 /// </summary>
-public sealed class ThinManifestValidationTests : IAsyncLifetime
+public sealed class ThinManifestValidationTests() : SeededRegistryTest("thin-validation-")
 {
     private const string Bar = GoldenDigests.Upstream.Bar;
-    private TestRegistry _registry = null!;
-    private readonly string _folder = Directory.CreateTempSubdirectory("thin-validation-").FullName;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await BuildProgram.StartSeededRegistryAsync();
-    }
-
-    public Task DisposeAsync()
-    {
-        _registry.Dispose();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
 
     [Theory]
     [InlineData("bar", Bar, "-bad", 3, $"[0].dmap[\"{Bar}\"][0]", "'-bad' is not a tag")]
@@ -34,7 +20,7 @@ public sealed class ThinManifestValidationTests : IAsyncLifetime
     [InlineData("Bar", Bar, "1.0", 1, "[0].name", "'Bar' is not an image name")]
     public void A_bad_field_of_images_yaml_is_refused_before_any_write(string image, string digest, string tag, int line, string field, string message)
     {
-        var dir = Path.Combine(_folder, Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(Folder, Guid.NewGuid().ToString("N"));
         // "a-good" sorts first: under the old loader its copy was written before the bad project failed.
         Write(dir, "a-good", "bar", Bar, "good");
         var imagesFile = Write(dir, "b-bad", image, digest, tag);
@@ -43,7 +29,7 @@ public sealed class ThinManifestValidationTests : IAsyncLifetime
 
         result.ExitCode.Should().NotBe(0, result.Output);
         result.Output.Should().Contain($"{imagesFile}:{line}: {field}: {message}");
-        var destination = Path.Combine(_registry.StorageRoot, "docker", "registry", "v2", "repositories", "prod");
+        var destination = Path.Combine(Seeded.StorageRoot, "docker", "registry", "v2", "repositories", "prod");
         Directory.Exists(destination).Should().BeFalse("nothing may be written to the destination: " + result.Output);
     }
 
@@ -53,9 +39,9 @@ public sealed class ThinManifestValidationTests : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(dir, "images", project));
         File.WriteAllText(Path.Combine(dir, "manifests", project, "promoter-manifest.yaml"), $"""
             registries:
-            - name: {_registry.Host}/stg/golden-bar
+            - name: {Seeded.Host}/stg/golden-bar
               src: true
-            - name: {_registry.Host}/prod
+            - name: {Seeded.Host}/prod
             """);
         var images = Path.Combine(dir, "images", project, "images.yaml");
         File.WriteAllText(images, $"""
